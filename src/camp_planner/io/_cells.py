@@ -1,0 +1,248 @@
+"""Reading the cells of one input row, collecting a problem for every bad value.
+
+Private helpers of :mod:`camp_planner.io.folder`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from camp_planner.io.errors import InputProblem
+from camp_planner.io.gazetteer import TownError, nearest_match, resolve_town
+from camp_planner.models import Level
+from camp_planner.models.domain import YOUNG_YEARS
+
+#: Rough bounding box of Denmark (latitude, longitude), degrees.
+DK_LAT = (54.4, 57.9)
+DK_LON = (7.9, 15.3)
+#: A row giving both lat/lon and a town: the town must lie within this many km.
+TOWN_AGREE_KM = 15.0
+_TRUE = {"true", "yes", "y", "1", "ja", "x"}
+_FALSE = {"false", "no", "n", "0", "nej"}
+
+
+class Collector:
+    """Problems and notes gathered while reading a folder."""
+
+    def __init__(self) -> None:
+        self.problems: list[InputProblem] = []
+        self.notes: list[str] = []
+
+    def problem(
+        self, file: str, row: int | None, column: str | None, value: str | None, expected: str
+    ) -> None:
+        """Record one problem (see :class:`InputProblem`)."""
+        self.problems.append(InputProblem(file, row, column, value, expected))
+
+
+def young_at(founded: date, start: date) -> bool:
+    """Young = founded less than 3 years before `start` (as :meth:`Company.is_young`)."""
+    try:
+        anniversary = founded.replace(year=founded.year + YOUNG_YEARS)
+    except ValueError:  # 29 February
+        anniversary = date(founded.year + YOUNG_YEARS, 3, 1)
+    return anniversary > start
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO date (``2027-01-04``; Excel's ``2027-01-04 00:00:00`` too), else None."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.date() if moment.time() == datetime.min.time() else None
+
+
+def parse_float(text: str) -> float | None:
+    """A decimal number; a decimal comma (``56,15``) is accepted. None if not a number."""
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+class RowReader:
+    """The cells of one data row, with parsers that record a problem on a bad value.
+
+    Args:
+        file: File label for problems.
+        row: Spreadsheet row number (header = 1).
+        values: Column -> cell text (stripped; empty string for an empty cell).
+        out: Where problems go.
+    """
+
+    def __init__(self, file: str, row: int, values: dict[str, str], out: Collector) -> None:
+        self.file = file
+        self.row = row
+        self.values = values
+        self.out = out
+        self.ok = True
+
+    def text(self, column: str) -> str:
+        """The cell's text; empty when the cell or the column is absent."""
+        return self.values.get(column, "")
+
+    def fail(self, column: str, value: str | None, expected: str) -> None:
+        """Record a problem in this row."""
+        self.ok = False
+        self.out.problem(self.file, self.row, column, value, expected)
+
+    def required(self, column: str) -> str | None:
+        """A non-empty text."""
+        value = self.text(column)
+        if not value:
+            self.fail(column, "", f"a {column} (required)")
+            return None
+        return value
+
+    def iso_date(self, column: str) -> date | None:
+        """An ISO date or None when empty."""
+        text = self.text(column)
+        if not text:
+            return None
+        day = parse_date(text)
+        if day is None:
+            self.fail(column, text, "an ISO date YYYY-MM-DD")
+        return day
+
+    def iso_dates(self, column: str) -> list[date] | None:
+        """``;``-separated ISO dates (empty = none)."""
+        text = self.text(column)
+        days = []
+        for part in filter(None, (p.strip() for p in text.split(";"))):
+            day = parse_date(part)
+            if day is None:
+                self.fail(column, part, "ISO dates YYYY-MM-DD separated by ';'")
+                return None
+            days.append(day)
+        return days
+
+    def boolean(self, column: str) -> bool | None:
+        """``true``/``false`` (also yes/no, 1/0, ja/nej) or None when empty."""
+        text = self.text(column).lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        self.fail(column, self.text(column), "true or false")
+        return None
+
+    def integer(
+        self,
+        column: str,
+        default: int | None,
+        low: int | None = None,
+        high: int | None = None,
+        expected: str = "a whole number",
+    ) -> int | None:
+        """A whole number within [low, high], or `default` when empty."""
+        text = self.text(column)
+        if not text:
+            return default
+        number = parse_float(text)
+        if number is None or number != int(number):
+            self.fail(column, text, expected)
+            return default
+        value = int(number)
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.fail(column, text, expected)
+            return default
+        return value
+
+    def level(self, column: str, expected: str = "A, B, C or empty (none)") -> Level | None:
+        """A level A/B/C (any case), None when empty."""
+        text = self.text(column).upper()
+        if not text:
+            return None
+        if text not in ("A", "B", "C"):
+            self.fail(column, self.text(column), expected)
+            return None
+        return Level(text)
+
+    def choices(
+        self, column: str, allowed: set[str], expected: str, single: bool = False
+    ) -> list[str] | None:
+        """``;``-separated words from `allowed` (any case); one word only if `single`."""
+        text = self.text(column)
+        words = [w.strip().lower() for w in text.split(";") if w.strip()]
+        if single and len(words) > 1:
+            self.fail(column, text, f"one of: {expected}")
+            return None
+        for word in words:
+            if word not in allowed:
+                self.fail(column, word if not single else text, f"one of: {expected}")
+                return None
+        return words
+
+    def location(self) -> tuple[float, float, str | None] | None:
+        """(lat, lon, town): from lat/lon, else resolved from the town."""
+        lat_text, lon_text, town = self.text("lat"), self.text("lon"), self.text("town")
+        if not lat_text and not lon_text:
+            if not town:
+                self.fail("lat/lon/town", "", "lat and lon, or a Danish town")
+                return None
+            try:
+                place = resolve_town(town)
+            except TownError as exc:
+                self.fail("town", town, exc.message)
+                return None
+            return place.lat, place.lon, town
+        for column, text in (("lat", lat_text), ("lon", lon_text)):
+            if not text:
+                self.fail(column, "", "both lat and lon (or only a town)")
+                return None
+        lat, lon = parse_float(lat_text), parse_float(lon_text)
+        if lat is None or lon is None:
+            column, text = ("lat", lat_text) if lat is None else ("lon", lon_text)
+            self.fail(column, text, "a decimal number of degrees, e.g. 56.15")
+            return None
+        if not (DK_LAT[0] <= lat <= DK_LAT[1] and DK_LON[0] <= lon <= DK_LON[1]):
+            swapped = DK_LAT[0] <= lon <= DK_LAT[1] and DK_LON[0] <= lat <= DK_LON[1]
+            column, text = (
+                ("lat", lat_text) if not DK_LAT[0] <= lat <= DK_LAT[1] else ("lon", lon_text)
+            )
+            hint = " (lat and lon swapped?)" if swapped else ""
+            box = f"lat {DK_LAT[0]}-{DK_LAT[1]}, lon {DK_LON[0]}-{DK_LON[1]}"
+            self.fail(column, text, f"a point in Denmark: {box}{hint}")
+            return None
+        if town:
+            self._town_agrees(town, lat, lon)
+        return lat, lon, town or None
+
+    def _town_agrees(self, town: str, lat: float, lon: float) -> None:
+        match = nearest_match(town, lat, lon)
+        if match is None:
+            self.out.notes.append(
+                f"{self.file} row {self.row}: town {town!r} is not in the gazetteer; lat/lon used"
+            )
+            return
+        place, km = match
+        if km > TOWN_AGREE_KM:
+            self.fail(
+                "town",
+                town,
+                f"a town near lat/lon {lat}, {lon}: {place.describe()} is {km:.0f} km away; "
+                "give lat/lon or town, not both disagreeing",
+            )
+
+    def build(self, into: list[Any], model: type[BaseModel], **fields: Any) -> None:
+        """Build `model` and append it; a validation error becomes problems of this row."""
+        try:
+            into.append(model(**fields))
+        except ValidationError as exc:
+            for err in exc.errors():
+                column = str(err["loc"][0]) if err["loc"] else "(row)"
+                value = fields.get(column)
+                self.fail(column, None if value is None else str(value), err["msg"])

@@ -1,0 +1,409 @@
+"""Read a planning folder into a :class:`PlanningProblem`, reporting every problem at once.
+
+A planning folder holds ``companies.csv``, ``venues.csv`` and ``round.toml`` (CONTRACT.md);
+instead of the two CSV files it may hold ``plan.xlsx`` with sheets ``companies`` and
+``venues``. Tables are read as text (ids keep their leading zeros). All problems of all files
+are collected and raised together as one :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from camp_planner.io._cells import DK_LAT, DK_LON, Collector, RowReader, young_at
+from camp_planner.io.errors import InputError, InputProblem
+from camp_planner.io.round_file import ROUND_TOML, read_round
+from camp_planner.models import (
+    Company,
+    Level,
+    PlanningProblem,
+    Scorecard,
+    Step,
+    Venue,
+    VenueStatus,
+)
+
+if TYPE_CHECKING:
+    from camp_planner.scoring import ScoreResult
+
+COMPANIES_CSV = "companies.csv"
+VENUES_CSV = "venues.csv"
+WORKBOOK = "plan.xlsx"
+
+#: The seven scorecard columns, in DOMAIN.md's order.
+SCORECARD_COLUMNS: tuple[str, ...] = (
+    "ambition",
+    "scalability",
+    "organisation",
+    "market",
+    "financing",
+    "technology",
+    "role_model",
+)
+COMPANY_COLUMNS: tuple[str, ...] = (
+    "company_id",
+    "name",
+    "lat",
+    "lon",
+    "town",
+    "founded",
+    "young",
+    "level",
+    *SCORECARD_COLUMNS,
+    "panel_approved",
+    "completed",
+    "unavailable",
+    "priority",
+    "participants",
+)
+VENUE_COLUMNS: tuple[str, ...] = (
+    "venue_id",
+    "name",
+    "lat",
+    "lon",
+    "town",
+    "residential",
+    "max_cohorts",
+    "unavailable",
+    "status",
+)
+__all__ = [
+    "COMPANY_COLUMNS",
+    "DK_LAT",
+    "DK_LON",
+    "SCORECARD_COLUMNS",
+    "VENUE_COLUMNS",
+    "load_folder",
+    "load_folder_with_notes",
+]
+
+
+def load_folder(folder: Path) -> PlanningProblem:
+    """Read and validate a planning folder.
+
+    Args:
+        folder: Folder with companies.csv, venues.csv and round.toml (or plan.xlsx and
+            round.toml).
+
+    Returns:
+        The planning problem.
+
+    Raises:
+        InputError: Every problem found in any of the files.
+    """
+    return load_folder_with_notes(folder)[0]
+
+
+def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
+    """Like :func:`load_folder`, also returning notes (ignored columns, derived levels, ...).
+
+    Args:
+        folder: The planning folder.
+
+    Returns:
+        The planning problem and notes for the coordinator.
+
+    Raises:
+        InputError: Every problem found in any of the files.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(
+            [
+                InputProblem(
+                    str(folder),
+                    None,
+                    None,
+                    None,
+                    "an existing planning folder (companies.csv, venues.csv, round.toml)",
+                )
+            ]
+        )
+    out = Collector()
+    round_config = read_round(folder / ROUND_TOML, out)
+    start = round_config.start if round_config else None
+    companies = _parse_table(folder, "companies", out, lambda t: _companies(t, start, out))
+    venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out))
+    if out.problems:
+        raise InputError(sorted(out.problems, key=_file_rank))
+    assert round_config is not None and companies is not None and venues is not None
+    if not venues:
+        out.problem(_label(folder, "venues"), None, None, None, "at least one venue")
+    if not companies:
+        out.problem(_label(folder, "companies"), None, None, None, "at least one company")
+    if out.problems:
+        raise InputError(out.problems)
+    problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
+    return problem, out.notes
+
+
+def _file_rank(problem: InputProblem) -> int:
+    """Report companies, then venues, then round.toml (a stable sort keeps row order)."""
+    for rank, stem in enumerate(("companies", "venues", "round")):
+        if problem.file.startswith(stem) or problem.file.endswith(f":{stem}"):
+            return rank
+    return 3
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class _Table:
+    """A table as read: its file label, normalised column names and rows of text."""
+
+    def __init__(self, label: str, frame: pd.DataFrame) -> None:
+        self.label = label
+        frame = frame.fillna("").astype(str)
+        self.columns = [str(c).strip().lower() for c in frame.columns]
+        self.rows: list[dict[str, str]] = [
+            {col: str(v).strip() for col, v in zip(self.columns, values, strict=True)}
+            for values in frame.itertuples(index=False, name=None)
+        ]
+
+
+def _label(folder: Path, kind: str) -> str:
+    if (folder / f"{kind}.csv").exists() or not (folder / WORKBOOK).exists():
+        return f"{kind}.csv"
+    return f"{WORKBOOK}:{kind}"
+
+
+def _parse_table(
+    folder: Path, kind: str, out: Collector, parse: Callable[[_Table], list[Any] | None]
+) -> list[Any] | None:
+    table = _read_table(folder, kind, out)
+    return None if table is None else parse(table)
+
+
+def _read_table(folder: Path, kind: str, out: Collector) -> _Table | None:
+    """Read `kind`.csv, else sheet `kind` of plan.xlsx; report a missing or unreadable file."""
+    csv_path, xlsx_path = folder / f"{kind}.csv", folder / WORKBOOK
+    if csv_path.exists():
+        if xlsx_path.exists():
+            out.notes.append(f"{csv_path.name} is used; sheet {kind!r} of {WORKBOOK} is ignored")
+        return _read_csv(csv_path, out)
+    if not xlsx_path.exists():
+        out.problem(
+            csv_path.name, None, None, None, f"file {csv_path.name} (or {WORKBOOK}, sheet {kind})"
+        )
+        return None
+    label = f"{WORKBOOK}:{kind}"
+    try:
+        sheets = pd.read_excel(xlsx_path, sheet_name=None, dtype=str, keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is an input problem
+        out.problem(WORKBOOK, None, None, None, f"an Excel workbook (.xlsx) ({exc})")
+        return None
+    by_name = {str(name).strip().lower(): frame for name, frame in sheets.items()}
+    if kind not in by_name:
+        out.problem(WORKBOOK, None, None, None, f"a sheet named {kind!r} (or file {kind}.csv)")
+        return None
+    return _Table(label, by_name[kind])
+
+
+def _read_csv(path: Path, out: Collector) -> _Table | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+        out.notes.append(f"{path.name} is not UTF-8; read as Windows-1252 (Excel's default)")
+    header = text.splitlines()[0] if text.strip() else ""
+    sep = ";" if header.count(";") > header.count(",") else ","
+    try:
+        from io import StringIO
+
+        frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        out.problem(path.name, 1, None, None, "a header row with the column names")
+        return None
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        out.problem(path.name, row, None, None, f"a well-formed CSV row ({exc})")
+        return None
+    if sep == ";":
+        out.notes.append(f"{path.name} uses ';' as separator (Danish Excel); read as such")
+    return _Table(path.name, frame)
+
+
+def _check_columns(
+    table: _Table, known: tuple[str, ...], required: list[tuple[str, ...]], out: Collector
+) -> bool:
+    """Report missing columns (each entry of `required` is alternatives); note unknown ones."""
+    ok = True
+    have = set(table.columns)
+    for alternatives in required:
+        if not any(set(alt.split("+")) <= have for alt in alternatives):
+            wanted = " or ".join(alt.replace("+", " and ") for alt in alternatives)
+            out.problem(table.label, 1, "/".join(alternatives), None, f"a column {wanted}")
+            ok = False
+    extra = [c for c in table.columns if c not in known]
+    if extra:
+        out.notes.append(
+            f"{table.label}: column(s) {', '.join(repr(c) for c in extra)} not used (ignored)"
+        )
+    return ok
+
+
+def _rows(table: _Table, out: Collector) -> list[RowReader]:
+    """A reader per non-empty data row, numbered as in a spreadsheet (header = row 1)."""
+    return [
+        RowReader(table.label, i + 2, values, out)
+        for i, values in enumerate(table.rows)
+        if any(values.values())
+    ]
+
+
+def _unique(reader: RowReader, column: str, seen: dict[str, int]) -> str | None:
+    value = reader.required(column)
+    if value is None:
+        return None
+    if value in seen:
+        reader.fail(column, value, f"a unique {column} (already on row {seen[value]})")
+        return None
+    seen[value] = reader.row
+    return value
+
+
+# --------------------------------------------------------------------------- companies
+
+
+def _companies(table: _Table, start: date | None, out: Collector) -> list[Company] | None:
+    have = set(table.columns)
+    level_sources = ("level", "+".join(SCORECARD_COLUMNS))
+    required = [("company_id",), ("name",), ("lat+lon", "town"), ("founded", "young")]
+    if not _check_columns(table, COMPANY_COLUMNS, [*required, level_sources], out):
+        return None
+    has_scorecard = set(SCORECARD_COLUMNS) <= have
+    partial = [c for c in SCORECARD_COLUMNS if c not in have]
+    if not has_scorecard and len(partial) < len(SCORECARD_COLUMNS):
+        out.notes.append(
+            f"{table.label}: scorecard columns incomplete (missing {', '.join(partial)}); "
+            "levels come from the level column only"
+        )
+    seen: dict[str, int] = {}
+    companies: list[Company] = []
+    scored = below_c = 0
+    for r in _rows(table, out):
+        company_id = _unique(r, "company_id", seen)
+        name = r.required("name")
+        where = r.location()
+        founded = r.iso_date("founded")
+        young = r.boolean("young")
+        if founded is not None:
+            if founded > date.today():
+                r.fail("founded", r.text("founded"), "a founding date that is not in the future")
+            elif start is not None and founded > start:
+                r.fail(
+                    "founded", r.text("founded"), f"a date on or before the round's start {start}"
+                )
+        if r.text("founded") == "" and r.text("young") == "":
+            r.fail("founded/young", "", "founded (ISO date) or young (true/false)")
+        elif founded is not None and young is not None and start is not None:
+            derived = young_at(founded, start)
+            if derived != young:
+                r.fail(
+                    "young",
+                    r.text("young"),
+                    f"{str(derived).lower()}, as founded {founded} says (young = founded less "
+                    f"than 3 years before {start}); give one of them or make them agree",
+                )
+        panel = r.boolean("panel_approved")
+        card = {key: r.level(key) for key in SCORECARD_COLUMNS if key in have}
+        level: Level | None = None
+        is_below_c = False
+        if r.text("level"):
+            level = r.level("level", "A, B or C")
+        elif has_scorecard and any(r.text(key) for key in SCORECARD_COLUMNS):
+            if r.ok:
+                age = bool(young)
+                if young is None and founded is not None:
+                    age = young_at(founded, start or date.today())
+                result = _score(company_id or "", age, card, panel)
+                level, is_below_c = result.roster_level, result.below_c
+                scored += 1
+                below_c += is_below_c
+        else:
+            expected = "A, B or C" + (", or the scorecard columns" if has_scorecard else "")
+            r.fail("level", "", expected)
+        completed = r.choices(
+            "completed", {s.value for s in Step}, "module1, lab1, module2, lab2 (';'-separated)"
+        )
+        unavailable = r.iso_dates("unavailable")
+        priority = r.integer("priority", 0, low=0, expected="a whole number >= 0")
+        participants = r.integer("participants", 1, low=1, high=3, expected="1, 2 or 3")
+        if not r.ok:
+            continue
+        assert where is not None and level is not None
+        r.build(
+            companies,
+            Company,
+            company_id=company_id,
+            name=name,
+            lat=where[0],
+            lon=where[1],
+            town=where[2],
+            founded=founded,
+            young=young,
+            level=level,
+            below_c=is_below_c,
+            panel_approved=panel,
+            completed=frozenset(Step(s) for s in completed or []),
+            unavailable=frozenset(unavailable or []),
+            priority=priority,
+            participants=participants,
+        )
+    if scored:
+        out.notes.append(
+            f"{table.label}: level from the scorecard for {scored} compan"
+            f"{'y' if scored == 1 else 'ies'} ({below_c} below C, trained with C)"
+        )
+    return companies
+
+
+def _score(company_id: str, young: bool, card: dict[str, Any], panel: bool | None) -> ScoreResult:
+    from camp_planner.scoring import score
+
+    return score(Scorecard(company_id=company_id, young=young, panel_approved=panel, **card))
+
+
+# --------------------------------------------------------------------------- venues
+
+
+def _venues(table: _Table, out: Collector) -> list[Venue] | None:
+    required = [("venue_id",), ("name",), ("lat+lon", "town")]
+    if not _check_columns(table, VENUE_COLUMNS, required, out):
+        return None
+    seen: dict[str, int] = {}
+    venues: list[Venue] = []
+    statuses = {s.value for s in VenueStatus}
+    for r in _rows(table, out):
+        venue_id = _unique(r, "venue_id", seen)
+        name = r.required("name")
+        where = r.location()
+        residential = r.boolean("residential")
+        max_cohorts = r.integer("max_cohorts", None, low=0, expected="a whole number >= 0 or empty")
+        unavailable = r.iso_dates("unavailable")
+        status = r.choices("status", statuses, "candidate, required or closed", single=True)
+        if not r.ok:
+            continue
+        assert where is not None
+        r.build(
+            venues,
+            Venue,
+            venue_id=venue_id,
+            name=name,
+            lat=where[0],
+            lon=where[1],
+            town=where[2],
+            residential=bool(residential),
+            max_cohorts=max_cohorts,
+            unavailable=frozenset(unavailable or []),
+            status=VenueStatus(status[0]) if status else VenueStatus.CANDIDATE,
+        )
+    return venues

@@ -1,0 +1,156 @@
+"""Reading ``round.toml``: the settings of one round (CONTRACT.md), checked key by key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from camp_planner.io._cells import Collector
+from camp_planner.models import Level, RoundConfig
+
+ROUND_TOML = "round.toml"
+
+
+_ROUND_REQUIRED = ("name", "start", "end")
+_ROUND_KEYS = (
+    *_ROUND_REQUIRED,
+    "cohort_min",
+    "cohort_max",
+    "max_venues",
+    "facilitators",
+    "facilitator_unavailable",
+    "lab_gap_days",
+    "road_factor",
+    "max_travel_km",
+    "unapproved_a_level",
+)
+
+
+def read_round(path: Path, out: Collector) -> RoundConfig | None:
+    """Read and check round.toml, recording problems (with line numbers) and notes.
+
+    Args:
+        path: The round.toml file.
+        out: Where problems and notes go.
+
+    Returns:
+        The round's settings, or None when there were problems.
+    """
+    if not path.exists():
+        out.problem(ROUND_TOML, None, None, None, "file round.toml (name, start, end, ...)")
+        return None
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        out.problem(ROUND_TOML, int(match.group(1)) if match else None, None, None, f"TOML ({exc})")
+        return None
+    lines = text.splitlines()
+
+    def line_of(key: str) -> int | None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        return next((i + 1 for i, line in enumerate(lines) if pattern.match(line)), None)
+
+    before = len(out.problems)
+
+    def bad(key: str, expected: str) -> None:
+        value = data.get(key)
+        out.problem(ROUND_TOML, line_of(key), key, _show(value), expected)
+
+    for key in _ROUND_REQUIRED:
+        if key not in data:
+            out.problem(ROUND_TOML, None, key, None, f"a key {key!r}")
+    unknown = [k for k in data if k not in _ROUND_KEYS]
+    if unknown:
+        out.notes.append(f"{ROUND_TOML}: key(s) {', '.join(unknown)} not used (ignored)")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _ROUND_KEYS:
+            continue
+        checked = _round_value(key, value)
+        if isinstance(checked, _Bad):
+            bad(key, checked.expected)
+        else:
+            values[key] = checked
+    start, end = values.get("start"), values.get("end")
+    if start is not None and end is not None and end < start:
+        bad("end", f"a date on or after start ({start})")
+    low, high = values.get("cohort_min", 8), values.get("cohort_max", 10)
+    if high < low:
+        bad("cohort_max", f"at least cohort_min ({low})")
+    if len(out.problems) > before:
+        out.problems[before:] = sorted(out.problems[before:], key=lambda p: p.row or 0)
+        return None
+    try:
+        return RoundConfig(**values)
+    except ValidationError as exc:  # pragma: no cover - the checks above mirror the model
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else None
+            out.problem(ROUND_TOML, line_of(field) if field else None, field, None, err["msg"])
+        return None
+
+
+class _Bad:
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
+def _round_value(key: str, value: Any) -> Any:
+    """The checked value of one round.toml key, or a _Bad saying what was expected."""
+    if key == "name":
+        return value.strip() if isinstance(value, str) and value.strip() else _Bad("a text")
+    if key in ("start", "end"):
+        return _toml_date(value) or _Bad("a date, e.g. 2027-01-04")
+    if key in ("cohort_min", "cohort_max", "max_venues", "facilitators"):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return value if ok else _Bad("a whole number >= 1")
+    if key == "facilitator_unavailable":
+        days = [_toml_date(v) for v in value] if isinstance(value, list) else [None]
+        return days if all(days) else _Bad("a list of dates, e.g. [2027-02-15]")
+    if key == "lab_gap_days":
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 0 < value[0] <= value[1]
+        )
+        return tuple(value) if ok else _Bad("[lo, hi], whole days with 0 < lo <= hi")
+    if key in ("road_factor", "max_travel_km"):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key == "road_factor":
+            return value if number and value > 0 else _Bad("a number > 0")
+        return value if number and value >= 0 else _Bad("a number >= 0 (0 = no limit)")
+    if key == "unapproved_a_level":
+        text = str(value).strip().upper()
+        return Level(text) if text in ("A", "B", "C") else _Bad('"A", "B" or "C"')
+    return value  # pragma: no cover
+
+
+def _toml_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _show(value: Any) -> str | None:
+    """A TOML value as it would be written (``true``, not ``True``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(str(_show(v)) for v in value) + "]"
+    return str(value)
