@@ -1,0 +1,232 @@
+"""Calendar invitations (iCalendar, RFC 5545) for each cohort and for the facilitator.
+
+Every session becomes an all-day event (``DTSTART;VALUE=DATE``, exclusive ``DTEND``).
+A session on consecutive calendar days (Module 2, e.g. Tuesday+Wednesday) is one event
+spanning them; a session whose days are not consecutive (Module 2 on Friday+Monday) gets
+one event per run of consecutive days, titled "(day 1/2)", "(day 2/2)", so calendars do
+not block the weekend. UIDs are stable (``<cohort>-<step>-<first date>-<round>@camp-planner``),
+so re-sending a revised roster updates the events people already imported instead of
+duplicating them; the cohort files and ``facilitator.ics`` share UIDs for the same event.
+
+By default the cohort invitations name no companies (only how many take part): they are
+sent around, and company data is business-confidential.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from camp_planner.io.atomic import atomic_write_bytes
+from camp_planner.io.writers import STEP_LABELS, venue_location
+from camp_planner.models import SESSION_DAYS, Cohort, PlanningProblem, Roster, Session, Venue
+
+__all__ = [
+    "cohort_calendar",
+    "facilitator_calendar",
+    "session_events",
+    "write_invitations",
+]
+
+PRODID = "-//camp-planner//Vaekstcamp roster//EN"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _slug(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip("_") or "x"
+
+
+def _runs(days: Iterable[date]) -> list[list[date]]:
+    """Split dates into runs of consecutive calendar days."""
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def _new_calendar(name: str, description: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-caldesc", description)
+    return cal
+
+
+def _people(problem: PlanningProblem, cohort: Cohort) -> int:
+    sizes = {c.company_id: c.participants for c in problem.companies}
+    return sum(sizes.get(cid, 1) for cid in cohort.members)
+
+
+def session_events(
+    problem: PlanningProblem,
+    roster: Roster,
+    cohort: Cohort,
+    session: Session,
+    *,
+    stamp: datetime,
+    include_members: bool = False,
+    venue_in_summary: bool = False,
+) -> list[Event]:
+    """The all-day VEVENTs of one session (one per run of consecutive days).
+
+    Args:
+        problem: The round's input (venues, company sizes and names).
+        roster: The roster the cohort belongs to (for the round's name).
+        cohort: The cohort holding the session.
+        session: The session.
+        stamp: DTSTAMP of the events (UTC).
+        include_members: Name the member companies in DESCRIPTION.
+        venue_in_summary: Add the venue to SUMMARY (useful in the facilitator's calendar).
+
+    Returns:
+        The events, in date order.
+    """
+    venue: Venue | None = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
+    location = venue_location(venue, cohort.venue_id)
+    label = STEP_LABELS[session.step]
+    summary = f"Vækstcamp {label} — cohort {cohort.cohort_id}"
+    if venue_in_summary:
+        summary += f" ({venue.name if venue else cohort.venue_id})"
+    lines = [
+        f"{label} of the growth camp (Vækstcamp), round {roster.round}.",
+        f"Cohort {cohort.cohort_id}: level {cohort.level.value}, "
+        f"{cohort.age_group.value} companies.",
+        f"{len(cohort.members)} companies, {_people(problem, cohort)} participants.",
+        f"Venue: {location}.",
+    ]
+    if include_members:
+        names = {c.company_id: c.name for c in problem.companies}
+        lines.append("Members: " + "; ".join(names.get(m, m) for m in cohort.members))
+    runs = _runs(session.dates)
+    total = max(sum(len(r) for r in runs), SESSION_DAYS.get(session.step, 1))
+    events = []
+    done = 0
+    for run in runs:
+        event = Event()
+        first, last = run[0], run[-1]
+        uid = f"{cohort.cohort_id}-{session.step.value}-{first.isoformat()}-{roster.round}"
+        event.add("uid", f"{_slug(uid)}@camp-planner")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", first)
+        event.add("dtend", last + timedelta(days=1))
+        title = summary
+        if len(runs) > 1:
+            span = f"{done + 1}" if len(run) == 1 else f"{done + 1}-{done + len(run)}"
+            title = f"{summary} (day {span}/{total})"
+        done += len(run)
+        event.add("summary", title)
+        event.add("location", location)
+        event.add("description", "\n".join(lines))
+        event.add("transp", "OPAQUE")
+        event.add("categories", ["Vækstcamp", label])
+        events.append(event)
+    return events
+
+
+def cohort_calendar(
+    problem: PlanningProblem,
+    roster: Roster,
+    cohort: Cohort,
+    *,
+    stamp: datetime | None = None,
+    include_members: bool = False,
+) -> Calendar:
+    """A calendar with every session of one cohort.
+
+    Args:
+        problem: The round's input.
+        roster: The roster the cohort belongs to.
+        cohort: The cohort.
+        stamp: DTSTAMP of the events; now (UTC) by default.
+        include_members: Name the member companies in each event's description.
+
+    Returns:
+        The calendar.
+    """
+    stamp = stamp or datetime.now(UTC)
+    cal = _new_calendar(
+        f"Vækstcamp {roster.round} — cohort {cohort.cohort_id}",
+        f"Sessions of cohort {cohort.cohort_id} ({STEP_LABELS[cohort.module]})",
+    )
+    for session in sorted(cohort.sessions, key=lambda s: min(s.dates, default=date.max)):
+        for event in session_events(
+            problem, roster, cohort, session, stamp=stamp, include_members=include_members
+        ):
+            cal.add_component(event)
+    return cal
+
+
+def facilitator_calendar(
+    problem: PlanningProblem, roster: Roster, *, stamp: datetime | None = None
+) -> Calendar:
+    """A calendar with every session of the round, for the facilitator ("tovholder").
+
+    Args:
+        problem: The round's input.
+        roster: The roster.
+        stamp: DTSTAMP of the events; now (UTC) by default.
+
+    Returns:
+        The calendar, events in date order.
+    """
+    stamp = stamp or datetime.now(UTC)
+    cal = _new_calendar(
+        f"Vækstcamp {roster.round} — facilitator", f"All sessions of round {roster.round}"
+    )
+    events = [
+        event
+        for cohort in roster.cohorts
+        for session in cohort.sessions
+        for event in session_events(
+            problem, roster, cohort, session, stamp=stamp, venue_in_summary=True
+        )
+    ]
+    events.sort(key=lambda e: (e.decoded("dtstart"), str(e["uid"])))
+    for event in events:
+        cal.add_component(event)
+    return cal
+
+
+def write_invitations(
+    problem: PlanningProblem,
+    roster: Roster,
+    folder: str | os.PathLike[str],
+    *,
+    include_members: bool = False,
+    stamp: datetime | None = None,
+) -> list[Path]:
+    """Write ``folder/invitations/<cohort_id>.ics`` per cohort and ``facilitator.ics``.
+
+    Each file is written atomically. Files of cohorts no longer in the roster are left as
+    they are (the folder is not cleaned).
+
+    Args:
+        problem: The round's input.
+        roster: The roster.
+        folder: Output folder; ``invitations/`` is created inside it.
+        include_members: Name the member companies in the cohort invitations.
+        stamp: DTSTAMP of all events; now (UTC) by default.
+
+    Returns:
+        The files written: the cohorts' in roster order, then ``facilitator.ics``.
+    """
+    stamp = stamp or datetime.now(UTC)
+    out = Path(folder) / "invitations"
+    written = []
+    for cohort in roster.cohorts:
+        cal = cohort_calendar(problem, roster, cohort, stamp=stamp, include_members=include_members)
+        written.append(atomic_write_bytes(out / f"{_slug(cohort.cohort_id)}.ics", cal.to_ical()))
+    cal = facilitator_calendar(problem, roster, stamp=stamp)
+    written.append(atomic_write_bytes(out / "facilitator.ics", cal.to_ical()))
+    return written

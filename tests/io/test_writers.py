@@ -1,0 +1,229 @@
+"""roster.json, participants.csv, roster.xlsx and the atomic writes behind them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from _roster_fixture import make_problem, make_roster
+
+from camp_planner.io import writers
+from camp_planner.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from camp_planner.io.writers import (
+    participants_table,
+    write_participants_csv,
+    write_roster_json,
+    write_roster_xlsx,
+)
+from camp_planner.models import PlanningProblem, Roster, working_days
+
+
+@pytest.fixture
+def problem() -> PlanningProblem:
+    return make_problem()
+
+
+@pytest.fixture
+def roster(problem: PlanningProblem) -> Roster:
+    return make_roster(problem)
+
+
+# --- atomic writes ---------------------------------------------------------------------
+
+
+def test_atomic_write_creates_parents_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "file.txt"
+    atomic_write_text(target, "hello æøå")
+    assert target.read_text(encoding="utf-8") == "hello æøå"
+    atomic_write_bytes(target, b"again")
+    assert target.read_bytes() == b"again"
+    assert [p.name for p in target.parent.iterdir()] == ["file.txt"]
+
+
+def test_atomic_path_failure_leaves_target_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "roster.xlsx"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="boom"), atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".xlsx"
+        tmp.write_text("half-written")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["roster.xlsx"]
+
+
+def test_atomic_path_success_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "map.html"
+    target.write_text("old")
+    with atomic_path(target) as tmp:
+        tmp.write_text("new")
+        assert target.read_text() == "old"  # not visible before the block ends
+    assert target.read_text() == "new"
+    assert target.stat().st_mode & 0o644 == 0o644  # readable like a normal file
+
+
+def test_xlsx_failure_midway_keeps_previous_workbook(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "roster.xlsx"
+    target.write_bytes(b"previous")
+
+    def fail(sheet: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writers, "_format_sheet", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_roster_xlsx(problem, roster, target)
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["roster.xlsx"]
+
+
+# --- roster.json -----------------------------------------------------------------------
+
+
+def test_roster_json_round_trip(tmp_path: Path, roster: Roster) -> None:
+    path = write_roster_json(roster, tmp_path / "out" / "roster.json")
+    assert Roster.from_json(path.read_text(encoding="utf-8")) == roster
+
+
+# --- participants ----------------------------------------------------------------------
+
+
+def test_participants_table_one_row_per_company(problem: PlanningProblem, roster: Roster) -> None:
+    table = participants_table(problem, roster)
+    assert list(table["company_id"]) == [c.company_id for c in problem.companies]
+    assert table["status"].value_counts().to_dict() == {"placed": 24, "unplaced": 3}
+    first = table.iloc[0]
+    assert (first["cohort_id"], first["venue_id"], first["module1"]) == (
+        "C01",
+        "herning",
+        "2027-01-12",
+    )
+    assert first["travel_km"] == pytest.approx(roster.travel_km[first["company_id"]], abs=0.05)
+    c02 = table[table["cohort_id"] == "C02"].iloc[0]
+    assert c02["module2"] == "2027-01-29;2027-02-01"
+    assert c02["venue"] == "Aarhus Kongrescenter, Aarhus"
+    gone = table[table["status"] == "unplaced"]
+    assert set(gone["unplaced_code"]) == {"segment_too_small", "track_complete", "capacity"}
+    assert gone["travel_km"].isna().all()
+
+
+def test_participants_table_falls_back_to_problem_travel(
+    problem: PlanningProblem, roster: Roster
+) -> None:
+    bare = roster.model_copy(update={"travel_km": {}})
+    table = participants_table(problem, bare)
+    venue = next(v for v in problem.venues if v.venue_id == "herning")
+    assert table.iloc[0]["travel_km"] == pytest.approx(
+        problem.travel_km(problem.companies[0], venue), abs=0.05
+    )
+
+
+def test_participants_table_marks_companies_the_roster_forgot(
+    problem: PlanningProblem, roster: Roster
+) -> None:
+    partial = roster.model_copy(update={"unplaced": roster.unplaced[:2]})
+    table = participants_table(problem, partial)
+    assert table.iloc[-1]["status"] == "missing"
+
+
+def test_participants_csv(tmp_path: Path, problem: PlanningProblem, roster: Roster) -> None:
+    path = write_participants_csv(problem, roster, tmp_path / "participants.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(frame) == len(problem.companies)
+    assert list(frame["company_id"]) == [c.company_id for c in problem.companies]
+    assert list(frame["name"]) == [c.name for c in problem.companies]
+
+
+# --- roster.xlsx -----------------------------------------------------------------------
+
+
+def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[dict[str, object]]:
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def test_xlsx_sheets_and_rows(tmp_path: Path, problem: PlanningProblem, roster: Roster) -> None:
+    path = write_roster_xlsx(problem, roster, tmp_path / "roster.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["cohorts", "participants", "unplaced", "calendar", "summary"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in sheet[1])
+        assert sheet.column_dimensions["A"].width >= 8
+
+    cohorts = _rows(book["cohorts"])
+    assert [r["cohort_id"] for r in cohorts] == ["C01", "C02", "C03"]
+    assert cohorts[0]["people"] == 9 and cohorts[0]["companies"] == 8
+    assert cohorts[0]["Module 1"] == "2027-01-12" and cohorts[0]["Lab 1"] == "2027-02-09"
+    assert cohorts[1]["Module 2"] == "2027-01-29;2027-02-01"
+    assert str(cohorts[0]["members"]).startswith("Ølgod Robotics ApS; ")
+
+    assert len(_rows(book["participants"])) == len(problem.companies)
+    unplaced = _rows(book["unplaced"])
+    assert [r["code"] for r in unplaced] == ["segment_too_small", "track_complete", "capacity"]
+    assert unplaced[1]["name"] == "Karup Kaffe & Te ApS"
+
+    calendar = _rows(book["calendar"])
+    for row in calendar:
+        row["date"] = row["date"].date()  # type: ignore[union-attr]  # a real date cell
+    assert {r["date"] for r in calendar} == set(
+        working_days(problem.round.start, problem.round.end)
+    )
+    sessions = [
+        (r["date"], r["cohort_id"], r["step"], r["day"]) for r in calendar if r["cohort_id"]
+    ]
+    assert len(sessions) == 8  # 2 x Module 2 (2 days each) + Module 1 + 3 labs
+    assert (date(2027, 1, 29), "C02", "Module 2", "1/2") in sessions
+    assert (date(2027, 2, 1), "C02", "Module 2", "2/2") in sessions
+    assert [r["date"] for r in calendar if r["note"]] == [date(2027, 1, 20)]
+
+    summary = {r["item"]: r["value"] for r in _rows(book["summary"])}
+    assert summary["solver status"] == "OPTIMAL"
+    assert summary["placed"] == 24 and summary["unplaced"] == 3
+    assert summary["venues used"] == 2
+    assert summary["travel km total"] == pytest.approx(roster.summary.travel_km_total)
+
+
+def test_xlsx_keeps_formula_like_names_as_text(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    evil = problem.companies[0].model_copy(update={"name": '=HYPERLINK("http://x","y")'})
+    tricked = problem.model_copy(update={"companies": (evil, *problem.companies[1:])})
+    path = write_roster_xlsx(tricked, roster, tmp_path / "roster.xlsx")
+    cell = openpyxl.load_workbook(path)["participants"]["B2"]
+    assert cell.value == '=HYPERLINK("http://x","y")'
+    assert cell.data_type == "s"
+
+
+def test_xlsx_opens_in_libreoffice(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
+    path = write_roster_xlsx(problem, roster, tmp_path / "roster.xlsx")
+    result = subprocess.run(
+        [
+            office,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "roster.pdf"
+    assert pdf.is_file(), result.stdout + result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
