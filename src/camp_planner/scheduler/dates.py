@@ -1,0 +1,185 @@
+"""The facilitator's calendar as a CP-SAT model: dates for cohorts, and (optionally) which
+members go into which of the cohorts of one venue and segment.
+
+Used twice: to find how many Module 1 and Module 2 cohorts the round's calendar can hold
+at all (:func:`calendar_frontier`), and to date the cohorts the assignment chose
+(:func:`date_cohorts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import SESSION_DAYS, Step
+from camp_planner.scheduler.days import DayIndex
+
+
+@dataclass
+class CohortSlot:
+    """A cohort to be dated; `forbidden` are day indices the venue cannot host."""
+
+    module: Step
+    key: object = None
+    forbidden: frozenset[int] = frozenset()
+    optional: bool = False
+
+
+@dataclass
+class SlotVars:
+    """The CP-SAT variables of one cohort slot."""
+
+    start: cp_model.IntVar
+    lab: cp_model.IntVar
+    present: cp_model.IntVar | int = 1
+    intervals: list[cp_model.IntervalVar] = field(default_factory=list)
+
+
+def add_slot(model: cp_model.CpModel, days: DayIndex, slot: CohortSlot, name: str) -> SlotVars:
+    """Variables and rules of one cohort: its module on working days free of blocked and
+    forbidden days (Module 2 on two consecutive working days), and its lab
+    `lab_gap_days` after the module's last day (DOMAIN.md "A lab is held ... 14-42 days
+    after the module ends")."""
+    length = SESSION_DAYS[slot.module]
+    bad = slot.forbidden | days.blocked
+    starts, los, his = [], [], []
+    for s in days.module_starts(slot.module, slot.forbidden):
+        lo, hi = days.lab_window(slot.module, s)
+        if any(d not in bad for d in range(lo, hi + 1)):
+            starts.append(s)
+            los.append(lo)
+            his.append(hi)
+    lab_days = [d for d in range(days.count) if d not in bad]
+    if not starts or not lab_days:
+        starts, los, his, lab_days = [0], [days.count], [0], [0]  # infeasible if present
+    start = model.NewIntVarFromDomain(cp_model.Domain.FromValues(starts), f"{name}_start")
+    lab = model.NewIntVarFromDomain(cp_model.Domain.FromValues(lab_days), f"{name}_lab")
+    lo_var = model.NewIntVar(min(los), max(los), f"{name}_lo")
+    hi_var = model.NewIntVar(min(his), max(his), f"{name}_hi")
+    # lo/hi as functions of the start: an element over the start's position in `starts`.
+    pos = model.NewIntVar(0, len(starts) - 1, f"{name}_pos")
+    model.AddElement(pos, starts, start)
+    model.AddElement(pos, los, lo_var)
+    model.AddElement(pos, his, hi_var)
+    present: cp_model.IntVar | int = 1
+    if slot.optional:
+        present = model.NewBoolVar(f"{name}_present")
+        model.Add(lab >= lo_var).OnlyEnforceIf(present)
+        model.Add(lab <= hi_var).OnlyEnforceIf(present)
+        mod_iv = model.NewOptionalIntervalVar(start, length, start + length, present, f"{name}_m")
+        lab_iv = model.NewOptionalIntervalVar(lab, 1, lab + 1, present, f"{name}_l")
+    else:
+        model.Add(lab >= lo_var)
+        model.Add(lab <= hi_var)
+        mod_iv = model.NewIntervalVar(start, length, start + length, f"{name}_m")
+        lab_iv = model.NewIntervalVar(lab, 1, lab + 1, f"{name}_l")
+    return SlotVars(start=start, lab=lab, present=present, intervals=[mod_iv, lab_iv])
+
+
+def one_facilitator_per_session(
+    model: cp_model.CpModel, slots: list[SlotVars], facilitators: int
+) -> None:
+    """At most `facilitators` sessions on one day (DOMAIN.md "A facilitator cannot be in two
+    places on one day")."""
+    intervals = [iv for s in slots for iv in s.intervals]
+    if facilitators == 1:
+        model.AddNoOverlap(intervals)
+    else:
+        model.AddCumulative(intervals, [1] * len(intervals), facilitators)
+
+
+@dataclass
+class CohortPlan:
+    """A cohort the assignment model asked for: segment, venue and its member groups."""
+
+    segment_key: tuple[object, int]
+    module: Step
+    venue: int
+    forbidden: frozenset[int]
+    #: group index -> (participants, unavailable day indices, companies available)
+    groups: dict[int, tuple[int, frozenset[int], int]]
+
+
+@dataclass
+class DatedCohort:
+    """A cohort with its dates (working-day indices) and members per group."""
+
+    plan_index: int
+    start: int
+    lab: int
+    members: dict[int, int]
+
+
+def date_cohorts(
+    days: DayIndex,
+    plans: list[tuple[CohortPlan, int]],
+    hints: list[tuple[int, int, int]],
+    cohort_min: int,
+    cohort_max: int,
+    facilitators: int,
+    seed: int,
+    effort: float = 30.0,
+) -> list[DatedCohort] | None:
+    """Split each (segment, venue) into its cohorts and date every cohort so the facilitator,
+    venue and member blackouts are respected. `plans` pairs a plan with its cohort count;
+    `hints` are (plan index, start, lab) from the assignment model's calendar. Returns None
+    when no such dating exists or none was found within `effort` (deterministic seconds)."""
+    model = cp_model.CpModel()
+    all_slots: list[SlotVars] = []
+    per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar]]] = []
+    hint_queue: dict[int, list[tuple[int, int]]] = {}
+    for pi, start, lab in sorted(hints):
+        hint_queue.setdefault(pi, []).append((start, lab))
+    for pi, (plan, count) in enumerate(plans):
+        members_of_plan: list[dict[int, cp_model.IntVar]] = []
+        previous: SlotVars | None = None
+        for k in range(count):
+            slot = add_slot(
+                model, days, CohortSlot(plan.module, forbidden=plan.forbidden), f"p{pi}_{k}"
+            )
+            if previous is not None:  # cohorts of one venue and segment are alike: order them
+                model.Add(previous.start <= slot.start)
+            previous = slot
+            members = {
+                gi: model.NewIntVar(0, avail, f"m{pi}_{k}_{gi}")
+                for gi, (_, _, avail) in plan.groups.items()
+            }
+            size = sum(plan.groups[gi][0] * var for gi, var in members.items())
+            model.Add(size >= cohort_min)
+            model.Add(size <= cohort_max)
+            for gi, (_, blackout, avail) in plan.groups.items():
+                if not blackout:
+                    continue
+                in_cohort = model.NewBoolVar(f"u{pi}_{k}_{gi}")
+                model.Add(members[gi] <= avail * in_cohort)
+                for t in blackout:
+                    for offset in range(SESSION_DAYS[plan.module]):
+                        model.Add(slot.start != t - offset).OnlyEnforceIf(in_cohort)
+                    model.Add(slot.lab != t).OnlyEnforceIf(in_cohort)
+            all_slots.append(slot)
+            members_of_plan.append(members)
+            per_slot.append((pi, slot, members))
+            queued = hint_queue.get(pi, [])
+            if k < len(queued):
+                model.AddHint(slot.start, queued[k][0])
+                model.AddHint(slot.lab, queued[k][1])
+        for gi, (_, _, avail) in plan.groups.items():
+            model.Add(sum(m[gi] for m in members_of_plan) == avail)
+    one_facilitator_per_session(model, all_slots, facilitators)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = effort
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [
+        DatedCohort(
+            plan_index=pi,
+            start=solver.Value(slot.start),
+            lab=solver.Value(slot.lab),
+            members={gi: solver.Value(var) for gi, var in members.items() if solver.Value(var)},
+        )
+        for pi, slot, members in per_slot
+    ]

@@ -1,0 +1,255 @@
+"""The assignment model: which companies train at which venue, how many cohorts each venue
+hosts per segment, and how many cohorts start on each working day.
+
+Cohorts are counted, not enumerated: n[s, v] cohorts of segment s at venue v hold the
+people assigned there (cohort_min * n <= people <= cohort_max * n). Each segment is a
+small facility-location problem of its own: w[s, v] says s has a cohort at v, companies go
+only where w is set (x <= size * w, the strong link), and a segment of P people can use at
+most P // cohort_min venues. The facilitator's calendar is time-indexed and aggregated
+over venues: z[key, module, a, b] cohorts hold their module from working day a and their
+lab on day b, and no day carries more than `facilitators` sessions; venues with
+unavailable days get calendar variables of their own. Counting instead of enumerating
+removes the symmetry between identical cohorts and companies (see `prepare`); which member
+goes to which cohort on which dates is settled afterwards by `dates.date_cohorts`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import SESSION_DAYS, Segment, Step, VenueStatus
+from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
+
+POOL = -1  # calendar key of all venues without unavailable days
+
+
+def fillable_domain(people: int, cohort_min: int, cohort_max: int) -> cp_model.Domain:
+    """Totals of people that whole cohorts can hold: 0 and [k*min, k*max] up to `people`."""
+    intervals = [[0, 0]]
+    for k in range(1, people // cohort_min + 1):
+        intervals.append([k * cohort_min, min(people, k * cohort_max)])
+    return cp_model.Domain.FromIntervals(intervals)
+
+
+def most_companies(participants: list[int], people_cap: int) -> int:
+    """The most companies whose people fit in `people_cap` (smallest first)."""
+    count = total = 0
+    for p in sorted(participants):
+        if total + p > people_cap:
+            break
+        count, total = count + 1, total + p
+    return count
+
+
+@dataclass
+class MasterModel:
+    """CP-SAT variables of the assignment model, built rule by rule."""
+
+    prep: Prepared
+    #: assignments found impossible to date; each is forbidden (a no-good cut)
+    cuts: list[dict[str, int]] = field(default_factory=list)
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    #: (group index, venue index) -> companies of the group assigned to the venue
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: (segment, venue index) -> number of cohorts, its upper bound, and "at least one"
+    n: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
+    n_max: dict[tuple[Segment, int], int] = field(default_factory=dict)
+    w: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
+    #: venue index -> venue used
+    y: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    #: (calendar key, module, module start, lab day) -> cohorts with these dates
+    z: dict[tuple[int, Step, int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: venues with calendar variables of their own (they have unavailable days)
+    own_calendar: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._variables()
+        self.company_in_at_most_one_cohort()
+        self.cohort_size()
+        self.segment_fills_whole_cohorts()
+        self.venue_used()
+        self.max_venues()
+        self.required_venues()
+        self.venue_max_cohorts()
+        self.facilitator_calendar()
+        self.assignments_cut_off()
+
+    # -- variables ---------------------------------------------------------------------
+    def _variables(self) -> None:
+        m = self.model
+        cmin = self.prep.problem.round.cohort_min
+        people: dict[tuple[Segment, int], int] = defaultdict(int)
+        for group in self.prep.groups:
+            for vi in group.travel:
+                people[group.segment, vi] += group.size * group.participants
+        for (segment, vi), total in sorted(
+            people.items(), key=lambda kv: (kv[0][0].label, kv[0][1])
+        ):
+            if total >= cmin:  # else no cohort of this segment can ever fill at this venue
+                self.n_max[segment, vi] = total // cmin
+                self.n[segment, vi] = m.NewIntVar(0, total // cmin, f"n_{segment.label}_{vi}")
+                self.w[segment, vi] = m.NewBoolVar(f"w_{segment.label}_{vi}")
+        for gi, group in enumerate(self.prep.groups):
+            for vi in sorted(group.travel):
+                if (group.segment, vi) in self.n:
+                    self.x[gi, vi] = m.NewIntVar(0, group.size, f"x_{gi}_{vi}")
+        for vi, venue in enumerate(self.prep.venues):
+            if venue.status != VenueStatus.CLOSED:
+                self.y[vi] = m.NewBoolVar(f"y_{venue.venue_id}")
+
+    def placed(self) -> cp_model.LinearExprT:
+        """Number of companies placed."""
+        return sum(self.x.values())
+
+    def priority(self) -> cp_model.LinearExprT:
+        """Total priority of the companies placed."""
+        return sum(self.prep.groups[gi].priority * var for (gi, _), var in self.x.items())
+
+    def travel_units(self) -> cp_model.LinearExprT:
+        """Total travel of the placed companies, in 10 m units."""
+        return sum(
+            round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * var
+            for (gi, vi), var in self.x.items()
+        )
+
+    def _people(self) -> dict[tuple[Segment, int], list[cp_model.LinearExprT]]:
+        people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
+        for (gi, vi), var in self.x.items():
+            group = self.prep.groups[gi]
+            people[group.segment, vi].append(group.participants * var)
+        return people
+
+    # -- rules (DOMAIN.md "Cohort rules" and CONTRACT.md round.toml) ----------------------
+    def company_in_at_most_one_cohort(self) -> None:
+        """Every company is in at most one cohort (the rest go to the unplaced list)."""
+        by_group: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (gi, _), var in self.x.items():
+            by_group[gi].append(var)
+        for gi, vars_ in by_group.items():
+            self.model.Add(sum(vars_) <= self.prep.groups[gi].size)
+
+    def cohort_size(self) -> None:
+        """8-10 participants per cohort, same module, level and age group: the people of a
+        segment at a venue fill its n cohorts there, each between cohort_min and cohort_max
+        (a company counts its `participants`); companies go only where w says the segment
+        has a cohort."""
+        rnd = self.prep.problem.round
+        for key, terms in self._people().items():
+            self.model.Add(sum(terms) >= rnd.cohort_min * self.n[key])
+            self.model.Add(sum(terms) <= rnd.cohort_max * self.n[key])
+            self.model.Add(self.n[key] >= self.w[key])
+            self.model.Add(self.n[key] <= self.n_max[key] * self.w[key])
+        for (gi, vi), var in self.x.items():
+            group = self.prep.groups[gi]
+            self.model.Add(var <= group.size * self.w[group.segment, vi])
+
+    def segment_fills_whole_cohorts(self) -> None:
+        """Implied by cohort_size, and much tighter in the linear relaxation: a segment of P
+        people holds a total in one of [k * cohort_min, k * cohort_max], uses at most
+        P // cohort_min venues, and places at most as many companies as fit."""
+        rnd = self.prep.problem.round
+        by_segment: dict[Segment, list[cp_model.LinearExprT]] = defaultdict(list)
+        for (segment, _), terms in self._people().items():
+            by_segment[segment].extend(terms)
+        for segment, terms in by_segment.items():
+            sizes = [
+                g.participants
+                for g in self.prep.groups
+                if g.segment == segment
+                for _ in g.companies
+            ]
+            people = sum(sizes)
+            domain = fillable_domain(people, rnd.cohort_min, rnd.cohort_max)
+            total = self.model.NewIntVarFromDomain(domain, f"people_{segment.label}")
+            self.model.Add(total == sum(terms))
+            self.model.Add(
+                sum(w for (s, _), w in self.w.items() if s == segment) <= people // rnd.cohort_min
+            )
+            members = [
+                var for (gi, _), var in self.x.items() if self.prep.groups[gi].segment == segment
+            ]
+            self.model.Add(sum(members) <= most_companies(sizes, domain.max()))
+
+    def venue_used(self) -> None:
+        """A venue counts as used exactly when it hosts at least one cohort."""
+        by_venue: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (_, vi), w in self.w.items():
+            by_venue[vi].append(w)
+            self.model.AddImplication(w, self.y[vi])
+        for vi, used in self.y.items():
+            self.model.AddBoolOr(by_venue.get(vi, [])).OnlyEnforceIf(used)
+
+    def max_venues(self) -> None:
+        """At most `max_venues` distinct venues host cohorts this round."""
+        self.model.Add(sum(self.y.values()) <= self.prep.problem.round.max_venues)
+
+    def required_venues(self) -> None:
+        """A `required` venue hosts at least one cohort."""
+        for vi, venue in enumerate(self.prep.venues):
+            if venue.status == VenueStatus.REQUIRED and vi in self.y:
+                self.model.Add(self.y[vi] == 1)
+
+    def venue_max_cohorts(self) -> None:
+        """A venue hosts at most `max_cohorts` cohorts this round (all steps)."""
+        for vi, venue in enumerate(self.prep.venues):
+            if venue.max_cohorts is not None:
+                self.model.Add(
+                    sum(var for (_, v), var in self.n.items() if v == vi) <= venue.max_cohorts
+                )
+
+    def facilitator_calendar(self) -> None:
+        """One facilitator leads every session: at most `facilitators` sessions a day, on
+        working days they are available and the venue is; Module 2 on two consecutive
+        working days; each lab `lab_gap_days` after its module."""
+        days = self.prep.days
+        fac = self.prep.problem.round.facilitators
+        self.own_calendar = {
+            vi for vi, v in enumerate(self.prep.venues) if v.unavailable and vi in self.y
+        }
+        load: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for key in [POOL, *sorted(self.own_calendar)]:
+            forbidden = (
+                frozenset() if key == POOL else days.indices_of(self.prep.venues[key].unavailable)
+            )
+            for module in (Step.MODULE1, Step.MODULE2):
+                keys = [
+                    (s, vi)
+                    for (s, vi) in self.n
+                    if s.module == module and self.calendar_key(vi) == key
+                ]
+                if not keys:
+                    continue
+                upper = min(fac, sum(self.n_max[k] for k in keys))
+                z_terms = []
+                for a, b in days.session_options(module, forbidden):
+                    var = self.model.NewIntVar(0, upper, f"z_{key}_{module}_{a}_{b}")
+                    self.z[key, module, a, b] = var
+                    z_terms.append(var)
+                    for d in (*range(a, a + SESSION_DAYS[module]), b):
+                        load[d].append(var)
+                self.model.Add(sum(z_terms) == sum(self.n[k] for k in keys))
+        for terms in load.values():
+            self.model.Add(sum(terms) <= fac)
+
+    def calendar_key(self, vi: int) -> int:
+        """Which calendar variables a venue's cohorts use."""
+        return vi if vi in self.own_calendar else POOL
+
+    def assignment_vars(self) -> dict[str, cp_model.IntVar]:
+        """x and n variables by name, the values a no-good cut refers to."""
+        return {var.Name(): var for var in (*self.x.values(), *self.n.values())}
+
+    def assignments_cut_off(self) -> None:
+        """Assignments whose members' blackout days leave no dating are forbidden."""
+        by_name = self.assignment_vars()
+        for cut in self.cuts:
+            same = []
+            for name, var in by_name.items():
+                b = self.model.NewBoolVar(f"same_{name}")
+                self.model.Add(var == cut.get(name, 0)).OnlyEnforceIf(b)
+                self.model.Add(var != cut.get(name, 0)).OnlyEnforceIf(b.Not())
+                same.append(b)
+            self.model.AddBoolOr([b.Not() for b in same])

@@ -1,0 +1,160 @@
+"""Before the model: who can take which step where, and groups of interchangeable companies.
+
+Companies with the same segment, location, travel row, participants, priority and
+unavailable days are interchangeable for the model; they become one :class:`Group` with a
+count, which removes the symmetry between them and shrinks the model on real rounds where
+many companies share a town.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from camp_planner.models import (
+    Company,
+    Level,
+    PlanningProblem,
+    Segment,
+    Step,
+    UnplacedCode,
+    Venue,
+    VenueStatus,
+)
+from camp_planner.scheduler.days import DayIndex
+
+#: Travel is optimised in units of 10 m (km x 100, rounded); totals are reported from floats.
+TRAVEL_UNITS_PER_KM = 100
+
+
+@dataclass
+class Group:
+    """Interchangeable companies of one segment (same place, size, priority, blackouts)."""
+
+    segment: Segment
+    companies: list[Company]
+    participants: int
+    priority: int
+    unavailable: frozenset[date]
+    #: allowed venue index -> travel km (one-way)
+    travel: dict[int, float]
+
+    @property
+    def size(self) -> int:
+        """Number of companies in the group."""
+        return len(self.companies)
+
+
+@dataclass
+class Prepared:
+    """Everything the model needs, plus the companies decided before solving."""
+
+    problem: PlanningProblem
+    days: DayIndex
+    venues: list[Venue]
+    groups: list[Group] = field(default_factory=list)
+    #: company_id -> (code, reason) for companies left out before solving
+    excluded: dict[str, tuple[UnplacedCode, str]] = field(default_factory=dict)
+
+
+def next_step_or_reason(
+    problem: PlanningProblem, company: Company
+) -> Segment | tuple[UnplacedCode, str]:
+    """The company's segment, or why it has no step this round (DOMAIN.md, "Module 2 ...
+    only companies that took Module 1 and are at level A or B")."""
+    segment = problem.segment_of(company)
+    if segment is not None:
+        return segment
+    if Step.MODULE2 in company.completed:
+        return UnplacedCode.TRACK_COMPLETE, "has completed Module 1 and Module 2"
+    level = problem.level_of(company)
+    if level not in (Level.A, Level.B):
+        return (
+            UnplacedCode.NOT_ELIGIBLE,
+            f"has completed Module 1; Module 2 is only for level A and B companies, "
+            f"this company is level {level.value}",
+        )
+    return UnplacedCode.TRACK_COMPLETE, "has completed its training track"
+
+
+def allowed_venues(
+    problem: PlanningProblem, company: Company, segment: Segment, venues: list[Venue]
+) -> dict[int, float]:
+    """Venue index -> travel km for the venues the company may train at: not closed,
+    residential for Module 2, within `max_travel_km` when set."""
+    limit = problem.round.max_travel_km
+    allowed: dict[int, float] = {}
+    for j, venue in enumerate(venues):
+        if venue.status == VenueStatus.CLOSED:
+            continue
+        if segment.module == Step.MODULE2 and not venue.residential:
+            continue
+        km = problem.travel_km(company, venue)
+        if limit > 0 and km > limit:
+            continue
+        allowed[j] = km
+    return allowed
+
+
+def too_far_reason(problem: PlanningProblem, company: Company, segment: Segment) -> str:
+    """Sentence for a company with no venue it may train at."""
+    limit = problem.round.max_travel_km
+    kind = "residential venue" if segment.module == Step.MODULE2 else "open venue"
+    if limit > 0:
+        return f"no {kind} within max_travel_km = {limit:g} km"
+    return f"no {kind} this round"
+
+
+def prepare(problem: PlanningProblem) -> Prepared:
+    """Split the companies into those the model decides on (grouped) and those it cannot
+    place whatever it does (with their reason)."""
+    days = DayIndex.for_problem(problem)
+    venues = list(problem.venues)
+    prep = Prepared(problem=problem, days=days, venues=venues)
+    buckets: dict[tuple[object, ...], list[Company]] = defaultdict(list)
+    allowed_of: dict[str, dict[int, float]] = {}
+    segment_of: dict[str, Segment] = {}
+    for company in problem.companies:
+        result = next_step_or_reason(problem, company)
+        if isinstance(result, tuple):
+            prep.excluded[company.company_id] = result
+            continue
+        segment = result
+        allowed = allowed_venues(problem, company, segment, venues)
+        if not allowed:
+            prep.excluded[company.company_id] = (
+                UnplacedCode.TOO_FAR,
+                too_far_reason(problem, company, segment),
+            )
+            continue
+        if not days.company_can_attend(segment.module, company.unavailable):
+            prep.excluded[company.company_id] = (
+                UnplacedCode.UNAVAILABLE,
+                "is unavailable on every day a module and its lab could be held this round",
+            )
+            continue
+        allowed_of[company.company_id] = allowed
+        segment_of[company.company_id] = segment
+        key = (
+            segment,
+            tuple(sorted((j, round(km, 6)) for j, km in allowed.items())),
+            company.participants,
+            company.priority,
+            company.unavailable,
+        )
+        buckets[key].append(company)
+    for members in buckets.values():
+        first = members[0]
+        prep.groups.append(
+            Group(
+                segment=segment_of[first.company_id],
+                companies=sorted(members, key=lambda c: c.company_id),
+                participants=first.participants,
+                priority=first.priority,
+                unavailable=first.unavailable,
+                travel=allowed_of[first.company_id],
+            )
+        )
+    prep.groups.sort(key=lambda g: (g.segment.label, g.companies[0].company_id))
+    return prep

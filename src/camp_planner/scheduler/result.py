@@ -1,0 +1,138 @@
+"""From solver values to the Roster of CONTRACT.md, with every company accounted for."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from camp_planner.models import (
+    LAB_OF,
+    SESSION_DAYS,
+    Cohort,
+    Roster,
+    Session,
+    SolverReport,
+    SolverStatus,
+    Summary,
+    Unplaced,
+    UnplacedCode,
+)
+from camp_planner.scheduler.dates import CohortPlan, DatedCohort
+from camp_planner.scheduler.prepare import Group, Prepared
+from camp_planner.scheduler.reasons import unplaced_reason
+
+
+def _sessions(prep: Prepared, plan: CohortPlan, dated: DatedCohort) -> list[Session]:
+    days = prep.days.dates
+    length = SESSION_DAYS[plan.module]
+    return [
+        Session(step=plan.module, dates=[days[dated.start + k] for k in range(length)]),
+        Session(step=LAB_OF[plan.module], dates=[days[dated.lab]]),
+    ]
+
+
+def build_roster(
+    prep: Prepared,
+    plans: list[tuple[CohortPlan, int]],
+    dated: list[DatedCohort],
+    report: SolverReport,
+) -> Roster:
+    """Cohorts numbered C01, C02 ... by first session date; the rest unplaced with reasons."""
+    problem = prep.problem
+    order = sorted(
+        dated,
+        key=lambda d: (d.start, prep.venues[plans[d.plan_index][0].venue].venue_id, d.plan_index),
+    )
+    next_member: dict[int, int] = defaultdict(int)
+    cohorts: list[Cohort] = []
+    travel: dict[str, float] = {}
+    for number, item in enumerate(order, start=1):
+        plan = plans[item.plan_index][0]
+        segment = prep.groups[next(iter(plan.groups))].segment
+        venue = prep.venues[plan.venue]
+        members: list[str] = []
+        for gi, count in sorted(item.members.items()):
+            group = prep.groups[gi]
+            chosen = group.companies[next_member[gi] : next_member[gi] + count]
+            next_member[gi] += count
+            for company in chosen:
+                members.append(company.company_id)
+                travel[company.company_id] = round(group.travel[plan.venue], 3)
+        cohorts.append(
+            Cohort(
+                cohort_id=f"C{number:02d}",
+                venue_id=venue.venue_id,
+                module=plan.module,
+                level=segment.level,
+                age_group=segment.age_group,
+                members=sorted(members),
+                sessions=_sessions(prep, plan, item),
+            )
+        )
+    unplaced = _unplaced(prep, next_member)
+    total = round(sum(travel.values()), 3)
+    report = report.model_copy(update={"objective": total})
+    if report.best_bound is not None:
+        bound = min(report.best_bound, total)
+        if report.status == SolverStatus.OPTIMAL:
+            bound = total  # proven: the 10 m rounding of the model is the only difference
+        gap = 0.0 if total == 0 else round((total - bound) / total, 6)
+        report = report.model_copy(update={"best_bound": round(bound, 3), "gap": gap})
+    venues_used = list(dict.fromkeys(c.venue_id for c in cohorts))
+    return Roster(
+        round=problem.round.name,
+        solver=report,
+        cohorts=cohorts,
+        unplaced=unplaced,
+        summary=Summary(
+            placed=len(travel),
+            unplaced=len(unplaced),
+            travel_km_total=total,
+            venues_used=venues_used,
+        ),
+        travel_km=travel,
+    )
+
+
+def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
+    """Companies excluded before solving, then those of the model left without a place."""
+    by_segment: dict[object, list[Group]] = defaultdict(list)
+    for group in prep.groups:
+        by_segment[group.segment].append(group)
+    placed_priorities: dict[object, list[int]] = defaultdict(list)
+    for gi, count in placed_count.items():
+        group = prep.groups[gi]
+        placed_priorities[group.segment].extend([group.priority] * count)
+    reasons: dict[str, tuple[UnplacedCode, str]] = dict(prep.excluded)
+    for gi, group in enumerate(prep.groups):
+        for company in group.companies[placed_count.get(gi, 0) :]:
+            reasons[company.company_id] = unplaced_reason(
+                prep.problem, group, by_segment[group.segment], placed_priorities[group.segment]
+            )
+    return [
+        Unplaced(
+            company_id=c.company_id, code=reasons[c.company_id][0], reason=reasons[c.company_id][1]
+        )
+        for c in prep.problem.companies
+        if c.company_id in reasons
+    ]
+
+
+def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) -> Roster:
+    """No roster was found: everyone unplaced, the status and message say why."""
+    status = SolverStatus.INFEASIBLE if why == "INFEASIBLE" else SolverStatus.TIME_LIMIT
+    message = (
+        "no roster satisfies the round's rules (see the unplaced reasons and the check)"
+        if status == SolverStatus.INFEASIBLE
+        else f"no roster found within {time_limit:g} s ({why})"
+    )
+    report = SolverReport(
+        status=status, wall_time_s=round(time.time() - started, 3), message=message
+    )
+    unplaced = _unplaced(prep, {})
+    return Roster(
+        round=prep.problem.round.name,
+        solver=report,
+        unplaced=unplaced,
+        summary=Summary(placed=0, unplaced=len(unplaced), travel_km_total=0.0, venues_used=[]),
+    )
