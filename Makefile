@@ -4,8 +4,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 DEMO_DIR ?= demo
+APT_GET ?= apt-get
+#: Debian packages some tests use (headless Chromium for the map, LibreOffice for roster.xlsx,
+#: npm to fetch Leaflet for the offline map); those tests skip, saying why, when absent.
+TEST_TOOLS := chromium libreoffice-calc npm
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo test test-tools lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +33,30 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: $(DEVSTAMP)
+# Installs the missing ones of $(TEST_TOOLS) (and python3-venv if `python3 -m venv` cannot
+# work) with apt-get, only as root on a machine with apt-get. Never fails: without them the
+# tests that need them are skipped with the reason.
+test-tools:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v libreoffice >/dev/null 2>&1 || command -v soffice >/dev/null 2>&1 \
+		|| missing="$$missing libreoffice-calc"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -x $(BIN)/python ] || $(PYTHON) -c "import ensurepip" >/dev/null 2>&1 \
+		|| missing="$$missing python3-venv"; \
+	if [ -z "$$missing" ]; then \
+		echo "test tools present: $(TEST_TOOLS)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
+		echo "installing test tools:$$missing"; \
+		{ $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive \
+			$(APT_GET) install -y -qq --no-install-recommends $$missing; } \
+			|| echo "could not install$$missing; the tests that need them will be skipped"; \
+	else \
+		echo "missing$$missing (install as root with apt-get); the tests that need them will be skipped"; \
+	fi
+
+test: test-tools
+	@$(MAKE) --no-print-directory install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 

@@ -7,6 +7,7 @@ reported as a list of problems, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,10 +21,11 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limit, seconds")]
 
 
 @app.command()
-def check(folder: Path = typer.Argument(..., help="Planning folder")) -> None:
+def check(folder: Annotated[Path, typer.Argument(help="Planning folder")]) -> None:
     """Validate a planning folder and print a summary per group and venue."""
     from camp_planner.io.check import run_check
 
@@ -32,8 +34,12 @@ def check(folder: Path = typer.Argument(..., help="Planning folder")) -> None:
 
 @app.command()
 def score(
-    file: Path = typer.Argument(..., help="CSV with company_id and the seven scorecard columns"),
-    out: Path = typer.Option(Path("levels.csv"), "--out", help="Where to write levels.csv"),
+    file: Annotated[
+        Path, typer.Argument(help="CSV with company_id and the seven scorecard columns")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write levels.csv")] = Path(
+        "levels.csv"
+    ),
 ) -> None:
     """Score scorecards: level, per-level scores and an explanation per company."""
     from camp_planner.io.scorecards import run_score
@@ -43,8 +49,10 @@ def score(
 
 @app.command()
 def demo(
-    folder: Path = typer.Argument(Path("demo"), help="Where to write the demo planning folder"),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds"),
+    folder: Annotated[Path, typer.Argument(help="Where to write the demo planning folder")] = Path(
+        "demo"
+    ),
+    time_limit: TimeLimit = 60.0,
 ) -> None:
     """Write the embedded demo planning folder and solve its roster."""
     from camp_planner.io.demo import run_demo
@@ -54,17 +62,74 @@ def demo(
 
 @app.command()
 def roster(
-    folder: Path = typer.Argument(..., help="Planning folder"),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default FOLDER/out)"),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds"),
-    seed: int = typer.Option(0, "--seed", help="Solver random seed"),
-    workers: int = typer.Option(2, "--workers", help="Solver threads"),
+    folder: Annotated[Path, typer.Argument(help="Planning folder")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
 ) -> None:
-    """Solve the round's roster and write roster.json, roster.xlsx, participants.csv, ..."""
+    """Solve the round's roster; write roster.json/.xlsx, participants, invitations, map."""
     from camp_planner.io.run import run_roster
 
+    raise typer.Exit(run_roster(folder, out, time_limit, seed, workers, console, err_console))
+
+
+@app.command("map")
+def map_(
+    folder: Annotated[Path, typer.Argument(help="Planning folder (company and venue locations)")],
+    roster_json: Annotated[
+        Path | None,
+        typer.Option("--roster", help="roster.json to draw (default FOLDER/out/roster.json)"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file to write (default FOLDER/out/map.html)"),
+    ] = None,
+    anonymize: Annotated[
+        bool,
+        typer.Option("--anonymize", help="Replace company names and ids by cohort-local numbers"),
+    ] = False,
+    assets: Annotated[
+        Path | None,
+        typer.Option(
+            "--assets", help="Folder with local Leaflet/jQuery files to inline (offline use)"
+        ),
+    ] = None,
+) -> None:
+    """Draw a roster's travel map (venues, companies, lines to their venue) as one HTML page."""
+    from camp_planner.io.run import run_map
+
+    raise typer.Exit(run_map(folder, roster_json, out, anonymize, assets, console, err_console))
+
+
+@app.command()
+def whatif(
+    folder: Annotated[Path, typer.Argument(help="Planning folder")],
+    venues: Annotated[
+        str | None, typer.Option("--venues", help="Numbers of venues to compare, e.g. 4-8")
+    ] = None,
+    scenarios: Annotated[
+        Path | None, typer.Option("--scenarios", help="scenarios.toml with named scenarios")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver time limit per scenario, seconds")
+    ] = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+    maps: Annotated[bool, typer.Option("--maps", help="Also write maps/<scenario>.html")] = False,
+) -> None:
+    """Compare scenarios (numbers of venues, closed/required venues, ...): whatif.csv/.xlsx/.png."""
+    from camp_planner.io.whatif_files import run_whatif
+
     raise typer.Exit(
-        run_roster(folder, out, time_limit, seed, workers, console, err_console)
+        run_whatif(
+            folder, venues, scenarios, out, time_limit, seed, workers, maps, console, err_console
+        )
     )
 
 

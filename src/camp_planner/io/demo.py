@@ -379,4 +379,5 @@ def solve_demo_roster(
     except ImportError:
         console.print(Text("(The roster solver is not available in this build; not solved.)"))
         return 0
-    return run_roster(folder, None, time_limit, 0, 2, console, err_console)
+    # run_check has printed the notes and the groups already.
+    return run_roster(folder, None, time_limit, 0, 2, console, err_console, preamble=False)

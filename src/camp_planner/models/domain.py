@@ -69,7 +69,7 @@ class Company(_Frozen):
         return AgeGroup.YOUNG if self.is_young(round_start) else AgeGroup.ESTABLISHED
 
     def next_step(self) -> Step | None:
-        """Module 1 unless done; else Module 2 for A/B companies that have not done it; else none."""
+        """Module 1 unless done; else Module 2 for A/B companies without it; else none."""
         if Step.MODULE1 not in self.completed:
             return Step.MODULE1
         if self.level in (Level.A, Level.B) and Step.MODULE2 not in self.completed:

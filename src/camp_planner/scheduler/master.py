@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from camp_planner.models import SESSION_DAYS, Segment, Step, VenueStatus
+from camp_planner.scheduler.patterns import best_members
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
 
 POOL = -1  # calendar key of all venues without unavailable days
@@ -64,12 +65,15 @@ class MasterModel:
     z: dict[tuple[int, Step, int, int], cp_model.IntVar] = field(default_factory=dict)
     #: venues with calendar variables of their own (they have unavailable days)
     own_calendar: set[int] = field(default_factory=set)
+    #: status name of the last solve of this model
+    last_status: str = ""
 
     def __post_init__(self) -> None:
         self._variables()
         self.company_in_at_most_one_cohort()
         self.cohort_size()
         self.segment_fills_whole_cohorts()
+        self.single_cohort_takes_best_members()
         self.venue_used()
         self.max_venues()
         self.required_venues()
@@ -172,6 +176,29 @@ class MasterModel:
                 var for (gi, _), var in self.x.items() if self.prep.groups[gi].segment == segment
             ]
             self.model.Add(sum(members) <= most_companies(sizes, domain.max()))
+
+    def single_cohort_takes_best_members(self) -> None:
+        """A segment that can fill only one cohort takes, at the venue it uses, the best
+        members for that venue (see `patterns`): x = members * w. This is implied by the
+        lexicographic objective and makes the relaxation much tighter. It is not used once
+        a no-good cut exists (member blackout days may then call for other members)."""
+        if self.cuts:
+            return
+        cmin, cmax = self.prep.problem.round.cohort_min, self.prep.problem.round.cohort_max
+        for segment in {s for s, _ in self.n}:
+            groups = {gi: g for gi, g in enumerate(self.prep.groups) if g.segment == segment}
+            people = sum(g.size * g.participants for g in groups.values())
+            if people >= 2 * cmin:
+                continue
+            for (seg, vi), w in self.w.items():
+                if seg != segment:
+                    continue
+                here = {gi: g for gi, g in groups.items() if vi in g.travel}
+                members = best_members(here, vi, cmin, cmax)
+                if members is None:
+                    self.model.Add(w == 0)
+                for gi in here:
+                    self.model.Add(self.x[gi, vi] == (members or {}).get(gi, 0) * w)
 
     def venue_used(self) -> None:
         """A venue counts as used exactly when it hosts at least one cohort."""
