@@ -1,7 +1,7 @@
 """Solve a round: the assignment model in lexicographic stages, then dating the cohorts.
 
-Stage 1 maximises the companies placed, stage 2 (only when priorities differ) the total
-priority placed, stage 3 minimises travel; each stage fixes the optimum of the one before
+Stage 1 maximises the companies placed and then the total priority placed (one weighted
+objective, lexicographic by its weight), stage 2 minimises travel; it keeps stage 1's optimum
 and hands its solution to the next as a hint. Then `date_cohorts` splits members into
 cohorts and dates them. Should members' blackout days make that impossible, the assignment
 is cut off by a no-good and the stages rerun (exact, and rare: the model's calendar already
@@ -94,7 +94,13 @@ def solve_stage(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, None
     model.ClearHints()
-    for var in (*master.x.values(), *master.n.values(), *master.y.values(), *master.z.values()):
+    for var in (
+        *master.x.values(),
+        *master.n.values(),
+        *master.w.values(),
+        *master.y.values(),
+        *master.z.values(),
+    ):
         model.AddHint(var, solver.Value(var))
     value, bound = round(solver.ObjectiveValue()), round(solver.BestObjectiveBound())
     return solver, StageResult(status == cp_model.OPTIMAL, value, bound)
@@ -155,20 +161,23 @@ def solve(
     cuts: list[dict[str, int]] = []
     for _ in range(MAX_NO_GOODS + 1):
         master = MasterModel(prep, cuts=list(cuts))
-        solver, placed = solve_stage(master, "companies placed", master.placed(), True, settings)
-        if placed is None:
+        # Stage 1: most companies, then (in the same objective: the weight makes it
+        # lexicographic) the highest total priority placed.
+        weight = 1 + sum(g.priority * g.size for g in prep.groups)
+        solver, first = solve_stage(
+            master,
+            "companies placed",
+            weight * master.placed() + master.priority(),
+            True,
+            settings,
+            scale=weight,
+        )
+        if first is None:
             return empty_roster(prep, started, master.last_status, time_limit)
-        proven = placed.proven
-        master.model.Add(master.placed() >= placed.value)
-        if len({g.priority for g in prep.groups}) > 1:
-            solver2, prio = solve_stage(
-                master, "priority placed", master.priority(), True, settings
-            )
-            if prio is None:  # out of time: stage 1's solution stands (it is the hint)
-                proven = False
-            else:
-                solver, proven = solver2, proven and prio.proven
-                master.model.Add(master.priority() >= prio.value)
+        proven = first.proven
+        placed_value, priority_value = divmod(first.value, weight)
+        master.model.Add(master.placed() >= placed_value)
+        master.model.Add(master.priority() >= priority_value)
         solver3, travel = solve_stage(
             master, "travel km", master.travel_units(), False, settings, TRAVEL_UNITS_PER_KM
         )
@@ -186,7 +195,7 @@ def solve(
                 status=status,
                 wall_time_s=round(time.time() - started, 3),
                 best_bound=None if travel is None else travel.bound / TRAVEL_UNITS_PER_KM,
-                placed_bound=placed.bound,
+                placed_bound=first.bound // weight,
             )
             return build_roster(prep, plans, dated, report)
         if progress:
