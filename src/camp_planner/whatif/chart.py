@@ -1,0 +1,148 @@
+"""The what-if chart (``whatif.png``): travel and places per scenario, drawn with matplotlib.
+
+For ``--venues`` ranges, lines against the number of venues: total one-way travel, the
+mean and 90th-percentile travel per placed company, and companies placed (and without a
+place). For named scenarios, one bar
+per scenario in three panels (companies placed, total travel, mean travel), the baseline
+in a darker colour. Figures are built with :class:`matplotlib.figure.Figure` and the Agg
+canvas, never pyplot, so nothing depends on a display or on global pyplot state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["figure_png", "venues_figure", "scenarios_figure", "whatif_figure"]
+
+_TRAVEL = "#1f77b4"
+_MEAN = "#ff7f0e"
+_P90 = "#d62728"
+_PLACED = "#2ca02c"
+_UNPLACED = "#9e9e9e"
+_BASE = "#33546e"
+_OTHER = "#8fb3cf"
+
+
+def _num(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def _annotate(ax: Axes, x: list[int], y: list[float], fmt: str, colour: str) -> None:
+    for xi, yi in zip(x, y, strict=True):
+        if not math.isnan(yi):
+            ax.annotate(fmt.format(yi), (xi, yi), textcoords="offset points", xytext=(0, 7),
+                        ha="center", fontsize=8, color=colour)  # fmt: skip
+
+
+def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
+    """Three panels against ``max_venues``: total travel; mean and 90th-percentile travel
+    per company; companies placed and without a place.
+
+    Args:
+        table: The whatif table (columns ``max_venues``, ``travel_km_total``,
+            ``travel_km_mean``, ``travel_km_p90``, ``placed``, ``unplaced``).
+        title: Figure title.
+    """
+    data = table.sort_values("max_venues")
+    x = [int(v) for v in data["max_venues"]]
+    total = [_num(v) for v in data["travel_km_total"]]
+    mean = [_num(v) for v in data["travel_km_mean"]]
+    p90 = [_num(v) for v in data["travel_km_p90"]]
+    placed = [int(v) for v in data["placed"]]
+    unplaced = [int(v) for v in data["unplaced"]]
+
+    fig = Figure(figsize=(8, 8.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    top, middle, bottom = fig.subplots(3, 1, sharex=True)
+    top.plot(x, total, marker="o", color=_TRAVEL)
+    _annotate(top, x, total, "{:,.0f}", _TRAVEL)
+    top.set_ylabel("km, one way")
+    top.set_title("Total travel of the placed companies")
+
+    middle.plot(x, mean, marker="s", color=_MEAN, label="mean")
+    middle.plot(x, p90, marker="^", linestyle="--", color=_P90, label="9 in 10 travel at most")
+    _annotate(middle, x, mean, "{:,.1f}", _MEAN)
+    _annotate(middle, x, p90, "{:,.1f}", _P90)
+    middle.set_ylabel("km per company")
+    middle.set_title("Travel per placed company")
+    middle.legend(loc="best", fontsize=8)
+
+    bottom.plot(x, placed, marker="o", color=_PLACED, label="placed")
+    bottom.plot(x, unplaced, marker="x", linestyle=":", color=_UNPLACED, label="without a place")
+    _annotate(bottom, x, [float(v) for v in placed], "{:.0f}", _PLACED)
+    bottom.set_ylabel("companies")
+    bottom.set_xlabel("most venues allowed (max_venues)")
+    bottom.set_xticks(x)
+    bottom.set_ylim(bottom=0, top=max([*placed, *unplaced, 1]) * 1.18)
+    bottom.legend(loc="center right", fontsize=8)
+    bottom.set_title("Companies placed")
+    for ax in (top, middle, bottom):
+        ax.margins(y=0.18)
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
+    """Horizontal bars per scenario: placed companies, total travel, mean travel.
+
+    Args:
+        table: The whatif table, baseline first.
+        title: Figure title.
+    """
+    names = [str(n) for n in table["scenario"]]
+    panels = [
+        ("placed", "companies placed", "{:,.0f}"),
+        ("travel_km_total", "total travel, km", "{:,.0f}"),
+        ("travel_km_mean", "mean travel per company, km", "{:,.1f}"),
+    ]
+    height = max(2.8, 0.45 * len(names) + 1.6)
+    fig = Figure(figsize=(12, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(panels), sharey=True)
+    colours = [_BASE] + [_OTHER] * (len(names) - 1)
+    positions = list(range(len(names)))
+    for ax, (column, label, fmt) in zip(axes, panels, strict=True):
+        values = [_num(v) for v in table[column]]
+        shown = [0.0 if math.isnan(v) else v for v in values]
+        bars = ax.barh(positions, shown, color=colours)
+        ax.bar_label(
+            bars,
+            labels=["-" if math.isnan(v) else fmt.format(v) for v in values],
+            padding=3,
+            fontsize=8,
+        )
+        ax.set_title(label)
+        ax.set_xlim(0, max([*shown, 1.0]) * 1.22)
+        ax.set_axisbelow(True)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(positions, names)
+    axes[0].invert_yaxis()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def whatif_figure(table: pd.DataFrame, by_venues: bool, title: str = "") -> Figure:
+    """:func:`venues_figure` for a ``--venues`` range, else :func:`scenarios_figure`."""
+    if by_venues and table["max_venues"].nunique() > 1:
+        return venues_figure(table, title)
+    return scenarios_figure(table, title)
+
+
+def figure_png(fig: Figure, dpi: int = 120) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

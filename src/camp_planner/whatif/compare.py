@@ -1,0 +1,320 @@
+"""What-if figures: the metrics of one scenario's roster and the comparison of scenarios.
+
+Per scenario (one row of ``whatif.csv``, CONTRACT.md), from the scenario's problem and the
+roster :func:`camp_planner.scheduler.solve` found for it:
+
+- ``placed``, ``unplaced`` and ``travel_km_total`` are the roster's own summary figures, so
+  a scenario equal to the plain folder shows exactly the numbers of ``roster``;
+- the travel figures are the one-way km of the *placed* companies (the roster's
+  ``travel_km``, else great-circle km x road factor): ``travel_km_mean``, ``travel_km_p90``
+  (nearest rank: the smallest distance that at least 90 % of them travel at most),
+  ``travel_km_max`` and ``share_within_50km`` (travel <= 50 km, 0-1); all empty when
+  nobody is placed;
+- ``facilitator_days`` counts the distinct days with a session in the calendar (Module 2
+  counts its two days), ``session_days`` (extra) the session days summed over cohorts
+  (larger than ``facilitator_days`` only when two facilitators work on the same day).
+
+Extra columns after CONTRACT.md's: ``changes`` (the scenario in words),
+``unplaced_<code>`` per unplaced code, ``session_days``, ``venues_added`` /
+``venues_dropped`` and ``delta_<metric>`` (this scenario minus the first row, the baseline).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from camp_planner.models import PlanningProblem, Roster, UnplacedCode, VenueStatus
+
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "DELTA_METRICS",
+    "METRIC_LABELS",
+    "WITHIN_KM",
+    "comparison_sheet",
+    "facilitator_days",
+    "nearest_rank",
+    "placed_travel_km",
+    "scenario_metrics",
+    "venue_usage",
+    "whatif_table",
+]
+
+#: The columns of whatif.csv that CONTRACT.md fixes, in order.
+CONTRACT_COLUMNS = [
+    "scenario", "max_venues", "venues", "cohorts", "placed", "unplaced",
+    "travel_km_total", "travel_km_mean", "travel_km_p90", "travel_km_max",
+    "share_within_50km", "facilitator_days", "status", "gap",
+]  # fmt: skip
+#: Metrics that get a ``delta_<metric>`` column (scenario minus baseline).
+DELTA_METRICS = [
+    "cohorts", "placed", "unplaced", "travel_km_total", "travel_km_mean", "travel_km_p90",
+    "travel_km_max", "share_within_50km", "facilitator_days",
+]  # fmt: skip
+#: "Within reasonable travel" for the share column, km one way.
+WITHIN_KM = 50.0
+#: How each metric is called in the comparison sheet and the printed table.
+METRIC_LABELS: dict[str, str] = {
+    "changes": "What changes",
+    "max_venues": "Max venues",
+    "venues": "Venues used",
+    "cohorts": "Cohorts",
+    "placed": "Companies placed",
+    "unplaced": "Companies without a place",
+    "travel_km_total": "Total travel (km, one way)",
+    "travel_km_mean": "Mean travel per company (km)",
+    "travel_km_p90": "90 % travel at most (km)",
+    "travel_km_max": "Longest travel (km)",
+    "share_within_50km": "Share within 50 km",
+    "facilitator_days": "Facilitator days",
+    "session_days": "Session days (all cohorts)",
+    "status": "Solver status",
+    "gap": "Gap (0 = proven best)",
+}
+_KM_DIGITS = 3
+_SHARE_DIGITS = 4
+
+
+def placed_travel_km(problem: PlanningProblem, roster: Roster) -> list[float]:
+    """One-way travel km of every placed company: the roster's figure, else computed."""
+    companies = {c.company_id: c for c in problem.companies}
+    venues = {v.venue_id: v for v in problem.venues}
+    travel: list[float] = []
+    for cohort in roster.cohorts:
+        for company_id in cohort.members:
+            km = roster.travel_km.get(company_id)
+            if km is None:
+                company, venue = companies.get(company_id), venues.get(cohort.venue_id)
+                if company is None or venue is None:
+                    continue
+                km = problem.travel_km(company, venue)
+            travel.append(float(km))
+    return travel
+
+
+def nearest_rank(values: Sequence[float], percent: int) -> float | None:
+    """The nearest-rank percentile: the smallest value that `percent` % of values are <= to.
+
+    ``nearest_rank([10, 20, ..., 100], 90) == 90``; None for no values.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, (percent * len(ordered) + 99) // 100)  # ceil(percent/100 * n), exactly
+    return ordered[rank - 1]
+
+
+def facilitator_days(roster: Roster) -> int:
+    """Distinct days with at least one session (Module 2's two days count two)."""
+    return len({day for c in roster.cohorts for s in c.sessions for day in s.dates})
+
+
+def _session_days(roster: Roster) -> int:
+    return sum(len(set(s.dates)) for c in roster.cohorts for s in c.sessions)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _codes(codes: Counter[str]) -> list[str]:
+    known = [code.value for code in UnplacedCode]
+    return known + sorted(c for c in codes if c not in known)
+
+
+def scenario_metrics(
+    problem: PlanningProblem, roster: Roster, scenario: str, changes: str = ""
+) -> dict[str, Any]:
+    """The whatif.csv row of one scenario (without the delta columns).
+
+    Args:
+        problem: The scenario's planning problem (the one that was solved).
+        roster: Its roster.
+        scenario: The scenario's name.
+        changes: The scenario in words (extra column ``changes``).
+
+    Returns:
+        CONTRACT.md's columns, then ``changes``, ``unplaced_<code>`` for every code and
+        ``session_days``.
+    """
+    travel = placed_travel_km(problem, roster)
+    placed = roster.summary.placed
+    within = sum(1 for km in travel if km <= WITHIN_KM)
+    codes = Counter(u.code.value for u in roster.unplaced)
+    row: dict[str, Any] = {
+        "scenario": scenario,
+        "max_venues": problem.round.max_venues,
+        "venues": ";".join(sorted(roster.summary.venues_used)),
+        "cohorts": len(roster.cohorts),
+        "placed": placed,
+        "unplaced": roster.summary.unplaced,
+        "travel_km_total": roster.summary.travel_km_total,
+        "travel_km_mean": _round(sum(travel) / len(travel), _KM_DIGITS) if travel else None,
+        "travel_km_p90": _round(nearest_rank(travel, 90), _KM_DIGITS),
+        "travel_km_max": _round(max(travel), _KM_DIGITS) if travel else None,
+        "share_within_50km": round(within / len(travel), _SHARE_DIGITS) if travel else None,
+        "facilitator_days": facilitator_days(roster),
+        "status": roster.solver.status.value,
+        "gap": roster.solver.gap,
+        "changes": changes,
+    }
+    for code in _codes(codes):
+        row[f"unplaced_{code}"] = codes.get(code, 0)
+    row["session_days"] = _session_days(roster)
+    return row
+
+
+def _delta(value: Any, base: Any, metric: str) -> Any:
+    if value is None or base is None or pd.isna(value) or pd.isna(base):
+        return None
+    diff = value - base
+    if metric == "share_within_50km":
+        return round(diff, _SHARE_DIGITS)
+    if isinstance(diff, float):
+        return round(diff, _KM_DIGITS)
+    return int(diff)
+
+
+def _venue_set(text: Any) -> list[str]:
+    return [v for v in str(text or "").split(";") if v]
+
+
+def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The whatif.csv table: one row per scenario, the first the baseline.
+
+    Args:
+        rows: :func:`scenario_metrics` rows, baseline first.
+
+    Returns:
+        CONTRACT.md's columns in order, then ``changes``, ``unplaced_<code>``,
+        ``session_days``, ``venues_added``, ``venues_dropped`` and ``delta_<metric>`` for
+        :data:`DELTA_METRICS` (baseline row: 0 and empty lists).
+    """
+    if not rows:
+        return pd.DataFrame(columns=CONTRACT_COLUMNS)
+    codes: Counter[str] = Counter()
+    for row in rows:
+        codes.update(k.removeprefix("unplaced_") for k in row if k.startswith("unplaced_"))
+    unplaced_cols = [f"unplaced_{c}" for c in _codes(codes)]
+    base = rows[0]
+    base_venues = set(_venue_set(base["venues"]))
+    out = []
+    for row in rows:
+        full = {col: row.get(col) for col in CONTRACT_COLUMNS}
+        full["changes"] = row.get("changes", "")
+        for col in unplaced_cols:
+            full[col] = row.get(col, 0)
+        full["session_days"] = row.get("session_days")
+        venues = _venue_set(row["venues"])
+        full["venues_added"] = ";".join(v for v in venues if v not in base_venues)
+        full["venues_dropped"] = ";".join(sorted(base_venues - set(venues)))
+        for metric in DELTA_METRICS:
+            full[f"delta_{metric}"] = _delta(row.get(metric), base.get(metric), metric)
+        out.append(full)
+    frame = pd.DataFrame(out)
+    for col in ("cohorts", "placed", "unplaced", "facilitator_days", "max_venues", *unplaced_cols):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def _label(metric: str) -> str:
+    if metric in METRIC_LABELS:
+        return METRIC_LABELS[metric]
+    code = metric.removeprefix("unplaced_")
+    return f"  without a place: {code.replace('_', ' ')}"
+
+
+def comparison_rows(table: pd.DataFrame) -> list[str]:
+    """The metrics the comparison shows, in order (unplaced codes only when some occur)."""
+    codes = [
+        c
+        for c in table.columns
+        if c.startswith("unplaced_") and c != "unplaced" and table[c].fillna(0).astype(int).any()
+    ]
+    return [
+        "changes", "max_venues", "venues", "cohorts", "placed", "unplaced", *codes,
+        "travel_km_total", "travel_km_mean", "travel_km_p90", "travel_km_max",
+        "share_within_50km", "facilitator_days", "session_days", "status", "gap",
+    ]  # fmt: skip
+
+
+def change_of(table: pd.DataFrame, index: int, metric: str) -> Any:
+    """Scenario `index` minus the baseline (row 0) for one metric; text for the venues."""
+    if metric == "venues":
+        added = _venue_set(table.at[index, "venues_added"])
+        dropped = _venue_set(table.at[index, "venues_dropped"])
+        return " ".join([*(f"+{v}" for v in added), *(f"-{v}" for v in dropped)])
+    if f"delta_{metric}" in table.columns:
+        return _cell(table.at[index, f"delta_{metric}"])
+    value, base = table.at[index, metric], table.at[0, metric]
+    if isinstance(value, str) or isinstance(base, str):
+        return None
+    return _delta(value, base, metric)
+
+
+def comparison_sheet(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison turned sideways: one row per metric, one column per scenario, and
+    after each scenario but the baseline a ``<name>: change`` column (scenario minus
+    baseline), so "what do we lose if Skive closes?" is answered at a glance.
+
+    Args:
+        table: :func:`whatif_table`'s result.
+
+    Returns:
+        Columns ``metric``, then per scenario its name (and ``<name>: change``).
+    """
+    metrics = comparison_rows(table)
+    data: dict[str, list[Any]] = {"metric": [_label(m) for m in metrics]}
+    for index in range(len(table)):
+        name = str(table.at[index, "scenario"])
+        data[name] = [_cell(table.at[index, m]) for m in metrics]
+        if index > 0:
+            data[f"{name}: change"] = [
+                None if m in ("changes", "status", "gap") else change_of(table, index, m)
+                for m in metrics
+            ]
+    return pd.DataFrame(data)
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as a plain Python value; None for a missing one."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def venue_usage(
+    problems: Sequence[PlanningProblem], rosters: Sequence[Roster], names: Sequence[str]
+) -> pd.DataFrame:
+    """Which venue hosts how many cohorts in each scenario (``closed`` / ``required`` noted).
+
+    Args:
+        problems: Each scenario's problem.
+        rosters: Each scenario's roster.
+        names: Each scenario's name.
+
+    Returns:
+        One row per venue of the first problem: ``venue_id``, ``venue``, then per scenario
+        the number of cohorts it hosts (0 when unused), or ``closed``.
+    """
+    venues = problems[0].venues if problems else ()
+    data: dict[str, list[Any]] = {
+        "venue_id": [v.venue_id for v in venues],
+        "venue": [v.name for v in venues],
+    }
+    for problem, roster, name in zip(problems, rosters, names, strict=True):
+        status = {v.venue_id: v.status for v in problem.venues}
+        hosted = Counter(c.venue_id for c in roster.cohorts)
+        column: list[Any] = []
+        for venue in venues:
+            if status.get(venue.venue_id) == VenueStatus.CLOSED:
+                column.append("closed")
+            elif status.get(venue.venue_id) == VenueStatus.REQUIRED:
+                column.append(f"{hosted.get(venue.venue_id, 0)} (required)")
+            else:
+                column.append(hosted.get(venue.venue_id, 0))
+        data[name] = column
+    return pd.DataFrame(data)
