@@ -52,9 +52,6 @@ class MasterModel:
     prep: Prepared
     #: assignments found impossible to date; each is forbidden (a no-good cut)
     cuts: list[dict[str, int]] = field(default_factory=list)
-    #: one segment on its own: leave out the rules that tie segments together (venue
-    #: count, required venues, venue capacity, calendar), a relaxation (see `decompose`)
-    alone: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     #: (group index, venue index) -> companies of the group assigned to the venue
     x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
@@ -78,11 +75,10 @@ class MasterModel:
         self.segment_fills_whole_cohorts()
         self.single_cohort_takes_best_members()
         self.venue_used()
-        if not self.alone:
-            self.max_venues()
-            self.required_venues()
-            self.venue_max_cohorts()
-            self.facilitator_calendar()
+        self.max_venues()
+        self.required_venues()
+        self.venue_max_cohorts()
+        self.facilitator_calendar()
         self.assignments_cut_off()
 
     # -- variables ---------------------------------------------------------------------
@@ -116,12 +112,11 @@ class MasterModel:
         """Total priority of the companies placed."""
         return sum(self.prep.groups[gi].priority * var for (gi, _), var in self.x.items())
 
-    def travel_units(self, segment: Segment | None = None) -> cp_model.LinearExprT:
-        """Total travel of the placed companies (of one segment), in 10 m units."""
+    def travel_units(self) -> cp_model.LinearExprT:
+        """Total travel of the placed companies, in 10 m units."""
         return sum(
             round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * var
             for (gi, vi), var in self.x.items()
-            if segment is None or self.prep.groups[gi].segment == segment
         )
 
     def _people(self) -> dict[tuple[Segment, int], list[cp_model.LinearExprT]]:

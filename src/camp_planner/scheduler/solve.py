@@ -19,7 +19,6 @@ from ortools.sat.python import cp_model
 
 from camp_planner.models import PlanningProblem, Roster, SolverReport, SolverStatus
 from camp_planner.scheduler.dates import CohortPlan, date_cohorts
-from camp_planner.scheduler.decompose import bound_segments, segment_optima
 from camp_planner.scheduler.master import MasterModel
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
@@ -179,14 +178,6 @@ def solve(
         placed_value, priority_value = divmod(first.value, weight)
         master.model.Add(master.placed() >= placed_value)
         master.model.Add(master.priority() >= priority_value)
-        if not cuts:
-            budget = time.time() + 0.3 * (settings.deadline - time.time())
-            optima = segment_optima(prep, budget, seed)
-            bounded = optima is not None and bound_segments(
-                master, optima, placed_value, priority_value
-            )
-            if bounded and progress:
-                progress("segments solved alone: their travel bounds hold for the round")
         solver3, travel = solve_stage(
             master, "travel km", master.travel_units(), False, settings, TRAVEL_UNITS_PER_KM
         )
