@@ -120,11 +120,13 @@ def date_cohorts(
     facilitators: int,
     seed: int,
     effort: float = 30.0,
+    repair: bool = False,
 ) -> list[DatedCohort] | None:
     """Split each (segment, venue) into its cohorts and date every cohort so the facilitator,
     venue and member blackouts are respected. `plans` pairs a plan with its cohort count;
     `hints` are (plan index, start, lab) from the assignment model's calendar. Returns None
-    when no such dating exists or none was found within `effort` (deterministic seconds)."""
+    when no such dating exists or none was found within `effort` (deterministic seconds).
+    With `repair`, members and cohorts may be left out: the most members are kept."""
     model = cp_model.CpModel()
     all_slots: list[SlotVars] = []
     per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar]]] = []
@@ -136,7 +138,10 @@ def date_cohorts(
         previous: SlotVars | None = None
         for k in range(count):
             slot = add_slot(
-                model, days, CohortSlot(plan.module, forbidden=plan.forbidden), f"p{pi}_{k}"
+                model,
+                days,
+                CohortSlot(plan.module, forbidden=plan.forbidden, optional=repair),
+                f"p{pi}_{k}",
             )
             if previous is not None:  # cohorts of one venue and segment are alike: order them
                 model.Add(previous.start <= slot.start)
@@ -146,8 +151,8 @@ def date_cohorts(
                 for gi, (_, _, avail) in plan.groups.items()
             }
             size = sum(plan.groups[gi][0] * var for gi, var in members.items())
-            model.Add(size >= cohort_min)
-            model.Add(size <= cohort_max)
+            model.Add(size >= cohort_min * slot.present)
+            model.Add(size <= cohort_max * slot.present)
             for gi, (_, blackout, avail) in plan.groups.items():
                 if not blackout:
                     continue
@@ -165,8 +170,13 @@ def date_cohorts(
                 model.AddHint(slot.start, queued[k][0])
                 model.AddHint(slot.lab, queued[k][1])
         for gi, (_, _, avail) in plan.groups.items():
-            model.Add(sum(m[gi] for m in members_of_plan) == avail)
+            if repair:
+                model.Add(sum(m[gi] for m in members_of_plan) <= avail)
+            else:
+                model.Add(sum(m[gi] for m in members_of_plan) == avail)
     one_facilitator_per_session(model, all_slots, facilitators)
+    if repair:
+        model.Maximize(sum(var for _, _, members in per_slot for var in members.values()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
@@ -182,4 +192,5 @@ def date_cohorts(
             members={gi: solver.Value(var) for gi, var in members.items() if solver.Value(var)},
         )
         for pi, slot, members in per_slot
+        if solver.Value(slot.present)
     ]

@@ -1,14 +1,12 @@
 """The assignment model: which companies train at which venue, how many cohorts each venue
-hosts per segment, and how many cohorts start on each working day.
+hosts per segment, within what the facilitator's calendar can hold.
 
 Cohorts are counted, not enumerated: n[s, v] cohorts of segment s at venue v hold the
 people assigned there (cohort_min * n <= people <= cohort_max * n). Each segment is a
 small facility-location problem of its own: w[s, v] says s has a cohort at v, companies go
 only where w is set (x <= size * w, the strong link), and a segment of P people can use at
-most P // cohort_min venues. The facilitator's calendar is time-indexed and aggregated
-over venues: z[key, module, a, b] cohorts hold their module from working day a and their
-lab on day b, and no day carries more than `facilitators` sessions; venues with
-unavailable days get calendar variables of their own. Counting instead of enumerating
+most P // cohort_min venues. The facilitator's calendar enters as a limit on the numbers
+of Module 1 and Module 2 cohorts (see `capacity`). Counting instead of enumerating
 removes the symmetry between identical cohorts and companies (see `prepare`); which member
 goes to which cohort on which dates is settled afterwards by `dates.date_cohorts`.
 """
@@ -20,11 +18,10 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import SESSION_DAYS, Segment, Step, VenueStatus
+from camp_planner.models import Segment, Step, VenueStatus
+from camp_planner.scheduler.capacity import CalendarCapacity
 from camp_planner.scheduler.patterns import best_members
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
-
-POOL = -1  # calendar key of all venues without unavailable days
 
 
 def fillable_domain(people: int, cohort_min: int, cohort_max: int) -> cp_model.Domain:
@@ -52,6 +49,8 @@ class MasterModel:
     prep: Prepared
     #: assignments found impossible to date; each is forbidden (a no-good cut)
     cuts: list[dict[str, int]] = field(default_factory=list)
+    #: how many cohorts the facilitator's calendar holds (None: not limited)
+    capacity: CalendarCapacity | None = None
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     #: (group index, venue index) -> companies of the group assigned to the venue
     x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
@@ -61,10 +60,6 @@ class MasterModel:
     w: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
     #: venue index -> venue used
     y: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    #: (calendar key, module, module start, lab day) -> cohorts with these dates
-    z: dict[tuple[int, Step, int, int], cp_model.IntVar] = field(default_factory=dict)
-    #: venues with calendar variables of their own (they have unavailable days)
-    own_calendar: set[int] = field(default_factory=set)
     #: status name of the last solve of this model
     last_status: str = ""
 
@@ -228,55 +223,38 @@ class MasterModel:
                 )
 
     def facilitator_calendar(self) -> None:
-        """One facilitator leads every session: at most `facilitators` sessions a day, on
-        working days they are available and the venue is; Module 2 on two consecutive
-        working days; each lab `lab_gap_days` after its module."""
-        days = self.prep.days
-        fac = self.prep.problem.round.facilitators
-        self.own_calendar = {
-            vi for vi, v in enumerate(self.prep.venues) if v.unavailable and vi in self.y
-        }
-        load: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for key in [POOL, *sorted(self.own_calendar)]:
-            forbidden = (
-                frozenset() if key == POOL else days.indices_of(self.prep.venues[key].unavailable)
-            )
-            for module in (Step.MODULE1, Step.MODULE2):
-                keys = [
-                    (s, vi)
-                    for (s, vi) in self.n
-                    if s.module == module and self.calendar_key(vi) == key
-                ]
-                if not keys:
-                    continue
-                upper = min(fac, sum(self.n_max[k] for k in keys))
-                z_terms = []
-                for a, b in days.session_options(module, forbidden):
-                    var = self.model.NewIntVar(0, upper, f"z_{key}_{module}_{a}_{b}")
-                    self.z[key, module, a, b] = var
-                    z_terms.append(var)
-                    for d in (*range(a, a + SESSION_DAYS[module]), b):
-                        load[d].append(var)
-                self.model.Add(sum(z_terms) == sum(self.n[k] for k in keys))
-        for terms in load.values():
-            self.model.Add(sum(terms) <= fac)
-
-    def calendar_key(self, vi: int) -> int:
-        """Which calendar variables a venue's cohorts use."""
-        return vi if vi in self.own_calendar else POOL
+        """One facilitator leads every session: at most `facilitators` sessions a day, so
+        the round holds at most frontier[N2] Module 1 cohorts beside N2 Module 2 cohorts
+        (see `capacity`; venues' and members' unavailable days are settled when dating)."""
+        if self.capacity is None or self.capacity.frontier is None:
+            return
+        frontier = self.capacity.frontier
+        n1 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE1)
+        n2 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE2)
+        n2_var = self.model.NewIntVar(0, len(frontier) - 1, "cohorts_module2")
+        most_n1 = self.model.NewIntVar(min(frontier), max(frontier), "most_module1")
+        self.model.Add(n2_var == n2)
+        self.model.AddElement(n2_var, frontier, most_n1)
+        self.model.Add(n1 <= most_n1)
 
     def assignment_vars(self) -> dict[str, cp_model.IntVar]:
         """x and n variables by name, the values a no-good cut refers to."""
         return {var.Name(): var for var in (*self.x.values(), *self.n.values())}
 
     def assignments_cut_off(self) -> None:
-        """Assignments whose members' blackout days leave no dating are forbidden."""
+        """Assignments whose members' blackout days leave no dating are forbidden: each cut
+        names variables and values that may not all hold at once (a no-good)."""
         by_name = self.assignment_vars()
         for cut in self.cuts:
             same = []
-            for name, var in by_name.items():
+            for name, value in cut.items():
+                if name not in by_name:  # that variable cannot be nonzero here
+                    if value:
+                        break
+                    continue
                 b = self.model.NewBoolVar(f"same_{name}")
-                self.model.Add(var == cut.get(name, 0)).OnlyEnforceIf(b)
-                self.model.Add(var != cut.get(name, 0)).OnlyEnforceIf(b.Not())
+                self.model.Add(by_name[name] == value).OnlyEnforceIf(b)
+                self.model.Add(by_name[name] != value).OnlyEnforceIf(b.Not())
                 same.append(b)
-            self.model.AddBoolOr([b.Not() for b in same])
+            else:
+                self.model.AddBoolOr([b.Not() for b in same])

@@ -121,6 +121,13 @@ def prepare(problem: PlanningProblem) -> Prepared:
             prep.excluded[company.company_id] = result
             continue
         segment = result
+        if company.participants > problem.round.cohort_max:
+            prep.excluded[company.company_id] = (
+                UnplacedCode.CAPACITY,
+                f"sends {company.participants} people; a cohort holds at most "
+                f"{problem.round.cohort_max}",
+            )
+            continue
         allowed = allowed_venues(problem, company, segment, venues)
         if not allowed:
             prep.excluded[company.company_id] = (

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import PlanningProblem, Roster, SolverReport, SolverStatus
+from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
+from camp_planner.scheduler.capacity import CalendarCapacity, calendar_capacity
+from camp_planner.scheduler.counts import stage1_bound
 from camp_planner.scheduler.dates import CohortPlan, date_cohorts
 from camp_planner.scheduler.master import MasterModel
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 
 Progress = Callable[[str], None]
-MAX_NO_GOODS = 20
+MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
 
 
 @dataclass
@@ -94,13 +96,7 @@ def solve_stage(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, None
     model.ClearHints()
-    for var in (
-        *master.x.values(),
-        *master.n.values(),
-        *master.w.values(),
-        *master.y.values(),
-        *master.z.values(),
-    ):
+    for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
         model.AddHint(var, solver.Value(var))
     value, bound = round(solver.ObjectiveValue()), round(solver.BestObjectiveBound())
     return solver, StageResult(status == cp_model.OPTIMAL, value, bound)
@@ -110,7 +106,7 @@ def cohort_plans(
     prep: Prepared, master: MasterModel, solver: cp_model.CpSolver
 ) -> tuple[list[tuple[CohortPlan, int]], list[tuple[int, int, int]]]:
     """Per (segment, venue) with cohorts: the plan and its cohort count; and date hints
-    (plan index, module start, lab day) from the model's calendar."""
+    (plan index, module start, lab day) from the calendar's packing."""
     days = prep.days
     plans: list[tuple[CohortPlan, int]] = []
     for (segment, vi), var in master.n.items():
@@ -125,16 +121,72 @@ def cohort_plans(
                 groups[gi] = (group.participants, blackout, solver.Value(xv))
         forbidden = days.indices_of(prep.venues[vi].unavailable)
         plans.append((CohortPlan((segment, vi), segment.module, vi, forbidden, groups), count))
-    free: dict[tuple[int, object], list[tuple[int, int]]] = defaultdict(list)
-    for (key, module, a, b), var in sorted(master.z.items(), key=lambda kv: kv[0][2:]):
-        free[key, module].extend([(a, b)] * solver.Value(var))
+    # Hints: the calendar's packing for this number of Module 2 cohorts, cohort by cohort.
+    free: dict[Step, list[tuple[int, int]]] = defaultdict(list)
+    capacity = master.capacity
+    if capacity is not None and capacity.packings:
+        n2 = sum(count for plan, count in plans if plan.module == Step.MODULE2)
+        packing = capacity.packings.get(n2) or max(capacity.packings.items())[1]
+        for module, a, b in packing:
+            free[module].append((a, b))
     hints = []
     for pi, (plan, count) in enumerate(plans):
-        queue = free[master.calendar_key(plan.venue), plan.module]
+        queue = free[plan.module]
         for _ in range(min(count, len(queue))):
             a, b = queue.pop(0)
             hints.append((pi, a, b))
     return plans, hints
+
+
+def undatable_cuts(
+    prep: Prepared,
+    master: MasterModel,
+    solver: cp_model.CpSolver,
+    plans: list[tuple[CohortPlan, int]],
+) -> list[dict[str, int]]:
+    """No-goods for an assignment that could not be dated. A (segment, venue) plan that
+    cannot be dated even alone is cut off wherever its members could meet as they are:
+    at its venue and at every venue with no unavailable days of its own. Otherwise the
+    whole assignment is cut off."""
+    rnd = prep.problem.round
+    cuts = []
+    for plan, count in plans:
+        alone = date_cohorts(
+            prep.days, [(plan, count)], [], rnd.cohort_min, rnd.cohort_max, rnd.facilitators, 0
+        )
+        if alone is not None:
+            continue
+        segment = plan.segment_key[0]
+        venues = {plan.venue} | {
+            vi for vi in master.y if not prep.venues[vi].unavailable and not plan.forbidden
+        }
+        for vi in sorted(venues):
+            cut = {master.n[segment, vi].Name(): count} if (segment, vi) in master.n else None
+            if cut is None:
+                continue
+            for gi, group in enumerate(prep.groups):
+                if group.segment == segment and (gi, vi) in master.x:
+                    members = plan.groups.get(gi, (0, 0, 0))[2]
+                    cut[master.x[gi, vi].Name()] = members
+            cuts.append(cut)
+    if not cuts:
+        cuts.append({name: solver.Value(var) for name, var in master.assignment_vars().items()})
+    return cuts
+
+
+def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacity:
+    """The calendar's frontier for as many cohorts as the companies could fill."""
+    rnd = prep.problem.round
+    people: dict[Segment, int] = defaultdict(int)
+    for group in prep.groups:
+        people[group.segment] += group.size * group.participants
+    most = {
+        module: sum(p // rnd.cohort_min for s, p in people.items() if s.module == module)
+        for module in (Step.MODULE1, Step.MODULE2)
+    }
+    return calendar_capacity(
+        prep.days, rnd.facilitators, most[Step.MODULE1], most[Step.MODULE2], seconds, seed
+    )
 
 
 def solve(
@@ -158,12 +210,17 @@ def solve(
     settings = SolveSettings(started + time_limit, seed, workers, progress)
     prep = prepare(problem)
     rnd = problem.round
+    capacity = round_capacity(prep, min(20.0, 0.25 * time_limit), seed)
     cuts: list[dict[str, int]] = []
-    for _ in range(MAX_NO_GOODS + 1):
-        master = MasterModel(prep, cuts=list(cuts))
+    rounds = 0
+    while True:
+        master = MasterModel(prep, cuts=list(cuts), capacity=capacity)
         # Stage 1: most companies, then (in the same objective: the weight makes it
         # lexicographic) the highest total priority placed.
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
+        bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
+        if bound is not None:
+            master.model.Add(weight * master.placed() + master.priority() <= bound)
         solver, first = solve_stage(
             master,
             "companies placed",
@@ -200,7 +257,27 @@ def solve(
             return build_roster(prep, plans, dated, report)
         if progress:
             progress("members' unavailable days rule out this assignment; trying the next best")
-        cuts.append({name: solver.Value(var) for name, var in master.assignment_vars().items()})
-        if time.time() > settings.deadline:
+        cuts.extend(undatable_cuts(prep, master, solver, plans))
+        rounds += 1
+        if time.time() > settings.deadline or rounds > MAX_NO_GOODS:
+            # Give up on proof: keep this assignment and leave out the members who cannot
+            # meet (they are reported unplaced), rather than return nothing.
+            dated = date_cohorts(
+                prep.days,
+                plans,
+                hints,
+                rnd.cohort_min,
+                rnd.cohort_max,
+                rnd.facilitators,
+                seed,
+                repair=True,
+            )
+            if dated is not None:
+                report = SolverReport(
+                    status=SolverStatus.FEASIBLE,
+                    wall_time_s=round(time.time() - started, 3),
+                    message="some members could not meet on any common dates and were left out",
+                )
+                return build_roster(prep, plans, dated, report)
             break
     return empty_roster(prep, started, "no datable assignment found", time_limit)

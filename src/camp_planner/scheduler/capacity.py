@@ -1,0 +1,99 @@
+"""How many Module 1 and Module 2 cohorts the facilitator's calendar can hold.
+
+For the facilitator every cohort of one module is alike, so the calendar limits only the
+numbers (N1, N2) of Module 1 and Module 2 cohorts. The set of numbers that fit is closed
+downwards (drop a cohort and the rest still fit), so it is described by one frontier:
+for each N2, the most Module 1 cohorts that fit beside N2 Module 2 cohorts. Each point is
+a small time-indexed model (how many cohorts hold their module on working day a and their
+lab on day b; at most `facilitators` sessions a day), solved once per round before the
+assignment, which then carries only `N1 <= frontier[N2]` instead of the whole calendar
+(measured: the calendar inside the assignment model could not even find a full roster of
+a 300-company round with a tight calendar in 60 s). Venues' and members' unavailable days
+are left to the dating of the cohorts (`dates.date_cohorts`), which also uses the packings
+found here as hints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import SESSION_DAYS, Step
+from camp_planner.scheduler.days import DayIndex
+
+
+@dataclass
+class CalendarCapacity:
+    """The frontier (None: the calendar holds every cohort the companies could fill) and,
+    per N2, a packing of frontier[N2] Module 1 and N2 Module 2 cohorts: (module, a, b)."""
+
+    frontier: list[int] | None
+    proven: bool = True
+    packings: dict[int, list[tuple[Step, int, int]]] = field(default_factory=dict)
+
+
+def _most_module1(
+    days: DayIndex, facilitators: int, n1_max: int, n2: int, seconds: float, seed: int
+) -> tuple[int, bool, list[tuple[Step, int, int]]]:
+    """Most Module 1 cohorts (<= n1_max) beside exactly n2 Module 2 cohorts: (upper bound,
+    proven, packing of the best found); (-1, True, []) when n2 alone does not fit."""
+    model = cp_model.CpModel()
+    load: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    counts: dict[Step, list[tuple[cp_model.IntVar, int, int]]] = defaultdict(list)
+    for module, most in ((Step.MODULE1, n1_max), (Step.MODULE2, n2)):
+        for a, b in days.session_options(module):
+            var = model.NewIntVar(0, min(facilitators, most), f"z_{module}_{a}_{b}")
+            counts[module].append((var, a, b))
+            for d in (*range(a, a + SESSION_DAYS[module]), b):
+                load[d].append(var)
+    for terms in load.values():
+        model.Add(sum(terms) <= facilitators)
+    n1 = sum(var for var, _, _ in counts[Step.MODULE1])
+    model.Add(sum(var for var, _, _ in counts[Step.MODULE2]) == n2)
+    model.Add(n1 <= n1_max)
+    # Implied by the day loads, stated for the relaxation: the days all sessions take.
+    usable = days.count - len(days.blocked)
+    model.Add(2 * n1 + 3 * n2 <= facilitators * usable)  # Module 1: 1 + 1 days; 2: 2 + 1
+    model.Maximize(n1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        return -1, True, []
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return n1_max, False, []
+    packing = [
+        (module, a, b)
+        for module, entries in counts.items()
+        for var, a, b in entries
+        for _ in range(solver.Value(var))
+    ]
+    return round(solver.BestObjectiveBound()), status == cp_model.OPTIMAL, sorted(packing)
+
+
+def calendar_capacity(
+    days: DayIndex, facilitators: int, n1_max: int, n2_max: int, seconds: float, seed: int
+) -> CalendarCapacity:
+    """The frontier for up to n1_max Module 1 and n2_max Module 2 cohorts."""
+    deadline = time.time() + seconds
+    top, proven, packing = _most_module1(days, facilitators, n1_max, n2_max, seconds, seed)
+    if proven and top == n1_max:  # everything fits: the calendar does not bind
+        return CalendarCapacity(None, True, {n2_max: packing})
+    capacity = CalendarCapacity(frontier=[], proven=True)
+    assert capacity.frontier is not None
+    for n2 in range(n2_max + 1):
+        remaining = (deadline - time.time()) / (n2_max + 1 - n2)
+        most, proven, packing = _most_module1(days, facilitators, n1_max, n2, remaining, seed)
+        capacity.frontier.append(most)
+        capacity.proven = capacity.proven and proven
+        capacity.packings[n2] = packing
+        if most < 0:  # more Module 2 cohorts will not fit either
+            capacity.frontier.extend([-1] * (n2_max - n2))
+            break
+    return capacity
