@@ -14,13 +14,13 @@ import os
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from camp_planner.io.errors import InputProblem
 from camp_planner.models.domain import Scorecard
 from camp_planner.models.enums import Level
 from camp_planner.scoring import BELOW_C, CRITERION_KEYS, ScoreResult, score
@@ -42,15 +42,8 @@ _LEVEL_EXPECTED = "A, B, C or empty"
 _BOOL_EXPECTED = "true or false (or empty)"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem in an input file, located as a spreadsheet user would look for it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    expected: str
+#: One problem in an input file (the same record the planning-folder reader uses).
+Problem = InputProblem
 
 
 class ScorecardInputError(Exception):
