@@ -56,6 +56,8 @@ class Prepared:
     groups: list[Group] = field(default_factory=list)
     #: company_id -> (code, reason) for companies left out before solving
     excluded: dict[str, tuple[UnplacedCode, str]] = field(default_factory=dict)
+    #: sentences about the round itself, for the solver report
+    notes: list[str] = field(default_factory=list)
 
 
 def next_step_or_reason(
@@ -106,6 +108,17 @@ def too_far_reason(problem: PlanningProblem, company: Company, segment: Segment)
     return f"no {kind} this round"
 
 
+def round_too_short(problem: PlanningProblem, module: Step) -> str:
+    """Sentence for a round with no dates for a module and its lab."""
+    rnd = problem.round
+    lo, hi = rnd.lab_gap_days
+    name = "Module 1" if module == Step.MODULE1 else "Module 2"
+    return (
+        f"the round {rnd.start}..{rnd.end} has no dates for {name} with its lab {lo}-{hi} "
+        f"days later (working days the facilitator is available)"
+    )
+
+
 def prepare(problem: PlanningProblem) -> Prepared:
     """Split the companies into those the model decides on (grouped) and those it cannot
     place whatever it does (with their reason)."""
@@ -127,6 +140,12 @@ def prepare(problem: PlanningProblem) -> Prepared:
                 f"sends {company.participants} people; a cohort holds at most "
                 f"{problem.round.cohort_max}",
             )
+            continue
+        if not days.session_options(segment.module):
+            reason = round_too_short(problem, segment.module)
+            prep.excluded[company.company_id] = (UnplacedCode.CAPACITY, reason)
+            if reason not in prep.notes:
+                prep.notes.append(reason)
             continue
         allowed = allowed_venues(problem, company, segment, venues)
         if not allowed:

@@ -72,6 +72,8 @@ def build_roster(
     unplaced = _unplaced(prep, next_member)
     total = round(sum(travel.values()), 3)
     report = report.model_copy(update={"objective": total})
+    if prep.notes and not report.message:
+        report = report.model_copy(update={"message": "; ".join(prep.notes)})
     if report.best_bound is not None:
         bound = min(report.best_bound, total)
         if report.status == SolverStatus.OPTIMAL:
@@ -126,6 +128,7 @@ def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) ->
         if status == SolverStatus.INFEASIBLE
         else f"no roster found within {time_limit:g} s ({why})"
     )
+    message = "; ".join([message, *prep.notes])
     report = SolverReport(
         status=status, wall_time_s=round(time.time() - started, 3), message=message
     )

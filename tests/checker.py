@@ -1,0 +1,410 @@
+"""An independent checker of roster.json (issue 3, item 5).
+
+`check_roster` recomputes every rule of DOMAIN.md / CONTRACT.md from the raw input fields
+and returns the violations it finds (empty list = the roster is valid). It shares no code
+with ``camp_planner.scheduler`` and uses none of the helper methods of
+``camp_planner.models`` (travel, next step, segment, working days): the haversine, the
+Danish working-day calendar, the next step, the age group and the level policy are all
+recomputed here from the inputs. Inputs may be pydantic models or plain dicts (e.g. the
+parsed round.toml and CSV rows); the roster is the parsed roster.json dict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+import holidays
+
+EARTH_RADIUS_KM = 6371.0088
+CODES = {
+    "segment_too_small",
+    "capacity",
+    "not_eligible",
+    "track_complete",
+    "unavailable",
+    "too_far",
+    "priority",
+}
+STATUSES = {"OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"}
+LAB_FOR = {"module1": "lab1", "module2": "lab2"}
+MODULE_DAYS = {"module1": 1, "module2": 2}
+#: tolerance of the travel total, km per placed company (CONTRACT.md rounding)
+KM_TOLERANCE = 0.01
+
+
+# -- raw field access -------------------------------------------------------------------
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    value = obj.get(name, default) if isinstance(obj, Mapping) else getattr(obj, name, default)
+    return default if value is None else value
+
+
+def _text(value: Any) -> str:
+    """Enum or string -> its plain text value."""
+    return str(getattr(value, "value", value))
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def _days(values: Any) -> set[date]:
+    if not values:
+        return set()
+    if isinstance(values, str):
+        values = [v for v in values.split(";") if v.strip()]
+    return {_day(v) for v in values}
+
+
+def _steps(values: Any) -> set[str]:
+    if not values:
+        return set()
+    if isinstance(values, str):
+        values = [v for v in values.split(";") if v.strip()]
+    return {_text(v).strip() for v in values}
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+# -- independent recomputations ---------------------------------------------------------
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km on a sphere of radius 6371.0088 km."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_dphi = (phi2 - phi1) / 2
+    half_dlam = math.radians(lon2 - lon1) / 2
+    h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlam) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@lru_cache(maxsize=32)
+def _danish_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("DK", years=year))
+
+
+def is_workday(day: date) -> bool:
+    """Monday-Friday and not a Danish public holiday."""
+    return day.weekday() < 5 and day not in _danish_holidays(day.year)
+
+
+def next_workday(day: date) -> date:
+    """The first working day after `day`."""
+    nxt = day + timedelta(days=1)
+    while not is_workday(nxt):
+        nxt += timedelta(days=1)
+    return nxt
+
+
+def round_settings(rnd: Any) -> dict[str, Any]:
+    """The round's settings with CONTRACT.md defaults, dates parsed."""
+    lab_gap = _get(rnd, "lab_gap_days", (14, 42))
+    return {
+        "name": _get(rnd, "name", ""),
+        "start": _day(_get(rnd, "start")),
+        "end": _day(_get(rnd, "end")),
+        "cohort_min": int(_get(rnd, "cohort_min", 8)),
+        "cohort_max": int(_get(rnd, "cohort_max", 10)),
+        "max_venues": int(_get(rnd, "max_venues", 6)),
+        "facilitators": int(_get(rnd, "facilitators", 1)),
+        "facilitator_unavailable": _days(_get(rnd, "facilitator_unavailable", ())),
+        "lab_gap": (int(lab_gap[0]), int(lab_gap[1])),
+        "road_factor": float(_get(rnd, "road_factor", 1.3)),
+        "max_travel_km": float(_get(rnd, "max_travel_km", 0)),
+        "unapproved_a_level": _text(_get(rnd, "unapproved_a_level", "A")),
+    }
+
+
+def is_young(company: Any, round_start: date) -> bool:
+    """`young` if given; else founded less than 3 years before the round's start."""
+    given = _flag(_get(company, "young"))
+    if given is not None:
+        return given
+    founded = _day(_get(company, "founded"))
+    # founded + 3 years > start  <=>  founded > start - 3 years (29 Feb -> 1 Mar)
+    try:
+        anniversary = date(founded.year + 3, founded.month, founded.day)
+    except ValueError:
+        anniversary = date(founded.year + 3, 3, 1)
+    return anniversary > round_start
+
+
+def roster_level(company: Any, settings: Mapping[str, Any]) -> str:
+    """The level the roster uses: an A the panel has not approved follows the policy."""
+    level = _text(_get(company, "level"))
+    if level == "A" and _flag(_get(company, "panel_approved")) is False:
+        return settings["unapproved_a_level"]
+    return level
+
+
+def next_step(company: Any, settings: Mapping[str, Any]) -> str | None:
+    """module1 unless done; module2 for A/B (roster level) not done; else None."""
+    done = _steps(_get(company, "completed", ()))
+    if "module1" not in done:
+        return "module1"
+    if roster_level(company, settings) in ("A", "B") and "module2" not in done:
+        return "module2"
+    return None
+
+
+def travel(company: Any, venue: Any, settings: Mapping[str, Any]) -> float:
+    """One-way travel km: haversine x road_factor."""
+    km = haversine(
+        float(_get(company, "lat")),
+        float(_get(company, "lon")),
+        float(_get(venue, "lat")),
+        float(_get(venue, "lon")),
+    )
+    return km * settings["road_factor"]
+
+
+def _members(roster_json: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    return [(m, c) for c in roster_json.get("cohorts", []) for m in c.get("members", [])]
+
+
+def placed_count(roster_json: Mapping[str, Any]) -> int:
+    """Companies placed in a cohort."""
+    return len(_members(roster_json))
+
+
+def total_travel(
+    rnd: Any, companies: Iterable[Any], venues: Iterable[Any], roster_json: Mapping[str, Any]
+) -> float:
+    """Recomputed total one-way travel km of the placed companies."""
+    settings = round_settings(rnd)
+    by_company = {_text(_get(c, "company_id")): c for c in companies}
+    by_venue = {_text(_get(v, "venue_id")): v for v in venues}
+    return sum(
+        travel(by_company[m], by_venue[cohort["venue_id"]], settings)
+        for m, cohort in _members(roster_json)
+    )
+
+
+def venues_of(roster_json: Mapping[str, Any]) -> set[str]:
+    """Venues hosting at least one cohort."""
+    return {c["venue_id"] for c in roster_json.get("cohorts", [])}
+
+
+# -- the checker ------------------------------------------------------------------------
+def check_roster(
+    rnd: Any,
+    companies: Iterable[Any],
+    venues: Iterable[Any],
+    roster_json: Mapping[str, Any],
+) -> list[str]:
+    """Every rule violation of `roster_json` given the inputs (empty list = valid)."""
+    s = round_settings(rnd)
+    companies = list(companies)
+    venues = list(venues)
+    by_company = {_text(_get(c, "company_id")): c for c in companies}
+    by_venue = {_text(_get(v, "venue_id")): v for v in venues}
+    errors: list[str] = []
+    err = errors.append
+
+    # -- every input company exactly once ---------------------------------------------
+    seen: Counter[str] = Counter()
+    for m, _ in _members(roster_json):
+        seen[m] += 1
+    for u in roster_json.get("unplaced", []):
+        seen[u["company_id"]] += 1
+    for cid, n in seen.items():
+        if cid not in by_company:
+            err(f"{cid}: not an input company")
+        elif n > 1:
+            err(f"{cid}: appears {n} times")
+    for cid in by_company:
+        if cid not in seen:
+            err(f"{cid}: lost (neither placed nor unplaced)")
+
+    # -- solver report ----------------------------------------------------------------
+    status = roster_json.get("solver", {}).get("status")
+    if status not in STATUSES:
+        err(f"solver status {status!r} not in {sorted(STATUSES)}")
+    if roster_json.get("round") != s["name"]:
+        err(f"round {roster_json.get('round')!r} != {s['name']!r}")
+
+    # -- cohorts ----------------------------------------------------------------------
+    load: Counter[date] = Counter()
+    cohorts_at: Counter[str] = Counter()
+    cohort_ids: Counter[str] = Counter()
+    placed_travel: dict[str, float] = {}
+    placed_segment: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for cohort in roster_json.get("cohorts", []):
+        cid = cohort.get("cohort_id", "?")
+        cohort_ids[cid] += 1
+        where = f"cohort {cid}"
+        module = cohort.get("module")
+        vid = cohort.get("venue_id")
+        venue = by_venue.get(vid)
+        members = [by_company[m] for m in cohort.get("members", []) if m in by_company]
+        if not cohort.get("members"):
+            err(f"{where}: no members")
+        if module not in MODULE_DAYS:
+            err(f"{where}: module {module!r} is not module1/module2")
+            continue
+        if venue is None:
+            err(f"{where}: unknown venue {vid!r}")
+            continue
+        cohorts_at[vid] += 1
+        vstatus = _text(_get(venue, "status", "candidate"))
+        if vstatus == "closed":
+            err(f"{where}: venue {vid} is closed")
+        if module == "module2" and not _flag(_get(venue, "residential", False)):
+            err(f"{where}: Module 2 at non-residential venue {vid}")
+        age = cohort.get("age_group")
+        level = cohort.get("level")
+        for c in members:
+            mid = _text(_get(c, "company_id"))
+            step = next_step(c, s)
+            if step != module:
+                err(f"{where}: {mid} has next step {step}, cohort is {module}")
+            lvl = roster_level(c, s)
+            if lvl != level:
+                err(f"{where}: {mid} is level {lvl}, cohort is {level}")
+            grp = "young" if is_young(c, s["start"]) else "established"
+            if grp != age:
+                err(f"{where}: {mid} is {grp}, cohort is {age}")
+            km = travel(c, venue, s)
+            if s["max_travel_km"] > 0 and km > s["max_travel_km"] + 1e-9:
+                err(f"{where}: {mid} travels {km:.3f} km > max_travel_km {s['max_travel_km']}")
+            placed_travel[mid] = km
+            placed_segment[module, level, age].append(int(_get(c, "priority", 0)))
+        size = sum(int(_get(c, "participants", 1)) for c in members)
+        if not s["cohort_min"] <= size <= s["cohort_max"]:
+            err(f"{where}: {size} people, not in [{s['cohort_min']}, {s['cohort_max']}]")
+
+        # sessions
+        sessions = cohort.get("sessions", [])
+        by_step: dict[str, list[date]] = {}
+        for sess in sessions:
+            step = sess.get("step")
+            if step in by_step:
+                err(f"{where}: two {step} sessions")
+            by_step[step] = [_day(d) for d in sess.get("dates", [])]
+        lab = LAB_FOR[module]
+        if set(by_step) != {module, lab}:
+            err(f"{where}: sessions {sorted(by_step)} != [{module}, {lab}]")
+            continue
+        mod_dates, lab_dates = by_step[module], by_step[lab]
+        if len(mod_dates) != MODULE_DAYS[module]:
+            err(f"{where}: {module} has {len(mod_dates)} dates, needs {MODULE_DAYS[module]}")
+            continue
+        if len(lab_dates) != 1:
+            err(f"{where}: {lab} has {len(lab_dates)} dates, needs 1")
+            continue
+        if module == "module2" and mod_dates[1] != next_workday(mod_dates[0]):
+            err(
+                f"{where}: Module 2 on {mod_dates[0]} and {mod_dates[1]}, not consecutive "
+                f"working days (next is {next_workday(mod_dates[0])})"
+            )
+        gap = (lab_dates[0] - mod_dates[-1]).days
+        lo, hi = s["lab_gap"]
+        if not lo <= gap <= hi:
+            err(f"{where}: lab {gap} days after the module, not in [{lo}, {hi}]")
+        blocked_venue = _days(_get(venue, "unavailable", ()))
+        for d in [*mod_dates, *lab_dates]:
+            load[d] += 1
+            if not is_workday(d):
+                err(f"{where}: session on {d}, not a working day")
+            if not s["start"] <= d <= s["end"]:
+                err(f"{where}: session on {d}, outside {s['start']}..{s['end']}")
+            if d in s["facilitator_unavailable"]:
+                err(f"{where}: session on {d}, facilitator unavailable")
+            if d in blocked_venue:
+                err(f"{where}: session on {d}, venue {vid} unavailable")
+            for c in members:
+                if d in _days(_get(c, "unavailable", ())):
+                    err(f"{where}: session on {d}, member {_get(c, 'company_id')} unavailable")
+    for cid, n in cohort_ids.items():
+        if n > 1:
+            err(f"cohort id {cid} used {n} times")
+
+    # -- round-wide rules -------------------------------------------------------------
+    for d, n in sorted(load.items()):
+        if n > s["facilitators"]:
+            err(f"{d}: {n} sessions, facilitators = {s['facilitators']}")
+    used = set(cohorts_at)
+    if len(used) > s["max_venues"]:
+        err(f"{len(used)} venues used > max_venues {s['max_venues']}")
+    for vid, venue in by_venue.items():
+        if _text(_get(venue, "status", "candidate")) == "required" and vid not in used:
+            err(f"required venue {vid} hosts no cohort")
+        cap = _get(venue, "max_cohorts")
+        if cap not in (None, "") and cohorts_at[vid] > int(cap):
+            err(f"venue {vid} hosts {cohorts_at[vid]} cohorts > max_cohorts {cap}")
+
+    # -- unplaced codes ---------------------------------------------------------------
+    for u in roster_json.get("unplaced", []):
+        uid, code = u.get("company_id"), u.get("code")
+        if code not in CODES:
+            err(f"{uid}: unplaced code {code!r} not in CONTRACT.md")
+        if not u.get("reason"):
+            err(f"{uid}: unplaced without a reason")
+        c = by_company.get(uid)
+        if c is None:
+            continue
+        step = next_step(c, s)
+        if step is None:
+            done = _steps(_get(c, "completed", ()))
+            # module1 done; either module2 done too, or the level is C (no Module 2)
+            want = "track_complete" if "module2" in done else "not_eligible"
+            if code != want:
+                err(f"{uid}: has no next step, code should be {want}, got {code}")
+            continue
+        if code in ("not_eligible", "track_complete"):
+            err(f"{uid}: next step is {step}, code {code} is wrong")
+        if code == "too_far" and _has_allowed_venue(c, step, venues, s):
+            err(f"{uid}: code too_far, yet a venue it may use is allowed")
+        if code == "priority":
+            key = (step, roster_level(c, s), "young" if is_young(c, s["start"]) else "established")
+            mine = int(_get(c, "priority", 0))
+            if not any(p > mine for p in placed_segment.get(key, [])):
+                err(f"{uid}: code priority, yet no higher-priority company of its group placed")
+
+    # -- summary ----------------------------------------------------------------------
+    summary = roster_json.get("summary", {})
+    placed = placed_count(roster_json)
+    if summary.get("placed") != placed:
+        err(f"summary.placed {summary.get('placed')} != {placed}")
+    if summary.get("unplaced") != len(roster_json.get("unplaced", [])):
+        err(f"summary.unplaced {summary.get('unplaced')} != {len(roster_json.get('unplaced', []))}")
+    total = sum(placed_travel.values())
+    reported = summary.get("travel_km_total")
+    if reported is None or abs(float(reported) - total) > KM_TOLERANCE * max(1, placed):
+        err(f"summary.travel_km_total {reported} != recomputed {total:.3f}")
+    if set(summary.get("venues_used", [])) != used or len(summary.get("venues_used", [])) != len(
+        used
+    ):
+        err(f"summary.venues_used {summary.get('venues_used')} != {sorted(used)}")
+    for mid, km in (roster_json.get("travel_km") or {}).items():
+        if mid not in placed_travel:
+            err(f"travel_km lists {mid}, which is not placed")
+        elif abs(float(km) - placed_travel[mid]) > KM_TOLERANCE:
+            err(f"travel_km[{mid}] = {km} != recomputed {placed_travel[mid]:.3f}")
+    return errors
+
+
+def _has_allowed_venue(
+    company: Any, step: str, venues: Iterable[Any], settings: Mapping[str, Any]
+) -> bool:
+    """Some venue is open, residential when the step is Module 2, and within the limit."""
+    for v in venues:
+        if _text(_get(v, "status", "candidate")) == "closed":
+            continue
+        if step == "module2" and not _flag(_get(v, "residential", False)):
+            continue
+        limit = settings["max_travel_km"]
+        if limit > 0 and travel(company, v, settings) > limit:
+            continue
+        return True
+    return False
