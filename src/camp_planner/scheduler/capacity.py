@@ -45,25 +45,25 @@ def _most_module1(
     counts: dict[Step, list[tuple[cp_model.IntVar, int, int]]] = defaultdict(list)
     for module, most in ((Step.MODULE1, n1_max), (Step.MODULE2, n2)):
         for a, b in days.session_options(module):
-            var = model.NewIntVar(0, min(facilitators, most), f"z_{module}_{a}_{b}")
+            var = model.new_int_var(0, min(facilitators, most), f"z_{module}_{a}_{b}")
             counts[module].append((var, a, b))
             for d in (*range(a, a + SESSION_DAYS[module]), b):
                 load[d].append(var)
     for terms in load.values():
-        model.Add(sum(terms) <= facilitators)
+        model.add(sum(terms) <= facilitators)
     n1 = sum(var for var, _, _ in counts[Step.MODULE1])
-    model.Add(sum(var for var, _, _ in counts[Step.MODULE2]) == n2)
-    model.Add(n1 <= n1_max)
+    model.add(sum(var for var, _, _ in counts[Step.MODULE2]) == n2)
+    model.add(n1 <= n1_max)
     # Implied by the day loads, stated for the relaxation: the days all sessions take.
     usable = days.count - len(days.blocked)
-    model.Add(2 * n1 + 3 * n2 <= facilitators * usable)  # Module 1: 1 + 1 days; 2: 2 + 1
-    model.Maximize(n1)
+    model.add(2 * n1 + 3 * n2 <= facilitators * usable)  # Module 1: 1 + 1 days; 2: 2 + 1
+    model.maximize(n1)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return -1, True, []
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -72,9 +72,9 @@ def _most_module1(
         (module, a, b)
         for module, entries in counts.items()
         for var, a, b in entries
-        for _ in range(solver.Value(var))
+        for _ in range(solver.value(var))
     ]
-    return round(solver.BestObjectiveBound()), status == cp_model.OPTIMAL, sorted(packing)
+    return round(solver.best_objective_bound), status == cp_model.OPTIMAL, sorted(packing)
 
 
 def calendar_capacity(

@@ -29,28 +29,28 @@ def stage1_bound(
     placed = []
     people: dict[Segment, list[cp_model.LinearExprT]] = defaultdict(list)
     for gi, group in enumerate(prep.groups):
-        count = model.NewIntVar(0, group.size, f"c_{gi}")
+        count = model.new_int_var(0, group.size, f"c_{gi}")
         placed.append((weight + group.priority) * count)
         people[group.segment].append(group.participants * count)
     cohorts: dict[Step, list[cp_model.IntVar]] = defaultdict(list)
     for segment, terms in people.items():
-        k = model.NewIntVar(0, 1000, f"k_{segment.label}")
-        model.Add(sum(terms) >= rnd.cohort_min * k)
-        model.Add(sum(terms) <= rnd.cohort_max * k)
+        k = model.new_int_var(0, 1000, f"k_{segment.label}")
+        model.add(sum(terms) >= rnd.cohort_min * k)
+        model.add(sum(terms) <= rnd.cohort_max * k)
         cohorts[segment.module].append(k)
     if capacity.frontier is not None:
         frontier = capacity.frontier
-        n2 = model.NewIntVar(0, len(frontier) - 1, "n2")
-        most_n1 = model.NewIntVar(min(frontier), max(frontier), "most_n1")
-        model.Add(n2 == sum(cohorts[Step.MODULE2]))
-        model.AddElement(n2, frontier, most_n1)
-        model.Add(sum(cohorts[Step.MODULE1]) <= most_n1)
-    model.Maximize(sum(placed))
+        n2 = model.new_int_var(0, len(frontier) - 1, "n2")
+        most_n1 = model.new_int_var(min(frontier), max(frontier), "most_n1")
+        model.add(n2 == sum(cohorts[Step.MODULE2]))
+        model.add_element(n2, frontier, most_n1)
+        model.add(sum(cohorts[Step.MODULE1]) <= most_n1)
+    model.maximize(sum(placed))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return round(solver.BestObjectiveBound())
+    return round(solver.best_objective_bound)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import SESSION_DAYS, Step
+from camp_planner.models import SESSION_DAYS, Segment, Step
 from camp_planner.scheduler.days import DayIndex
 
 
@@ -53,27 +53,29 @@ def add_slot(model: cp_model.CpModel, days: DayIndex, slot: CohortSlot, name: st
     lab_days = [d for d in range(days.count) if d not in bad]
     if not starts or not lab_days:
         starts, los, his, lab_days = [0], [days.count], [0], [0]  # infeasible if present
-    start = model.NewIntVarFromDomain(cp_model.Domain.FromValues(starts), f"{name}_start")
-    lab = model.NewIntVarFromDomain(cp_model.Domain.FromValues(lab_days), f"{name}_lab")
-    lo_var = model.NewIntVar(min(los), max(los), f"{name}_lo")
-    hi_var = model.NewIntVar(min(his), max(his), f"{name}_hi")
+    start = model.new_int_var_from_domain(cp_model.Domain.from_values(starts), f"{name}_start")
+    lab = model.new_int_var_from_domain(cp_model.Domain.from_values(lab_days), f"{name}_lab")
+    lo_var = model.new_int_var(min(los), max(los), f"{name}_lo")
+    hi_var = model.new_int_var(min(his), max(his), f"{name}_hi")
     # lo/hi as functions of the start: an element over the start's position in `starts`.
-    pos = model.NewIntVar(0, len(starts) - 1, f"{name}_pos")
-    model.AddElement(pos, starts, start)
-    model.AddElement(pos, los, lo_var)
-    model.AddElement(pos, his, hi_var)
+    pos = model.new_int_var(0, len(starts) - 1, f"{name}_pos")
+    model.add_element(pos, starts, start)
+    model.add_element(pos, los, lo_var)
+    model.add_element(pos, his, hi_var)
     present: cp_model.IntVar | int = 1
     if slot.optional:
-        present = model.NewBoolVar(f"{name}_present")
-        model.Add(lab >= lo_var).OnlyEnforceIf(present)
-        model.Add(lab <= hi_var).OnlyEnforceIf(present)
-        mod_iv = model.NewOptionalIntervalVar(start, length, start + length, present, f"{name}_m")
-        lab_iv = model.NewOptionalIntervalVar(lab, 1, lab + 1, present, f"{name}_l")
+        present = model.new_bool_var(f"{name}_present")
+        model.add(lab >= lo_var).only_enforce_if(present)
+        model.add(lab <= hi_var).only_enforce_if(present)
+        mod_iv = model.new_optional_interval_var(
+            start, length, start + length, present, f"{name}_m"
+        )
+        lab_iv = model.new_optional_interval_var(lab, 1, lab + 1, present, f"{name}_l")
     else:
-        model.Add(lab >= lo_var)
-        model.Add(lab <= hi_var)
-        mod_iv = model.NewIntervalVar(start, length, start + length, f"{name}_m")
-        lab_iv = model.NewIntervalVar(lab, 1, lab + 1, f"{name}_l")
+        model.add(lab >= lo_var)
+        model.add(lab <= hi_var)
+        mod_iv = model.new_interval_var(start, length, start + length, f"{name}_m")
+        lab_iv = model.new_interval_var(lab, 1, lab + 1, f"{name}_l")
     return SlotVars(start=start, lab=lab, present=present, intervals=[mod_iv, lab_iv])
 
 
@@ -84,16 +86,16 @@ def one_facilitator_per_session(
     places on one day")."""
     intervals = [iv for s in slots for iv in s.intervals]
     if facilitators == 1:
-        model.AddNoOverlap(intervals)
+        model.add_no_overlap(intervals)
     else:
-        model.AddCumulative(intervals, [1] * len(intervals), facilitators)
+        model.add_cumulative(intervals, [1] * len(intervals), facilitators)
 
 
 @dataclass
 class CohortPlan:
     """A cohort the assignment model asked for: segment, venue and its member groups."""
 
-    segment_key: tuple[object, int]
+    segment_key: tuple[Segment, int]
     module: Step
     venue: int
     forbidden: frozenset[int]
@@ -121,6 +123,7 @@ def date_cohorts(
     seed: int,
     effort: float = 30.0,
     repair: bool = False,
+    seconds: float | None = None,
 ) -> list[DatedCohort] | None:
     """Split each (segment, venue) into its cohorts and date every cohort so the facilitator,
     venue and member blackouts are respected. `plans` pairs a plan with its cohort count;
@@ -144,53 +147,55 @@ def date_cohorts(
                 f"p{pi}_{k}",
             )
             if previous is not None:  # cohorts of one venue and segment are alike: order them
-                model.Add(previous.start <= slot.start)
+                model.add(previous.start <= slot.start)
             previous = slot
             members = {
-                gi: model.NewIntVar(0, avail, f"m{pi}_{k}_{gi}")
+                gi: model.new_int_var(0, avail, f"m{pi}_{k}_{gi}")
                 for gi, (_, _, avail) in plan.groups.items()
             }
             size = sum(plan.groups[gi][0] * var for gi, var in members.items())
-            model.Add(size >= cohort_min * slot.present)
-            model.Add(size <= cohort_max * slot.present)
+            model.add(size >= cohort_min * slot.present)
+            model.add(size <= cohort_max * slot.present)
             for gi, (_, blackout, avail) in plan.groups.items():
                 if not blackout:
                     continue
-                in_cohort = model.NewBoolVar(f"u{pi}_{k}_{gi}")
-                model.Add(members[gi] <= avail * in_cohort)
+                in_cohort = model.new_bool_var(f"u{pi}_{k}_{gi}")
+                model.add(members[gi] <= avail * in_cohort)
                 for t in blackout:
                     for offset in range(SESSION_DAYS[plan.module]):
-                        model.Add(slot.start != t - offset).OnlyEnforceIf(in_cohort)
-                    model.Add(slot.lab != t).OnlyEnforceIf(in_cohort)
+                        model.add(slot.start != t - offset).only_enforce_if(in_cohort)
+                    model.add(slot.lab != t).only_enforce_if(in_cohort)
             all_slots.append(slot)
             members_of_plan.append(members)
             per_slot.append((pi, slot, members))
             queued = hint_queue.get(pi, [])
             if k < len(queued):
-                model.AddHint(slot.start, queued[k][0])
-                model.AddHint(slot.lab, queued[k][1])
+                model.add_hint(slot.start, queued[k][0])
+                model.add_hint(slot.lab, queued[k][1])
         for gi, (_, _, avail) in plan.groups.items():
             if repair:
-                model.Add(sum(m[gi] for m in members_of_plan) <= avail)
+                model.add(sum(m[gi] for m in members_of_plan) <= avail)
             else:
-                model.Add(sum(m[gi] for m in members_of_plan) == avail)
+                model.add(sum(m[gi] for m in members_of_plan) == avail)
     one_facilitator_per_session(model, all_slots, facilitators)
     if repair:
-        model.Maximize(sum(var for _, _, members in per_slot for var in members.values()))
+        model.maximize(sum(var for _, _, members in per_slot for var in members.values()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = effort
-    status = solver.Solve(model)
+    if seconds is not None:
+        solver.parameters.max_time_in_seconds = max(1.0, seconds)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [
         DatedCohort(
             plan_index=pi,
-            start=solver.Value(slot.start),
-            lab=solver.Value(slot.lab),
-            members={gi: solver.Value(var) for gi, var in members.items() if solver.Value(var)},
+            start=solver.value(slot.start),
+            lab=solver.value(slot.lab),
+            members={gi: solver.value(var) for gi, var in members.items() if solver.value(var)},
         )
         for pi, slot, members in per_slot
-        if solver.Value(slot.present)
+        if solver.value(slot.present)
     ]

@@ -68,7 +68,7 @@ class DayIndex:
     ) -> list[tuple[int, int]]:
         """Every (module start, lab day) pair that avoids `forbidden` and blocked days."""
         bad = forbidden | self.blocked
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         for start in self.module_starts(module, forbidden):
             lo, hi = self.lab_window(module, start)
             pairs.extend((start, lab) for lab in range(lo, hi + 1) if lab not in bad)

@@ -29,7 +29,7 @@ def fillable_domain(people: int, cohort_min: int, cohort_max: int) -> cp_model.D
     intervals = [[0, 0]]
     for k in range(1, people // cohort_min + 1):
         intervals.append([k * cohort_min, min(people, k * cohort_max)])
-    return cp_model.Domain.FromIntervals(intervals)
+    return cp_model.Domain.from_intervals(intervals)
 
 
 def most_companies(participants: list[int], people_cap: int) -> int:
@@ -89,29 +89,33 @@ class MasterModel:
         ):
             if total >= cmin:  # else no cohort of this segment can ever fill at this venue
                 self.n_max[segment, vi] = total // cmin
-                self.n[segment, vi] = m.NewIntVar(0, total // cmin, f"n_{segment.label}_{vi}")
-                self.w[segment, vi] = m.NewBoolVar(f"w_{segment.label}_{vi}")
+                self.n[segment, vi] = m.new_int_var(0, total // cmin, f"n_{segment.label}_{vi}")
+                self.w[segment, vi] = m.new_bool_var(f"w_{segment.label}_{vi}")
         for gi, group in enumerate(self.prep.groups):
             for vi in sorted(group.travel):
                 if (group.segment, vi) in self.n:
-                    self.x[gi, vi] = m.NewIntVar(0, group.size, f"x_{gi}_{vi}")
+                    self.x[gi, vi] = m.new_int_var(0, group.size, f"x_{gi}_{vi}")
         for vi, venue in enumerate(self.prep.venues):
             if venue.status != VenueStatus.CLOSED:
-                self.y[vi] = m.NewBoolVar(f"y_{venue.venue_id}")
+                self.y[vi] = m.new_bool_var(f"y_{venue.venue_id}")
 
-    def placed(self) -> cp_model.LinearExprT:
+    def placed(self) -> cp_model.LinearExpr:
         """Number of companies placed."""
-        return sum(self.x.values())
+        return cp_model.LinearExpr.sum(list(self.x.values()))
 
-    def priority(self) -> cp_model.LinearExprT:
+    def priority(self) -> cp_model.LinearExpr:
         """Total priority of the companies placed."""
-        return sum(self.prep.groups[gi].priority * var for (gi, _), var in self.x.items())
+        keys = list(self.x)
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[k] for k in keys], [self.prep.groups[gi].priority for gi, _ in keys]
+        )
 
-    def travel_units(self) -> cp_model.LinearExprT:
+    def travel_units(self) -> cp_model.LinearExpr:
         """Total travel of the placed companies, in 10 m units."""
-        return sum(
-            round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * var
-            for (gi, vi), var in self.x.items()
+        keys = list(self.x)
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[k] for k in keys],
+            [round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) for gi, vi in keys],
         )
 
     def _people(self) -> dict[tuple[Segment, int], list[cp_model.LinearExprT]]:
@@ -128,7 +132,7 @@ class MasterModel:
         for (gi, _), var in self.x.items():
             by_group[gi].append(var)
         for gi, vars_ in by_group.items():
-            self.model.Add(sum(vars_) <= self.prep.groups[gi].size)
+            self.model.add(sum(vars_) <= self.prep.groups[gi].size)
 
     def cohort_size(self) -> None:
         """8-10 participants per cohort, same module, level and age group: the people of a
@@ -137,13 +141,13 @@ class MasterModel:
         has a cohort."""
         rnd = self.prep.problem.round
         for key, terms in self._people().items():
-            self.model.Add(sum(terms) >= rnd.cohort_min * self.n[key])
-            self.model.Add(sum(terms) <= rnd.cohort_max * self.n[key])
-            self.model.Add(self.n[key] >= self.w[key])
-            self.model.Add(self.n[key] <= self.n_max[key] * self.w[key])
+            self.model.add(sum(terms) >= rnd.cohort_min * self.n[key])
+            self.model.add(sum(terms) <= rnd.cohort_max * self.n[key])
+            self.model.add(self.n[key] >= self.w[key])
+            self.model.add(self.n[key] <= self.n_max[key] * self.w[key])
         for (gi, vi), var in self.x.items():
             group = self.prep.groups[gi]
-            self.model.Add(var <= group.size * self.w[group.segment, vi])
+            self.model.add(var <= group.size * self.w[group.segment, vi])
 
     def segment_fills_whole_cohorts(self) -> None:
         """Implied by cohort_size, and much tighter in the linear relaxation: a segment of P
@@ -162,15 +166,15 @@ class MasterModel:
             ]
             people = sum(sizes)
             domain = fillable_domain(people, rnd.cohort_min, rnd.cohort_max)
-            total = self.model.NewIntVarFromDomain(domain, f"people_{segment.label}")
-            self.model.Add(total == sum(terms))
-            self.model.Add(
+            total = self.model.new_int_var_from_domain(domain, f"people_{segment.label}")
+            self.model.add(total == sum(terms))
+            self.model.add(
                 sum(w for (s, _), w in self.w.items() if s == segment) <= people // rnd.cohort_min
             )
             members = [
                 var for (gi, _), var in self.x.items() if self.prep.groups[gi].segment == segment
             ]
-            self.model.Add(sum(members) <= most_companies(sizes, domain.max()))
+            self.model.add(sum(members) <= most_companies(sizes, domain.max()))
 
     def single_cohort_takes_best_members(self) -> None:
         """A segment that can fill only one cohort takes, at the venue it uses, the best
@@ -191,34 +195,34 @@ class MasterModel:
                 here = {gi: g for gi, g in groups.items() if vi in g.travel}
                 members = best_members(here, vi, cmin, cmax)
                 if members is None:
-                    self.model.Add(w == 0)
+                    self.model.add(w == 0)
                 for gi in here:
-                    self.model.Add(self.x[gi, vi] == (members or {}).get(gi, 0) * w)
+                    self.model.add(self.x[gi, vi] == (members or {}).get(gi, 0) * w)
 
     def venue_used(self) -> None:
         """A venue counts as used exactly when it hosts at least one cohort."""
         by_venue: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (_, vi), w in self.w.items():
             by_venue[vi].append(w)
-            self.model.AddImplication(w, self.y[vi])
+            self.model.add_implication(w, self.y[vi])
         for vi, used in self.y.items():
-            self.model.AddBoolOr(by_venue.get(vi, [])).OnlyEnforceIf(used)
+            self.model.add_bool_or(by_venue.get(vi, [])).only_enforce_if(used)
 
     def max_venues(self) -> None:
         """At most `max_venues` distinct venues host cohorts this round."""
-        self.model.Add(sum(self.y.values()) <= self.prep.problem.round.max_venues)
+        self.model.add(sum(self.y.values()) <= self.prep.problem.round.max_venues)
 
     def required_venues(self) -> None:
         """A `required` venue hosts at least one cohort."""
         for vi, venue in enumerate(self.prep.venues):
             if venue.status == VenueStatus.REQUIRED and vi in self.y:
-                self.model.Add(self.y[vi] == 1)
+                self.model.add(self.y[vi] == 1)
 
     def venue_max_cohorts(self) -> None:
         """A venue hosts at most `max_cohorts` cohorts this round (all steps)."""
         for vi, venue in enumerate(self.prep.venues):
             if venue.max_cohorts is not None:
-                self.model.Add(
+                self.model.add(
                     sum(var for (_, v), var in self.n.items() if v == vi) <= venue.max_cohorts
                 )
 
@@ -231,15 +235,15 @@ class MasterModel:
         frontier = self.capacity.frontier
         n1 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE1)
         n2 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE2)
-        n2_var = self.model.NewIntVar(0, len(frontier) - 1, "cohorts_module2")
-        most_n1 = self.model.NewIntVar(min(frontier), max(frontier), "most_module1")
-        self.model.Add(n2_var == n2)
-        self.model.AddElement(n2_var, frontier, most_n1)
-        self.model.Add(n1 <= most_n1)
+        n2_var = self.model.new_int_var(0, len(frontier) - 1, "cohorts_module2")
+        most_n1 = self.model.new_int_var(min(frontier), max(frontier), "most_module1")
+        self.model.add(n2_var == n2)
+        self.model.add_element(n2_var, frontier, most_n1)
+        self.model.add(n1 <= most_n1)
 
     def assignment_vars(self) -> dict[str, cp_model.IntVar]:
         """x and n variables by name, the values a no-good cut refers to."""
-        return {var.Name(): var for var in (*self.x.values(), *self.n.values())}
+        return {var.name: var for var in (*self.x.values(), *self.n.values())}
 
     def assignments_cut_off(self) -> None:
         """Assignments whose members' blackout days leave no dating are forbidden: each cut
@@ -252,9 +256,9 @@ class MasterModel:
                     if value:
                         break
                     continue
-                b = self.model.NewBoolVar(f"same_{name}")
-                self.model.Add(by_name[name] == value).OnlyEnforceIf(b)
-                self.model.Add(by_name[name] != value).OnlyEnforceIf(b.Not())
+                b = self.model.new_bool_var(f"same_{name}")
+                self.model.add(by_name[name] == value).only_enforce_if(b)
+                self.model.add(by_name[name] != value).only_enforce_if(b.negated())
                 same.append(b)
             else:
-                self.model.AddBoolOr([b.Not() for b in same])
+                self.model.add_bool_or([b.negated() for b in same])

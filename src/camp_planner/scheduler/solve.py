@@ -48,8 +48,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.progress:
             self.progress(
-                f"{self.stage}: {self.ObjectiveValue() / self.scale:,.1f} "
-                f"(bound {self.BestObjectiveBound() / self.scale:,.1f}, "
+                f"{self.stage}: {self.objective_value / self.scale:,.1f} "
+                f"(bound {self.best_objective_bound / self.scale:,.1f}, "
                 f"{time.time() - self.start:.1f} s)"
             )
 
@@ -75,9 +75,9 @@ def solve_stage(
     """Optimise one objective over the model; its solution becomes the model's hint."""
     model = master.model
     if maximize:
-        model.Maximize(objective)
+        model.maximize(objective)
     else:
-        model.Minimize(objective)
+        model.minimize(objective)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.01, settings.deadline - time.time())
@@ -91,14 +91,14 @@ def solve_stage(
             params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
     else:
         params.linearization_level = 2
-    status = solver.Solve(model, _Reporter(name, settings.progress, scale))
+    status = solver.solve(model, _Reporter(name, settings.progress, scale))
     master.last_status = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, None
-    model.ClearHints()
+    model.clear_hints()
     for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
-        model.AddHint(var, solver.Value(var))
-    value, bound = round(solver.ObjectiveValue()), round(solver.BestObjectiveBound())
+        model.add_hint(var, solver.value(var))
+    value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     return solver, StageResult(status == cp_model.OPTIMAL, value, bound)
 
 
@@ -110,15 +110,15 @@ def cohort_plans(
     days = prep.days
     plans: list[tuple[CohortPlan, int]] = []
     for (segment, vi), var in master.n.items():
-        count = solver.Value(var)
+        count = solver.value(var)
         if not count:
             continue
         groups = {}
         for (gi, v), xv in master.x.items():
-            if v == vi and solver.Value(xv) and prep.groups[gi].segment == segment:
+            if v == vi and solver.value(xv) and prep.groups[gi].segment == segment:
                 group = prep.groups[gi]
                 blackout = days.indices_of(group.unavailable)
-                groups[gi] = (group.participants, blackout, solver.Value(xv))
+                groups[gi] = (group.participants, blackout, solver.value(xv))
         forbidden = days.indices_of(prep.venues[vi].unavailable)
         plans.append((CohortPlan((segment, vi), segment.module, vi, forbidden, groups), count))
     # Hints: the calendar's packing for this number of Module 2 cohorts, cohort by cohort.
@@ -161,16 +161,16 @@ def undatable_cuts(
             vi for vi in master.y if not prep.venues[vi].unavailable and not plan.forbidden
         }
         for vi in sorted(venues):
-            cut = {master.n[segment, vi].Name(): count} if (segment, vi) in master.n else None
+            cut = {master.n[segment, vi].name: count} if (segment, vi) in master.n else None
             if cut is None:
                 continue
             for gi, group in enumerate(prep.groups):
                 if group.segment == segment and (gi, vi) in master.x:
                     members = plan.groups.get(gi, (0, 0, 0))[2]
-                    cut[master.x[gi, vi].Name()] = members
+                    cut[master.x[gi, vi].name] = members
             cuts.append(cut)
     if not cuts:
-        cuts.append({name: solver.Value(var) for name, var in master.assignment_vars().items()})
+        cuts.append({name: solver.value(var) for name, var in master.assignment_vars().items()})
     return cuts
 
 
@@ -220,7 +220,7 @@ def solve(
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
         bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
         if bound is not None:
-            master.model.Add(weight * master.placed() + master.priority() <= bound)
+            master.model.add(weight * master.placed() + master.priority() <= bound)
         solver, first = solve_stage(
             master,
             "companies placed",
@@ -233,8 +233,8 @@ def solve(
             return empty_roster(prep, started, master.last_status, time_limit)
         proven = first.proven
         placed_value, priority_value = divmod(first.value, weight)
-        master.model.Add(master.placed() >= placed_value)
-        master.model.Add(master.priority() >= priority_value)
+        master.model.add(master.placed() >= placed_value)
+        master.model.add(master.priority() >= priority_value)
         solver3, travel = solve_stage(
             master, "travel km", master.travel_units(), False, settings, TRAVEL_UNITS_PER_KM
         )
@@ -244,7 +244,14 @@ def solve(
             solver, proven = solver3, proven and travel.proven
         plans, hints = cohort_plans(prep, master, solver)
         dated = date_cohorts(
-            prep.days, plans, hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed
+            prep.days,
+            plans,
+            hints,
+            rnd.cohort_min,
+            rnd.cohort_max,
+            rnd.facilitators,
+            seed,
+            seconds=settings.deadline - time.time(),
         )
         if dated is not None:
             status = SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE
@@ -252,7 +259,7 @@ def solve(
                 status=status,
                 wall_time_s=round(time.time() - started, 3),
                 best_bound=None if travel is None else travel.bound / TRAVEL_UNITS_PER_KM,
-                placed_bound=first.bound // weight,
+                placed_bound=min(first.bound // weight, sum(g.size for g in prep.groups)),
             )
             return build_roster(prep, plans, dated, report)
         if progress:
@@ -271,6 +278,7 @@ def solve(
                 rnd.facilitators,
                 seed,
                 repair=True,
+                seconds=5.0,
             )
             if dated is not None:
                 report = SolverReport(
