@@ -71,6 +71,7 @@ def solve_stage(
     maximize: bool,
     settings: SolveSettings,
     scale: float = 1.0,
+    lp_workers: bool = True,
 ) -> tuple[cp_model.CpSolver, StageResult | None]:
     """Optimise one objective over the model; its solution becomes the model's hint."""
     model = master.model
@@ -83,13 +84,14 @@ def solve_stage(
     params.max_time_in_seconds = max(0.01, settings.deadline - time.time())
     params.num_workers = settings.workers
     params.random_seed = settings.seed
-    # Measured (benchmarks/README.md): a worker with the full LP relaxation (max_lp) and
-    # one running lb_tree_search prove the travel optimum far sooner than the defaults.
-    if settings.workers >= 2:
+    # Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
+    # (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
+    # portfolio; for placing, the default portfolio finds rosters of large rounds far sooner.
+    if lp_workers and settings.workers >= 2:
         params.subsolvers.extend(["max_lp", "lb_tree_search"])
         if settings.workers > 2:
             params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
-    else:
+    elif lp_workers:
         params.linearization_level = 2
     status = solver.solve(model, _Reporter(name, settings.progress, scale))
     master.last_status = solver.status_name(status)
@@ -228,6 +230,7 @@ def solve(
             True,
             settings,
             scale=weight,
+            lp_workers=False,
         )
         if first is None:
             return empty_roster(prep, started, master.last_status, time_limit)
