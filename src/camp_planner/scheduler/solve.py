@@ -39,13 +39,19 @@ class StageResult:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution of a stage."""
+    """Reports each improving solution of a stage; stops the search once a maximised
+    objective reaches `target`, an upper bound proven elsewhere."""
 
-    def __init__(self, stage: str, progress: Progress | None, scale: float) -> None:
+    def __init__(
+        self, stage: str, progress: Progress | None, scale: float, target: int | None
+    ) -> None:
         super().__init__()
         self.stage, self.progress, self.scale, self.start = stage, progress, scale, time.time()
+        self.target = target
 
     def on_solution_callback(self) -> None:
+        if self.target is not None and round(self.objective_value) >= self.target:
+            self.stop_search()
         if self.progress:
             self.progress(
                 f"{self.stage}: {self.objective_value / self.scale:,.1f} "
@@ -72,6 +78,7 @@ def solve_stage(
     settings: SolveSettings,
     scale: float = 1.0,
     lp_workers: bool = True,
+    target: int | None = None,
 ) -> tuple[cp_model.CpSolver, StageResult | None]:
     """Optimise one objective over the model; its solution becomes the model's hint."""
     model = master.model
@@ -93,7 +100,7 @@ def solve_stage(
             params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
     elif lp_workers:
         params.linearization_level = 2
-    status = solver.solve(model, _Reporter(name, settings.progress, scale))
+    status = solver.solve(model, _Reporter(name, settings.progress, scale, target))
     master.last_status = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, None
@@ -101,6 +108,8 @@ def solve_stage(
     for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
         model.add_hint(var, solver.value(var))
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
+    if target is not None and value >= target:  # reached a bound proven by another model
+        return solver, StageResult(True, value, value)
     return solver, StageResult(status == cp_model.OPTIMAL, value, bound)
 
 
@@ -220,9 +229,9 @@ def solve(
         # Stage 1: most companies, then (in the same objective: the weight makes it
         # lexicographic) the highest total priority placed.
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
+        # The counts-only bound stops stage 1 as soon as a roster reaches it (as a
+        # constraint in the model it slowed large rounds down: measured on 3,000 companies).
         bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
-        if bound is not None:
-            master.model.add(weight * master.placed() + master.priority() <= bound)
         solver, first = solve_stage(
             master,
             "companies placed",
@@ -231,6 +240,7 @@ def solve(
             settings,
             scale=weight,
             lp_workers=False,
+            target=bound,
         )
         if first is None:
             return empty_roster(prep, started, master.last_status, time_limit)
