@@ -103,6 +103,37 @@ class CohortPlan:
     groups: dict[int, tuple[int, frozenset[int], int]]
 
 
+def split_evenly(
+    plan: CohortPlan, count: int, cohort_min: int, cohort_max: int
+) -> list[dict[int, int]] | None:
+    """Members of a plan without blackout days split into `count` cohorts, largest
+    companies first, each to the cohort with fewest people; None if that leaves a cohort
+    outside cohort_min..cohort_max (or some member has blackout days)."""
+    if any(blackout for _, blackout, _ in plan.groups.values()):
+        return None
+    people = [0] * count
+    split: list[dict[int, int]] = [{} for _ in range(count)]
+    order = sorted(plan.groups.items(), key=lambda item: (-item[1][0], item[0]))
+    for gi, (participants, _, avail) in order:
+        for _ in range(avail):
+            k = min(range(count), key=lambda j: (people[j], j))
+            people[k] += participants
+            split[k][gi] = split[k].get(gi, 0) + 1
+    if all(cohort_min <= p <= cohort_max for p in people):
+        return split
+    return None
+
+
+def _hint(model: cp_model.CpModel, slot: SlotVars, queued: list[tuple[int, int]], k: int) -> None:
+    if k < len(queued):
+        model.add_hint(slot.start, queued[k][0])
+        model.add_hint(slot.lab, queued[k][1])
+
+
+def _value(solver: cp_model.CpSolver, var: cp_model.IntVar | int) -> int:
+    return var if isinstance(var, int) else int(solver.value(var))
+
+
 @dataclass
 class DatedCohort:
     """A cohort with its dates (working-day indices) and members per group."""
@@ -132,13 +163,14 @@ def date_cohorts(
     With `repair`, members and cohorts may be left out: the most members are kept."""
     model = cp_model.CpModel()
     all_slots: list[SlotVars] = []
-    per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar]]] = []
+    per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar] | dict[int, int]]] = []
     hint_queue: dict[int, list[tuple[int, int]]] = {}
     for pi, start, lab in sorted(hints):
         hint_queue.setdefault(pi, []).append((start, lab))
     for pi, (plan, count) in enumerate(plans):
         members_of_plan: list[dict[int, cp_model.IntVar]] = []
         previous: SlotVars | None = None
+        fixed = None if repair else split_evenly(plan, count, cohort_min, cohort_max)
         for k in range(count):
             slot = add_slot(
                 model,
@@ -149,6 +181,11 @@ def date_cohorts(
             if previous is not None:  # cohorts of one venue and segment are alike: order them
                 model.add(previous.start <= slot.start)
             previous = slot
+            if fixed is not None:  # no blackouts: members split beforehand, only dates left
+                all_slots.append(slot)
+                per_slot.append((pi, slot, fixed[k]))
+                _hint(model, slot, hint_queue.get(pi, []), k)
+                continue
             members = {
                 gi: model.new_int_var(0, avail, f"m{pi}_{k}_{gi}")
                 for gi, (_, _, avail) in plan.groups.items()
@@ -168,10 +205,9 @@ def date_cohorts(
             all_slots.append(slot)
             members_of_plan.append(members)
             per_slot.append((pi, slot, members))
-            queued = hint_queue.get(pi, [])
-            if k < len(queued):
-                model.add_hint(slot.start, queued[k][0])
-                model.add_hint(slot.lab, queued[k][1])
+            _hint(model, slot, hint_queue.get(pi, []), k)
+        if fixed is not None:
+            continue
         for gi, (_, _, avail) in plan.groups.items():
             if repair:
                 model.add(sum(m[gi] for m in members_of_plan) <= avail)
@@ -194,7 +230,7 @@ def date_cohorts(
             plan_index=pi,
             start=solver.value(slot.start),
             lab=solver.value(slot.lab),
-            members={gi: solver.value(var) for gi, var in members.items() if solver.value(var)},
+            members={gi: n for gi, var in members.items() if (n := _value(solver, var))},
         )
         for pi, slot, members in per_slot
         if solver.value(slot.present)

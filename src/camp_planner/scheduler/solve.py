@@ -10,6 +10,7 @@ respects the facilitator's and the venues' days).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -248,8 +249,11 @@ def solve(
         placed_value, priority_value = divmod(first.value, weight)
         master.model.add(master.placed() >= placed_value)
         master.model.add(master.priority() >= priority_value)
+        # Leave time to form and date the cohorts afterwards.
+        reserve = min(30.0, 0.1 * time_limit)
+        travel_settings = dataclasses.replace(settings, deadline=settings.deadline - reserve)
         solver3, travel = solve_stage(
-            master, "travel km", master.travel_units(), False, settings, TRAVEL_UNITS_PER_KM
+            master, "travel km", master.travel_units(), False, travel_settings, TRAVEL_UNITS_PER_KM
         )
         if travel is None:  # out of time before any solution of this stage: keep the last
             proven = False
