@@ -8,7 +8,9 @@ at all (:func:`calendar_frontier`), and to date the cohorts the assignment chose
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -106,11 +108,8 @@ class CohortPlan:
 def split_evenly(
     plan: CohortPlan, count: int, cohort_min: int, cohort_max: int
 ) -> list[dict[int, int]] | None:
-    """Members of a plan without blackout days split into `count` cohorts, largest
-    companies first, each to the cohort with fewest people; None if that leaves a cohort
-    outside cohort_min..cohort_max (or some member has blackout days)."""
-    if any(blackout for _, blackout, _ in plan.groups.values()):
-        return None
+    """Members of a plan split into `count` cohorts, largest companies first, each to the
+    cohort with fewest people; None if that leaves a cohort outside cohort_min..cohort_max."""
     people = [0] * count
     split: list[dict[int, int]] = [{} for _ in range(count)]
     order = sorted(plan.groups.items(), key=lambda item: (-item[1][0], item[0]))
@@ -152,15 +151,48 @@ def date_cohorts(
     cohort_max: int,
     facilitators: int,
     seed: int,
-    effort: float = 30.0,
     repair: bool = False,
     seconds: float | None = None,
 ) -> list[DatedCohort] | None:
     """Split each (segment, venue) into its cohorts and date every cohort so the facilitator,
     venue and member blackouts are respected. `plans` pairs a plan with its cohort count;
     `hints` are (plan index, start, lab) from the assignment model's calendar. Returns None
-    when no such dating exists or none was found within `effort` (deterministic seconds).
-    With `repair`, members and cohorts may be left out: the most members are kept."""
+    when no dating was found within the limits. First tries members split beforehand
+    (evenly; then only dates are left to find, which is fast for large rounds), then lets
+    the model choose the split too. With `repair`, members and cohorts may be left out:
+    the most members are kept."""
+    args: tuple[Any, ...] = (days, plans, hints, cohort_min, cohort_max, facilitators, seed, repair)
+    deadline = None if seconds is None else time.time() + seconds
+    if not repair:
+        _, dated = _date(*args, presplit=True, seconds=None if seconds is None else seconds / 2)
+        if dated is not None:
+            return dated
+    remaining = None if deadline is None else deadline - time.time()
+    return _date(*args, presplit=False, seconds=remaining)[1]
+
+
+def plan_undatable(
+    days: DayIndex, plan: CohortPlan, count: int, cohort_min: int, cohort_max: int, seconds: float
+) -> bool:
+    """Proven: the plan's cohorts cannot be dated even on their own."""
+    args: tuple[Any, ...] = (days, [(plan, count)], [], cohort_min, cohort_max, count, 0, False)
+    status, _ = _date(*args, presplit=False, seconds=seconds)
+    return status == cp_model.INFEASIBLE
+
+
+def _date(
+    days: DayIndex,
+    plans: list[tuple[CohortPlan, int]],
+    hints: list[tuple[int, int, int]],
+    cohort_min: int,
+    cohort_max: int,
+    facilitators: int,
+    seed: int,
+    repair: bool,
+    *,
+    presplit: bool,
+    seconds: float | None,
+) -> tuple[object, list[DatedCohort] | None]:
     model = cp_model.CpModel()
     all_slots: list[SlotVars] = []
     per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar] | dict[int, int]]] = []
@@ -170,18 +202,23 @@ def date_cohorts(
     for pi, (plan, count) in enumerate(plans):
         members_of_plan: list[dict[int, cp_model.IntVar]] = []
         previous: SlotVars | None = None
-        fixed = None if repair else split_evenly(plan, count, cohort_min, cohort_max)
+        fixed = split_evenly(plan, count, cohort_min, cohort_max) if presplit else None
+        if presplit and fixed is None:
+            return cp_model.UNKNOWN, None
         for k in range(count):
+            forbidden = plan.forbidden
+            if fixed is not None:  # the members' blackout days are the cohort's
+                forbidden = forbidden.union(*(plan.groups[gi][1] for gi in fixed[k]))
             slot = add_slot(
                 model,
                 days,
-                CohortSlot(plan.module, forbidden=plan.forbidden, optional=repair),
+                CohortSlot(plan.module, forbidden=forbidden, optional=repair),
                 f"p{pi}_{k}",
             )
-            if previous is not None:  # cohorts of one venue and segment are alike: order them
+            if previous is not None and fixed is None:  # alike cohorts: order them
                 model.add(previous.start <= slot.start)
             previous = slot
-            if fixed is not None:  # no blackouts: members split beforehand, only dates left
+            if fixed is not None:
                 all_slots.append(slot)
                 per_slot.append((pi, slot, fixed[k]))
                 _hint(model, slot, hint_queue.get(pi, []), k)
@@ -219,13 +256,13 @@ def date_cohorts(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = effort
+    solver.parameters.max_deterministic_time = 30.0  # keeps runs repeatable
     if seconds is not None:
         solver.parameters.max_time_in_seconds = max(1.0, seconds)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return [
+        return status, None
+    return status, [
         DatedCohort(
             plan_index=pi,
             start=solver.value(slot.start),

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
 from camp_planner.scheduler.capacity import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.counts import stage1_bound
-from camp_planner.scheduler.dates import CohortPlan, date_cohorts
+from camp_planner.scheduler.dates import CohortPlan, date_cohorts, plan_undatable
 from camp_planner.scheduler.master import MasterModel
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
@@ -163,10 +163,7 @@ def undatable_cuts(
     rnd = prep.problem.round
     cuts = []
     for plan, count in plans:
-        alone = date_cohorts(
-            prep.days, [(plan, count)], [], rnd.cohort_min, rnd.cohort_max, rnd.facilitators, 0
-        )
-        if alone is not None:
+        if not plan_undatable(prep.days, plan, count, rnd.cohort_min, rnd.cohort_max, 5.0):
             continue
         segment = plan.segment_key[0]
         venues = {plan.venue} | {
