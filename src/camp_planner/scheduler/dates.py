@@ -164,11 +164,58 @@ def date_cohorts(
     args: tuple[Any, ...] = (days, plans, hints, cohort_min, cohort_max, facilitators, seed, repair)
     deadline = None if seconds is None else time.time() + seconds
     if not repair:
+        dated = first_fit(days, plans, hints, cohort_min, cohort_max, facilitators)
+        if dated is not None:
+            return dated
         _, dated = _date(*args, presplit=True, seconds=None if seconds is None else seconds / 2)
         if dated is not None:
             return dated
     remaining = None if deadline is None else deadline - time.time()
     return _date(*args, presplit=False, seconds=remaining)[1]
+
+
+def first_fit(
+    days: DayIndex,
+    plans: list[tuple[CohortPlan, int]],
+    hints: list[tuple[int, int, int]],
+    cohort_min: int,
+    cohort_max: int,
+    facilitators: int,
+) -> list[DatedCohort] | None:
+    """Members split evenly, then each cohort (most blackout days first) on its hinted dates
+    if they are free, else on the earliest free dates; None if a cohort finds none. Fast
+    where the calendar has room; the CP-SAT dating takes over where it does not."""
+    load = [0] * days.count
+    hint_queue: dict[int, list[tuple[int, int]]] = {}
+    for pi, start, lab in sorted(hints):
+        hint_queue.setdefault(pi, []).append((start, lab))
+    cohorts = []
+    for pi, (plan, count) in enumerate(plans):
+        split = split_evenly(plan, count, cohort_min, cohort_max)
+        if split is None:
+            return None
+        for k, members in enumerate(split):
+            forbidden = plan.forbidden.union(*(plan.groups[gi][1] for gi in members))
+            queued = hint_queue.get(pi, [])
+            cohorts.append(
+                (pi, plan.module, forbidden, members, queued[k] if k < len(queued) else None)
+            )
+    cohorts.sort(key=lambda c: (-len(c[2]), c[0]))
+    dated = []
+    for pi, module, forbidden, members, hint in cohorts:
+        options = days.session_options(module, forbidden)
+        if hint in options:
+            options = [hint, *options]
+        for start, lab in options:
+            used = [*range(start, start + SESSION_DAYS[module]), lab]
+            if all(load[d] < facilitators for d in used):
+                for d in used:
+                    load[d] += 1
+                dated.append(DatedCohort(plan_index=pi, start=start, lab=lab, members=members))
+                break
+        else:
+            return None
+    return dated
 
 
 def plan_undatable(
