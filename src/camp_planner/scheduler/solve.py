@@ -99,7 +99,7 @@ def solve_stage(
         params.subsolvers.extend(["max_lp", "lb_tree_search"])
         if settings.workers > 2:
             params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
-    elif lp_workers:
+    elif settings.workers == 1:  # one worker: it needs the full LP in every stage
         params.linearization_level = 2
     status = solver.solve(model, _Reporter(name, settings.progress, scale, target))
     master.last_status = solver.status_name(status)
