@@ -257,16 +257,8 @@ def solve(
         else:
             solver, proven = solver3, proven and travel.proven
         plans, hints = cohort_plans(prep, master, solver)
-        dated = date_cohorts(
-            prep.days,
-            plans,
-            hints,
-            rnd.cohort_min,
-            rnd.cohort_max,
-            rnd.facilitators,
-            seed,
-            seconds=settings.deadline - time.time(),
-        )
+        dating = (prep.days, plans, hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed)
+        dated = date_cohorts(*dating, seconds=settings.deadline - time.time())
         if dated is not None:
             status = SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE
             report = SolverReport(
@@ -283,17 +275,7 @@ def solve(
         if time.time() > settings.deadline or rounds > MAX_NO_GOODS:
             # Give up on proof: keep this assignment and leave out the members who cannot
             # meet (they are reported unplaced), rather than return nothing.
-            dated = date_cohorts(
-                prep.days,
-                plans,
-                hints,
-                rnd.cohort_min,
-                rnd.cohort_max,
-                rnd.facilitators,
-                seed,
-                repair=True,
-                seconds=5.0,
-            )
+            dated = date_cohorts(*dating, repair=True, seconds=5.0)
             if dated is not None:
                 report = SolverReport(
                     status=SolverStatus.FEASIBLE,
