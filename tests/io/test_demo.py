@@ -6,12 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 import camp_planner.io.demo as demo
-from camp_planner.io.check import group_counts, no_next_step
 from camp_planner.io.folder import load_folder
 from camp_planner.models import AgeGroup, Level, Step
+from camp_planner.models.groups import group_counts, no_next_step
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +63,3 @@ def test_write_demo_folder_never_overwrites_other_data(tmp_path: Path) -> None:
     (tmp_path / "companies.csv").write_text("company_id\n1\n", encoding="utf-8")
     with pytest.raises(FileExistsError):
         demo.write_demo_folder(tmp_path)
-
-
-def test_run_demo_calls_the_roster_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    monkeypatch.setattr(demo, "solve_demo_roster", lambda *args: calls.append(args) or 0)
-    console = Console(record=True, width=120)
-    assert demo.run_demo(tmp_path / "d", 5.0, console, console) == 0
-    assert calls and calls[0][0] == tmp_path / "d" and calls[0][1] == 5.0
-    assert "120 companies" in console.export_text()
-
-
-def test_run_demo_refuses_a_foreign_folder(tmp_path: Path) -> None:
-    (tmp_path / "round.toml").write_text("name = 'mine'\n", encoding="utf-8")
-    console = Console(record=True, width=500)
-    assert demo.run_demo(tmp_path, 5.0, console, console) == 2
-    assert "not the demo" in console.export_text()

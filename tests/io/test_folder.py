@@ -289,8 +289,8 @@ CASES: list[tuple[str, Edit, str, int | None, str | None, str]] = [
     ("max", venue(1, max_cohorts="-1"), "venues.csv", 3, "max_cohorts", ">= 0"),
     # the same venue_id twice
     ("dup venue", venue(1, venue_id="aarhus"), "venues.csv", 3, "venue_id", "unique"),
-    # a bad venue date
-    ("venue date", venue(0, unavailable="15-02-2027"), "venues.csv", 2, "unavailable", "ISO"),
+    # a venue date that does not exist (15-02-2027, Danish day-first, is accepted)
+    ("venue date", venue(0, unavailable="2027-02-30"), "venues.csv", 2, "unavailable", "ISO"),
     # a required round key missing
     ("no start", round_key("start", None), "round.toml", None, "start", "start"),
     # the round ends before it starts
@@ -305,8 +305,8 @@ CASES: list[tuple[str, Edit, str, int | None, str | None, str]] = [
     ("gap", round_key("lab_gap_days", "[42, 14]"), "round.toml", 9, "lab_gap_days", "lo <= hi"),
     # a date-time instead of a date
     ("datetime", round_key("start", "2027-01-04T08:00:00"), "round.toml", 2, "start", "date"),
-    # not TOML at all
-    ("syntax", round_key("max_venues", "six"), "round.toml", 6, None, "TOML"),
+    # not TOML at all: the problem names the line and its key
+    ("syntax", round_key("max_venues", "six"), "round.toml", 6, "max_venues", "TOML"),
     # an unknown unapproved_a_level
     ("policy", round_key("unapproved_a_level", '"D"'), "round.toml", 12, "unapproved_a_level", "A"),
 ]

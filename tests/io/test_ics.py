@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from _roster_fixture import make_problem, make_roster
 from icalendar import Calendar, Event
 
 from camp_planner.io.ics import write_invitations
 from camp_planner.models import PlanningProblem, Roster
+from tests.helpers.roster_fixture import make_problem, make_roster
 
 STAMP = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _roster_fixture import make_problem, make_roster
 from matplotlib import image
 
 from camp_planner.io.maps import COHORT_COLOURS, offline_assets, write_map
 from camp_planner.models import PlanningProblem, Roster
+from tests.helpers.roster_fixture import make_problem, make_roster
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

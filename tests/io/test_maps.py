@@ -9,11 +9,11 @@ from pathlib import Path
 
 import folium
 import pytest
-from _roster_fixture import make_problem, make_roster
 from branca.element import Element
 
 from camp_planner.io.maps import build_map, inline_assets, offline_assets, write_map
 from camp_planner.models import PlanningProblem, Roster
+from tests.helpers.roster_fixture import make_problem, make_roster
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from _roster_fixture import make_problem, make_roster
 
 from camp_planner.io import writers
 from camp_planner.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
@@ -21,6 +20,7 @@ from camp_planner.io.writers import (
     write_roster_xlsx,
 )
 from camp_planner.models import PlanningProblem, Roster, working_days
+from tests.helpers.roster_fixture import make_problem, make_roster
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_xlsx_failure_midway_keeps_previous_workbook(
     def fail(sheet: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(writers, "_format_sheet", fail)
+    monkeypatch.setattr(writers, "format_sheet", fail)
     with pytest.raises(OSError, match="disk full"):
         write_roster_xlsx(problem, roster, target)
     assert target.read_bytes() == b"previous"

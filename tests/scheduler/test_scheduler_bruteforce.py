@@ -20,13 +20,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from _sched_build import co, partitions, rnd, ve
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from camp_planner.models import PlanningProblem
 from camp_planner.scheduler import solve
-from checker import check_roster, is_young, next_step, round_settings, travel
+from tests.checker import check_roster, is_young, next_step, round_settings, travel
+from tests.helpers.sched_build import co, partitions, rnd, ve
 
 
 def brute_force(round_config, companies, venues) -> tuple[int, int, float] | None:

@@ -18,13 +18,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from _sched_build import TOWN_A, TOWN_B, co, partitions, rnd, ve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camp_planner.models import PlanningProblem
 from camp_planner.scheduler import solve
-from checker import is_workday, is_young, next_step, next_workday, round_settings, travel
+from tests.checker import is_workday, is_young, next_step, next_workday, round_settings, travel
+from tests.helpers.sched_build import TOWN_A, TOWN_B, co, partitions, rnd, ve
 
 START = date(2027, 2, 1)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from _sched_build import LEG_KM, TOWN_B, all_dates, co, codes, placed_ids, rnd, run, ve
+
+from tests.helpers.sched_build import LEG_KM, TOWN_B, all_dates, co, codes, placed_ids, rnd, run, ve
 
 M1 = frozenset({"module1", "lab1"})
 TWO_WEEKS = {

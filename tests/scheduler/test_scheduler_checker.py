@@ -7,9 +7,16 @@ import copy
 from datetime import date
 
 import pytest
-from _sched_build import LEG_KM, TOWN_B, co, rnd, run, ve
 
-from checker import check_roster, haversine, is_workday, next_workday, placed_count, total_travel
+from tests.checker import (
+    check_roster,
+    haversine,
+    is_workday,
+    next_workday,
+    placed_count,
+    total_travel,
+)
+from tests.helpers.sched_build import LEG_KM, TOWN_B, co, rnd, run, ve
 
 M1 = frozenset({"module1", "lab1"})
 ROUND = rnd(facilitator_unavailable=[date(2027, 1, 5)])

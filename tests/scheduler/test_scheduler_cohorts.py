@@ -1,6 +1,6 @@
 """Cohort rules, each with an instance where it binds and one where it does not.
 
-All instances use `_sched_build`: town A = (56.0, 9.5), town B = (56.1, 9.5) on the same
+All instances use `sched_build`: town A = (56.0, 9.5), town B = (56.1, 9.5) on the same
 meridian; one company's travel A<->B = 6371.0088 * radians(0.1) * 1.3 = 14.4554 km (LEG_KM);
 a company at its venue's point travels 0 km. The default round is 2027-01-04 .. 2027-03-26
 with one facilitator and cohorts of 2-3 people, so the calendar never binds here.
@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from _sched_build import LEG_KM, TOWN_B, co, codes, placed_ids, rnd, run, ve
+
+from tests.helpers.sched_build import LEG_KM, TOWN_B, co, codes, placed_ids, rnd, run, ve
 
 M1 = frozenset({"module1", "lab1"})
 M2 = frozenset({"module1", "lab1", "module2", "lab2"})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from camp_planner.io.folder import load_folder
 from camp_planner.scheduler import solve
-from checker import check_roster, placed_count, total_travel
+from tests.checker import check_roster, placed_count, total_travel
 
 
 def test_demo_roster_is_valid_and_optimal():

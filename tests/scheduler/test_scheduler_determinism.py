@@ -6,11 +6,11 @@ import json
 import random
 
 import pytest
-from _sched_build import RandomPick, random_instance
 
 from camp_planner.models import PlanningProblem
 from camp_planner.scheduler import solve
-from checker import check_roster
+from tests.checker import check_roster
+from tests.helpers.sched_build import RandomPick, random_instance
 
 #: random rounds of `random_instance` (seeds 303 and 324: 13 and 16 companies, OPTIMAL in
 #: well under 1 s, many equally good rosters to choose from; an earlier scheduler gave as many as

@@ -1,6 +1,6 @@
 """Property tests: random small rounds -> the checker accepts the roster, nobody is lost.
 
-Instances come from `_sched_build.random_instance`: 5-30 companies at random points of the
+Instances come from `sched_build.random_instance`: 5-30 companies at random points of the
 region, 2-5 venues, random levels, ages (given or from a founding date), completed steps,
 participants, priorities, unavailable days, venue statuses, capacities and blackouts;
 cohort_min 2-4, cohort_max min + 0..2, 1-2 facilitators, max_venues 1-3, random lab gaps,
@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from _sched_build import random_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camp_planner.models import PlanningProblem
 from camp_planner.scheduler import solve
-from checker import check_roster
+from tests.checker import check_roster
+from tests.helpers.sched_build import random_instance
 
 
 class HypothesisPick:

@@ -1,6 +1,6 @@
 """Venue rules, each with an instance where it binds and one where it does not.
 
-Geometry (see `_sched_build`): town A = (56.0, 9.5), town B = (56.1, 9.5); one company's
+Geometry (`tests.helpers.sched_build`): town A = (56.0, 9.5), town B = (56.1, 9.5); one company's
 travel A<->B = 6371.0088 * radians(0.1) * 1.3 = 14.4554 km (LEG_KM), 0 km at its venue's
 point. Default round: 2027-01-04 .. 2027-03-26, one facilitator, cohorts of 2-3 people.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from _sched_build import LEG_KM, TOWN_B, co, codes, rnd, run, ve
 
 from camp_planner.models import PlanningProblem
 from camp_planner.scheduler import solve
+from tests.helpers.sched_build import LEG_KM, TOWN_B, co, codes, rnd, run, ve
 
 M1 = frozenset({"module1", "lab1"})
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _whatif_folder import write_small_folder
 
 from camp_planner.io.folder import load_folder
 from camp_planner.io.whatif_files import read_scenarios
@@ -19,6 +18,7 @@ from camp_planner.whatif import (
     with_baseline,
 )
 from camp_planner.whatif.scenarios import parse_venue_range, slugify
+from tests.helpers.whatif_folder import write_small_folder
 
 
 @pytest.fixture(scope="module")

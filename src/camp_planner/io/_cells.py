@@ -5,37 +5,32 @@ Private helpers of :mod:`camp_planner.io.folder`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from camp_planner.io.errors import InputProblem
+from camp_planner.io.errors import Collector
 from camp_planner.io.gazetteer import TownError, nearest_match, resolve_town
+from camp_planner.io.tables import (
+    BOOL_EXPECTED,
+    DATE_EXPECTED,
+    DATES_EXPECTED,
+    AmbiguousDateError,
+    parse_bool,
+    parse_date,
+    parse_float,
+)
 from camp_planner.models import Level
 from camp_planner.models.domain import YOUNG_YEARS
+
+__all__ = ["DK_LAT", "DK_LON", "Collector", "RowReader", "parse_date", "parse_float", "young_at"]
 
 #: Rough bounding box of Denmark (latitude, longitude), degrees.
 DK_LAT = (54.4, 57.9)
 DK_LON = (7.9, 15.3)
 #: A row giving both lat/lon and a town: the town must lie within this many km.
 TOWN_AGREE_KM = 15.0
-_TRUE = {"true", "yes", "y", "1", "ja", "x"}
-_FALSE = {"false", "no", "n", "0", "nej"}
-
-
-class Collector:
-    """Problems and notes gathered while reading a folder."""
-
-    def __init__(self) -> None:
-        self.problems: list[InputProblem] = []
-        self.notes: list[str] = []
-
-    def problem(
-        self, file: str, row: int | None, column: str | None, value: str | None, expected: str
-    ) -> None:
-        """Record one problem (see :class:`InputProblem`)."""
-        self.problems.append(InputProblem(file, row, column, value, expected))
 
 
 def young_at(founded: date, start: date) -> bool:
@@ -45,30 +40,6 @@ def young_at(founded: date, start: date) -> bool:
     except ValueError:  # 29 February
         anniversary = date(founded.year + YOUNG_YEARS, 3, 1)
     return anniversary > start
-
-
-def parse_date(text: str) -> date | None:
-    """An ISO date (``2027-01-04``; Excel's ``2027-01-04 00:00:00`` too), else None."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.date() if moment.time() == datetime.min.time() else None
-
-
-def parse_float(text: str) -> float | None:
-    """A decimal number; a decimal comma (``56,15``) is accepted. None if not a number."""
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
 
 
 class RowReader:
@@ -105,39 +76,40 @@ class RowReader:
             return None
         return value
 
-    def iso_date(self, column: str) -> date | None:
-        """An ISO date or None when empty."""
-        text = self.text(column)
-        if not text:
+    def _date(self, column: str, text: str, expected: str) -> date | None:
+        try:
+            day = parse_date(text)
+        except AmbiguousDateError as exc:
+            self.fail(column, text, f"{DATE_EXPECTED}; {exc}")
             return None
-        day = parse_date(text)
         if day is None:
-            self.fail(column, text, "an ISO date YYYY-MM-DD")
+            self.fail(column, text, expected)
         return day
 
-    def iso_dates(self, column: str) -> list[date] | None:
-        """``;``-separated ISO dates (empty = none)."""
+    def iso_date(self, column: str) -> date | None:
+        """A date (ISO or Danish, see :func:`parse_date`) or None when empty."""
         text = self.text(column)
+        return self._date(column, text, DATE_EXPECTED) if text else None
+
+    def iso_dates(self, column: str) -> list[date] | None:
+        """``;``-separated dates (empty = none)."""
         days = []
-        for part in filter(None, (p.strip() for p in text.split(";"))):
-            day = parse_date(part)
+        for part in filter(None, (p.strip() for p in self.text(column).split(";"))):
+            day = self._date(column, part, DATES_EXPECTED)
             if day is None:
-                self.fail(column, part, "ISO dates YYYY-MM-DD separated by ';'")
                 return None
             days.append(day)
         return days
 
     def boolean(self, column: str) -> bool | None:
-        """``true``/``false`` (also yes/no, 1/0, ja/nej) or None when empty."""
-        text = self.text(column).lower()
+        """A boolean word (:func:`parse_bool`), or None when empty."""
+        text = self.text(column)
         if not text:
             return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.fail(column, self.text(column), "true or false")
-        return None
+        value = parse_bool(text)
+        if value is None:
+            self.fail(column, text, BOOL_EXPECTED)
+        return value
 
     def integer(
         self,

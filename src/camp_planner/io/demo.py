@@ -2,7 +2,7 @@
 
 ``scripts/make_demo_data.py`` calls :func:`render_demo` and writes the files into the
 package; a test checks that regenerating gives the committed files. ``camp-planner demo``
-copies them to a folder (:func:`write_demo_folder`), checks it and solves its roster.
+copies them to a folder (:func:`write_demo_folder`); the command then checks and solves it.
 
 The demo is a Region Midtjylland round: the 19 municipal seats as candidate venues and about
 120 companies in the region's towns, weighted by population, with a level mix of roughly
@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from rich.console import Console
-from rich.text import Text
 
 from camp_planner.io._cells import young_at
 from camp_planner.io.folder import SCORECARD_COLUMNS
@@ -332,52 +330,3 @@ def write_demo_folder(dest: Path) -> Path:
     for name, text in files.items():
         (dest / name).write_text(text, encoding="utf-8", newline="\n")
     return dest
-
-
-def run_demo(folder: Path, time_limit: float, console: Console, err_console: Console) -> int:
-    """`camp-planner demo`: write the demo folder, check it, then solve its roster.
-
-    Args:
-        folder: Where to write the demo planning folder.
-        time_limit: Solver time limit, seconds.
-        console: Where the summary goes.
-        err_console: Where problems go.
-
-    Returns:
-        The exit code: 0 on success, 2 when the folder cannot be written or checked.
-    """
-    from camp_planner.io.check import run_check
-
-    try:
-        path = write_demo_folder(folder)
-    except (FileExistsError, OSError) as exc:
-        err_console.print(Text(f"Cannot write the demo: {exc}", style="red"))
-        return 2
-    console.print(Text(f"Demo planning folder written to {path}", style="bold"))
-    code = run_check(path, console, err_console)
-    if code != 0:
-        return code
-    return solve_demo_roster(path, time_limit, console, err_console)
-
-
-def solve_demo_roster(
-    folder: Path, time_limit: float, console: Console, err_console: Console
-) -> int:
-    """Hook: solve the demo's roster with ``camp_planner.io.run.run_roster`` when available.
-
-    Args:
-        folder: The demo planning folder.
-        time_limit: Solver time limit, seconds.
-        console: Where the summary goes.
-        err_console: Where problems go.
-
-    Returns:
-        run_roster's exit code, or 0 when the roster module is not installed yet.
-    """
-    try:
-        from camp_planner.io.run import run_roster
-    except ImportError:
-        console.print(Text("(The roster solver is not available in this build; not solved.)"))
-        return 0
-    # run_check has printed the notes and the groups already.
-    return run_roster(folder, None, time_limit, 0, 2, console, err_console, preamble=False)

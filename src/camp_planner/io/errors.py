@@ -1,12 +1,12 @@
-"""Problems found in a planning folder, reported all at once (never as a traceback)."""
+"""Problems found in an input file, reported all at once (never as a traceback).
+
+The records only; the command layer prints them as a table (:mod:`camp_planner.cli._common`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from rich.table import Table
-from rich.text import Text
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class InputProblem:
 
 
 class InputError(Exception):
-    """The planning folder has one or more problems; all of them are in `problems`.
+    """An input file or folder has one or more problems; all of them are in `problems`.
 
     Args:
         problems: Every problem found, in file and row order.
@@ -55,28 +55,16 @@ class InputError(Exception):
         lines = [self.args[0] + ":"] + [f"  {problem}" for problem in self.problems]
         return "\n".join(lines)
 
-    def render(self, title: str | None = None) -> Table:
-        """Render the problems as a rich table (file, row, column, value, expected).
 
-        Args:
-            title: Table title; defaults to e.g. ``"3 input problems"``.
+class Collector:
+    """Problems and notes gathered while reading input files."""
 
-        Returns:
-            A table ready for ``console.print``.
-        """
-        table = Table(title=title or str(self.args[0]), show_lines=False, expand=False)
-        table.add_column("file", style="cyan", min_width=13, max_width=32, overflow="fold")
-        table.add_column("row", justify="right", min_width=3)
-        table.add_column("column", style="magenta", min_width=6, overflow="fold")
-        table.add_column("value", style="red", max_width=24, overflow="fold")
-        table.add_column("expected", min_width=20, overflow="fold")
-        for problem in self.problems:
-            # Text() so that brackets in a value are shown, not read as rich markup.
-            table.add_row(
-                Text(problem.file),
-                Text("" if problem.row is None else str(problem.row)),
-                Text(problem.column or ""),
-                Text("" if problem.value is None else problem.value),
-                Text(problem.expected),
-            )
-        return table
+    def __init__(self) -> None:
+        self.problems: list[InputProblem] = []
+        self.notes: list[str] = []
+
+    def problem(
+        self, file: str, row: int | None, column: str | None, value: str | None, expected: str
+    ) -> None:
+        """Record one problem (see :class:`InputProblem`)."""
+        self.problems.append(InputProblem(file, row, column, value, expected))

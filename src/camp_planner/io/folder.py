@@ -8,17 +8,15 @@ are collected and raised together as one :class:`InputError`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from camp_planner.io._cells import DK_LAT, DK_LON, Collector, RowReader, young_at
-from camp_planner.io.errors import InputError, InputProblem
+from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
+from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.round_file import ROUND_TOML, read_round
+from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook, same_id
 from camp_planner.models import (
     Company,
     Level,
@@ -128,8 +126,9 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
     out = Collector()
     round_config = read_round(folder / ROUND_TOML, out)
     start = round_config.start if round_config else None
-    companies = _parse_table(folder, "companies", out, lambda t: _companies(t, start, out))
-    venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out))
+    sheets = _workbook_sheets(folder, out)
+    companies = _parse_table(folder, "companies", out, lambda t: _companies(t, start, out), sheets)
+    venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out), sheets)
     if out.problems:
         raise InputError(sorted(out.problems, key=_file_rank))
     assert round_config is not None and companies is not None and venues is not None
@@ -153,18 +152,82 @@ def _file_rank(problem: InputProblem) -> int:
 
 # --------------------------------------------------------------------------- tables
 
-
-class _Table:
-    """A table as read: its file label, normalised column names and rows of text."""
-
-    def __init__(self, label: str, frame: pd.DataFrame) -> None:
-        self.label = label
-        frame = frame.fillna("").astype(str)
-        self.columns = [str(c).strip().lower() for c in frame.columns]
-        self.rows: list[dict[str, str]] = [
-            {col: str(v).strip() for col, v in zip(self.columns, values, strict=True)}
-            for values in frame.itertuples(index=False, name=None)
-        ]
+#: Danish (and other common) column names -> the names of the contract, normalised.
+COMPANY_ALIASES: dict[str, str] = {
+    "cvr": "company_id",
+    "cvr_nr": "company_id",
+    "cvr_nr.": "company_id",
+    "cvr_nummer": "company_id",
+    "virksomhed_id": "company_id",
+    "id": "company_id",
+    "navn": "name",
+    "virksomhed": "name",
+    "virksomhedsnavn": "name",
+    "by": "town",
+    "bredde": "lat",
+    "breddegrad": "lat",
+    "latitude": "lat",
+    "længde": "lon",
+    "længdegrad": "lon",
+    "longitude": "lon",
+    "lng": "lon",
+    "stiftet": "founded",
+    "stiftelsesdato": "founded",
+    "ung": "young",
+    "niveau": "level",
+    "vækstniveau": "level",
+    "vækstambition": "ambition",
+    "skalerbarhed": "scalability",
+    "skalérbarhed": "scalability",
+    "organisatorisk_kapacitet": "organisation",
+    "marked": "market",
+    "finansiering": "financing",
+    "teknologi": "technology",
+    "ny_teknologi": "technology",
+    "rollemodel": "role_model",
+    "vækstpanel": "panel_approved",
+    "panel_godkendt": "panel_approved",
+    "gennemført": "completed",
+    "gennemfoert": "completed",
+    "utilgængelig": "unavailable",
+    "ikke_tilgængelig": "unavailable",
+    "prioritet": "priority",
+    "deltagere": "participants",
+    "antal_deltagere": "participants",
+    "venter_siden": "waiting_since",
+    "tilgængelig_fra": "available_from",
+}
+VENUE_ALIASES: dict[str, str] = {
+    "sted_id": "venue_id",
+    "id": "venue_id",
+    "navn": "name",
+    "sted": "name",
+    "by": "town",
+    "bredde": "lat",
+    "breddegrad": "lat",
+    "latitude": "lat",
+    "længde": "lon",
+    "længdegrad": "lon",
+    "longitude": "lon",
+    "lng": "lon",
+    "overnatning": "residential",
+    "internat": "residential",
+    "max_hold": "max_cohorts",
+    "maks_hold": "max_cohorts",
+    "utilgængelig": "unavailable",
+    "ikke_tilgængelig": "unavailable",
+}
+#: Sheet names of the workbook (normalised) -> the kind of table they hold.
+SHEET_NAMES: dict[str, str] = {
+    "companies": "companies",
+    "virksomheder": "companies",
+    "venues": "venues",
+    "steder": "venues",
+    "mødesteder": "venues",
+}
+_ALIASES = {"companies": COMPANY_ALIASES, "venues": VENUE_ALIASES}
+#: The column that tells a sheet's kind when its name does not.
+_KEY_COLUMN = {"companies": "company_id", "venues": "venue_id"}
 
 
 def _label(folder: Path, kind: str) -> str:
@@ -174,65 +237,88 @@ def _label(folder: Path, kind: str) -> str:
 
 
 def _parse_table(
-    folder: Path, kind: str, out: Collector, parse: Callable[[_Table], list[Any] | None]
+    folder: Path,
+    kind: str,
+    out: Collector,
+    parse: Callable[[Table], list[Any] | None],
+    sheets: dict[str, Table] | None,
 ) -> list[Any] | None:
-    table = _read_table(folder, kind, out)
+    table = _read_table(folder, kind, out, sheets)
     return None if table is None else parse(table)
 
 
-def _read_table(folder: Path, kind: str, out: Collector) -> _Table | None:
-    """Read `kind`.csv, else sheet `kind` of plan.xlsx; report a missing or unreadable file."""
+def _read_table(
+    folder: Path, kind: str, out: Collector, sheets: dict[str, Table] | None
+) -> Table | None:
+    """Read `kind`.csv, else the workbook's sheet of that kind; report a missing file."""
     csv_path, xlsx_path = folder / f"{kind}.csv", folder / WORKBOOK
     if csv_path.exists():
         if xlsx_path.exists():
-            out.notes.append(f"{csv_path.name} is used; sheet {kind!r} of {WORKBOOK} is ignored")
-        return _read_csv(csv_path, out)
+            out.notes.append(f"{csv_path.name} is used; the {kind} of {WORKBOOK} are ignored")
+        return read_csv_table(csv_path, out, _ALIASES[kind])
     if not xlsx_path.exists():
         out.problem(
             csv_path.name, None, None, None, f"file {csv_path.name} (or {WORKBOOK}, sheet {kind})"
         )
         return None
-    label = f"{WORKBOOK}:{kind}"
-    try:
-        sheets = pd.read_excel(xlsx_path, sheet_name=None, dtype=str, keep_default_na=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is an input problem
-        out.problem(WORKBOOK, None, None, None, f"an Excel workbook (.xlsx) ({exc})")
-        return None
-    by_name = {str(name).strip().lower(): frame for name, frame in sheets.items()}
-    if kind not in by_name:
-        out.problem(WORKBOOK, None, None, None, f"a sheet named {kind!r} (or file {kind}.csv)")
-        return None
-    return _Table(label, by_name[kind])
+    return None if sheets is None else sheets.get(kind)
 
 
-def _read_csv(path: Path, out: Collector) -> _Table | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-        out.notes.append(f"{path.name} is not UTF-8; read as Windows-1252 (Excel's default)")
-    header = text.splitlines()[0] if text.strip() else ""
-    sep = ";" if header.count(";") > header.count(",") else ","
-    try:
-        from io import StringIO
+def _workbook_sheets(folder: Path, out: Collector) -> dict[str, Table] | None:
+    """The workbook's companies and venues sheets, by kind: by name (English or Danish, any
+    case), else by their columns; a problem naming the sheets found when neither tells."""
+    path = folder / WORKBOOK
+    wanted = [k for k in ("companies", "venues") if not (folder / f"{k}.csv").exists()]
+    if not wanted or not path.exists():
+        return None
+    frames = read_workbook(path, out)
+    if not frames:
+        return None
+    found: dict[str, Table] = {}
+    unnamed: list[str] = []
+    for sheet, frame in frames.items():
+        kind = SHEET_NAMES.get(normalise_column(sheet))
+        if kind is not None and kind not in found:
+            found[kind] = Table.from_frame(f"{WORKBOOK}:{sheet}", frame, _ALIASES[kind])
+        else:
+            unnamed.append(sheet)
+    for kind in wanted:
+        if kind in found:
+            continue
+        matches = [
+            sheet
+            for sheet in unnamed
+            if _KEY_COLUMN[kind]
+            in Table.from_frame(sheet, frames[sheet].head(0), _ALIASES[kind]).columns
+        ]
+        if len(matches) == 1:
+            sheet = matches[0]
+            found[kind] = Table.from_frame(f"{WORKBOOK}:{sheet}", frames[sheet], _ALIASES[kind])
+            out.notes.append(f"{WORKBOOK}: sheet {sheet!r} read as the {kind} (by its columns)")
+            continue
+        names = ", ".join(repr(s) for s in frames)
+        which = (
+            f"several sheets have a {_KEY_COLUMN[kind]} column ({', '.join(map(repr, matches))})"
+            if matches
+            else f"no sheet has a {_KEY_COLUMN[kind]} column"
+        )
+        out.problem(
+            WORKBOOK,
+            None,
+            None,
+            None,
+            f"a sheet named {kind!r} (or {_danish_sheet(kind)!r}); the workbook has {names} "
+            f"and {which}: rename the {kind} sheet to {kind!r}",
+        )
+    return found
 
-        frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        out.problem(path.name, 1, None, None, "a header row with the column names")
-        return None
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        out.problem(path.name, row, None, None, f"a well-formed CSV row ({exc})")
-        return None
-    if sep == ";":
-        out.notes.append(f"{path.name} uses ';' as separator (Danish Excel); read as such")
-    return _Table(path.name, frame)
+
+def _danish_sheet(kind: str) -> str:
+    return "virksomheder" if kind == "companies" else "steder"
 
 
 def _check_columns(
-    table: _Table, known: tuple[str, ...], required: list[tuple[str, ...]], out: Collector
+    table: Table, known: tuple[str, ...], required: list[tuple[str, ...]], out: Collector
 ) -> bool:
     """Report missing columns (each entry of `required` is alternatives); note unknown ones."""
     ok = True
@@ -242,6 +328,12 @@ def _check_columns(
             wanted = " or ".join(alt.replace("+", " and ") for alt in alternatives)
             out.problem(table.label, 1, "/".join(alternatives), None, f"a column {wanted}")
             ok = False
+    if ok and ("lat" in have) != ("lon" in have) and "lat" in known:
+        given, missing = ("lat", "lon") if "lat" in have else ("lon", "lat")
+        out.problem(
+            table.label, 1, missing, None, f"a column {missing} beside {given} (or neither)"
+        )
+        ok = False
     extra = [c for c in table.columns if c not in known]
     if extra:
         out.notes.append(
@@ -250,7 +342,7 @@ def _check_columns(
     return ok
 
 
-def _rows(table: _Table, out: Collector) -> list[RowReader]:
+def _rows(table: Table, out: Collector) -> list[RowReader]:
     """A reader per non-empty data row, numbered as in a spreadsheet (header = row 1)."""
     return [
         RowReader(table.label, i + 2, values, out)
@@ -263,17 +355,23 @@ def _unique(reader: RowReader, column: str, seen: dict[str, int]) -> str | None:
     value = reader.required(column)
     if value is None:
         return None
-    if value in seen:
-        reader.fail(column, value, f"a unique {column} (already on row {seen[value]})")
+    key = same_id(value)
+    if key in seen:
+        reader.fail(
+            column,
+            value,
+            f"a unique {column} (already on row {seen[key]}; ids that differ only in case "
+            "or spaces are the same id)",
+        )
         return None
-    seen[value] = reader.row
+    seen[key] = reader.row
     return value
 
 
 # --------------------------------------------------------------------------- companies
 
 
-def _companies(table: _Table, start: date | None, out: Collector) -> list[Company] | None:
+def _companies(table: Table, start: date | None, out: Collector) -> list[Company] | None:
     have = set(table.columns)
     level_sources = ("level", "+".join(SCORECARD_COLUMNS))
     required = [("company_id",), ("name",), ("lat+lon", "town"), ("founded", "young")]
@@ -375,7 +473,7 @@ def _score(company_id: str, young: bool, card: dict[str, Any], panel: bool | Non
 # --------------------------------------------------------------------------- venues
 
 
-def _venues(table: _Table, out: Collector) -> list[Venue] | None:
+def _venues(table: Table, out: Collector) -> list[Venue] | None:
     required = [("venue_id",), ("name",), ("lat+lon", "town")]
     if not _check_columns(table, VENUE_COLUMNS, required, out):
         return None

@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from camp_planner.io._cells import Collector
+from camp_planner.io.errors import Collector, InputProblem
+from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import Level, RoundConfig
 
 ROUND_TOML = "round.toml"
@@ -48,8 +49,7 @@ def read_round(path: Path, out: Collector) -> RoundConfig | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        out.problem(ROUND_TOML, int(match.group(1)) if match else None, None, None, f"TOML ({exc})")
+        out.problems.append(_syntax_problem(text, exc))
         return None
     lines = text.splitlines()
 
@@ -139,10 +139,41 @@ def _toml_date(value: Any) -> date | None:
         return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
+            return parse_date(value)
+        except AmbiguousDateError:
             return None
     return None
+
+
+#: What each key expects, for a line TOML cannot read.
+_KEY_EXPECTED = {
+    "name": 'a text in quotes, e.g. name = "2027-Q1"',
+    "start": 'a date, e.g. start = 2027-01-04 (or in quotes: start = "04-01-2027")',
+    "end": 'a date, e.g. end = 2027-03-26 (or in quotes: end = "26-03-2027")',
+    "facilitator_unavailable": "a list of dates, e.g. [2027-02-15, 2027-02-16]",
+    "lab_gap_days": "two whole numbers of days, e.g. [14, 42]",
+    "unapproved_a_level": 'a level in quotes: "A", "B" or "C"',
+}
+
+
+def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> InputProblem:
+    """A TOML syntax error as a problem naming the line, its key and what it expects."""
+    match = re.search(r"line (\d+)", str(exc))
+    line = int(match.group(1)) if match else None
+    content = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    key_match = re.match(r"\s*([A-Za-z0-9_\-]+)\s*=\s*(.*?)\s*(#.*)?$", content)
+    if key_match is None:
+        return InputProblem(
+            ROUND_TOML, line, None, content.strip() or None, f"key = value lines ({exc})"
+        )
+    key, value = key_match.group(1), key_match.group(2)
+    if key in _KEY_EXPECTED:
+        expected = _KEY_EXPECTED[key]
+    elif key in _ROUND_KEYS:
+        expected = "a number" if key not in ("name",) else "a text in quotes"
+    else:
+        expected = f"a valid value ({exc})"
+    return InputProblem(ROUND_TOML, line, key, value, f"{expected} (TOML cannot read this line)")
 
 
 def _show(value: Any) -> str | None:

@@ -1,4 +1,4 @@
-"""`camp-planner score`: read scorecards.csv, score every row, write levels.csv (CONTRACT.md).
+"""Scorecard files: read scorecards.csv (or a workbook), write levels.csv.
 
 Input: `company_id` and the seven scorecard columns (`A`, `B`, `C` or empty, case and
 surrounding spaces ignored; `none` also means none). Optional: `young`, and the figures
@@ -9,21 +9,25 @@ spreadsheet row number (the header is row 1).
 
 from __future__ import annotations
 
-import io
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
-from camp_planner.io.errors import InputProblem
+from camp_planner.io.atomic import atomic_write_text
+from camp_planner.io.errors import Collector, InputError, InputProblem
+from camp_planner.io.tables import (
+    BOOL_EXPECTED,
+    Table,
+    parse_bool,
+    parse_float,
+    read_csv_table,
+    read_workbook,
+)
 from camp_planner.models.domain import Scorecard
 from camp_planner.models.enums import Level
-from camp_planner.scoring import BELOW_C, CRITERION_KEYS, ScoreResult, score
+from camp_planner.scoring import BELOW_C, CRITERION_KEYS, ScoreResult
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "company_id",
@@ -36,39 +40,28 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("company_id", *CRITERION_KEYS)
 FIGURE_COLUMNS: tuple[str, ...] = ("growth_pct", "growth_horizon_years", "export_share")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("young", *FIGURE_COLUMNS, "panel_approved")
-_TRUE = {"true", "1", "yes", "y", "ja", "j", "x"}
-_FALSE = {"false", "0", "no", "n", "nej", ""}
 _LEVEL_EXPECTED = "A, B, C or empty"
-_BOOL_EXPECTED = "true or false (or empty)"
 
 
 #: One problem in an input file (the same record the planning-folder reader uses).
 Problem = InputProblem
 
 
-class ScorecardInputError(Exception):
+class ScorecardInputError(InputError):
     """The scorecards file has problems; ``problems`` lists all of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the scorecards file")
-        self.problems = problems
 
-
-def _read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV (comma or semicolon separated, UTF-8 or Windows-1252) or an Excel sheet."""
+def _read_table(path: Path, out: Collector) -> Table | None:
+    """A CSV (the shared reader: separators, encodings) or a workbook's `scorecards` sheet
+    (else its first sheet)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-        return sheets.get("scorecards", next(iter(sheets.values())))
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    return pd.read_csv(
-        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
-    )
+        sheets = read_workbook(path, out)
+        if not sheets:
+            return None
+        by_name = {name.strip().lower(): name for name in sheets}
+        name = by_name.get("scorecards", next(iter(sheets)))
+        return Table.from_frame(f"{path.name}:{name}", sheets[name])
+    return read_csv_table(path, out)
 
 
 def _parse_level(value: str) -> Level | None:
@@ -76,20 +69,6 @@ def _parse_level(value: str) -> Level | None:
     if text in ("", "NONE", "-"):
         return None
     return Level(text)  # ValueError for anything else
-
-
-def _parse_bool(value: str) -> bool:
-    text = value.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(value)
-
-
-def _parse_float(value: str) -> float | None:
-    text = value.strip().replace(",", ".")
-    return float(text) if text else None
 
 
 def _duplicates(columns: list[str]) -> list[str]:
@@ -117,29 +96,28 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
         raise ScorecardInputError(
             [Problem(name, None, None, "not found", "an existing scorecards file")]
         )
-    try:
-        frame = _read_table(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as exc:
-        expected = "a CSV with a header row: company_id and the seven scorecard columns"
-        raise ScorecardInputError([Problem(name, None, None, str(exc), expected)]) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    out = Collector()
+    table = _read_table(path, out)
+    if table is None:
+        raise ScorecardInputError(
+            [Problem(name, p.row, p.column, p.value, p.expected) for p in out.problems]
+        )
+    columns = table.columns
     problems = [
         Problem(name, 1, col, None, "a column named " + col)
         for col in REQUIRED_COLUMNS
-        if col not in frame.columns
+        if col not in columns
     ]
     problems += [
-        Problem(name, 1, col, col, "each column name once")
-        for col in _duplicates(list(frame.columns))
+        Problem(name, 1, col, col, "each column name once") for col in _duplicates(columns)
     ]
     if problems:
         raise ScorecardInputError(problems)
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    ignored = [c for c in frame.columns if c not in known]
+    ignored = [c for c in columns if c not in known]
     cards: list[Scorecard] = []
     first_row: dict[str, int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        values = {k: ("" if v is None else str(v)) for k, v in record.items()}
+    for index, values in enumerate(table.rows):
         if not any(v.strip() for v in values.values()):
             continue  # blank line
         row = index + 2  # the header is row 1
@@ -160,21 +138,20 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
                 row_problems.append(Problem(name, row, key, values[key], _LEVEL_EXPECTED))
         for key in ("young", "panel_approved"):
             if key in values:
-                try:
-                    parsed = _parse_bool(values[key])
-                except ValueError:
-                    row_problems.append(Problem(name, row, key, values[key], _BOOL_EXPECTED))
+                parsed = parse_bool(values[key])
+                if parsed is None and values[key].strip():
+                    row_problems.append(Problem(name, row, key, values[key], BOOL_EXPECTED))
                     continue
-                if key == "young" or values[key].strip():
+                if key == "young":
+                    fields[key] = bool(parsed)  # empty: not young
+                elif parsed is not None:
                     fields[key] = parsed
         for key in FIGURE_COLUMNS:
             if key in values:
-                try:
-                    number = _parse_float(values[key])
-                except ValueError:
-                    number, bad = None, True
-                else:
-                    bad = number is not None and key == "export_share" and not 0 <= number <= 1
+                text = values[key].strip()
+                number = parse_float(text) if text else None
+                bad = bool(text) and number is None
+                bad = bad or (number is not None and key == "export_share" and not 0 <= number <= 1)
                 if bad:
                     expected = "a share 0-1, e.g. 0.25" if key == "export_share" else "a number"
                     row_problems.append(Problem(name, row, key, values[key], expected))
@@ -215,7 +192,7 @@ def levels_frame(results: list[ScoreResult]) -> pd.DataFrame:
 
 
 def write_levels(results: list[ScoreResult], out: Path) -> Path:
-    """Write levels.csv atomically (temporary file in the same folder, then rename).
+    """Write levels.csv atomically.
 
     Args:
         results: Scored scorecards.
@@ -225,59 +202,5 @@ def write_levels(results: list[ScoreResult], out: Path) -> Path:
         The path written.
     """
     target = out / "levels.csv" if out.is_dir() else out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            levels_frame(results).to_csv(handle, index=False, lineterminator="\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def print_problems(problems: list[Problem], err_console: Console) -> None:
-    """Print every problem as one table."""
-    table = Table(title=f"{len(problems)} problem(s) in the scorecards", show_lines=False)
-    for column in ("file", "row", "column", "value", "expected"):
-        table.add_column(column, overflow="fold")
-    for p in problems:
-        value = "" if p.value is None else repr(p.value)
-        row = "" if p.row is None else str(p.row)
-        table.add_row(p.file, row, p.column or "", value, p.expected)
-    err_console.print(table)
-
-
-def run_score(file: Path, out: Path, console: Console, err_console: Console) -> int:
-    """The `camp-planner score` command.
-
-    Args:
-        file: Scorecards CSV.
-        out: Where to write levels.csv.
-        console: For the summary.
-        err_console: For problems.
-
-    Returns:
-        0 on success, 2 when the input has problems or the output cannot be written.
-    """
-    try:
-        cards, ignored = read_scorecards(file)
-    except ScorecardInputError as exc:
-        print_problems(exc.problems, err_console)
-        return 2
-    if ignored:
-        console.print(f"Note: ignored column(s): {', '.join(ignored)}")
-    results = [score(card) for card in cards]
-    try:
-        target = write_levels(results, out)
-    except OSError as exc:
-        print_problems([Problem(str(out), None, None, str(exc), "a writable path")], err_console)
-        return 2
-    counts = Counter(r.level.value if r.level else "below C" for r in results)
-    parts = ", ".join(f"{lvl} {counts.get(lvl, 0)}" for lvl in ("A", "B", "C", "below C"))
-    console.print(f"Scored {len(results)} companies: {parts}. Wrote {target}")
-    pending = sum(r.a_recommendation_only for r in results)
-    if pending:
-        console.print(f"{pending} A level(s) are recommendations until the growth panel approves.")
-    return 0
+    text = levels_frame(results).to_csv(index=False, lineterminator="\n")
+    return atomic_write_text(target, text)

@@ -35,6 +35,7 @@ from camp_planner.models import (
 __all__ = [
     "STEP_LABELS",
     "calendar_table",
+    "format_sheet",
     "participants_table",
     "venue_location",
     "write_participants_csv",
@@ -275,7 +276,7 @@ def _summary_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"]).astype({"value": object})
 
 
-def _format_sheet(sheet: Worksheet) -> None:
+def format_sheet(sheet: Worksheet) -> None:
     """Bold header, frozen header row, fitting widths, no formulas, printable landscape."""
     sheet.freeze_panes = "A2"
     for cell in sheet[1]:
@@ -337,5 +338,5 @@ def write_roster_xlsx(
     ):
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
-            _format_sheet(writer.sheets[name])
+            format_sheet(writer.sheets[name])
     return target

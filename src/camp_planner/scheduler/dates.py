@@ -2,15 +2,14 @@
 members go into which of the cohorts of one venue and segment.
 
 Used twice: to find how many Module 1 and Module 2 cohorts the round's calendar can hold
-at all (:func:`calendar_frontier`), and to date the cohorts the assignment chose
-(:func:`date_cohorts`).
+at all (:mod:`~camp_planner.scheduler.calendar_frontier`, through :func:`add_slot`), and to
+date the cohorts the assignment chose (:func:`date_cohorts`).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -93,30 +92,77 @@ def one_facilitator_per_session(
         model.add_cumulative(intervals, [1] * len(intervals), facilitators)
 
 
+@dataclass(frozen=True)
+class PlanGroup:
+    """Companies of one group that the assignment sent to a plan's venue."""
+
+    #: people each company sends
+    participants: int
+    #: working-day indices these companies cannot attend
+    blackout: frozenset[int]
+    #: how many of the group's companies the plan holds
+    available: int
+
+
 @dataclass
 class CohortPlan:
-    """A cohort the assignment model asked for: segment, venue and its member groups."""
+    """The cohorts the assignment model asked for at one venue for one segment."""
 
-    segment_key: tuple[Segment, int]
-    module: Step
+    segment: Segment
     venue: int
+    #: number of cohorts of this segment at this venue
+    count: int
+    #: working-day indices the venue cannot host
     forbidden: frozenset[int]
-    #: group index -> (participants, unavailable day indices, companies available)
-    groups: dict[int, tuple[int, frozenset[int], int]]
+    #: group index -> its companies in this plan
+    groups: dict[int, PlanGroup]
+
+    @property
+    def module(self) -> Step:
+        """The module these cohorts take."""
+        return self.segment.module
 
 
-def split_evenly(
-    plan: CohortPlan, count: int, cohort_min: int, cohort_max: int
-) -> list[dict[int, int]] | None:
-    """Members of a plan split into `count` cohorts, largest companies first, each to the
+@dataclass(frozen=True)
+class DateHint:
+    """Dates the assignment's calendar packing suggests for one cohort of a plan."""
+
+    plan_index: int
+    start: int
+    lab: int
+
+
+@dataclass(frozen=True)
+class DatingProblem:
+    """What dating needs: the round's days, the plans, hints and the cohort rules."""
+
+    days: DayIndex
+    plans: list[CohortPlan]
+    hints: list[DateHint]
+    cohort_min: int
+    cohort_max: int
+    facilitators: int
+    seed: int
+
+    def hint_queue(self) -> dict[int, list[tuple[int, int]]]:
+        """Plan index -> hinted (start, lab) pairs, in order."""
+        queue: dict[int, list[tuple[int, int]]] = {}
+        for hint in sorted(self.hints, key=lambda h: (h.plan_index, h.start, h.lab)):
+            queue.setdefault(hint.plan_index, []).append((hint.start, hint.lab))
+        return queue
+
+
+def split_evenly(plan: CohortPlan, cohort_min: int, cohort_max: int) -> list[dict[int, int]] | None:
+    """Members of a plan split into its `count` cohorts, largest companies first, each to the
     cohort with fewest people; None if that leaves a cohort outside cohort_min..cohort_max."""
+    count = plan.count
     people = [0] * count
     split: list[dict[int, int]] = [{} for _ in range(count)]
-    order = sorted(plan.groups.items(), key=lambda item: (-item[1][0], item[0]))
-    for gi, (participants, _, avail) in order:
-        for _ in range(avail):
+    order = sorted(plan.groups.items(), key=lambda item: (-item[1].participants, item[0]))
+    for gi, group in order:
+        for _ in range(group.available):
             k = min(range(count), key=lambda j: (people[j], j))
-            people[k] += participants
+            people[k] += group.participants
             split[k][gi] = split[k].get(gi, 0) + 1
     if all(cohort_min <= p <= cohort_max for p in people):
         return split
@@ -144,58 +190,41 @@ class DatedCohort:
 
 
 def date_cohorts(
-    days: DayIndex,
-    plans: list[tuple[CohortPlan, int]],
-    hints: list[tuple[int, int, int]],
-    cohort_min: int,
-    cohort_max: int,
-    facilitators: int,
-    seed: int,
-    repair: bool = False,
-    seconds: float | None = None,
+    problem: DatingProblem, repair: bool = False, seconds: float | None = None
 ) -> list[DatedCohort] | None:
-    """Split each (segment, venue) into its cohorts and date every cohort so the facilitator,
-    venue and member blackouts are respected. `plans` pairs a plan with its cohort count;
-    `hints` are (plan index, start, lab) from the assignment model's calendar. Returns None
-    when no dating was found within the limits. First tries members split beforehand
-    (evenly; then only dates are left to find, which is fast for large rounds), then lets
-    the model choose the split too. With `repair`, members and cohorts may be left out:
-    the most members are kept."""
-    args: tuple[Any, ...] = (days, plans, hints, cohort_min, cohort_max, facilitators, seed, repair)
+    """Split each plan into its cohorts and date every cohort so the facilitator, venue and
+    member blackouts are respected. Returns None when no dating was found within the
+    limits. First tries members split beforehand with first fit (:func:`first_fit`), then
+    with CP-SAT choosing only dates (fast for large rounds), then lets CP-SAT choose the
+    split too. With `repair`, members and cohorts may be left out: the most members are
+    kept."""
     deadline = None if seconds is None else time.time() + seconds
     if not repair:
-        dated = first_fit(days, plans, hints, cohort_min, cohort_max, facilitators)
+        dated = first_fit(problem)
         if dated is not None:
             return dated
-        _, dated = _date(*args, presplit=True, seconds=None if seconds is None else seconds / 2)
+        half = None if seconds is None else seconds / 2
+        _, dated = _date(problem, repair, presplit=True, seconds=half)
         if dated is not None:
             return dated
     remaining = None if deadline is None else deadline - time.time()
-    return _date(*args, presplit=False, seconds=remaining)[1]
+    return _date(problem, repair, presplit=False, seconds=remaining)[1]
 
 
-def first_fit(
-    days: DayIndex,
-    plans: list[tuple[CohortPlan, int]],
-    hints: list[tuple[int, int, int]],
-    cohort_min: int,
-    cohort_max: int,
-    facilitators: int,
-) -> list[DatedCohort] | None:
+def first_fit(problem: DatingProblem) -> list[DatedCohort] | None:
     """Members split evenly, then each cohort (most blackout days first) on its hinted dates
     if they are free, else on the earliest free dates; None if a cohort finds none. Fast
     where the calendar has room; the CP-SAT dating takes over where it does not."""
+    days = problem.days
     load = [0] * days.count
-    hint_queue: dict[int, list[tuple[int, int]]] = {}
-    for pi, start, lab in sorted(hints):
-        hint_queue.setdefault(pi, []).append((start, lab))
+    hint_queue = problem.hint_queue()
     cohorts = []
-    for pi, (plan, count) in enumerate(plans):
-        split = split_evenly(plan, count, cohort_min, cohort_max)
+    for pi, plan in enumerate(problem.plans):
+        split = split_evenly(plan, problem.cohort_min, problem.cohort_max)
         if split is None:
             return None
         for k, members in enumerate(split):
-            forbidden = plan.forbidden.union(*(plan.groups[gi][1] for gi in members))
+            forbidden = plan.forbidden.union(*(plan.groups[gi].blackout for gi in members))
             queued = hint_queue.get(pi, [])
             cohorts.append(
                 (pi, plan.module, forbidden, members, queued[k] if k < len(queued) else None)
@@ -208,7 +237,7 @@ def first_fit(
             options = [hint, *options]
         for start, lab in options:
             used = [*range(start, start + SESSION_DAYS[module]), lab]
-            if all(load[d] < facilitators for d in used):
+            if all(load[d] < problem.facilitators for d in used):
                 for d in used:
                     load[d] += 1
                 dated.append(DatedCohort(plan_index=pi, start=start, lab=lab, members=members))
@@ -219,43 +248,38 @@ def first_fit(
 
 
 def plan_undatable(
-    days: DayIndex, plan: CohortPlan, count: int, cohort_min: int, cohort_max: int, seconds: float
+    days: DayIndex, plan: CohortPlan, cohort_min: int, cohort_max: int, seconds: float
 ) -> bool:
-    """Proven: the plan's cohorts cannot be dated even on their own."""
-    args: tuple[Any, ...] = (days, [(plan, count)], [], cohort_min, cohort_max, count, 0, False)
-    status, _ = _date(*args, presplit=False, seconds=seconds)
+    """Proven: the plan's cohorts cannot be dated even on their own (with as many
+    facilitators as cohorts)."""
+    alone = DatingProblem(days, [plan], [], cohort_min, cohort_max, plan.count, 0)
+    status, _ = _date(alone, False, presplit=False, seconds=seconds)
     return status == cp_model.INFEASIBLE
 
 
 def _date(
-    days: DayIndex,
-    plans: list[tuple[CohortPlan, int]],
-    hints: list[tuple[int, int, int]],
-    cohort_min: int,
-    cohort_max: int,
-    facilitators: int,
-    seed: int,
+    problem: DatingProblem,
     repair: bool,
     *,
     presplit: bool,
     seconds: float | None,
 ) -> tuple[object, list[DatedCohort] | None]:
+    days, cohort_min, cohort_max = problem.days, problem.cohort_min, problem.cohort_max
     model = cp_model.CpModel()
     all_slots: list[SlotVars] = []
     per_slot: list[tuple[int, SlotVars, dict[int, cp_model.IntVar] | dict[int, int]]] = []
-    hint_queue: dict[int, list[tuple[int, int]]] = {}
-    for pi, start, lab in sorted(hints):
-        hint_queue.setdefault(pi, []).append((start, lab))
-    for pi, (plan, count) in enumerate(plans):
+    hint_queue = problem.hint_queue()
+    for pi, plan in enumerate(problem.plans):
+        count = plan.count
         members_of_plan: list[dict[int, cp_model.IntVar]] = []
         previous: SlotVars | None = None
-        fixed = split_evenly(plan, count, cohort_min, cohort_max) if presplit else None
+        fixed = split_evenly(plan, cohort_min, cohort_max) if presplit else None
         if presplit and fixed is None:
             return cp_model.UNKNOWN, None
         for k in range(count):
             forbidden = plan.forbidden
             if fixed is not None:  # the members' blackout days are the cohort's
-                forbidden = forbidden.union(*(plan.groups[gi][1] for gi in fixed[k]))
+                forbidden = forbidden.union(*(plan.groups[gi].blackout for gi in fixed[k]))
             slot = add_slot(
                 model,
                 days,
@@ -271,18 +295,18 @@ def _date(
                 _hint(model, slot, hint_queue.get(pi, []), k)
                 continue
             members = {
-                gi: model.new_int_var(0, avail, f"m{pi}_{k}_{gi}")
-                for gi, (_, _, avail) in plan.groups.items()
+                gi: model.new_int_var(0, group.available, f"m{pi}_{k}_{gi}")
+                for gi, group in plan.groups.items()
             }
-            size = sum(plan.groups[gi][0] * var for gi, var in members.items())
+            size = sum(plan.groups[gi].participants * var for gi, var in members.items())
             model.add(size >= cohort_min * slot.present)
             model.add(size <= cohort_max * slot.present)
-            for gi, (_, blackout, avail) in plan.groups.items():
-                if not blackout:
+            for gi, group in plan.groups.items():
+                if not group.blackout:
                     continue
                 in_cohort = model.new_bool_var(f"u{pi}_{k}_{gi}")
-                model.add(members[gi] <= avail * in_cohort)
-                for t in blackout:
+                model.add(members[gi] <= group.available * in_cohort)
+                for t in group.blackout:
                     for offset in range(SESSION_DAYS[plan.module]):
                         model.add(slot.start != t - offset).only_enforce_if(in_cohort)
                     model.add(slot.lab != t).only_enforce_if(in_cohort)
@@ -292,17 +316,17 @@ def _date(
             _hint(model, slot, hint_queue.get(pi, []), k)
         if fixed is not None:
             continue
-        for gi, (_, _, avail) in plan.groups.items():
+        for gi, group in plan.groups.items():
             if repair:
-                model.add(sum(m[gi] for m in members_of_plan) <= avail)
+                model.add(sum(m[gi] for m in members_of_plan) <= group.available)
             else:
-                model.add(sum(m[gi] for m in members_of_plan) == avail)
-    one_facilitator_per_session(model, all_slots, facilitators)
+                model.add(sum(m[gi] for m in members_of_plan) == group.available)
+    one_facilitator_per_session(model, all_slots, problem.facilitators)
     if repair:
         model.maximize(sum(var for _, _, members in per_slot for var in members.values()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver.parameters.random_seed = problem.seed
     solver.parameters.max_deterministic_time = 30.0  # keeps runs repeatable
     if seconds is not None:
         solver.parameters.max_time_in_seconds = max(1.0, seconds)

@@ -115,7 +115,7 @@ def round_too_short(problem: PlanningProblem, module: Step) -> str:
     name = "Module 1" if module == Step.MODULE1 else "Module 2"
     return (
         f"the round {rnd.start}..{rnd.end} has no dates for {name} with its lab {lo}-{hi} "
-        f"days later (working days the facilitator is available)"
+        f"days later (on working days the facilitator is available)"
     )
 
 

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from camp_planner.models import PlanningProblem, Segment, UnplacedCode
+from camp_planner.models.groups import fillable_people
 from camp_planner.scheduler.prepare import Group
-
-
-def fillable_people(people: int, cohort_min: int, cohort_max: int) -> int:
-    """The most of `people` that whole cohorts of cohort_min..cohort_max can hold."""
-    best = 0
-    for cohorts in range(1, people // cohort_min + 1):
-        best = max(best, min(people, cohorts * cohort_max))
-    return best
 
 
 def segment_too_small(segment: Segment, companies: int, people: int, cohort_min: int) -> str:

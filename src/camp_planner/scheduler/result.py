@@ -33,7 +33,7 @@ def _sessions(prep: Prepared, plan: CohortPlan, dated: DatedCohort) -> list[Sess
 
 def build_roster(
     prep: Prepared,
-    plans: list[tuple[CohortPlan, int]],
+    plans: list[CohortPlan],
     dated: list[DatedCohort],
     report: SolverReport,
 ) -> Roster:
@@ -41,14 +41,14 @@ def build_roster(
     problem = prep.problem
     order = sorted(
         dated,
-        key=lambda d: (d.start, prep.venues[plans[d.plan_index][0].venue].venue_id, d.plan_index),
+        key=lambda d: (d.start, prep.venues[plans[d.plan_index].venue].venue_id, d.plan_index),
     )
     next_member: dict[int, int] = defaultdict(int)
     cohorts: list[Cohort] = []
     travel: dict[str, float] = {}
     for number, item in enumerate(order, start=1):
-        plan = plans[item.plan_index][0]
-        segment = prep.groups[next(iter(plan.groups))].segment
+        plan = plans[item.plan_index]
+        segment = plan.segment
         venue = prep.venues[plan.venue]
         members: list[str] = []
         for gi, count in sorted(item.members.items()):

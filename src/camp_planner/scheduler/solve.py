@@ -19,10 +19,18 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
-from camp_planner.scheduler.capacity import CalendarCapacity, calendar_capacity
-from camp_planner.scheduler.counts import stage1_bound
-from camp_planner.scheduler.dates import CohortPlan, date_cohorts, plan_undatable
-from camp_planner.scheduler.master import MasterModel
+from camp_planner.models.groups import cohorts_possible
+from camp_planner.scheduler.assignment import AssignmentModel
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
+from camp_planner.scheduler.dates import (
+    CohortPlan,
+    DateHint,
+    DatingProblem,
+    PlanGroup,
+    date_cohorts,
+    plan_undatable,
+)
+from camp_planner.scheduler.placed_bound import stage1_bound
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 
@@ -32,11 +40,18 @@ MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
 
 @dataclass
 class StageResult:
-    """Outcome of one lexicographic stage."""
+    """Outcome of one lexicographic stage: the CP-SAT status name, and when a solution was
+    found, whether it is proven optimal, its objective value and the best bound."""
 
-    proven: bool
-    value: int
-    bound: int
+    status: str
+    proven: bool = False
+    value: int = 0
+    bound: int = 0
+
+    @property
+    def found(self) -> bool:
+        """Whether the stage found a solution."""
+        return self.status in ("OPTIMAL", "FEASIBLE")
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -54,11 +69,18 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.target is not None and round(self.objective_value) >= self.target:
             self.stop_search()
         if self.progress:
-            self.progress(
-                f"{self.stage}: {self.objective_value / self.scale:,.1f} "
-                f"(bound {self.best_objective_bound / self.scale:,.1f}, "
-                f"{time.time() - self.start:.1f} s)"
-            )
+            value, bound = self.objective_value, self.best_objective_bound
+            elapsed = f"{time.time() - self.start:.1f} s"
+            if self.scale > 1 and float(self.scale).is_integer():
+                # companies placed, weighted so that priority breaks ties: whole companies
+                placed, scale = int(round(value)) // int(self.scale), int(self.scale)
+                most = int(bound + 1e-6) // scale
+                self.progress(f"{self.stage}: {placed} (at most {most}, {elapsed})")
+            else:
+                self.progress(
+                    f"{self.stage}: {value / self.scale:,.1f} "
+                    f"(bound {bound / self.scale:,.1f}, {elapsed})"
+                )
 
 
 @dataclass
@@ -72,7 +94,7 @@ class SolveSettings:
 
 
 def solve_stage(
-    master: MasterModel,
+    master: AssignmentModel,
     name: str,
     objective: cp_model.LinearExprT,
     maximize: bool,
@@ -80,7 +102,7 @@ def solve_stage(
     scale: float = 1.0,
     lp_workers: bool = True,
     target: int | None = None,
-) -> tuple[cp_model.CpSolver, StageResult | None]:
+) -> tuple[cp_model.CpSolver, StageResult]:
     """Optimise one objective over the model; its solution becomes the model's hint."""
     model = master.model
     if maximize:
@@ -102,25 +124,25 @@ def solve_stage(
     elif settings.workers == 1:  # one worker: it needs the full LP in every stage
         params.linearization_level = 2
     status = solver.solve(model, _Reporter(name, settings.progress, scale, target))
-    master.last_status = solver.status_name(status)
+    status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver, None
+        return solver, StageResult(status_name)
     model.clear_hints()
     for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
         model.add_hint(var, solver.value(var))
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     if target is not None and value >= target:  # reached a bound proven by another model
-        return solver, StageResult(True, value, value)
-    return solver, StageResult(status == cp_model.OPTIMAL, value, bound)
+        return solver, StageResult(status_name, True, value, value)
+    return solver, StageResult(status_name, status == cp_model.OPTIMAL, value, bound)
 
 
 def cohort_plans(
-    prep: Prepared, master: MasterModel, solver: cp_model.CpSolver
-) -> tuple[list[tuple[CohortPlan, int]], list[tuple[int, int, int]]]:
-    """Per (segment, venue) with cohorts: the plan and its cohort count; and date hints
-    (plan index, module start, lab day) from the calendar's packing."""
+    prep: Prepared, master: AssignmentModel, solver: cp_model.CpSolver
+) -> tuple[list[CohortPlan], list[DateHint]]:
+    """Per (segment, venue) with cohorts, the plan; and date hints from the calendar's
+    packing for this number of Module 2 cohorts, cohort by cohort."""
     days = prep.days
-    plans: list[tuple[CohortPlan, int]] = []
+    plans: list[CohortPlan] = []
     for (segment, vi), var in master.n.items():
         count = solver.value(var)
         if not count:
@@ -130,31 +152,30 @@ def cohort_plans(
             if v == vi and solver.value(xv) and prep.groups[gi].segment == segment:
                 group = prep.groups[gi]
                 blackout = days.indices_of(group.unavailable)
-                groups[gi] = (group.participants, blackout, solver.value(xv))
+                groups[gi] = PlanGroup(group.participants, blackout, solver.value(xv))
         forbidden = days.indices_of(prep.venues[vi].unavailable)
-        plans.append((CohortPlan((segment, vi), segment.module, vi, forbidden, groups), count))
-    # Hints: the calendar's packing for this number of Module 2 cohorts, cohort by cohort.
+        plans.append(CohortPlan(segment, vi, count, forbidden, groups))
     free: dict[Step, list[tuple[int, int]]] = defaultdict(list)
     capacity = master.capacity
     if capacity is not None and capacity.packings:
-        n2 = sum(count for plan, count in plans if plan.module == Step.MODULE2)
+        n2 = sum(plan.count for plan in plans if plan.module == Step.MODULE2)
         packing = capacity.packings.get(n2) or max(capacity.packings.items())[1]
         for module, a, b in packing:
             free[module].append((a, b))
     hints = []
-    for pi, (plan, count) in enumerate(plans):
+    for pi, plan in enumerate(plans):
         queue = free[plan.module]
-        for _ in range(min(count, len(queue))):
+        for _ in range(min(plan.count, len(queue))):
             a, b = queue.pop(0)
-            hints.append((pi, a, b))
+            hints.append(DateHint(pi, a, b))
     return plans, hints
 
 
 def undatable_cuts(
     prep: Prepared,
-    master: MasterModel,
+    master: AssignmentModel,
     solver: cp_model.CpSolver,
-    plans: list[tuple[CohortPlan, int]],
+    plans: list[CohortPlan],
 ) -> list[dict[str, int]]:
     """No-goods for an assignment that could not be dated. A (segment, venue) plan that
     cannot be dated even alone is cut off wherever its members could meet as they are:
@@ -162,20 +183,20 @@ def undatable_cuts(
     whole assignment is cut off."""
     rnd = prep.problem.round
     cuts = []
-    for plan, count in plans:
-        if not plan_undatable(prep.days, plan, count, rnd.cohort_min, rnd.cohort_max, 5.0):
+    for plan in plans:
+        if not plan_undatable(prep.days, plan, rnd.cohort_min, rnd.cohort_max, 5.0):
             continue
-        segment = plan.segment_key[0]
+        segment = plan.segment
         venues = {plan.venue} | {
             vi for vi in master.y if not prep.venues[vi].unavailable and not plan.forbidden
         }
         for vi in sorted(venues):
-            cut = {master.n[segment, vi].name: count} if (segment, vi) in master.n else None
-            if cut is None:
+            if (segment, vi) not in master.n:
                 continue
+            cut = {master.n[segment, vi].name: plan.count}
             for gi, group in enumerate(prep.groups):
                 if group.segment == segment and (gi, vi) in master.x:
-                    members = plan.groups.get(gi, (0, 0, 0))[2]
+                    members = plan.groups[gi].available if gi in plan.groups else 0
                     cut[master.x[gi, vi].name] = members
             cuts.append(cut)
     if not cuts:
@@ -190,7 +211,9 @@ def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacit
     for group in prep.groups:
         people[group.segment] += group.size * group.participants
     most = {
-        module: sum(p // rnd.cohort_min for s, p in people.items() if s.module == module)
+        module: sum(
+            cohorts_possible(p, rnd.cohort_min) for s, p in people.items() if s.module == module
+        )
         for module in (Step.MODULE1, Step.MODULE2)
     }
     return calendar_capacity(
@@ -223,7 +246,7 @@ def solve(
     cuts: list[dict[str, int]] = []
     rounds = 0
     while True:
-        master = MasterModel(prep, cuts=list(cuts), capacity=capacity)
+        master = AssignmentModel(prep, cuts=list(cuts), capacity=capacity)
         # Stage 1: most companies, then (in the same objective: the weight makes it
         # lexicographic) the highest total priority placed.
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
@@ -240,8 +263,8 @@ def solve(
             lp_workers=False,
             target=bound,
         )
-        if first is None:
-            return empty_roster(prep, started, master.last_status, time_limit)
+        if not first.found:
+            return empty_roster(prep, started, first.status, time_limit)
         proven = first.proven
         placed_value, priority_value = divmod(first.value, weight)
         master.model.add(master.placed() >= placed_value)
@@ -252,19 +275,21 @@ def solve(
         solver3, travel = solve_stage(
             master, "travel km", master.travel_units(), False, travel_settings, TRAVEL_UNITS_PER_KM
         )
-        if travel is None:  # out of time before any solution of this stage: keep the last
+        if not travel.found:  # out of time before any solution of this stage: keep the last
             proven = False
         else:
             solver, proven = solver3, proven and travel.proven
         plans, hints = cohort_plans(prep, master, solver)
-        dating = (prep.days, plans, hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed)
-        dated = date_cohorts(*dating, seconds=settings.deadline - time.time())
+        dating = DatingProblem(
+            prep.days, plans, hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed
+        )
+        dated = date_cohorts(dating, seconds=settings.deadline - time.time())
         if dated is not None:
             status = SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE
             report = SolverReport(
                 status=status,
                 wall_time_s=round(time.time() - started, 3),
-                best_bound=None if travel is None else travel.bound / TRAVEL_UNITS_PER_KM,
+                best_bound=travel.bound / TRAVEL_UNITS_PER_KM if travel.found else None,
                 placed_bound=min(first.bound // weight, sum(g.size for g in prep.groups)),
             )
             return build_roster(prep, plans, dated, report)
@@ -275,7 +300,7 @@ def solve(
         if time.time() > settings.deadline or rounds > MAX_NO_GOODS:
             # Give up on proof: keep this assignment and leave out the members who cannot
             # meet (they are reported unplaced), rather than return nothing.
-            dated = date_cohorts(*dating, repair=True, seconds=5.0)
+            dated = date_cohorts(dating, repair=True, seconds=5.0)
             if dated is not None:
                 report = SolverReport(
                     status=SolverStatus.FEASIBLE,

@@ -1,6 +1,6 @@
 """`camp-planner map`: the travel map of a roster.json, drawn from the planning folder.
 
-The planning folder is written from the hand-made fixture of ``_roster_fixture`` (27
+The planning folder is written from the hand-made fixture of ``tests.helpers.roster_fixture`` (27
 companies with æ/ø/å and "&" in their names) and its roster saved as ``out/roster.json``,
 so no solve is needed here.
 """
@@ -13,13 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _roster_fixture import make_problem, make_roster
 from rich.console import Console
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from camp_planner.io.writers import write_roster_json
 from camp_planner.models import PlanningProblem
+from tests.helpers.roster_fixture import make_problem, make_roster
 
 
 def _write_folder(problem: PlanningProblem, folder: Path) -> Path:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _whatif_folder import write_small_folder
 from typer.testing import CliRunner
 
 from camp_planner.cli import app
@@ -15,6 +14,7 @@ from camp_planner.io.folder import load_folder
 from camp_planner.models import Roster
 from camp_planner.scheduler import solve
 from camp_planner.whatif import CONTRACT_COLUMNS, scenario_metrics
+from tests.helpers.whatif_folder import write_small_folder
 
 SOLVER = ["--time-limit", "10", "--workers", "1", "--seed", "0"]
 

@@ -6,7 +6,7 @@ people assigned there (cohort_min * n <= people <= cohort_max * n). Each segment
 small facility-location problem of its own: w[s, v] says s has a cohort at v, companies go
 only where w is set (x <= size * w, the strong link), and a segment of P people can use at
 most P // cohort_min venues. The facilitator's calendar enters as a limit on the numbers
-of Module 1 and Module 2 cohorts (see `capacity`). Counting instead of enumerating
+of Module 1 and Module 2 cohorts (see `calendar_frontier`). Counting instead of enumerating
 removes the symmetry between identical cohorts and companies (see `prepare`); which member
 goes to which cohort on which dates is settled afterwards by `dates.date_cohorts`.
 """
@@ -19,31 +19,20 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from camp_planner.models import Segment, Step, VenueStatus
-from camp_planner.scheduler.capacity import CalendarCapacity
-from camp_planner.scheduler.patterns import best_members
+from camp_planner.models.groups import cohorts_possible, fillable_totals, most_companies
+from camp_planner.scheduler.best_members import best_members
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
 
 
 def fillable_domain(people: int, cohort_min: int, cohort_max: int) -> cp_model.Domain:
     """Totals of people that whole cohorts can hold: 0 and [k*min, k*max] up to `people`."""
-    intervals = [[0, 0]]
-    for k in range(1, people // cohort_min + 1):
-        intervals.append([k * cohort_min, min(people, k * cohort_max)])
+    intervals = [[0, 0], *([lo, hi] for lo, hi in fillable_totals(people, cohort_min, cohort_max))]
     return cp_model.Domain.from_intervals(intervals)
 
 
-def most_companies(participants: list[int], people_cap: int) -> int:
-    """The most companies whose people fit in `people_cap` (smallest first)."""
-    count = total = 0
-    for p in sorted(participants):
-        if total + p > people_cap:
-            break
-        count, total = count + 1, total + p
-    return count
-
-
 @dataclass
-class MasterModel:
+class AssignmentModel:
     """CP-SAT variables of the assignment model, built rule by rule."""
 
     prep: Prepared
@@ -60,8 +49,6 @@ class MasterModel:
     w: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
     #: venue index -> venue used
     y: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    #: status name of the last solve of this model
-    last_status: str = ""
 
     def __post_init__(self) -> None:
         self._variables()
@@ -87,9 +74,10 @@ class MasterModel:
         for (segment, vi), total in sorted(
             people.items(), key=lambda kv: (kv[0][0].label, kv[0][1])
         ):
-            if total >= cmin:  # else no cohort of this segment can ever fill at this venue
-                self.n_max[segment, vi] = total // cmin
-                self.n[segment, vi] = m.new_int_var(0, total // cmin, f"n_{segment.label}_{vi}")
+            most = cohorts_possible(total, cmin)
+            if most:  # else no cohort of this segment can ever fill at this venue
+                self.n_max[segment, vi] = most
+                self.n[segment, vi] = m.new_int_var(0, most, f"n_{segment.label}_{vi}")
                 self.w[segment, vi] = m.new_bool_var(f"w_{segment.label}_{vi}")
         for gi, group in enumerate(self.prep.groups):
             for vi in sorted(group.travel):
@@ -169,7 +157,8 @@ class MasterModel:
             total = self.model.new_int_var_from_domain(domain, f"people_{segment.label}")
             self.model.add(total == sum(terms))
             self.model.add(
-                sum(w for (s, _), w in self.w.items() if s == segment) <= people // rnd.cohort_min
+                sum(w for (s, _), w in self.w.items() if s == segment)
+                <= cohorts_possible(people, rnd.cohort_min)
             )
             members = [
                 var for (gi, _), var in self.x.items() if self.prep.groups[gi].segment == segment
@@ -178,7 +167,7 @@ class MasterModel:
 
     def single_cohort_takes_best_members(self) -> None:
         """A segment that can fill only one cohort takes, at the venue it uses, the best
-        members for that venue (see `patterns`): x = members * w. This is implied by the
+        members for that venue (see `best_members`): x = members * w. This is implied by the
         lexicographic objective and makes the relaxation much tighter. It is not used once
         a no-good cut exists (member blackout days may then call for other members)."""
         if self.cuts:
@@ -229,7 +218,7 @@ class MasterModel:
     def facilitator_calendar(self) -> None:
         """One facilitator leads every session: at most `facilitators` sessions a day, so
         the round holds at most frontier[N2] Module 1 cohorts beside N2 Module 2 cohorts
-        (see `capacity`; venues' and members' unavailable days are settled when dating)."""
+        (see `calendar_frontier`; venues' and members' unavailable days are settled when dating)."""
         if self.capacity is None or self.capacity.frontier is None:
             return
         frontier = self.capacity.frontier

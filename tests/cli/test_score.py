@@ -11,7 +11,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from camp_planner.cli import app
-from camp_planner.io.scorecards import ScorecardInputError, read_scorecards, run_score
+from camp_planner.cli.score import run_score
+from camp_planner.io.scorecards import ScorecardInputError, read_scorecards
 
 HEADER = "company_id,name,ambition,scalability,organisation,market,financing,technology,role_model"
 runner = CliRunner()

@@ -16,7 +16,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from camp_planner.models import Segment, Step
-from camp_planner.scheduler.capacity import CalendarCapacity
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.prepare import Prepared
 
 

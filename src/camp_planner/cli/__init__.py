@@ -1,16 +1,18 @@
-"""The `camp-planner` command line: parse arguments, call the library, print.
+"""The `camp-planner` command line: parse arguments, call the library, print, exit.
 
-Each command imports its library module lazily so `--help` stays fast and a bad input is
-reported as a list of problems, never a traceback.
+One module per command (``check``, ``score``, ``roster``, ``map``, ``demo``, ``whatif``);
+what they share (exit codes, the problem table, loading a folder) is in ``_common``. Each
+command module is imported when its command runs, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+
+from camp_planner.cli._common import console, err_console
 
 app = typer.Typer(
     name="camp-planner",
@@ -19,17 +21,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+def _consoles() -> tuple[Any, Any]:
+    """The consoles commands print to (module attributes, so tests can replace them)."""
+    return console, err_console
+
+
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limit, seconds")]
 
 
 @app.command()
 def check(folder: Annotated[Path, typer.Argument(help="Planning folder")]) -> None:
     """Validate a planning folder and print a summary per group and venue."""
-    from camp_planner.io.check import run_check
+    from camp_planner.cli.check import run_check
 
-    raise typer.Exit(run_check(folder, console, err_console))
+    raise typer.Exit(run_check(folder, *_consoles()))
 
 
 @app.command()
@@ -42,9 +49,9 @@ def score(
     ),
 ) -> None:
     """Score scorecards: level, per-level scores and an explanation per company."""
-    from camp_planner.io.scorecards import run_score
+    from camp_planner.cli.score import run_score
 
-    raise typer.Exit(run_score(file, out, console, err_console))
+    raise typer.Exit(run_score(file, out, *_consoles()))
 
 
 @app.command()
@@ -55,9 +62,9 @@ def demo(
     time_limit: TimeLimit = 60.0,
 ) -> None:
     """Write the embedded demo planning folder and solve its roster."""
-    from camp_planner.io.demo import run_demo
+    from camp_planner.cli.demo import run_demo
 
-    raise typer.Exit(run_demo(folder, time_limit, console, err_console))
+    raise typer.Exit(run_demo(folder, time_limit, *_consoles()))
 
 
 @app.command()
@@ -71,9 +78,9 @@ def roster(
     workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
 ) -> None:
     """Solve the round's roster; write roster.json/.xlsx, participants, invitations, map."""
-    from camp_planner.io.run import run_roster
+    from camp_planner.cli.roster import run_roster
 
-    raise typer.Exit(run_roster(folder, out, time_limit, seed, workers, console, err_console))
+    raise typer.Exit(run_roster(folder, out, time_limit, seed, workers, *_consoles()))
 
 
 @app.command("map")
@@ -99,9 +106,9 @@ def map_(
     ] = None,
 ) -> None:
     """Draw a roster's travel map (venues, companies, lines to their venue) as one HTML page."""
-    from camp_planner.io.run import run_map
+    from camp_planner.cli.map import run_map
 
-    raise typer.Exit(run_map(folder, roster_json, out, anonymize, assets, console, err_console))
+    raise typer.Exit(run_map(folder, roster_json, out, anonymize, assets, *_consoles()))
 
 
 @app.command()
@@ -124,12 +131,10 @@ def whatif(
     maps: Annotated[bool, typer.Option("--maps", help="Also write maps/<scenario>.html")] = False,
 ) -> None:
     """Compare scenarios (numbers of venues, closed/required venues, ...): whatif.csv/.xlsx/.png."""
-    from camp_planner.io.whatif_files import run_whatif
+    from camp_planner.cli.whatif import run_whatif
 
     raise typer.Exit(
-        run_whatif(
-            folder, venues, scenarios, out, time_limit, seed, workers, maps, console, err_console
-        )
+        run_whatif(folder, venues, scenarios, out, time_limit, seed, workers, maps, *_consoles())
     )
 
 

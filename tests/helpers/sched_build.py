@@ -15,7 +15,7 @@ from typing import Any
 
 from camp_planner.models import Company, PlanningProblem, RoundConfig, Venue
 from camp_planner.scheduler import solve
-from checker import check_roster
+from tests.checker import check_roster
 
 TOWN_A = (56.0, 9.5)
 TOWN_B = (56.1, 9.5)

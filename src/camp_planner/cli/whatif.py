@@ -1,0 +1,234 @@
+"""`camp-planner whatif FOLDER (--venues 4-8 | --scenarios scenarios.toml)`: solve every
+scenario with the roster optimiser, write the comparison and print it.
+
+A bad range, a bad scenarios file or an unknown venue id is reported in a sentence (exit
+code 2) before anything is solved. Files: :mod:`camp_planner.io.whatif_files`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from camp_planner.cli._common import (
+    ExitCode,
+    fail,
+    load_planning_folder,
+    print_notes,
+    solver_args_problem,
+)
+from camp_planner.io.whatif_files import MAPS_DIR, ROSTERS_DIR, read_scenarios, write_whatif
+from camp_planner.models import PlanningProblem
+from camp_planner.whatif.compare import METRIC_LABELS, change_of, comparison_rows
+from camp_planner.whatif.runner import ScenarioResult, prepare_scenarios, run_scenarios
+from camp_planner.whatif.scenarios import (
+    Scenario,
+    ScenarioError,
+    venue_range_scenarios,
+    with_baseline,
+)
+
+
+def _fmt(metric: str, value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "-"
+    if metric == "share_within_50km":
+        return f"{float(value) * 100:.0f} %"
+    if metric == "gap":
+        return f"{float(value):.3f}"
+    if metric == "venues":
+        return ", ".join(v for v in str(value).split(";") if v) or "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _fmt_change(metric: str, change: Any) -> str:
+    if change is None or change == "" or (not isinstance(change, str) and pd.isna(change)):
+        return ""
+    if isinstance(change, str):
+        return change
+    if change == 0:
+        return "(=)"
+    if metric == "share_within_50km":
+        return f"({float(change) * 100:+.0f} pts)"
+    if isinstance(change, float):
+        return f"({change:+,.1f})"
+    return f"({int(change):+d})"
+
+
+def comparison_table(table: pd.DataFrame) -> Table:
+    """The comparison as a rich table: one row per metric, one column per scenario, each
+    scenario's change against the baseline in brackets."""
+    baseline = str(table.at[0, "scenario"]) if len(table) else ""
+    out = Table(title=f"What-if comparison (changes against {baseline!r} in brackets)")
+    out.add_column("", style="bold")
+    for index in range(len(table)):
+        out.add_column(str(table.at[index, "scenario"]), overflow="fold")
+    for metric in comparison_rows(table):
+        label = METRIC_LABELS.get(metric) or "  " + metric.removeprefix("unplaced_").replace(
+            "_", " "
+        )
+        cells = []
+        for index in range(len(table)):
+            text = _fmt(metric, table.at[index, metric])
+            if index > 0 and metric == "venues":  # the baseline's list, then what differs
+                text = _fmt_change(metric, change_of(table, index, metric)) or "same"
+            elif index > 0 and metric not in ("changes", "status", "gap", "max_venues"):
+                change = _fmt_change(metric, change_of(table, index, metric))
+                text = f"{text} {change}" if change else text
+            cells.append(text)
+        out.add_row(label, *cells)
+    return out
+
+
+def build_scenarios(
+    problem: PlanningProblem, venues: str | None, scenarios_file: Path | None
+) -> list[Scenario]:
+    """The scenarios to run, baseline first, each already checked against the problem.
+
+    Raises:
+        ScenarioError: Neither or both of `venues` and `scenarios_file`, a bad range, a bad
+            file or a scenario that does not fit the planning folder.
+    """
+    if venues is not None and scenarios_file is not None:
+        raise ScenarioError("give either --venues or --scenarios, not both")
+    if venues is None and scenarios_file is None:
+        raise ScenarioError(
+            "nothing to compare: give --venues (e.g. --venues 4-8) or --scenarios scenarios.toml"
+        )
+    if venues is not None:
+        scenarios = venue_range_scenarios(venues, len(problem.venues))
+    else:
+        assert scenarios_file is not None
+        scenarios = with_baseline(read_scenarios(scenarios_file))
+    prepare_scenarios(problem, scenarios)  # every mistake now, before any solving
+    return scenarios
+
+
+def _done_line(result: ScenarioResult, index: int, count: int) -> Text:
+    summary = result.roster.summary
+    line = Text(f"[{index + 1}/{count}] {result.scenario.name}: ", style="bold")
+    line.append(
+        f"{summary.placed} placed, {summary.unplaced} without a place, "
+        f"{summary.travel_km_total:,.1f} km, {len(result.roster.cohorts)} cohorts at "
+        f"{len(summary.venues_used)} venues, {result.roster.solver.status.value}"
+    )
+    if result.reused:
+        line.append(" (same problem as an earlier scenario: solved once)", style="dim")
+    return line
+
+
+def run_whatif(
+    folder: Path,
+    venues: str | None,
+    scenarios_file: Path | None,
+    out: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    maps: bool,
+    console: Console,
+    err_console: Console,
+) -> ExitCode:
+    """`camp-planner whatif`: solve every scenario and write/print the comparison.
+
+    Args:
+        folder: The planning folder.
+        venues: A range of venue counts such as ``"4-8"``, or None.
+        scenarios_file: A scenarios.toml, or None.
+        out: Output folder; None for ``FOLDER/out``.
+        time_limit: Solver seconds per scenario.
+        seed: Solver random seed.
+        workers: Solver threads.
+        maps: Also write a travel map per scenario.
+        console: Where progress and the table go.
+        err_console: Where problems go.
+
+    Returns:
+        OK; BAD_INPUT for an unusable folder, range or scenarios file, or when the outputs
+        cannot be written; NO_ROSTER when solving fails unexpectedly.
+    """
+    folder = Path(folder)
+    bad_args = solver_args_problem(time_limit, workers)
+    if bad_args:
+        return fail(err_console, bad_args)
+    loaded = load_planning_folder(folder, err_console)
+    if loaded is None:
+        return ExitCode.BAD_INPUT
+    problem, notes = loaded
+    print_notes(notes, console)
+    try:
+        scenarios = build_scenarios(problem, venues, scenarios_file)
+    except ScenarioError as exc:
+        for message in exc.problems:
+            err_console.print(Text(message, style="red"))
+        return ExitCode.BAD_INPUT
+    out_dir = Path(out) if out is not None else folder / "out"
+    current = {"name": ""}
+    console.print(
+        Text(
+            f"What-if for round {problem.round.name}: {len(scenarios)} scenarios, up to "
+            f"{time_limit:g} s each; baseline: {scenarios[0].name!r}",
+            style="bold",
+        )
+    )
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("scenarios", total=len(scenarios))
+
+            def start(index: int, count: int, scenario: Scenario) -> None:
+                current["name"] = scenario.name
+                bar.update(task, description=f"{scenario.name}: solving")
+
+            def improved(line: str) -> None:
+                bar.update(task, description=f"{current['name']}: {line}")
+
+            def done(index: int, count: int, result: ScenarioResult) -> None:
+                bar.console.print(_done_line(result, index, count))
+                bar.advance(task)
+
+            whatif = run_scenarios(
+                problem,
+                scenarios,
+                time_limit,
+                seed,
+                workers,
+                progress=improved,
+                on_start=start,
+                on_done=done,
+            )
+    except Exception as exc:  # noqa: BLE001 - a command never shows a traceback
+        what = f"Solving scenario {current['name']!r} failed: {type(exc).__name__}: {exc}"
+        return fail(err_console, what, ExitCode.NO_ROSTER)
+    try:
+        written = write_whatif(whatif, out_dir, by_venues=venues is not None, maps=maps)
+    except OSError as exc:
+        return fail(err_console, f"Cannot write to {out_dir}: {exc}")
+    console.print(comparison_table(whatif.table()))
+    shown = [p for p in written if p.parent == out_dir]
+    console.print(Text(f"Written to {out_dir}: " + ", ".join(p.name for p in shown)))
+    folders = f"{ROSTERS_DIR}/" + (f" and {MAPS_DIR}/" if maps else "")
+    console.print(Text(f"Per-scenario files ({len(written) - len(shown)}) in {folders}"))
+    return ExitCode.OK
