@@ -32,6 +32,7 @@ demo: $(STAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
 
 # Installs the missing ones of $(TEST_TOOLS) (and python3-venv if `python3 -m venv` cannot
 # work) with apt-get, only as root on a machine with apt-get. Never fails: without them the
@@ -58,6 +59,7 @@ test-tools:
 test: test-tools
 	@$(MAKE) --no-print-directory install-dev
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -6,7 +6,8 @@ so this checks the formulation idea the roster model rests on instead, with the 
 link ``x[i, j] <= y[j]`` (one row per pair, not the aggregated ``sum_i x[i, j] <= n y[j]``),
 ``sum_j x[i, j] = 1``, ``sum_j y[j] = p``, minimise ``sum d[i, j] x[i, j]``.
 
-Data: ``/work/shared/benchdata/orlib-pmed`` (Beasley's pmed1 ... pmed40); see its README:
+Data: ``shared/benchdata/orlib-pmed`` beside the repository (its parent folder's
+``shared/``), or the folder named by ``PMED_DATA`` (Beasley's pmed1 ... pmed40); see its README:
 undirected edges, the LAST line of a duplicated pair counts, distances are all-pairs
 shortest paths (Floyd-Warshall), every vertex is a customer and a candidate site.
 
@@ -25,7 +26,13 @@ from pathlib import Path
 import numpy as np
 from ortools.sat.python import cp_model
 
-DATA = Path(os.environ.get("PMED_DATA", "/work/shared/benchdata/orlib-pmed"))
+#: The repository's parent folder holds ``shared/benchdata``; PMED_DATA overrides it.
+DATA = Path(
+    os.environ.get(
+        "PMED_DATA",
+        Path(__file__).resolve().parents[2] / "shared" / "benchdata" / "orlib-pmed",
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -278,3 +278,36 @@ def test_infeasible_round_with_the_real_solver(tmp_path: Path) -> None:
     code, output = run("roster", str(folder), "--time-limit", "10")
     assert code == 1 and "Traceback" not in output
     _assert_everyone_unplaced(folder)
+
+
+_CLOSED = [
+    {"venue_id": v, "name": v, "lat": lat, "lon": lon, "status": "closed"}
+    for v, (lat, lon) in (("herning", HERNING), ("aarhus", AARHUS))
+]
+_FAR = [{"venue_id": "cph", "name": "København", "lat": 55.676, "lon": 12.568}]
+
+
+@pytest.mark.parametrize(
+    ("variant", "said"),
+    [
+        # Ten days: no module day has a lab day 14-42 days later inside the round.
+        ({"end": "2027-01-14"}, "is too short for even one cohort"),
+        # Every venue closed: roster used to report OPTIMAL with nobody placed.
+        ({"venues": _CLOSED}, "Every venue is closed"),
+        # The only venue is ~230 km from everybody; the limit is 100 km.
+        ({"venues": _FAR, "max_travel_km": 100}, "every one is farther than max_travel_km"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "roster"])
+def test_check_reports_what_roster_refuses(
+    tmp_path: Path, command: str, variant: dict[str, object], said: str
+) -> None:
+    folder = make_folder(tmp_path / "plan", **variant)  # type: ignore[arg-type]
+    code, output = (
+        run(command, str(folder), "--time-limit", "5")
+        if command == "roster"
+        else run(command, str(folder))
+    )
+    assert code == 2 and "Traceback" not in output
+    assert said in " ".join(output.split())
+    assert not (folder / "out").exists()

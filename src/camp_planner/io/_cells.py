@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from camp_planner.io.errors import Collector
-from camp_planner.io.gazetteer import TownError, nearest_match, resolve_town
+from camp_planner.io.gazetteer import Place, TownError, in_midtjylland, nearest_match, resolve_town
 from camp_planner.io.tables import (
     BOOL_EXPECTED,
     DATE_EXPECTED,
@@ -58,6 +58,8 @@ class RowReader:
         self.values = values
         self.out = out
         self.ok = True
+        #: the row's town when it lies outside Region Midtjylland (accepted, with a note)
+        self.outside: Place | None = None
 
     def text(self, column: str) -> str:
         """The cell's text; empty when the cell or the column is absent."""
@@ -170,6 +172,8 @@ class RowReader:
             except TownError as exc:
                 self.fail("town", town, exc.message)
                 return None
+            if not in_midtjylland(place):
+                self.outside = place
             return place.lat, place.lon, town
         for column, text in (("lat", lat_text), ("lon", lon_text)):
             if not text:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
 from camp_planner.io.errors import Collector, InputError, InputProblem
+from camp_planner.io.gazetteer import region_note
 from camp_planner.io.round_file import ROUND_TOML, read_round
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook, same_id
 from camp_planner.models import (
@@ -123,7 +124,7 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
                 )
             ]
         )
-    out = Collector()
+    out = _Reading()
     round_config = read_round(folder / ROUND_TOML, out)
     start = round_config.start if round_config else None
     sheets = _workbook_sheets(folder, out)
@@ -139,7 +140,23 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
     if out.problems:
         raise InputError(out.problems)
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
+    out.notes.extend(_outside_region_notes(out.readers, problem))
     return problem, out.notes
+
+
+def _outside_region_notes(readers: list[RowReader], problem: PlanningProblem) -> list[str]:
+    """A note for every row whose town lies outside Region Midtjylland: its region and the
+    distance to the nearest venue (accepted: the programme is open to every company)."""
+    venues = [(v.venue_id, v.lat, v.lon) for v in problem.venues]
+    notes = []
+    for reader in readers:
+        if reader.outside is None or not reader.ok:
+            continue
+        town = reader.text("town")
+        note = region_note(reader.outside, venues, label=town)
+        if note:
+            notes.append(f"{reader.file} row {reader.row}: {note}")
+    return notes
 
 
 def _file_rank(problem: InputProblem) -> int:
@@ -344,11 +361,22 @@ def _check_columns(
 
 def _rows(table: Table, out: Collector) -> list[RowReader]:
     """A reader per non-empty data row, numbered as in a spreadsheet (header = row 1)."""
-    return [
+    readers = [
         RowReader(table.label, i + 2, values, out)
         for i, values in enumerate(table.rows)
         if any(values.values())
     ]
+    if isinstance(out, _Reading):
+        out.readers.extend(readers)
+    return readers
+
+
+class _Reading(Collector):
+    """Problems and notes of a folder, and the rows read (for notes that need every file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readers: list[RowReader] = []
 
 
 def _unique(reader: RowReader, column: str, seen: dict[str, int]) -> str | None:
