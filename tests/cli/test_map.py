@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
@@ -52,12 +51,6 @@ def folder(tmp_path: Path) -> Path:
     path = _write_folder(problem, tmp_path / "plan")
     write_roster_json(make_roster(problem), path / "out" / "roster.json")
     return path
-
-
-@pytest.fixture(autouse=True)
-def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "console", Console(width=400))
-    monkeypatch.setattr(cli, "err_console", Console(width=400, stderr=True))
 
 
 def run(*args: str) -> tuple[int, str]:

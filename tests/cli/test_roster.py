@@ -99,13 +99,6 @@ def make_folder(
     return folder
 
 
-@pytest.fixture(autouse=True)
-def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Consoles wide enough that messages are not wrapped mid-sentence."""
-    monkeypatch.setattr(cli, "console", Console(width=400))
-    monkeypatch.setattr(cli, "err_console", Console(width=400, stderr=True))
-
-
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli.app, list(args))
     return result.exit_code, result.output

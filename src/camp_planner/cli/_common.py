@@ -75,6 +75,16 @@ def fail(err: Console, message: str, code: ExitCode = ExitCode.BAD_INPUT) -> Exi
     return code
 
 
+def refused(messages: list[str], err: Console, closing: str) -> bool:
+    """Print the pre-solve checks' sentences and a closing line; False when there are none."""
+    if not messages:
+        return False
+    for message in messages:
+        err.print(Text(message, style="red"))
+    err.print(Text(closing, style="red"))
+    return True
+
+
 def print_notes(notes: Iterable[str], out: Console) -> None:
     """Print the reader's notes (ignored columns, derived levels, ...)."""
     for note in notes:

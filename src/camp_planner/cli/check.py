@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from camp_planner.cli._common import ExitCode, load_planning_folder, print_notes
+from camp_planner.cli._common import ExitCode, load_planning_folder, print_notes, refused
 from camp_planner.models import PlanningProblem, Step
 from camp_planner.models.groups import CANNOT_FILL, group_counts, group_status, no_next_step
 
@@ -35,11 +35,7 @@ def run_check(folder: Path, out: Console, err: Console) -> ExitCode:
     problem, notes = loaded
     print_notes(notes, out)
     print_summary(problem, out)
-    messages = preflight(problem)
-    if messages:
-        for message in messages:
-            err.print(Text(message, style="red"))
-        err.print(Text("`roster` would refuse this round; fix the above first.", style="red"))
+    if refused(preflight(problem), err, "`roster` would refuse this round; fix the above first."):
         return ExitCode.BAD_INPUT
     out.print(
         Text(f"OK: {len(problem.companies)} companies, {len(problem.venues)} venues.", "green")

@@ -14,6 +14,7 @@ from camp_planner.cli._common import (
     fail,
     load_planning_folder,
     print_notes,
+    refused,
     solve_with_progress,
     solver_args_problem,
 )
@@ -93,11 +94,8 @@ def run_roster(
     if preamble:
         print_notes(notes, out)
         print_groups(problem, out)
-    messages = preflight(problem)
-    if messages:
-        for message in messages:
-            err.print(Text(message, style="red"))
-        return fail(err, "Nothing was solved.")
+    if refused(preflight(problem), err, "Nothing was solved."):
+        return ExitCode.BAD_INPUT
     bad_args = solver_args_problem(time_limit, workers)
     if bad_args:
         return fail(err, bad_args)

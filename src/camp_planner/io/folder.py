@@ -169,6 +169,17 @@ def _file_rank(problem: InputProblem) -> int:
 
 # --------------------------------------------------------------------------- tables
 
+#: Column names of a location, in both tables.
+_LOCATION_ALIASES: dict[str, str] = {
+    "by": "town",
+    "bredde": "lat",
+    "breddegrad": "lat",
+    "latitude": "lat",
+    "længde": "lon",
+    "længdegrad": "lon",
+    "longitude": "lon",
+    "lng": "lon",
+}
 #: Danish (and other common) column names -> the names of the contract, normalised.
 COMPANY_ALIASES: dict[str, str] = {
     "cvr": "company_id",
@@ -180,14 +191,7 @@ COMPANY_ALIASES: dict[str, str] = {
     "navn": "name",
     "virksomhed": "name",
     "virksomhedsnavn": "name",
-    "by": "town",
-    "bredde": "lat",
-    "breddegrad": "lat",
-    "latitude": "lat",
-    "længde": "lon",
-    "længdegrad": "lon",
-    "longitude": "lon",
-    "lng": "lon",
+    **_LOCATION_ALIASES,
     "stiftet": "founded",
     "stiftelsesdato": "founded",
     "ung": "young",
@@ -219,14 +223,7 @@ VENUE_ALIASES: dict[str, str] = {
     "id": "venue_id",
     "navn": "name",
     "sted": "name",
-    "by": "town",
-    "bredde": "lat",
-    "breddegrad": "lat",
-    "latitude": "lat",
-    "længde": "lon",
-    "længdegrad": "lon",
-    "longitude": "lon",
-    "lng": "lon",
+    **_LOCATION_ALIASES,
     "overnatning": "residential",
     "internat": "residential",
     "max_hold": "max_cohorts",
