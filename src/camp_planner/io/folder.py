@@ -60,6 +60,8 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "unavailable",
     "priority",
     "participants",
+    "waiting_since",
+    "available_from",
 )
 VENUE_COLUMNS: tuple[str, ...] = (
     "venue_id",
@@ -460,6 +462,8 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
         unavailable = r.iso_dates("unavailable")
         priority = r.integer("priority", 0, low=0, expected="a whole number >= 0")
         participants = r.integer("participants", 1, low=1, high=3, expected="1, 2 or 3")
+        waiting_since = r.iso_date("waiting_since")
+        available_from = r.iso_date("available_from")
         if not r.ok:
             continue
         assert where is not None and level is not None
@@ -480,6 +484,8 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
             unavailable=frozenset(unavailable or []),
             priority=priority,
             participants=participants,
+            waiting_since=waiting_since,
+            available_from=available_from,
         )
     if scored:
         out.notes.append(

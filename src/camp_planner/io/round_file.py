@@ -29,6 +29,12 @@ _ROUND_KEYS = (
     "road_factor",
     "max_travel_km",
     "unapproved_a_level",
+    "level_priority",
+    "online_cohorts",
+    "online_cohort_min",
+    "mix_levels",
+    "mix_age_groups",
+    "language",
 )
 
 
@@ -84,6 +90,9 @@ def read_round(path: Path, out: Collector) -> RoundConfig | None:
     low, high = values.get("cohort_min", 8), values.get("cohort_max", 10)
     if high < low:
         bad("cohort_max", f"at least cohort_min ({low})")
+    online_min = values.get("online_cohort_min")
+    if online_min is not None and online_min > high:
+        bad("online_cohort_min", f"at most cohort_max ({high})")
     if len(out.problems) > before:
         out.problems[before:] = sorted(out.problems[before:], key=lambda p: p.row or 0)
         return None
@@ -129,7 +138,56 @@ def _round_value(key: str, value: Any) -> Any:
     if key == "unapproved_a_level":
         text = str(value).strip().upper()
         return Level(text) if text in ("A", "B", "C") else _Bad('"A", "B" or "C"')
+    if key == "level_priority":
+        return _level_priority(value)
+    if key == "online_cohorts":
+        return value if isinstance(value, bool) else _Bad("true or false")
+    if key == "online_cohort_min":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return value if ok else _Bad("a whole number >= 1")
+    if key == "mix_levels":
+        return _mix_levels(value)
+    if key == "mix_age_groups":
+        levels = [str(v).strip().upper() for v in value] if isinstance(value, list) else None
+        if levels is None or any(v not in ("A", "B", "C") for v in levels):
+            return _Bad('a list of levels, e.g. ["A", "B"]')
+        return tuple(Level(v) for v in dict.fromkeys(levels))
+    if key == "language":
+        text = str(value).strip().lower()
+        return text if text in ("en", "da") else _Bad('"en" or "da"')
     return value  # pragma: no cover
+
+
+def _level_priority(value: Any) -> Any:
+    expected = "a table of levels and whole numbers >= 0, e.g. {A = 2, B = 1, C = 0}"
+    if not isinstance(value, dict):
+        return _Bad(expected)
+    out = {Level.A: 0, Level.B: 0, Level.C: 0}
+    for key, number in value.items():
+        level = str(key).strip().upper()
+        ok = isinstance(number, int) and not isinstance(number, bool) and number >= 0
+        if level not in ("A", "B", "C") or not ok:
+            return _Bad(expected)
+        out[Level(level)] = number
+    return out
+
+
+def _mix_levels(value: Any) -> Any:
+    """["A+B"] -> ("A+B",): each mix two or three distinct levels, written highest first."""
+    expected = 'a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)'
+    if not isinstance(value, list):
+        return _Bad(expected)
+    mixes = []
+    for item in value:
+        parts = [p.strip().upper() for p in str(item).split("+")]
+        if (
+            len(parts) < 2
+            or len(set(parts)) != len(parts)
+            or any(p not in ("A", "B", "C") for p in parts)
+        ):
+            return _Bad(expected)
+        mixes.append("+".join(sorted(parts)))
+    return tuple(dict.fromkeys(mixes))
 
 
 def _toml_date(value: Any) -> date | None:

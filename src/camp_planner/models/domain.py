@@ -7,7 +7,7 @@ planning folder and `camp_planner.scheduler` consumes them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,6 +46,10 @@ class Company(_Frozen):
     unavailable: frozenset[date] = frozenset()
     priority: int = Field(default=0, ge=0)
     participants: int = Field(default=1, ge=1, le=3)
+    #: the day the company joined the waitlist: among equals, the longest waiting go first
+    waiting_since: date | None = None
+    #: the company cannot start before this day (it signed up for a later round)
+    available_from: date | None = None
 
     @model_validator(mode="after")
     def _age_known(self) -> Company:
@@ -107,6 +111,20 @@ class RoundConfig(_Frozen):
     max_travel_km: float = Field(default=0, ge=0)
     #: Level used for an A company the growth panel has not (yet) approved.
     unapproved_a_level: Level = Level.A
+    #: added to every company's priority by its level (the region's policy; default 0)
+    level_priority: dict[Level, int] = Field(
+        default_factory=lambda: {Level.A: 0, Level.B: 0, Level.C: 0}
+    )
+    #: Module 1 cohorts may be held online (no venue, no travel)
+    online_cohorts: bool = False
+    #: people an online cohort needs at least (at most cohort_max)
+    online_cohort_min: int = Field(default=5, ge=1)
+    #: level mixes allowed in Module 1 cohorts, e.g. ("A+B",)
+    mix_levels: tuple[str, ...] = ()
+    #: levels at which young and established companies may share a cohort
+    mix_age_groups: tuple[Level, ...] = ()
+    #: language of the text people read in the outputs: "en" or "da"
+    language: Literal["en", "da"] = "en"
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundConfig:
