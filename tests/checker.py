@@ -29,6 +29,8 @@ CODES = {
     "unavailable",
     "too_far",
     "priority",
+    "later_round",
+    "not_yet_available",
 }
 STATUSES = {"OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"}
 LAB_FOR = {"module1": "lab1", "module2": "lab2"}
@@ -122,7 +124,21 @@ def round_settings(rnd: Any) -> dict[str, Any]:
         "road_factor": float(_get(rnd, "road_factor", 1.3)),
         "max_travel_km": float(_get(rnd, "max_travel_km", 0)),
         "unapproved_a_level": _text(_get(rnd, "unapproved_a_level", "A")),
+        "level_priority": {
+            str(getattr(k, "value", k)).upper(): int(v)
+            for k, v in dict(_get(rnd, "level_priority", None) or {}).items()
+        },
     }
+
+
+def who_goes_first(company: Any, settings: Mapping[str, Any]) -> tuple[int, float]:
+    """DOMAIN.md "Who goes first": (priority + level_priority[level], days waited by the
+    round's start, 0 when not waiting); a larger tuple goes first."""
+    level = roster_level(company, settings)
+    policy = int(_get(company, "priority", 0)) + settings["level_priority"].get(level, 0)
+    since = _get(company, "waiting_since")
+    waited = 0 if since is None else (settings["start"] - _day(since)).days + 1
+    return policy, waited
 
 
 def is_young(company: Any, round_start: date) -> bool:
@@ -238,7 +254,7 @@ def check_roster(
     cohorts_at: Counter[str] = Counter()
     cohort_ids: Counter[str] = Counter()
     placed_travel: dict[str, float] = {}
-    placed_segment: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    placed_segment: dict[tuple[str, str, str], list[tuple[int, float]]] = defaultdict(list)
     for cohort in roster_json.get("cohorts", []):
         cid = cohort.get("cohort_id", "?")
         cohort_ids[cid] += 1
@@ -278,7 +294,7 @@ def check_roster(
             if s["max_travel_km"] > 0 and km > s["max_travel_km"] + 1e-9:
                 err(f"{where}: {mid} travels {km:.3f} km > max_travel_km {s['max_travel_km']}")
             placed_travel[mid] = km
-            placed_segment[module, level, age].append(int(_get(c, "priority", 0)))
+            placed_segment[module, level, age].append(who_goes_first(c, s))
         size = sum(int(_get(c, "participants", 1)) for c in members)
         if not s["cohort_min"] <= size <= s["cohort_max"]:
             err(f"{where}: {size} people, not in [{s['cohort_min']}, {s['cohort_max']}]")
@@ -325,6 +341,12 @@ def check_roster(
             for c in members:
                 if d in _days(_get(c, "unavailable", ())):
                     err(f"{where}: session on {d}, member {_get(c, 'company_id')} unavailable")
+                available = _get(c, "available_from")
+                if available is not None and d < _day(available):
+                    err(
+                        f"{where}: session on {d}, member {_get(c, 'company_id')} can start "
+                        f"only from {available}"
+                    )
     for cid, n in cohort_ids.items():
         if n > 1:
             err(f"cohort id {cid} used {n} times")
@@ -367,7 +389,7 @@ def check_roster(
             err(f"{uid}: code too_far, yet a venue it may use is allowed")
         if code == "priority":
             key = (step, roster_level(c, s), "young" if is_young(c, s["start"]) else "established")
-            mine = int(_get(c, "priority", 0))
+            mine = who_goes_first(c, s)
             if not any(p > mine for p in placed_segment.get(key, [])):
                 err(f"{uid}: code priority, yet no higher-priority company of its group placed")
 

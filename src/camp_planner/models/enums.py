@@ -61,6 +61,10 @@ class UnplacedCode(StrEnum):
     UNAVAILABLE = "unavailable"
     TOO_FAR = "too_far"
     PRIORITY = "priority"
+    #: the company's next step is planned in a later round of the programme
+    LATER_ROUND = "later_round"
+    #: the company cannot start yet (`available_from` after the round)
+    NOT_YET_AVAILABLE = "not_yet_available"
 
 
 #: The module step each cohort is formed for, and the lab that follows it.

@@ -77,6 +77,21 @@ class PlanningProblem(BaseModel):
             return None
         return Segment(module=step, level=level, age_group=company.age_group(self.round.start))
 
+    def policy_priority(self, company: Company) -> int:
+        """Who goes first (DOMAIN.md): the company's `priority` plus the round's
+        `level_priority` for its level."""
+        return company.priority + self.round.level_priority.get(self.level_of(company), 0)
+
+    def waiting_ranks(self) -> dict[str, int]:
+        """company_id -> how long it has waited, as a rank: 0 for no `waiting_since`, and
+        1, 2, ... for ever earlier dates (the earliest date has the highest rank)."""
+        dates = sorted({c.waiting_since for c in self.companies if c.waiting_since is not None})
+        rank = {day: len(dates) - i for i, day in enumerate(dates)}
+        return {
+            c.company_id: 0 if c.waiting_since is None else rank[c.waiting_since]
+            for c in self.companies
+        }
+
     def working_days(self) -> list[date]:
         """Days the facilitator can hold a session: working days minus their unavailable days."""
         return working_days(self.round.start, self.round.end, self.round.facilitator_unavailable)

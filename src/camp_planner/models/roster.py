@@ -58,6 +58,8 @@ class Summary(BaseModel):
     unplaced: int
     travel_km_total: float
     venues_used: list[str]
+    #: who went first where not everyone fit, in words (the policy and what it decided)
+    policy: str = ""
 
 
 class Roster(BaseModel):

@@ -271,6 +271,11 @@ def _date(
     hint_queue = problem.hint_queue()
     for pi, plan in enumerate(problem.plans):
         count = plan.count
+        people = sum(g.participants * g.available for g in plan.groups.values())
+        if not repair and not count * cohort_min <= people <= count * cohort_max:
+            # Whole cohorts cannot hold these people (and CP-SAT 9.15's presolve has been
+            # seen to fail on such a model instead of proving it infeasible).
+            return cp_model.INFEASIBLE, None
         members_of_plan: list[dict[int, cp_model.IntVar]] = []
         previous: SlotVars | None = None
         fixed = split_evenly(plan, cohort_min, cohort_max) if presplit else None

@@ -35,10 +35,16 @@ class Group:
     segment: Segment
     companies: list[Company]
     participants: int
+    #: who goes first, as one number: the policy priority, then the waiting rank
+    #: (see :func:`placement_priority`); the model maximises its total over placed companies
     priority: int
     unavailable: frozenset[date]
     #: allowed venue index -> travel km (one-way)
     travel: dict[int, float]
+    #: `priority` + the round's `level_priority` for the company's level
+    policy_priority: int = 0
+    #: on the waitlist since (None: not waiting)
+    waiting_since: date | None = None
 
     @property
     def size(self) -> int:
@@ -119,6 +125,38 @@ def round_too_short(problem: PlanningProblem, module: Step) -> str:
     )
 
 
+def placement_priority(problem: PlanningProblem) -> dict[str, int]:
+    """company_id -> who goes first as one number (DOMAIN.md "Who goes first"): higher
+    `priority` + `level_priority[level]` first; among equals, the earliest `waiting_since`.
+    The policy priority is scaled above every waiting rank, so the sum the model maximises
+    puts a higher priority before any amount of waiting among the companies competing."""
+    ranks = problem.waiting_ranks()
+    scale = max(ranks.values(), default=0) + 1
+    return {
+        c.company_id: problem.policy_priority(c) * scale + ranks[c.company_id]
+        for c in problem.companies
+    }
+
+
+def not_yet_available(problem: PlanningProblem, company: Company, days: DayIndex) -> str | None:
+    """Why a company that cannot start before `available_from` has no dates this round."""
+    start = company.available_from
+    if start is None or start <= problem.round.start:
+        return None
+    if start > problem.round.end:
+        return f"can start from {start}, after this round ({problem.round.end})"
+    return None
+
+
+def unavailable_days(problem: PlanningProblem, company: Company) -> frozenset[date]:
+    """The company's unavailable days, and every working day before its `available_from`."""
+    start = company.available_from
+    if start is None or start <= problem.round.start:
+        return company.unavailable
+    early = frozenset(d for d in problem.working_days() if d < start)
+    return company.unavailable | early
+
+
 def prepare(problem: PlanningProblem) -> Prepared:
     """Split the companies into those the model decides on (grouped) and those it cannot
     place whatever it does (with their reason)."""
@@ -126,6 +164,8 @@ def prepare(problem: PlanningProblem) -> Prepared:
     venues = list(problem.venues)
     prep = Prepared(problem=problem, days=days, venues=venues)
     buckets: dict[tuple[object, ...], list[Company]] = defaultdict(list)
+    priority = placement_priority(problem)
+    blocked: dict[str, frozenset[date]] = {}
     allowed_of: dict[str, dict[int, float]] = {}
     segment_of: dict[str, Segment] = {}
     for company in problem.companies:
@@ -154,11 +194,21 @@ def prepare(problem: PlanningProblem) -> Prepared:
                 too_far_reason(problem, company, segment),
             )
             continue
-        if not days.company_can_attend(segment.module, company.unavailable):
-            prep.excluded[company.company_id] = (
-                UnplacedCode.UNAVAILABLE,
-                "is unavailable on every day a module and its lab could be held this round",
-            )
+        later = not_yet_available(problem, company, days)
+        if later is not None:
+            prep.excluded[company.company_id] = (UnplacedCode.NOT_YET_AVAILABLE, later)
+            continue
+        blocked[company.company_id] = unavailable_days(problem, company)
+        if not days.company_can_attend(segment.module, blocked[company.company_id]):
+            code = UnplacedCode.UNAVAILABLE
+            reason = "is unavailable on every day a module and its lab could be held this round"
+            if blocked[company.company_id] != company.unavailable:
+                code = UnplacedCode.NOT_YET_AVAILABLE
+                reason = (
+                    f"can start from {company.available_from}; no module and lab dates are "
+                    "left in this round after that"
+                )
+            prep.excluded[company.company_id] = (code, reason)
             continue
         allowed_of[company.company_id] = allowed
         segment_of[company.company_id] = segment
@@ -166,8 +216,10 @@ def prepare(problem: PlanningProblem) -> Prepared:
             segment,
             tuple(sorted((j, round(km, 6)) for j, km in allowed.items())),
             company.participants,
-            company.priority,
-            company.unavailable,
+            priority[company.company_id],
+            problem.policy_priority(company),
+            company.waiting_since,
+            blocked[company.company_id],
         )
         buckets[key].append(company)
     for members in buckets.values():
@@ -177,9 +229,11 @@ def prepare(problem: PlanningProblem) -> Prepared:
                 segment=segment_of[first.company_id],
                 companies=sorted(members, key=lambda c: c.company_id),
                 participants=first.participants,
-                priority=first.priority,
-                unavailable=first.unavailable,
+                priority=priority[first.company_id],
+                unavailable=blocked[first.company_id],
                 travel=allowed_of[first.company_id],
+                policy_priority=problem.policy_priority(first),
+                waiting_since=first.waiting_since,
             )
         )
     prep.groups.sort(key=lambda g: (g.segment.label, g.companies[0].company_id))

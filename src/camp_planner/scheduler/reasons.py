@@ -19,9 +19,12 @@ def unplaced_reason(
     problem: PlanningProblem,
     group: Group,
     segment_groups: list[Group],
-    placed_priorities: list[int],
+    placed: list[Group],
+    placed_in_round: list[Group] | None = None,
 ) -> tuple[UnplacedCode, str]:
-    """Why a company of `group` has no place, given its segment and who of it was placed."""
+    """Why a company of `group` has no place, given its segment and who of it was placed
+    (one entry of `placed` per placed company of the segment), naming the policy that
+    decided: higher priority, then longer waiting, then shorter travel."""
     rnd = problem.round
     companies = sum(g.size for g in segment_groups)
     people = sum(g.size * g.participants for g in segment_groups)
@@ -30,19 +33,32 @@ def unplaced_reason(
         return UnplacedCode.SEGMENT_TOO_SMALL, segment_too_small(
             segment, companies, people, rnd.cohort_min
         )
-    if any(p > group.priority for p in placed_priorities):
+    if any(p.policy_priority > group.policy_priority for p in placed):
         return UnplacedCode.PRIORITY, (
             f"{segment.label} could not place everyone; companies with a higher priority "
-            f"than {group.priority} were placed first"
+            f"than {group.policy_priority} (priority + level_priority) were placed first"
+        )
+    if any(p.priority > group.priority for p in placed):
+        since = min(p.waiting_since for p in placed if p.waiting_since is not None)
+        return UnplacedCode.PRIORITY, (
+            f"{segment.label} could not place everyone; with equal priority, companies "
+            f"waiting longer (since {since}) were placed first"
         )
     holdable = fillable_people(people, rnd.cohort_min, rnd.cohort_max)
     if holdable < people:
         return UnplacedCode.CAPACITY, (
             f"{segment.label} has {people} people; cohorts of {rnd.cohort_min}-"
-            f"{rnd.cohort_max} can hold {holdable}"
+            f"{rnd.cohort_max} can hold {holdable}; with equal priority and waiting, shorter "
+            "travel won"
         )
-    return UnplacedCode.CAPACITY, (
+    limits = (
         f"{segment.label}: no room within the round's limits (max {rnd.max_venues} venues, "
         f"{rnd.facilitators} facilitator(s), venue capacities, travel and dates) while "
-        f"placing as many companies as possible with the least travel"
+        "placing as many companies as possible"
     )
+    if any(p.policy_priority > group.policy_priority for p in placed_in_round or []):
+        return UnplacedCode.CAPACITY, (
+            f"{limits}; companies of other groups with a higher priority than "
+            f"{group.policy_priority} (priority + level_priority) were placed first"
+        )
+    return UnplacedCode.CAPACITY, f"{limits}; with equal priority and waiting, shorter travel won"

@@ -9,6 +9,7 @@ from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
     Cohort,
+    PlanningProblem,
     Roster,
     Session,
     SolverReport,
@@ -91,9 +92,35 @@ def build_roster(
             unplaced=len(unplaced),
             travel_km_total=total,
             venues_used=venues_used,
+            policy=policy_sentence(problem, unplaced),
         ),
         travel_km=travel,
     )
+
+
+def policy_sentence(problem: PlanningProblem, unplaced: list[Unplaced]) -> str:
+    """Who goes first, and how many companies each part of the policy left out, e.g.
+    "capacity: 51 companies; with equal priority, shorter travel won"."""
+    levels = problem.round.level_priority
+    by_level = ", ".join(f"{lvl.value} +{n}" for lvl, n in sorted(levels.items()) if n)
+    order = "priority" + (f" + level_priority ({by_level})" if by_level else "")
+    policy = f"who goes first: higher {order}, then longest waiting, then shorter travel"
+    by_priority = sum("a higher priority" in u.reason for u in unplaced)
+    by_waiting = sum("waiting longer" in u.reason for u in unplaced)
+    by_travel = sum("shorter travel won" in u.reason for u in unplaced)
+    room = by_priority + by_waiting + by_travel
+    if not room:
+        return policy + "; everybody who could fill a cohort got a place"
+    parts = [
+        f"{n} by {what}"
+        for n, what in (
+            (by_priority, "priority"),
+            (by_waiting, "waiting time"),
+            (by_travel, "travel (equal priority and waiting)"),
+        )
+        if n
+    ]
+    return f"{policy}; no room for {room} compan{'y' if room == 1 else 'ies'}: " + ", ".join(parts)
 
 
 def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
@@ -101,15 +128,19 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
     by_segment: dict[object, list[Group]] = defaultdict(list)
     for group in prep.groups:
         by_segment[group.segment].append(group)
-    placed_priorities: dict[object, list[int]] = defaultdict(list)
+    placed: dict[object, list[Group]] = defaultdict(list)
     for gi, count in placed_count.items():
         group = prep.groups[gi]
-        placed_priorities[group.segment].extend([group.priority] * count)
+        placed[group.segment].extend([group] * count)
     reasons: dict[str, tuple[UnplacedCode, str]] = dict(prep.excluded)
     for gi, group in enumerate(prep.groups):
         for company in group.companies[placed_count.get(gi, 0) :]:
             reasons[company.company_id] = unplaced_reason(
-                prep.problem, group, by_segment[group.segment], placed_priorities[group.segment]
+                prep.problem,
+                group,
+                by_segment[group.segment],
+                placed[group.segment],
+                [g for groups in placed.values() for g in groups],
             )
     return [
         Unplaced(
