@@ -7,7 +7,6 @@ so no solve is needed here.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 from pathlib import Path
@@ -17,38 +16,13 @@ from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from camp_planner.io.writers import write_roster_json
-from camp_planner.models import PlanningProblem
-from tests.helpers.roster_fixture import make_problem, make_roster
-
-
-def _write_folder(problem: PlanningProblem, folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    with (folder / "companies.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["company_id", "name", "lat", "lon", "young", "level", "completed"])
-        for c in problem.companies:
-            done = ";".join(sorted(s.value for s in c.completed))
-            young = "true" if c.young else "false"
-            writer.writerow([c.company_id, c.name, c.lat, c.lon, young, c.level.value, done])
-    with (folder / "venues.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["venue_id", "name", "lat", "lon", "town", "residential"])
-        for v in problem.venues:
-            resid = "true" if v.residential else "false"
-            writer.writerow([v.venue_id, v.name, v.lat, v.lon, "", resid])
-    rnd = problem.round
-    (folder / "round.toml").write_text(
-        f'name = "{rnd.name}"\nstart = {rnd.start}\nend = {rnd.end}\n'
-        'facilitator_unavailable = ["2027-01-20"]\n',
-        encoding="utf-8",
-    )
-    return folder
+from tests.helpers.roster_fixture import make_problem, make_roster, write_folder
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     problem = make_problem()
-    path = _write_folder(problem, tmp_path / "plan")
+    path = write_folder(problem, tmp_path / "plan")
     write_roster_json(make_roster(problem), path / "out" / "roster.json")
     return path
 

@@ -13,7 +13,9 @@ anonymisation test has to look for escaped forms too.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 
 from camp_planner.models import (
     AgeGroup,
@@ -175,3 +177,28 @@ def make_roster(problem: PlanningProblem) -> Roster:
         ),
         travel_km=travel,
     )
+
+
+def write_folder(problem: PlanningProblem, folder: Path) -> Path:
+    """The problem as a planning folder (companies.csv, venues.csv, round.toml)."""
+    folder.mkdir(parents=True)
+    with (folder / "companies.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["company_id", "name", "lat", "lon", "young", "level", "completed"])
+        for c in problem.companies:
+            done = ";".join(sorted(s.value for s in c.completed))
+            young = "true" if c.young else "false"
+            writer.writerow([c.company_id, c.name, c.lat, c.lon, young, c.level.value, done])
+    with (folder / "venues.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["venue_id", "name", "lat", "lon", "town", "residential"])
+        for v in problem.venues:
+            resid = "true" if v.residential else "false"
+            writer.writerow([v.venue_id, v.name, v.lat, v.lon, "", resid])
+    rnd = problem.round
+    (folder / "round.toml").write_text(
+        f'name = "{rnd.name}"\nstart = {rnd.start}\nend = {rnd.end}\n'
+        'facilitator_unavailable = ["2027-01-20"]\n',
+        encoding="utf-8",
+    )
+    return folder

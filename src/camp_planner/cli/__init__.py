@@ -138,6 +138,23 @@ def whatif(
     )
 
 
+@app.command("next-round")
+def next_round(
+    folder: Annotated[Path, typer.Argument(help="The round's planning folder")],
+    roster_json: Annotated[Path, typer.Option("--roster", help="The round's roster.json")],
+    round_toml: Annotated[Path, typer.Option("--round", help="The next round's round.toml")],
+    out: Annotated[Path, typer.Option("--out", help="The next round's planning folder")],
+    absent: Annotated[
+        Path | None,
+        typer.Option("--absent", help="absent.csv: placed companies that did not attend"),
+    ] = None,
+) -> None:
+    """Write the next round's planning folder: completed steps and waiting time carried over."""
+    from camp_planner.cli.next_round import run_next_round
+
+    raise typer.Exit(run_next_round(folder, roster_json, round_toml, out, absent, *_consoles()))
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

@@ -129,7 +129,7 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
     out = _Reading()
     round_config = read_round(folder / ROUND_TOML, out)
     start = round_config.start if round_config else None
-    sheets = _workbook_sheets(folder, out)
+    sheets = workbook_tables(folder, out)
     companies = _parse_table(folder, "companies", out, lambda t: _companies(t, start, out), sheets)
     venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out), sheets)
     if out.problems:
@@ -280,7 +280,7 @@ def _read_table(
     return None if sheets is None else sheets.get(kind)
 
 
-def _workbook_sheets(folder: Path, out: Collector) -> dict[str, Table] | None:
+def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
     """The workbook's companies and venues sheets, by kind: by name (English or Danish, any
     case), else by their columns; a problem naming the sheets found when neither tells."""
     path = folder / WORKBOOK
