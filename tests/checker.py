@@ -430,3 +430,93 @@ def _has_allowed_venue(
             continue
         return True
     return False
+
+
+# -- programmes -----------------------------------------------------------------------------
+def _as_dict(obj: Any) -> dict[str, Any]:
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    return dict(obj.model_dump())
+
+
+def check_programme(
+    rounds: list[Any],
+    companies: Iterable[Any],
+    venues: Iterable[Any],
+    programme_json: Mapping[str, Any],
+    rosters: list[Mapping[str, Any]],
+) -> list[str]:
+    """Every rule violation of a programme: each round's roster re-checked with `completed`
+    as it stands after the rounds before it, then the rules across rounds (one step per
+    round; Module 2 only after Module 1; at most once each) and programme.json's totals."""
+    companies = [_as_dict(c) for c in companies]
+    venues = list(venues)
+    errors: list[str] = []
+    if len(rosters) != len(rounds):
+        return [f"{len(rosters)} rosters for {len(rounds)} rounds"]
+    done: dict[str, set[str]] = {
+        _text(c["company_id"]): _steps(c.get("completed")) for c in companies
+    }
+    first_done = {cid: set(steps) for cid, steps in done.items()}
+    taken: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r, (rnd, roster) in enumerate(zip(rounds, rosters, strict=True)):
+        as_of = [{**c, "completed": sorted(done[_text(c["company_id"])])} for c in companies]
+        errors += [f"round {r + 1}: {e}" for e in check_roster(rnd, as_of, venues, roster)]
+        for cohort in roster.get("cohorts", []):
+            for member in cohort.get("members", []):
+                taken[member].append((r, cohort["module"]))
+        for member, steps in taken.items():
+            for rr, module in steps:
+                if rr == r:
+                    done[member] |= {module, LAB_FOR[module]}
+    for cid, steps in taken.items():
+        rounds_used = [r for r, _ in steps]
+        if len(set(rounds_used)) != len(rounds_used):
+            errors.append(f"{cid}: more than one step in one round")
+        modules = [m for _, m in steps]
+        if len(set(modules)) != len(modules):
+            errors.append(f"{cid}: a module taken twice")
+        m1 = [r for r, m in steps if m == "module1"]
+        for r, m in steps:
+            if m == "module2" and "module1" not in first_done[cid] and not any(x < r for x in m1):
+                errors.append(f"{cid}: Module 2 in round {r + 1} without Module 1 before it")
+    # programme.json's totals
+    settings = round_settings(rounds[0])
+    planned = tracks = 0
+    for c in companies:
+        cid = _text(c["company_id"])
+        first = next_step(c, settings)
+        modules = {m for _, m in taken.get(cid, [])}
+        if first is not None and first in modules:
+            planned += 1
+        level = roster_level(c, settings)
+        if (
+            "module1" not in first_done[cid]
+            and level in ("A", "B")
+            and {"module1", "module2"} <= modules
+        ):
+            tracks += 1
+    summary = programme_json.get("summary", {})
+    if summary.get("next_step_planned") != planned:
+        errors.append(f"summary.next_step_planned {summary.get('next_step_planned')} != {planned}")
+    if summary.get("tracks_completed") != tracks:
+        errors.append(f"summary.tracks_completed {summary.get('tracks_completed')} != {tracks}")
+    travel = sum(float(r.get("summary", {}).get("travel_km_total", 0)) for r in rosters)
+    if abs(float(summary.get("travel_km_total", 0)) - travel) > 0.01:
+        errors.append(f"summary.travel_km_total {summary.get('travel_km_total')} != {travel:.3f}")
+    listed = {e["company_id"]: e for e in programme_json.get("companies", [])}
+    if set(listed) != {_text(c["company_id"]) for c in companies}:
+        errors.append("programme.json does not list every company exactly once")
+    for cid, entry in listed.items():
+        steps_json = {(s["round"], s["step"]) for s in entry.get("steps", [])}
+        names = [_get(rnd, "name") for rnd in rounds]
+        steps_roster = {(names[r], m) for r, m in taken.get(cid, [])}
+        if steps_json != steps_roster:
+            errors.append(f"{cid}: programme.json steps {steps_json} != rosters {steps_roster}")
+        if (
+            not steps_json
+            and entry.get("unplaced") is None
+            and next_step(next(c for c in companies if _text(c["company_id"]) == cid), settings)
+        ):
+            errors.append(f"{cid}: no step and no reason")
+    return errors

@@ -155,6 +155,24 @@ def next_round(
     raise typer.Exit(run_next_round(folder, roster_json, round_toml, out, absent, *_consoles()))
 
 
+@app.command()
+def programme(
+    folder: Annotated[Path, typer.Argument(help="Planning folder with programme.toml")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver time limit, seconds")
+    ] = 120.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+) -> None:
+    """Plan every round of the horizon at once: programme.json/.xlsx and a roster per round."""
+    from camp_planner.cli.programme import run_programme
+
+    raise typer.Exit(run_programme(folder, out, time_limit, seed, workers, *_consoles()))
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -57,24 +58,49 @@ def read_round(path: Path, out: Collector) -> RoundConfig | None:
     except tomllib.TOMLDecodeError as exc:
         out.problems.append(_syntax_problem(text, exc))
         return None
+    return round_from_data(data, out, ROUND_TOML, line_finder(text))
+
+
+def line_finder(text: str) -> Callable[[str], int | None]:
+    """key -> the number of the first line of `text` that sets it (None if none)."""
     lines = text.splitlines()
 
     def line_of(key: str) -> int | None:
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
         return next((i + 1 for i, line in enumerate(lines) if pattern.match(line)), None)
 
+    return line_of
+
+
+def round_from_data(
+    data: dict[str, Any],
+    out: Collector,
+    label: str = ROUND_TOML,
+    line_of: Callable[[str], int | None] = lambda key: None,
+) -> RoundConfig | None:
+    """Check a round's settings key by key (as read from TOML), recording every problem.
+
+    Args:
+        data: Key -> TOML value.
+        out: Where problems and notes go.
+        label: The file named in problems.
+        line_of: The line a key is on, for problems.
+
+    Returns:
+        The round's settings, or None when there were problems.
+    """
     before = len(out.problems)
 
     def bad(key: str, expected: str) -> None:
         value = data.get(key)
-        out.problem(ROUND_TOML, line_of(key), key, _show(value), expected)
+        out.problem(label, line_of(key), key, _show(value), expected)
 
     for key in _ROUND_REQUIRED:
         if key not in data:
-            out.problem(ROUND_TOML, None, key, None, f"a key {key!r}")
+            out.problem(label, None, key, None, f"a key {key!r}")
     unknown = [k for k in data if k not in _ROUND_KEYS]
     if unknown:
-        out.notes.append(f"{ROUND_TOML}: key(s) {', '.join(unknown)} not used (ignored)")
+        out.notes.append(f"{label}: key(s) {', '.join(unknown)} not used (ignored)")
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _ROUND_KEYS:
@@ -101,7 +127,7 @@ def read_round(path: Path, out: Collector) -> RoundConfig | None:
     except ValidationError as exc:  # pragma: no cover - the checks above mirror the model
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else None
-            out.problem(ROUND_TOML, line_of(field) if field else None, field, None, err["msg"])
+            out.problem(label, line_of(field) if field else None, field, None, err["msg"])
         return None
 
 

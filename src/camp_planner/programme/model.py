@@ -1,0 +1,246 @@
+"""One CP-SAT model over all rounds of the horizon (DOMAIN.md "A programme").
+
+Per round it has the roster model's rules, counted the same way (see
+:mod:`camp_planner.scheduler.assignment`): x[g, s, r, v] companies of group g take step s
+in round r at venue v; n[segment, r, v] cohorts hold them (cohort_min..cohort_max people
+each, the strong link x <= size * w); max_venues, required and closed venues, max_cohorts
+and the facilitator's calendar frontier of that round. Across rounds: each company takes
+Module 1 at most once, and Module 2 only in a round after the one in which it took Module
+1 (counted: the Module 2 takers up to round r are at most the Module 1 takers before r).
+A company takes at most one step per round: Module 1 and Module 2 takers of one round are
+different companies by the same count.
+
+Objective, lexicographically (solved in stages, each keeping the optimum before it):
+1. companies whose next step is planned in the horizon, then A/B companies whose whole
+   track (Module 1 then Module 2) fits in it, then the total priority of those planned;
+2. earlier rounds, weighted by who goes first (priority, then waiting);
+3. travel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import Segment, Step, VenueStatus
+from camp_planner.models.groups import cohorts_possible, fillable_totals
+from camp_planner.programme.plan import Programme, ProgrammeGroup
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity
+from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM
+
+Key = tuple[int, Step, int, int]  # group, step, round, venue
+
+
+@dataclass
+class ProgrammeModel:
+    """CP-SAT variables of the programme model, built rule by rule."""
+
+    programme: Programme
+    groups: list[ProgrammeGroup]
+    #: per round, how many cohorts the facilitator's calendar holds
+    capacities: list[CalendarCapacity]
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[Key, cp_model.IntVar] = field(default_factory=dict)
+    n: dict[tuple[Segment, int, int], cp_model.IntVar] = field(default_factory=dict)
+    w: dict[tuple[Segment, int, int], cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    n_max: dict[tuple[Segment, int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._variables()
+        self.cohort_size()
+        self.segment_fills_whole_cohorts()
+        self.venue_used()
+        self.max_venues()
+        self.required_venues()
+        self.venue_max_cohorts()
+        self.facilitator_calendar()
+        self.module1_at_most_once()
+        self.module2_after_module1()
+
+    # -- variables -----------------------------------------------------------------------
+    def _variables(self) -> None:
+        m = self.model
+        people: dict[tuple[Segment, int, int], int] = defaultdict(int)
+        for group in self.groups:
+            for (r, _), option in group.options.items():
+                for v in option.travel:
+                    people[option.segment, r, v] += group.size * group.participants
+        for (segment, r, v), total in sorted(
+            people.items(), key=lambda kv: (kv[0][1], kv[0][0].label, kv[0][2])
+        ):
+            cmin = self.programme.rounds[r].cohort_min
+            most = cohorts_possible(total, cmin)
+            if most:
+                name = f"{segment.label}_{r}_{v}"
+                self.n_max[segment, r, v] = most
+                self.n[segment, r, v] = m.new_int_var(0, most, f"n_{name}")
+                self.w[segment, r, v] = m.new_bool_var(f"w_{name}")
+        for gi, group in enumerate(self.groups):
+            for (r, step), option in sorted(group.options.items()):
+                for v in sorted(option.travel):
+                    if (option.segment, r, v) in self.n:
+                        self.x[gi, step, r, v] = m.new_int_var(
+                            0, group.size, f"x_{gi}_{step}_{r}_{v}"
+                        )
+        for r in range(len(self.programme.rounds)):
+            for v, venue in enumerate(self.programme.problem.venues):
+                if venue.status != VenueStatus.CLOSED:
+                    self.y[r, v] = m.new_bool_var(f"y_{r}_{venue.venue_id}")
+
+    def taken(self, gi: int, step: Step, r: int | None = None) -> cp_model.LinearExpr:
+        """Companies of group `gi` taking `step` (in round `r`, or in any round)."""
+        return cp_model.LinearExpr.sum(
+            [
+                var
+                for (g, s, rr, _), var in self.x.items()
+                if g == gi and s == step and r in (None, rr)
+            ]
+        )
+
+    def planned(self) -> cp_model.LinearExpr:
+        """Companies whose next step is planned within the horizon."""
+        return cp_model.LinearExpr.sum(
+            [self.taken(gi, g.next_step) for gi, g in enumerate(self.groups) if g.next_step]
+        )
+
+    def tracks(self) -> cp_model.LinearExpr:
+        """A/B companies that take both Module 1 and Module 2 within the horizon."""
+        return cp_model.LinearExpr.sum(
+            [self.taken(gi, Step.MODULE2) for gi, g in enumerate(self.groups) if g.whole_track]
+        )
+
+    def priority(self) -> cp_model.LinearExpr:
+        """Total priority (who goes first) of the companies whose next step is planned."""
+        terms, weights = [], []
+        for (gi, step, _, _), var in self.x.items():
+            group = self.groups[gi]
+            if step == group.next_step and group.priority:
+                terms.append(var)
+                weights.append(group.priority)
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def earliness(self) -> cp_model.LinearExpr:
+        """Steps in earlier rounds count more, and more so for who goes first."""
+        last = len(self.programme.rounds) - 1
+        terms, weights = [], []
+        for (gi, _, r, _), var in self.x.items():
+            if r < last:
+                terms.append(var)
+                weights.append((last - r) * (1 + self.groups[gi].priority))
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def travel_units(self) -> cp_model.LinearExpr:
+        """Total travel of every step of the horizon, in 10 m units."""
+        terms, weights = [], []
+        for (gi, step, r, v), var in self.x.items():
+            km = self.groups[gi].options[r, step].travel[v]
+            terms.append(var)
+            weights.append(round(km * TRAVEL_UNITS_PER_KM))
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def _people(self) -> dict[tuple[Segment, int, int], list[cp_model.LinearExprT]]:
+        people: dict[tuple[Segment, int, int], list[cp_model.LinearExprT]] = defaultdict(list)
+        for (gi, step, r, v), var in self.x.items():
+            group = self.groups[gi]
+            people[group.options[r, step].segment, r, v].append(group.participants * var)
+        return people
+
+    # -- rules of each round ---------------------------------------------------------------
+    def cohort_size(self) -> None:
+        """8-10 participants per cohort, same module, level and age group (per round)."""
+        for (segment, r, v), terms in self._people().items():
+            rnd = self.programme.rounds[r]
+            n, w = self.n[segment, r, v], self.w[segment, r, v]
+            self.model.add(sum(terms) >= rnd.cohort_min * n)
+            self.model.add(sum(terms) <= rnd.cohort_max * n)
+            self.model.add(n >= w)
+            self.model.add(n <= self.n_max[segment, r, v] * w)
+        for (gi, step, r, v), var in self.x.items():
+            segment = self.groups[gi].options[r, step].segment
+            self.model.add(var <= self.groups[gi].size * self.w[segment, r, v])
+
+    def segment_fills_whole_cohorts(self) -> None:
+        """Implied and tighter: a segment's people in a round fill whole cohorts."""
+        by_segment: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
+        for (segment, r, _), terms in self._people().items():
+            by_segment[segment, r].extend(terms)
+        for (segment, r), terms in by_segment.items():
+            rnd = self.programme.rounds[r]
+            most = sum(
+                g.size * g.participants
+                for g in self.groups
+                if (r, segment.module) in g.options
+                and g.options[r, segment.module].segment == segment
+            )
+            intervals = [
+                [0, 0],
+                *([lo, hi] for lo, hi in fillable_totals(most, rnd.cohort_min, rnd.cohort_max)),
+            ]
+            total = self.model.new_int_var_from_domain(
+                cp_model.Domain.from_intervals(intervals), f"people_{segment.label}_{r}"
+            )
+            self.model.add(total == sum(terms))
+
+    def venue_used(self) -> None:
+        """A venue counts as used in a round exactly when it hosts a cohort then."""
+        by_venue: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (_, r, v), w in self.w.items():
+            by_venue[r, v].append(w)
+            self.model.add_implication(w, self.y[r, v])
+        for key, used in self.y.items():
+            self.model.add_bool_or(by_venue.get(key, [])).only_enforce_if(used)
+
+    def max_venues(self) -> None:
+        """At most `max_venues` venues host cohorts in each round."""
+        for r, rnd in enumerate(self.programme.rounds):
+            self.model.add(sum(y for (rr, _), y in self.y.items() if rr == r) <= rnd.max_venues)
+
+    def required_venues(self) -> None:
+        """A `required` venue hosts at least one cohort in every round."""
+        for (_, v), y in self.y.items():
+            if self.programme.problem.venues[v].status == VenueStatus.REQUIRED:
+                self.model.add(y == 1)
+
+    def venue_max_cohorts(self) -> None:
+        """A venue hosts at most `max_cohorts` cohorts in each round."""
+        for r in range(len(self.programme.rounds)):
+            for v, venue in enumerate(self.programme.problem.venues):
+                if venue.max_cohorts is not None:
+                    here = [n for (_, rr, vv), n in self.n.items() if rr == r and vv == v]
+                    self.model.add(sum(here) <= venue.max_cohorts)
+
+    def facilitator_calendar(self) -> None:
+        """One facilitator per session: each round's frontier on Module 1 / Module 2 cohorts."""
+        for r, capacity in enumerate(self.capacities):
+            if capacity.frontier is None:
+                continue
+            frontier = capacity.frontier
+            n1 = sum(n for (s, rr, _), n in self.n.items() if rr == r and s.module == Step.MODULE1)
+            n2 = sum(n for (s, rr, _), n in self.n.items() if rr == r and s.module == Step.MODULE2)
+            n2_var = self.model.new_int_var(0, len(frontier) - 1, f"cohorts_module2_{r}")
+            most = self.model.new_int_var(min(frontier), max(frontier), f"most_module1_{r}")
+            self.model.add(n2_var == n2)
+            self.model.add_element(n2_var, frontier, most)
+            self.model.add(n1 <= most)
+
+    # -- rules across rounds -----------------------------------------------------------------
+    def module1_at_most_once(self) -> None:
+        """A company takes Module 1 at most once (and Module 2 at most once)."""
+        for gi, group in enumerate(self.groups):
+            for step in group.steps:
+                self.model.add(self.taken(gi, step) <= group.size)
+
+    def module2_after_module1(self) -> None:
+        """Module 2 only in a round after the one in which the company took Module 1 (or if
+        Module 1 was done before the programme); one step per round follows from it."""
+        rounds = len(self.programme.rounds)
+        for gi, group in enumerate(self.groups):
+            if not group.whole_track:
+                continue
+            for r in range(rounds):
+                m2_so_far = sum(self.taken(gi, Step.MODULE2, rr) for rr in range(r + 1))
+                m1_before = sum(self.taken(gi, Step.MODULE1, rr) for rr in range(r))
+                self.model.add(m2_so_far <= m1_before)

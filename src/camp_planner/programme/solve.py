@@ -1,0 +1,341 @@
+"""Solve a programme: the model over all rounds in lexicographic stages, then each round's
+cohorts formed and dated, and a roster per round with every company accounted for."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import SolverStatus, Step
+from camp_planner.models.groups import cohorts_possible
+from camp_planner.programme.model import ProgrammeModel
+from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
+from camp_planner.scheduler.dates import (
+    CohortPlan,
+    DatedCohort,
+    DatingProblem,
+    PlanGroup,
+    date_cohorts,
+)
+from camp_planner.scheduler.days import DayIndex
+from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Stage:
+    """One lexicographic stage's outcome."""
+
+    name: str
+    status: str
+    value: int = 0
+    bound: int = 0
+
+    @property
+    def found(self) -> bool:
+        """A solution was found."""
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    @property
+    def proven(self) -> bool:
+        """Proven optimal."""
+        return self.status == "OPTIMAL"
+
+
+@dataclass
+class RoundPlan:
+    """What the model decided for one round: cohorts per (segment, venue) and their dates."""
+
+    plans: list[CohortPlan]
+    dated: list[DatedCohort]
+    #: (group index, step) -> companies of the group taking the step this round, by venue
+    takers: dict[tuple[int, Step], dict[int, list[str]]] = field(default_factory=dict)
+    #: members left out because they could not meet on common dates
+    left_out: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProgrammeSolution:
+    """The solved programme: groups, stages, and each round's plan."""
+
+    programme: Programme
+    groups: list[ProgrammeGroup]
+    stages: list[Stage]
+    rounds: list[RoundPlan]
+    status: SolverStatus
+    wall_time_s: float
+    message: str = ""
+    #: company_id -> (round index, step) of every step it takes
+    steps_of: dict[str, list[tuple[int, Step]]] = field(default_factory=dict)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, stage: str, progress: Progress | None, started: float) -> None:
+        super().__init__()
+        self.stage, self.progress, self.started = stage, progress, started
+
+    def on_solution_callback(self) -> None:
+        if self.progress:
+            self.progress(
+                f"{self.stage}: {self.objective_value:,.0f} (bound "
+                f"{self.best_objective_bound:,.0f}, {time.time() - self.started:.1f} s)"
+            )
+
+
+def _stage(
+    pm: ProgrammeModel,
+    name: str,
+    objective: cp_model.LinearExprT,
+    maximize: bool,
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+    started: float,
+) -> tuple[cp_model.CpSolver, Stage]:
+    model = pm.model
+    if maximize:
+        model.maximize(objective)
+    else:
+        model.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.time())
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if workers >= 2:
+        solver.parameters.subsolvers.extend(["max_lp", "lb_tree_search"])
+    else:
+        solver.parameters.linearization_level = 2
+    status = solver.solve(model, _Reporter(name, progress, started))
+    stage = Stage(name, solver.status_name(status))
+    if stage.found:
+        stage.value = round(solver.objective_value)
+        stage.bound = round(solver.best_objective_bound)
+        model.clear_hints()
+        for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
+            model.add_hint(var, solver.value(var))
+    return solver, stage
+
+
+def _capacities(
+    programme: Programme, groups: list[ProgrammeGroup], seconds: float, seed: int
+) -> tuple[list[DayIndex], list[CalendarCapacity]]:
+    days, capacities = [], []
+    for r, rnd in enumerate(programme.rounds):
+        people: dict[object, int] = defaultdict(int)
+        for group in groups:
+            for (rr, _), option in group.options.items():
+                if rr == r:
+                    people[option.segment] += group.size * group.participants
+        most = {
+            module: sum(
+                cohorts_possible(p, rnd.cohort_min)
+                for s, p in people.items()
+                if getattr(s, "module", None) == module
+            )
+            for module in (Step.MODULE1, Step.MODULE2)
+        }
+        index = DayIndex.for_problem(programme.round_problem(r))
+        days.append(index)
+        share = seconds / len(programme.rounds)
+        capacities.append(
+            calendar_capacity(
+                index, rnd.facilitators, most[Step.MODULE1], most[Step.MODULE2], share, seed
+            )
+        )
+    return days, capacities
+
+
+def _assign_identities(
+    pm: ProgrammeModel, solver: cp_model.CpSolver
+) -> dict[tuple[int, Step, int], list[str]]:
+    """(group, step, round) -> the companies taking it: Module 1 in round order from the
+    group's companies; Module 2 from those who took Module 1 earliest."""
+    rounds = len(pm.programme.rounds)
+    out: dict[tuple[int, Step, int], list[str]] = {}
+    for gi, group in enumerate(pm.groups):
+        ids = [c.company_id for c in group.companies]
+        m1_queue = list(ids) if Step.MODULE1 in group.steps else []
+        m2_queue: list[str] = [] if Step.MODULE1 in group.steps else list(ids)
+        for r in range(rounds):
+            for step in group.steps:
+                count = sum(
+                    solver.value(var)
+                    for (g, s, rr, _), var in pm.x.items()
+                    if g == gi and s == step and rr == r
+                )
+                queue = m1_queue if step == Step.MODULE1 else m2_queue
+                out[gi, step, r] = queue[:count]
+                del queue[:count]
+            # Module 1 takers of this round may take Module 2 from the next round on.
+            if Step.MODULE2 in group.steps and Step.MODULE1 in group.steps:
+                m2_queue.extend(out[gi, Step.MODULE1, r])
+    return out
+
+
+def _round_plan(
+    pm: ProgrammeModel,
+    solver: cp_model.CpSolver,
+    r: int,
+    days: DayIndex,
+    identities: dict[tuple[int, Step, int], list[str]],
+    seed: int,
+    seconds: float,
+) -> RoundPlan:
+    rnd = pm.programme.rounds[r]
+    venues = pm.programme.problem.venues
+    plans = []
+    for (segment, rr, v), var in sorted(pm.n.items(), key=lambda kv: (kv[0][0].label, kv[0][2])):
+        count = solver.value(var)
+        if rr != r or not count:
+            continue
+        members = {}
+        for (gi, step, r3, v3), xv in pm.x.items():
+            if r3 == r and v3 == v and solver.value(xv):
+                option = pm.groups[gi].options[r, step]
+                if option.segment == segment:
+                    members[gi] = PlanGroup(
+                        pm.groups[gi].participants, option.blackout, solver.value(xv)
+                    )
+        forbidden = days.indices_of(venues[v].unavailable)
+        plans.append(CohortPlan(segment, v, count, forbidden, members))
+    problem = DatingProblem(days, plans, [], rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed)
+    dated = date_cohorts(problem, seconds=seconds)
+    left_out: list[str] = []
+    if dated is None:
+        dated = date_cohorts(problem, repair=True, seconds=max(5.0, seconds)) or []
+    # Companies per (group, step) and venue, in the order identities gave them.
+    takers: dict[tuple[int, Step], dict[int, list[str]]] = defaultdict(dict)
+    for gi, group in enumerate(pm.groups):
+        for step in group.steps:
+            queue = list(identities.get((gi, step, r), []))
+            for (g, s, r3, v), xv in sorted(pm.x.items(), key=lambda kv: kv[0][3]):
+                if g == gi and s == step and r3 == r and solver.value(xv):
+                    k = solver.value(xv)
+                    takers[gi, step][v] = queue[:k]
+                    del queue[:k]
+    used: dict[tuple[int, int], int] = defaultdict(int)
+    for item in dated:
+        for gi, k in item.members.items():
+            used[item.plan_index, gi] += k
+    for pi, plan in enumerate(plans):
+        for gi, held in plan.groups.items():
+            missing = held.available - used[pi, gi]
+            if missing > 0:
+                step = plan.segment.module
+                left_out.extend(takers[gi, step][plan.venue][-missing:])
+    return RoundPlan(plans=plans, dated=dated, takers=dict(takers), left_out=left_out)
+
+
+def plan_programme(
+    programme: Programme,
+    time_limit: float = 120.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> ProgrammeSolution:
+    """The programme that plans the most next steps, then the most whole tracks, then
+    earlier rounds for who goes first, then the least travel; every round valid alone.
+
+    Args:
+        programme: The companies, venues and rounds.
+        time_limit: Wall-clock seconds for the whole solve.
+        seed: CP-SAT random seed.
+        workers: CP-SAT threads.
+        progress: Called with a line of text on each improvement.
+    """
+    started = time.time()
+    deadline = started + time_limit
+    groups = group_companies(programme)
+    days, capacities = _capacities(programme, groups, min(20.0, 0.2 * time_limit), seed)
+    pm = ProgrammeModel(programme, groups, capacities)
+    total_priority = sum(g.size * g.priority for g in groups)
+    track_max = sum(g.size for g in groups if g.whole_track)
+    w_tracks = total_priority + 1
+    w_planned = (track_max + 1) * w_tracks
+    stages: list[Stage] = []
+    reserve = min(20.0, 0.1 * time_limit)  # dating and writing
+    budget = deadline - reserve - time.time()
+    solver, first = _stage(
+        pm,
+        "steps planned",
+        w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority(),
+        True,
+        time.time() + 0.5 * budget,
+        seed,
+        workers,
+        progress,
+        started,
+    )
+    stages.append(first)
+    if not first.found:
+        return ProgrammeSolution(
+            programme,
+            groups,
+            stages,
+            [],
+            SolverStatus.TIME_LIMIT if first.status == "UNKNOWN" else SolverStatus.INFEASIBLE,
+            round(time.time() - started, 3),
+            message=f"no programme found ({first.status})",
+        )
+    planned, rest = divmod(first.value, w_planned)
+    tracks, priority = divmod(rest, w_tracks)
+    pm.model.add(pm.planned() >= planned)
+    pm.model.add(pm.tracks() >= tracks)
+    pm.model.add(pm.priority() >= priority)
+    best = solver
+    budget = deadline - reserve - time.time()
+    solver2, second = _stage(
+        pm, "earlier rounds", pm.earliness(), True, time.time() + 0.4 * budget, seed, workers,
+        progress, started,
+    )  # fmt: skip
+    stages.append(second)
+    if second.found:
+        best = solver2
+        pm.model.add(pm.earliness() >= second.value)
+    solver3, third = _stage(
+        pm, "travel km", pm.travel_units(), False, deadline - reserve, seed, workers, progress,
+        started,
+    )  # fmt: skip
+    stages.append(third)
+    if third.found:
+        best = solver3
+    identities = _assign_identities(pm, best)
+    rounds = [
+        _round_plan(pm, best, r, days[r], identities, seed, max(1.0, (deadline - time.time()) / 2))
+        for r in range(len(programme.rounds))
+    ]
+    steps_of: dict[str, list[tuple[int, Step]]] = defaultdict(list)
+    left_out = {cid for plan in rounds for cid in plan.left_out}
+    for (_, step, r), ids in sorted(identities.items(), key=lambda kv: kv[0][2]):
+        for cid in ids:
+            if cid not in left_out:
+                steps_of[cid].append((r, step))
+    proven = all(stage.proven for stage in stages) and not left_out
+    message = ""
+    if left_out:
+        message = (
+            f"{len(left_out)} companies could not meet on common dates and were left out; "
+            "their reasons say so"
+        )
+    return ProgrammeSolution(
+        programme=programme,
+        groups=groups,
+        stages=stages,
+        rounds=rounds,
+        status=SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE,
+        wall_time_s=round(time.time() - started, 3),
+        message=message,
+        steps_of=dict(steps_of),
+    )
+
+
+def travel_units_to_km(units: int) -> float:
+    """The model's travel units as km."""
+    return units / TRAVEL_UNITS_PER_KM
