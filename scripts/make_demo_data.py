@@ -15,7 +15,7 @@ DEMO_DATA = Path(__file__).resolve().parents[1] / "src" / "camp_planner" / "demo
 
 
 def main() -> None:
-    """Write companies.csv, venues.csv and round.toml into the package's demo_data folder."""
+    """Write companies.csv, venues.csv, round.toml and programme.toml into the package's demo_data folder."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=DEMO_SEED)
     parser.add_argument("--out", type=Path, default=DEMO_DATA)

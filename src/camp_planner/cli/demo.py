@@ -1,4 +1,5 @@
-"""`camp-planner demo [FOLDER]`: write the demo planning folder, check it, solve its roster."""
+"""`camp-planner demo [FOLDER]`: write the demo planning folder, check it, solve its roster and
+plan its programme."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from rich.text import Text
 
 from camp_planner.cli._common import ExitCode, fail
 from camp_planner.cli.check import run_check
+from camp_planner.cli.programme import run_programme
 from camp_planner.cli.roster import run_roster
 from camp_planner.io.demo import write_demo_folder
 
 
 def run_demo(folder: Path, time_limit: float, out: Console, err: Console) -> ExitCode:
-    """Write the demo folder, check it, then solve its roster into ``FOLDER/out``.
+    """Write the demo folder, check it, solve its roster into ``FOLDER/out``, then plan its
+    two-round programme (programme.json, programme.xlsx and rounds/ in ``FOLDER/out``).
 
     Returns:
         The roster's exit code; BAD_INPUT when the folder cannot be written or checked.
@@ -28,4 +31,8 @@ def run_demo(folder: Path, time_limit: float, out: Console, err: Console) -> Exi
     if code != ExitCode.OK:
         return code
     # run_check has printed the notes and the groups already.
-    return run_roster(path, None, time_limit, 0, 2, out, err, preamble=False)
+    code = run_roster(path, None, time_limit, 0, 2, out, err, preamble=False)
+    if code != ExitCode.OK:
+        return code
+    out.print(Text("The demo's programme (programme.toml: two rounds):", style="bold"))
+    return run_programme(path, None, time_limit, 0, 2, out, err)

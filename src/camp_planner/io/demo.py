@@ -31,7 +31,7 @@ from camp_planner.io.gazetteer import (
 from camp_planner.models import Level, Scorecard, working_days
 
 DEMO_SEED = 2027
-DEMO_FILES = ("companies.csv", "venues.csv", "round.toml")
+DEMO_FILES = ("companies.csv", "venues.csv", "round.toml", "programme.toml")
 ROUND_START, ROUND_END = date(2027, 1, 4), date(2027, 3, 26)
 
 #: (venue_id, gazetteer name, venue name, residential, near (lat, lon) to pick among namesakes)
@@ -112,6 +112,22 @@ facilitator_unavailable = []  # ISO dates
 lab_gap_days = [14, 42]     # a lab is 14-42 days after its module's last day
 road_factor = 1.3           # travel km = great-circle km x road_factor
 max_travel_km = 0           # 0 = no limit
+"""
+
+
+PROGRAMME_TOML_TEXT = """\
+# The demo's programme: two rounds (camp-planner programme; keys: docs/programme.md).
+# Each round's keys override round.toml's.
+[[round]]
+name = "2027-Q1"
+start = 2027-01-04
+end = 2027-03-26
+
+[[round]]
+name = "2027-Q2"
+start = 2027-04-05
+end = 2027-06-25
+facilitator_unavailable = [2027-05-14]
 """
 
 
@@ -295,6 +311,7 @@ def render_demo(seed: int = DEMO_SEED) -> dict[str, str]:
         "companies.csv": companies.to_csv(index=False, lineterminator="\n"),
         "venues.csv": venues.to_csv(index=False, lineterminator="\n"),
         "round.toml": round_toml,
+        "programme.toml": PROGRAMME_TOML_TEXT,
     }
 
 

@@ -74,7 +74,7 @@ def read_programme_rounds(folder: Path) -> list[RoundConfig]:
         )
         if config is not None:
             rounds.append(config)
-    names = [r.name for r in rounds]
+    names = [str({**base, **entry}.get("name", "")).strip() for entry in entries]
     if len(set(names)) != len(names):
         out.problem(PROGRAMME_TOML, None, "name", None, "a different name for every round")
     for before, after in zip(rounds, rounds[1:], strict=False):
