@@ -141,6 +141,20 @@ class ProgrammeModel:
             weights.append(round(km * TRAVEL_UNITS_PER_KM))
         return cp_model.LinearExpr.weighted_sum(terms, weights)
 
+    def values(self, x: dict[Key, int]) -> tuple[int, int, int, int]:
+        """(planned, tracks, priority, earliness) of given x values (e.g. a hint)."""
+        last = len(self.programme.rounds) - 1
+        planned = tracks = priority = earliness = 0
+        for (gi, step, r, _), count in x.items():
+            group = self.groups[gi]
+            if step == group.next_step:
+                planned += count
+                priority += count * group.priority
+            if step == Step.MODULE2 and group.whole_track:
+                tracks += count
+            earliness += (last - r) * (1 + group.priority) * count
+        return planned, tracks, priority, earliness
+
     def _people(self) -> dict[tuple[Segment, int, int], list[cp_model.LinearExprT]]:
         people: dict[tuple[Segment, int, int], list[cp_model.LinearExprT]] = defaultdict(list)
         for (gi, step, r, v), var in self.x.items():
