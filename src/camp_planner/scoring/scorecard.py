@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from camp_planner.models.domain import Scorecard
 from camp_planner.models.enums import Level
+from camp_planner.scoring.cofinancing import cofinancing_cap
 from camp_planner.scoring.criteria import CRITERIA, CRITERION_NAMES, criterion_levels, is_met
 
 #: A company meets a level when its score there is at least this many percent.
@@ -35,6 +36,8 @@ class ScoreResult(BaseModel):
         panel_approved: As on the scorecard (growth panel, "vækstpanel").
         a_recommendation_only: Level A not (yet) approved by the growth panel.
         explanation: In words: the level and what is missing for the next level up.
+        cofinancing_cap_dkk: The indicative co-financing cap (DKK) for the roster level and
+            the company's age group (DOMAIN.md section 3.5), as (min, max).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -50,6 +53,8 @@ class ScoreResult(BaseModel):
     panel_approved: bool | None = None
     a_recommendation_only: bool = False
     explanation: str
+    #: indicative co-financing cap (DKK, min and max) for the roster level and age group
+    cofinancing_cap_dkk: tuple[int, int] = (0, 0)
 
     @property
     def level_text(self) -> str:
@@ -141,4 +146,5 @@ def score(card: Scorecard) -> ScoreResult:
         panel_approved=card.panel_approved,
         a_recommendation_only=recommendation_only,
         explanation=explain(level, scores, missing, recommendation_only),
+        cofinancing_cap_dkk=cofinancing_cap(Level.C if level is None else level, card.young),
     )
