@@ -17,6 +17,7 @@ import pandas as pd
 
 from camp_planner.io.atomic import atomic_write_text
 from camp_planner.io.errors import Collector, InputError, InputProblem
+from camp_planner.io.excel_safe import csv_text
 from camp_planner.io.tables import (
     BOOL_EXPECTED,
     Table,
@@ -192,7 +193,8 @@ def levels_frame(results: list[ScoreResult]) -> pd.DataFrame:
 
 
 def write_levels(results: list[ScoreResult], out: Path) -> Path:
-    """Write levels.csv atomically.
+    """Write levels.csv atomically, its text safe to open in Excel
+    (:func:`camp_planner.io.excel_safe.csv_text`).
 
     Args:
         results: Scored scorecards.
@@ -202,5 +204,4 @@ def write_levels(results: list[ScoreResult], out: Path) -> Path:
         The path written.
     """
     target = out / "levels.csv" if out.is_dir() else out
-    text = levels_frame(results).to_csv(index=False, lineterminator="\n")
-    return atomic_write_text(target, text)
+    return atomic_write_text(target, csv_text(levels_frame(results)))

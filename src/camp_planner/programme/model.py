@@ -47,6 +47,8 @@ class ProgrammeModel:
     w: dict[tuple[Segment, int, int], cp_model.IntVar] = field(default_factory=dict)
     y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     n_max: dict[tuple[Segment, int, int], int] = field(default_factory=dict)
+    #: False for a model of one round whose steps are already decided (no rules across rounds)
+    cross_round: bool = True
 
     def __post_init__(self) -> None:
         self._variables()
@@ -58,7 +60,8 @@ class ProgrammeModel:
         self.venue_max_cohorts()
         self.facilitator_calendar()
         self.module1_at_most_once()
-        self.module2_after_module1()
+        if self.cross_round:
+            self.module2_after_module1()
 
     # -- variables -----------------------------------------------------------------------
     def _variables(self) -> None:
@@ -140,6 +143,13 @@ class ProgrammeModel:
             terms.append(var)
             weights.append(round(km * TRAVEL_UNITS_PER_KM))
         return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def travel_of(self, x: dict[Key, int]) -> int:
+        """Travel units of given x values."""
+        return sum(
+            count * round(self.groups[gi].options[r, step].travel[v] * TRAVEL_UNITS_PER_KM)
+            for (gi, step, r, v), count in x.items()
+        )
 
     def values(self, x: dict[Key, int]) -> tuple[int, int, int, int]:
         """(planned, tracks, priority, earliness) of given x values (e.g. a hint)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -76,11 +76,15 @@ class ProgrammeSolution:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: str, progress: Progress | None, started: float) -> None:
+    def __init__(
+        self, stage: str, progress: Progress | None, started: float, target: int | None = None
+    ) -> None:
         super().__init__()
-        self.stage, self.progress, self.started = stage, progress, started
+        self.stage, self.progress, self.started, self.target = stage, progress, started, target
 
     def on_solution_callback(self) -> None:
+        if self.target is not None and round(self.objective_value) >= self.target:
+            self.stop_search()  # reached a bound proven by the counts-only model
         if self.progress:
             self.progress(
                 f"{self.stage}: {self.objective_value:,.0f} (bound "
@@ -98,6 +102,7 @@ def _stage(
     workers: int,
     progress: Progress | None,
     started: float,
+    target: int | None = None,
 ) -> tuple[cp_model.CpSolver, Stage]:
     model = pm.model
     if maximize:
@@ -112,11 +117,13 @@ def _stage(
         solver.parameters.subsolvers.extend(["max_lp", "lb_tree_search"])
     else:
         solver.parameters.linearization_level = 2
-    status = solver.solve(model, _Reporter(name, progress, started))
+    status = solver.solve(model, _Reporter(name, progress, started, target))
     stage = Stage(name, solver.status_name(status))
     if stage.found:
         stage.value = round(solver.objective_value)
         stage.bound = round(solver.best_objective_bound)
+        if target is not None and stage.value >= target:
+            stage.status, stage.bound = "OPTIMAL", stage.value
         model.clear_hints()
         for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
             model.add_hint(var, solver.value(var))
@@ -127,6 +134,63 @@ def _rehint(pm: ProgrammeModel, hint: dict[cp_model.IntVar, int]) -> None:
     pm.model.clear_hints()
     for var, value in hint.items():
         pm.model.add_hint(var, value)
+
+
+def _per_round_travel(
+    pm: ProgrammeModel,
+    solver: cp_model.CpSolver,
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int]:
+    """Least travel with who takes which step in which round kept as in `solver`'s solution.
+
+    Kept that way, the rounds are independent (the rules across rounds and the objectives
+    before travel only count steps per round), so each round is a small model of its own,
+    solved alone: a starting solution for the travel stage of the whole model."""
+    hint: dict[cp_model.IntVar, int] = {}
+    rounds = len(pm.programme.rounds)
+    for r in range(rounds):
+        groups = [
+            replace(g, options={(0, s): o for (rr, s), o in g.options.items() if rr == r})
+            for g in pm.groups
+        ]
+        sub = ProgrammeModel(
+            Programme(pm.programme.problem, (pm.programme.rounds[r],)),
+            groups,
+            [pm.capacities[r]],
+            cross_round=False,
+        )
+        counts: dict[tuple[int, Step], int] = defaultdict(int)
+        for (gi, step, rr, _), var in pm.x.items():
+            if rr == r:
+                counts[gi, step] += solver.value(var)
+        for gi, group in enumerate(groups):
+            for step in group.steps:
+                if (0, step) in group.options:
+                    sub.model.add(sub.taken(gi, step) == counts.get((gi, step), 0))
+        for (gi, step, _, v), var in sub.x.items():
+            sub.model.add_hint(var, solver.value(pm.x[gi, step, r, v]))
+        share = (deadline - time.time()) / (rounds - r)
+        if progress:
+            progress(f"travel of round {pm.programme.rounds[r].name} with its companies kept")
+        sub_solver, stage = _stage(
+            sub, "travel of one round", sub.travel_units(), False, time.time() + share, seed,
+            workers, None, time.time(),
+        )  # fmt: skip
+        if not stage.found:
+            return {}
+        for (gi, step, _, v), var in sub.x.items():
+            hint[pm.x[gi, step, r, v]] = sub_solver.value(var)
+        for (segment, _, v), var in sub.n.items():
+            hint[pm.n[segment, r, v]] = sub_solver.value(var)
+            hint[pm.w[segment, r, v]] = sub_solver.value(sub.w[segment, 0, v])
+        for (_, v), var in sub.y.items():
+            hint[pm.y[r, v]] = sub_solver.value(var)
+    for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
+        hint.setdefault(var, 0)
+    return hint
 
 
 def _capacities(
@@ -320,7 +384,7 @@ def plan_programme(
     pm = ProgrammeModel(programme, groups, capacities)
     # A starting solution from planning the rounds one by one (measured on the demo: without
     # it the first stage was not proven in 10 s and the travel gap was 42 % after 20 s).
-    start = myopic_hint(pm, 0.3 * time_limit, seed, workers, progress)
+    start = myopic_hint(pm, 0.25 * time_limit, seed, workers, progress)
     for var, value in start.items():
         pm.model.add_hint(var, value)
     start_values = pm.values({key: start[var] for key, var in pm.x.items()})
@@ -336,7 +400,7 @@ def plan_programme(
         "steps planned",
         w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority(),
         True,
-        time.time() + 0.5 * budget,
+        time.time() + 0.35 * budget,
         seed,
         workers,
         progress,
@@ -363,7 +427,7 @@ def plan_programme(
         _rehint(pm, start)
     budget = deadline - reserve - time.time()
     solver2, second = _stage(
-        pm, "earlier rounds", pm.earliness(), True, time.time() + 0.4 * budget, seed, workers,
+        pm, "earlier rounds", pm.earliness(), True, time.time() + 0.3 * budget, seed, workers,
         progress, started,
     )  # fmt: skip
     stages.append(second)
@@ -372,6 +436,18 @@ def plan_programme(
         pm.model.add(pm.earliness() >= second.value)
         if start_values[:3] == (planned, tracks, priority) and start_values[3] >= second.value:
             _rehint(pm, start)
+    # Rounds kept, travel per round: usually far better than the stages' last solution.
+    budget = deadline - reserve - time.time()
+    per_round = _per_round_travel(pm, best, time.time() + 0.35 * budget, seed, workers, progress)
+    candidates = [{var: best.value(var) for var in start}]
+    if per_round:
+        candidates.append(per_round)
+    start_ok = start_values[:3] == (planned, tracks, priority) and (
+        not second.found or start_values[3] >= second.value
+    )
+    if start_ok:
+        candidates.append(start)
+    _rehint(pm, min(candidates, key=lambda h: pm.travel_of({k: h[v] for k, v in pm.x.items()})))
     solver3, third = _stage(
         pm, "travel km", pm.travel_units(), False, deadline - reserve, seed, workers, progress,
         started,
