@@ -5,9 +5,9 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 DEMO_DIR ?= demo
 APT_GET ?= apt-get
-#: Debian packages some tests use (headless Chromium for the map, LibreOffice for roster.xlsx,
-#: npm to fetch Leaflet for the offline map); those tests skip, saying why, when absent.
-TEST_TOOLS := chromium libreoffice-calc npm
+#: Debian packages some tests use (headless Chromium and its driver for the map and the web
+#: app, LibreOffice for roster.xlsx); those tests skip, saying why, when absent.
+TEST_TOOLS := chromium chromium-driver libreoffice-calc
 
 .PHONY: demo test test-tools lint install install-dev clean
 
@@ -42,7 +42,8 @@ test-tools:
 	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v libreoffice >/dev/null 2>&1 || command -v soffice >/dev/null 2>&1 \
 		|| missing="$$missing libreoffice-calc"; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v chromedriver >/dev/null 2>&1 || [ -x /usr/bin/chromedriver ] \
+		|| missing="$$missing chromium-driver"; \
 	[ -x $(BIN)/python ] || $(PYTHON) -c "import ensurepip" >/dev/null 2>&1 \
 		|| missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then \

@@ -7,6 +7,14 @@ with ``camp_planner.scheduler`` and uses none of the helper methods of
 Danish working-day calendar, the next step, the age group and the level policy are all
 recomputed here from the inputs. Inputs may be pydantic models or plain dicts (e.g. the
 parsed round.toml and CSV rows); the roster is the parsed roster.json dict.
+
+The remedies of a round (docs/remedies.md) are checked from round.toml's raw keys too: an
+online cohort (``venue_id`` ``"online"``, ``online`` true) only when ``online_cohorts`` is
+true, for Module 1, with ``online_cohort_min``..``cohort_max`` people, no venue rules and
+0 km; a cohort whose members differ in level only for Module 1 and levels within one entry
+of ``mix_levels``; young and established members together only when every member's level
+is in ``mix_age_groups``; ``level`` is the members' levels joined by ``+`` (highest
+first), ``age_group`` theirs or ``mixed``, ``mixed`` true exactly for such cohorts.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ LAB_FOR = {"module1": "lab1", "module2": "lab2"}
 MODULE_DAYS = {"module1": 1, "module2": 2}
 #: tolerance of the travel total, km per placed company (CONTRACT.md rounding)
 KM_TOLERANCE = 0.01
+#: the venue_id of an online cohort (roster.json contract)
+ONLINE = "online"
 
 
 # -- raw field access -------------------------------------------------------------------
@@ -128,6 +138,13 @@ def round_settings(rnd: Any) -> dict[str, Any]:
             str(getattr(k, "value", k)).upper(): int(v)
             for k, v in dict(_get(rnd, "level_priority", None) or {}).items()
         },
+        "online_cohorts": bool(_flag(_get(rnd, "online_cohorts", False))),
+        "online_cohort_min": int(_get(rnd, "online_cohort_min", 5)),
+        "mix_levels": [
+            frozenset(part.strip().upper() for part in str(mix).split("+"))
+            for mix in _get(rnd, "mix_levels", ()) or ()
+        ],
+        "mix_age_groups": {_text(v).strip().upper() for v in _get(rnd, "mix_age_groups", ()) or ()},
     }
 
 
@@ -268,36 +285,71 @@ def check_roster(
         if module not in MODULE_DAYS:
             err(f"{where}: module {module!r} is not module1/module2")
             continue
-        if venue is None:
+        online = vid == ONLINE and (s["online_cohorts"] or venue is None)
+        if online:
+            if not s["online_cohorts"]:
+                err(f"{where}: online cohort, but the round has no online_cohorts")
+            if module != "module1":
+                err(f"{where}: online cohort for {module}; only Module 1 may be online")
+            if cohort.get("online") is not True:
+                err(f"{where}: venue_id 'online' but online is {cohort.get('online')!r}")
+        elif cohort.get("online"):
+            err(f"{where}: online is true but venue_id is {vid!r}")
+        if venue is None and not online:
             err(f"{where}: unknown venue {vid!r}")
             continue
-        cohorts_at[vid] += 1
-        vstatus = _text(_get(venue, "status", "candidate"))
-        if vstatus == "closed":
-            err(f"{where}: venue {vid} is closed")
-        if module == "module2" and not _flag(_get(venue, "residential", False)):
-            err(f"{where}: Module 2 at non-residential venue {vid}")
+        if not online:
+            cohorts_at[vid] += 1
+            vstatus = _text(_get(venue, "status", "candidate"))
+            if vstatus == "closed":
+                err(f"{where}: venue {vid} is closed")
+            if module == "module2" and not _flag(_get(venue, "residential", False)):
+                err(f"{where}: Module 2 at non-residential venue {vid}")
         age = cohort.get("age_group")
         level = cohort.get("level")
+        levels: set[str] = set()
+        ages: set[str] = set()
         for c in members:
             mid = _text(_get(c, "company_id"))
             step = next_step(c, s)
             if step != module:
                 err(f"{where}: {mid} has next step {step}, cohort is {module}")
             lvl = roster_level(c, s)
-            if lvl != level:
-                err(f"{where}: {mid} is level {lvl}, cohort is {level}")
             grp = "young" if is_young(c, s["start"]) else "established"
-            if grp != age:
-                err(f"{where}: {mid} is {grp}, cohort is {age}")
-            km = travel(c, venue, s)
+            levels.add(lvl)
+            ages.add(grp)
+            km = 0.0 if online else travel(c, venue, s)
             if s["max_travel_km"] > 0 and km > s["max_travel_km"] + 1e-9:
                 err(f"{where}: {mid} travels {km:.3f} km > max_travel_km {s['max_travel_km']}")
             placed_travel[mid] = km
-            placed_segment[module, level, age].append(who_goes_first(c, s))
+            placed_segment[module, lvl, grp].append(who_goes_first(c, s))
+        # level and age group: the members', joined when mixed, and only as the round allows
+        if members:
+            want_level = "+".join(sorted(levels))  # "A" < "B" < "C": highest first
+            want_age = ages.copy().pop() if len(ages) == 1 else "mixed"
+            if level != want_level:
+                err(f"{where}: members are level {want_level}, cohort is {level}")
+            if age != want_age:
+                err(f"{where}: members are {want_age}, cohort is {age}")
+            if len(levels) > 1:
+                if module != "module1":
+                    err(f"{where}: levels {want_level} mixed in {module}; only Module 1 may mix")
+                if not any(levels <= mix for mix in s["mix_levels"]):
+                    err(
+                        f"{where}: levels {want_level} share a cohort; mix_levels does not allow it"
+                    )
+            if len(ages) > 1 and not levels <= s["mix_age_groups"]:
+                err(
+                    f"{where}: young and established at level(s) {want_level} share a cohort; "
+                    f"mix_age_groups is {sorted(s['mix_age_groups'])}"
+                )
+            is_mixed = len(levels) > 1 or len(ages) > 1
+            if bool(cohort.get("mixed", False)) != is_mixed:
+                err(f"{where}: mixed is {cohort.get('mixed')!r}, members make it {is_mixed}")
         size = sum(int(_get(c, "participants", 1)) for c in members)
-        if not s["cohort_min"] <= size <= s["cohort_max"]:
-            err(f"{where}: {size} people, not in [{s['cohort_min']}, {s['cohort_max']}]")
+        smallest = s["online_cohort_min"] if online else s["cohort_min"]
+        if not smallest <= size <= s["cohort_max"]:
+            err(f"{where}: {size} people, not in [{smallest}, {s['cohort_max']}]")
 
         # sessions
         sessions = cohort.get("sessions", [])
@@ -327,7 +379,7 @@ def check_roster(
         lo, hi = s["lab_gap"]
         if not lo <= gap <= hi:
             err(f"{where}: lab {gap} days after the module, not in [{lo}, {hi}]")
-        blocked_venue = _days(_get(venue, "unavailable", ()))
+        blocked_venue = set() if online else _days(_get(venue, "unavailable", ()))
         for d in [*mod_dates, *lab_dates]:
             load[d] += 1
             if not is_workday(d):
@@ -387,6 +439,11 @@ def check_roster(
             err(f"{uid}: next step is {step}, code {code} is wrong")
         if code == "too_far" and _has_allowed_venue(c, step, venues, s):
             err(f"{uid}: code too_far, yet a venue it may use is allowed")
+        if code == "too_far" and step == "module1" and s["online_cohorts"]:
+            err(f"{uid}: code too_far, yet online cohorts need no venue")
+        grp = "young" if is_young(c, s["start"]) else "established"
+        if code == "segment_too_small" and placed_segment.get((step, roster_level(c, s), grp)):
+            err(f"{uid}: code segment_too_small, yet companies of its group were placed")
         if code == "priority":
             key = (step, roster_level(c, s), "young" if is_young(c, s["start"]) else "established")
             mine = who_goes_first(c, s)
@@ -519,4 +576,162 @@ def check_programme(
             and next_step(next(c for c in companies if _text(c["company_id"]) == cid), settings)
         ):
             errors.append(f"{cid}: no step and no reason")
+    return errors
+
+
+# -- replanned rosters (camp-planner replan, docs/replan.md) ----------------------------
+#: errors of check_roster that a cohort which has met may carry: it keeps running as it was
+_HISTORY_EXCUSED = (
+    "people, not in",
+    "unavailable",
+    "has next step",
+    "is closed",
+    "travels",
+    "can start only from",
+    "members are",
+)
+
+
+def _cohort_days(cohort: Mapping[str, Any]) -> list[date]:
+    return sorted(_day(d) for s in cohort.get("sessions", []) for d in s.get("dates", []))
+
+
+def expected_changes(
+    companies: Iterable[Any], published: Mapping[str, Any], replanned: Mapping[str, Any]
+) -> dict[str, tuple[str, ...]]:
+    """company_id -> (change, old cohort, new cohort, old venue, new venue, old dates, new
+    dates) as changes.csv must have it, recomputed from the two rosters and the folder."""
+    old = {m: c for c in published.get("cohorts", []) for m in c.get("members", [])}
+    new = {m: c for c in replanned.get("cohorts", []) for m in c.get("members", [])}
+    known = set(old) | {u["company_id"] for u in published.get("unplaced", [])}
+    ids = [_text(_get(c, "company_id")) for c in companies]
+
+    def dates(c: Mapping[str, Any] | None) -> str:
+        return ";".join(d.isoformat() for d in _cohort_days(c)) if c else ""
+
+    rows = {}
+    for cid in ids:
+        o, n = old.get(cid), new.get(cid)
+        if o is None and n is None:
+            change = "new" if cid not in known else ""
+        elif o is None:
+            change = "new"
+        elif n is None:
+            change = "unplaced"
+        elif o["cohort_id"] != n["cohort_id"]:
+            change = "moved"
+        elif o["venue_id"] != n["venue_id"]:
+            change = "venue"
+        elif dates(o) != dates(n):
+            change = "dates"
+        else:
+            change = ""
+        if change:
+            rows[cid] = (
+                change,
+                *(c["cohort_id"] if c else "" for c in (o, n)),
+                *(c["venue_id"] if c else "" for c in (o, n)),
+                dates(o),
+                dates(n),
+            )
+    for cid in known - set(ids):
+        o = old.get(cid)
+        rows[cid] = (
+            "withdrawn",
+            o["cohort_id"] if o else "",
+            "",
+            o["venue_id"] if o else "",
+            "",
+            dates(o),
+            "",
+        )
+    return rows
+
+
+def check_replan(
+    rnd: Any,
+    companies: Iterable[Any],
+    venues: Iterable[Any],
+    published: Mapping[str, Any],
+    replanned: Mapping[str, Any],
+    as_of: date,
+    pins: Iterable[tuple[str, str]] = (),
+    changes: Iterable[Mapping[str, str]] | None = None,
+) -> list[str]:
+    """Every violation of a replanned roster (empty list = valid): the roster's rules
+    (:func:`check_roster`; a cohort that has met may break the rules it broke by changes
+    after it met: too few people, new unavailable days, ...), and the replan's own:
+
+    - a published cohort with a session before `as_of` is in the replanned roster with its
+      venue and sessions, and its members are its published ones still in the folder;
+    - no other session is before `as_of`; a published cohort id keeps its module;
+    - a pin (cohort_id, field) keeps the published cohort's members (those still in the
+      folder), venue or dates;
+    - changes.csv (if given) has exactly the rows recomputed by :func:`expected_changes`.
+    """
+    companies = list(companies)
+    present = {_text(_get(c, "company_id")) for c in companies}
+    old = {c["cohort_id"]: c for c in published.get("cohorts", [])}
+    new = {c["cohort_id"]: c for c in replanned.get("cohorts", [])}
+    met = {cid for cid, c in old.items() if _cohort_days(c) and _cohort_days(c)[0] < as_of}
+    errors = [
+        e
+        for e in check_roster(rnd, companies, venues, replanned)
+        if not (
+            e.startswith("cohort ")
+            and e.split(":")[0].removeprefix("cohort ") in met
+            and any(text in e for text in _HISTORY_EXCUSED)
+        )
+    ]
+    err = errors.append
+    for cid in sorted(met):
+        stay = sorted(m for m in old[cid]["members"] if m in present)
+        if not stay:
+            if cid in new:
+                err(f"cohort {cid} has met and every member withdrew, yet it is still there")
+            continue
+        c = new.get(cid)
+        if c is None:
+            err(f"cohort {cid} has met but is not in the replanned roster")
+            continue
+        if c["venue_id"] != old[cid]["venue_id"] or _cohort_days(c) != _cohort_days(old[cid]):
+            err(f"cohort {cid} has met but its venue or dates changed")
+        if sorted(c["members"]) != stay:
+            err(f"cohort {cid} has met but its members changed: {sorted(c['members'])} != {stay}")
+    for cid, c in new.items():
+        if cid not in met and any(d < as_of for d in _cohort_days(c)):
+            err(f"cohort {cid}: a session before {as_of} that is not one it had already")
+        if cid in old and old[cid]["module"] != c["module"]:
+            err(f"cohort id {cid} was {old[cid]['module']}, is now {c['module']}")
+    for cid, what in pins:
+        c, o = new.get(cid), old.get(cid)
+        if o is None:
+            err(f"pin {cid}: not a published cohort")
+        elif c is None:
+            err(f"pin {cid} {what}: the cohort no longer runs")
+        elif what == "members" and sorted(c["members"]) != sorted(
+            m for m in o["members"] if m in present
+        ):
+            err(f"pin {cid} members: {sorted(c['members'])} != published {sorted(o['members'])}")
+        elif what == "venue" and c["venue_id"] != o["venue_id"]:
+            err(f"pin {cid} venue: {c['venue_id']} != published {o['venue_id']}")
+        elif what == "dates" and _cohort_days(c) != _cohort_days(o):
+            err(f"pin {cid} dates changed")
+    if changes is not None:
+        want = expected_changes(companies, published, replanned)
+        got = {
+            r["company_id"]: (
+                r["change"],
+                r["old_cohort_id"],
+                r["new_cohort_id"],
+                r["old_venue_id"],
+                r["new_venue_id"],
+                r["old_dates"],
+                r["new_dates"],
+            )
+            for r in changes
+        }
+        for cid in sorted(set(want) | set(got)):
+            if want.get(cid) != got.get(cid):
+                err(f"changes.csv {cid}: {got.get(cid)} != recomputed {want.get(cid)}")
     return errors

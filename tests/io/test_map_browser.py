@@ -1,12 +1,11 @@
 """The travel map in a real browser: headless Chromium renders it and we read the DOM.
 
-There is no network here or in CI apart from the package registries, so the page is
-written with ``write_map(..., assets_dir=...)``, which inlines local copies of Leaflet and
-jQuery. The copies come from the npm registry (``npm pack leaflet@<folium's version>``,
-``jquery@<version>``) once, into pytest's cache folder (``.pytest_cache/d/map-assets``).
+Chromium runs with every request sent to a closed proxy port, so the page has no network at
+all: what it draws comes from the page itself. ``write_map`` inlines the Leaflet and jQuery
+copies shipped in the package by default (and a folder of one's own with ``assets_dir``).
 Map tiles cannot load, so the background stays grey; everything else is drawn.
 
-Skipped, with the reason, when Chromium (``apt-get install chromium``) or npm is missing.
+Skipped, with the reason, when Chromium is missing (``apt-get install chromium``).
 """
 
 from __future__ import annotations
@@ -14,14 +13,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib import image
 
-from camp_planner.io.maps import COHORT_COLOURS, offline_assets, write_map
+from camp_planner.io.maps import COHORT_COLOURS, PACKAGED_ASSETS, write_map
 from camp_planner.models import PlanningProblem, Roster
 from tests.helpers.roster_fixture import make_problem, make_roster
 
@@ -31,61 +29,10 @@ CHROMIUM = shutil.which("chromium") or (
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"
 )
-
-_JSDELIVR_NPM = re.compile(
-    r"https://cdn\.jsdelivr\.net/npm/(?P<spec>(?:@[^/]+/)?[^/]+@[^/]+)/(?P<file>.+)"
-)
-_JQUERY = re.compile(r"https://code\.jquery\.com/jquery-(?P<version>[\d.]+)(?:\.min)?\.js")
-
-
-def _npm_source(url: str) -> tuple[str, str]:
-    """(npm package spec, path inside the package) for a CDN url folium uses."""
-    if match := _JSDELIVR_NPM.fullmatch(url):
-        return match["spec"], match["file"]
-    if match := _JQUERY.fullmatch(url):
-        return f"jquery@{match['version']}", "dist/jquery.min.js"
-    pytest.skip(f"no npm source known for {url}")
-
-
-def _npm_pack(spec: str, into: Path) -> Path:
-    """Download one npm package tarball and unpack it; returns its package/ folder."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is needed to fetch Leaflet for the offline map test")
-    target = into / spec.replace("/", "_").replace("@", "_")
-    if not (target / "package").is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            [npm, "pack", "--silent", "--pack-destination", str(target), spec],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        tarballs = list(target.glob("*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            pytest.skip(f"npm pack {spec} failed: {result.stderr.strip()[:300]}")
-        with tarfile.open(tarballs[0]) as tar:
-            tar.extractall(target, filter="data")
-    return target / "package"
-
-
-@pytest.fixture(scope="session")
-def leaflet_assets(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the files offline_assets() names (plus Leaflet's images)."""
-    cache = getattr(pytestconfig, "cache", None)
-    root = cache.mkdir("map-assets") if cache else tmp_path_factory.mktemp("map-assets")
-    assets = root / "assets"
-    assets.mkdir(exist_ok=True)
-    for name, url in offline_assets().items():
-        if (assets / name).is_file():
-            continue
-        spec, inner = _npm_source(url)
-        package = _npm_pack(spec, root / "npm")
-        shutil.copyfile(package / inner, assets / name)
-        images = (package / inner).parent / "images"
-        if images.is_dir():
-            shutil.copytree(images, assets / "images", dirs_exist_ok=True)
-    return assets
+#: Every request (loopback included) goes to this proxy: a port nothing listens on.
+NO_NETWORK = ("--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>")
+#: The map's element once Leaflet has run (the page's CSS names the class too).
+DRAWN = re.compile(r'class="[^"]*\bleaflet-container\b')
 
 
 @pytest.fixture
@@ -112,19 +59,15 @@ def _chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedPro
         "--disable-sync",
         f"--user-data-dir={profile}",
         "--virtual-time-budget=5000",
+        *NO_NETWORK,
         *extra,
         page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
-def test_map_renders_layers_and_paths(
-    tmp_path: Path, leaflet_assets: Path, problem: PlanningProblem, roster: Roster
-) -> None:
-    page = write_map(problem, roster, tmp_path / "map.html", assets_dir=leaflet_assets)
-    result = _chromium(page, tmp_path / "profile", "--dump-dom")
-    dom = result.stdout
-    assert "leaflet-container" in dom, result.stderr[-2000:]
+def _check_drawn(dom: str, stderr: str) -> None:
+    assert DRAWN.search(dom), stderr[-2000:]
     labels = re.findall(r"<span> ([^<]+)</span>", dom)
     assert {"Herning", "Aarhus Kongrescenter", "Unplaced", "Unused venues"} <= set(labels)
     assert "leaflet-control-layers" in dom
@@ -135,22 +78,55 @@ def test_map_renders_layers_and_paths(
     assert "camp-legend" in dom and "C01 · Herning · Module 1" in dom
 
 
-def test_anonymized_map_dom_has_no_names(
-    tmp_path: Path, leaflet_assets: Path, problem: PlanningProblem, roster: Roster
+def test_default_map_draws_with_no_network(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
 ) -> None:
-    page = write_map(
-        problem, roster, tmp_path / "map.html", anonymize=True, assets_dir=leaflet_assets
-    )
+    """The map as `roster` writes it (packaged assets inlined) draws everything offline."""
+    page = write_map(problem, roster, tmp_path / "map.html")
+    result = _chromium(page, tmp_path / "profile", "--dump-dom")
+    _check_drawn(result.stdout, result.stderr)
+
+
+def test_cdn_map_is_blank_with_no_network(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """The control: folium's plain page (CDN links) draws nothing here, so the test above
+    really runs without network."""
+    page = write_map(problem, roster, tmp_path / "map.html", inline=False)
     dom = _chromium(page, tmp_path / "profile", "--dump-dom").stdout
-    assert "leaflet-container" in dom
+    assert "</html>" in dom and not DRAWN.search(dom)
+    assert '<path class="leaflet-interactive"' not in dom
+
+
+def test_map_with_own_assets_folder(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """--assets DIR: a folder laid out like an unpacked npm package, usual file names."""
+    assets = tmp_path / "assets"
+    shutil.copytree(PACKAGED_ASSETS / "leaflet", assets / "leaflet" / "dist")
+    (assets / "jquery").mkdir()
+    shutil.copyfile(
+        next((PACKAGED_ASSETS / "jquery").glob("jquery*.js")), assets / "jquery" / "jquery.min.js"
+    )
+    page = write_map(problem, roster, tmp_path / "map.html", assets_dir=assets)
+    result = _chromium(page, tmp_path / "profile", "--dump-dom")
+    _check_drawn(result.stdout, result.stderr)
+
+
+def test_anonymized_map_dom_has_no_names(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    page = write_map(problem, roster, tmp_path / "map.html", anonymize=True)
+    dom = _chromium(page, tmp_path / "profile", "--dump-dom").stdout
+    assert DRAWN.search(dom)
     for company in problem.companies:
         assert company.company_id not in dom and company.name not in dom
 
 
 def test_map_screenshot_shows_cohort_colours(
-    tmp_path: Path, leaflet_assets: Path, problem: PlanningProblem, roster: Roster
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
 ) -> None:
-    page = write_map(problem, roster, tmp_path / "map.html", assets_dir=leaflet_assets)
+    page = write_map(problem, roster, tmp_path / "map.html")
     shot = tmp_path / "map.png"
     result = _chromium(
         page,
@@ -166,3 +142,22 @@ def test_map_screenshot_shows_cohort_colours(
         rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
         near = np.abs(pixels - rgb).max(axis=-1) <= 6
         assert near.sum() > 50, f"cohort colour {colour} not visible"
+
+
+def test_names_and_reasons_with_backticks_draw(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """folium puts tooltips into JavaScript template literals: a backtick, ``${`` or a
+    backslash in a name or a reason must not break the page."""
+    tricky = "Back`tick ${alert(1)} \\ ApS"
+    companies = list(problem.companies)
+    companies[0] = companies[0].model_copy(update={"name": tricky})
+    problem = problem.model_copy(update={"companies": tuple(companies)})
+    unplaced = [
+        u.model_copy(update={"reason": "set `online_cohorts = true` or ${x}"})
+        for u in roster.unplaced
+    ]
+    roster = roster.model_copy(update={"unplaced": unplaced})
+    page = write_map(problem, roster, tmp_path / "map.html")
+    result = _chromium(page, tmp_path / "profile", "--dump-dom")
+    _check_drawn(result.stdout, result.stderr)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +14,14 @@ import folium
 import pytest
 from branca.element import Element
 
-from camp_planner.io.maps import build_map, inline_assets, offline_assets, write_map
+from camp_planner.io.maps import (
+    PACKAGED_ASSETS,
+    build_map,
+    find_assets,
+    inline_assets,
+    offline_assets,
+    write_map,
+)
 from camp_planner.models import PlanningProblem, Roster
 from tests.helpers.roster_fixture import make_problem, make_roster
 
@@ -125,3 +135,118 @@ def test_inline_assets(tmp_path: Path, problem: PlanningProblem, roster: Roster)
 def test_inline_assets_reports_missing_files(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="leaflet.js"):
         inline_assets("<html></html>", tmp_path)
+
+
+def test_default_map_inlines_packaged_assets(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """What `roster`, `map` and `whatif --maps` write: no CDN left, Leaflet and jQuery in."""
+    page = write_map(problem, roster, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page
+    for host in ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn"):
+        assert host not in page
+    assert "Leaflet 1.9.3" in page and "jQuery v3.7.1" in page
+    assert "url(data:image/png;base64," in page  # leaflet.css's images
+    # tiles are the only thing fetched from the web
+    assert re.findall(r"https?://[a-z{}.]+/", page) and "tile.openstreetmap.org" in page
+
+
+def test_map_size_grows_by_about_leaflet(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    plain = write_map(problem, roster, tmp_path / "cdn.html", inline=False).stat().st_size
+    offline = write_map(problem, roster, tmp_path / "map.html").stat().st_size
+    vendored = sum(f.stat().st_size for f in find_assets().values())
+    assert vendored < offline - plain < vendored + 10_000  # + the images as data: URIs
+    assert offline - plain < 300_000
+
+
+def test_cdn_page_on_request(tmp_path: Path, problem: PlanningProblem, roster: Roster) -> None:
+    page = write_map(problem, roster, tmp_path / "map.html", inline=False).read_text()
+    assert all(url in page for url in offline_assets().values())
+
+
+def test_packaged_assets_are_folium_versions_with_licences() -> None:
+    """The vendored files are those of folium's CDN links, unchanged, beside their licences
+    (after a folium upgrade: run scripts/vendor_map_assets.py)."""
+    manifest = json.loads((PACKAGED_ASSETS / "manifest.json").read_text())
+    urls = " ".join(offline_assets().values())
+    for name, entry in manifest.items():
+        assert f"{name}@{entry['version']}" in urls or f"{name}-{entry['version']}" in urls, (
+            f"folium now uses another {name} than {entry['npm']}: run scripts/vendor_map_assets.py"
+        )
+        for file, digest in entry["files"].items():
+            data = (PACKAGED_ASSETS / name / file).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == digest, f"{name}/{file} was changed"
+    assert (PACKAGED_ASSETS / "leaflet" / "LICENSE").is_file()
+    assert (PACKAGED_ASSETS / "jquery" / "LICENSE.txt").is_file()
+    assert set(find_assets()) == set(offline_assets().values())
+
+
+def test_own_assets_folder_with_usual_names(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """--assets DIR accepts e.g. jquery.min.js and an npm package's dist/ folder."""
+    shutil.copytree(PACKAGED_ASSETS / "leaflet", tmp_path / "assets" / "leaflet" / "dist")
+    jquery = next((PACKAGED_ASSETS / "jquery").glob("jquery*.js"))
+    shutil.copyfile(jquery, tmp_path / "assets" / "jquery.min.js")
+    (tmp_path / "assets" / "jquery.js").write_text("/* not minified */")
+    found = find_assets(tmp_path / "assets")
+    assert {f.name for f in found.values()} == {"leaflet.js", "leaflet.css", "jquery.min.js"}
+    page = write_map(problem, roster, tmp_path / "map.html", assets_dir=tmp_path / "assets")
+    assert "jQuery v3.7.1" in page.read_text() and "<script src=" not in page.read_text()
+
+
+@pytest.mark.parametrize(
+    "name", ["jquery-3.7.1.min.js", "jquery.min.js", "jquery.js", "jquery-3.6.0.js", "JQuery.JS"]
+)
+def test_jquery_names_accepted(tmp_path: Path, name: str) -> None:
+    for file in ("leaflet.js", "leaflet.css", name):
+        (tmp_path / file).write_text("/* x */")
+    assert tmp_path / name in find_assets(tmp_path).values()
+
+
+def test_exact_cdn_name_wins(tmp_path: Path) -> None:
+    for file in ("leaflet.js", "leaflet-src.js", "leaflet.css", "jquery.min.js"):
+        (tmp_path / file).write_text("/* x */")
+    (tmp_path / "jquery-3.7.1.min.js").write_text("/* exact */")
+    names = {f.name for f in find_assets(tmp_path).values()}
+    assert names == {"leaflet.js", "leaflet.css", "jquery-3.7.1.min.js"}
+
+
+def test_find_assets_on_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        find_assets(tmp_path / "nowhere")
+
+
+def test_tooltips_cannot_break_out_of_template_literals(
+    problem: PlanningProblem, roster: Roster
+) -> None:
+    companies = list(problem.companies)
+    companies[0] = companies[0].model_copy(update={"name": "A`B ${x} C\\D"})
+    problem = problem.model_copy(update={"companies": tuple(companies)})
+    page = build_map(problem, roster).get_root().render()
+    assert "A`B" not in page and "${x}" not in page and "C\\D" not in page
+    assert "A&#96;B &#36;{x} C&#92;D" in page
+
+
+def test_online_cohort_members_are_drawn_without_lines(
+    problem: PlanningProblem, roster: Roster
+) -> None:
+    # C01 (Herning, 8 companies) held online instead: its members are on the "Online
+    # cohorts" layer, in its colour, with no line to any venue; Herning is no longer used.
+    cohorts = [
+        c.model_copy(update={"venue_id": "online", "online": True}) if c.cohort_id == "C01" else c
+        for c in roster.cohorts
+    ]
+    online = roster.model_copy(update={"cohorts": cohorts})
+    fmap = build_map(problem, online)
+    groups = _groups(fmap)
+    assert "Herning" not in groups
+    assert _count(groups["Online cohorts"], folium.CircleMarker) == 8
+    assert _count(groups["Online cohorts"], folium.PolyLine) == 0
+    assert _count(fmap, folium.CircleMarker) == len(problem.companies)  # nobody vanished
+    assert _count(fmap, folium.PolyLine) == 16
+    page = fmap.get_root().render()
+    assert "C01 · Online · Module 1 · C/established" in page
+    assert "cohort C01 (online)" in page

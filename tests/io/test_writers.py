@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +19,7 @@ from camp_planner.io.writers import (
     write_roster_json,
     write_roster_xlsx,
 )
-from camp_planner.models import PlanningProblem, Roster, working_days
+from camp_planner.models import PlanningProblem, Roster, Session, Step, working_days
 from tests.helpers.roster_fixture import make_problem, make_roster
 
 
@@ -148,6 +148,17 @@ def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[dict[str, objec
     return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
 
 
+def _days(row: dict[str, object]) -> tuple[object, ...]:
+    """A cohort's or participant's module label and days, as date cells hold them."""
+
+    def day(value: object) -> object:
+        assert value is None or isinstance(value, datetime), value  # a date cell, not text
+        return value.date() if isinstance(value, datetime) else None
+
+    module = row["module"] or ""
+    return (module, *(day(row[c]) for c in ("module_day_1", "module_day_2", "lab_day")))
+
+
 def test_xlsx_sheets_and_rows(tmp_path: Path, problem: PlanningProblem, roster: Roster) -> None:
     path = write_roster_xlsx(problem, roster, tmp_path / "roster.xlsx")
     book = openpyxl.load_workbook(path)
@@ -160,11 +171,16 @@ def test_xlsx_sheets_and_rows(tmp_path: Path, problem: PlanningProblem, roster: 
     cohorts = _rows(book["cohorts"])
     assert [r["cohort_id"] for r in cohorts] == ["C01", "C02", "C03"]
     assert cohorts[0]["people"] == 9 and cohorts[0]["companies"] == 8
-    assert cohorts[0]["Module 1"] == "2027-01-12" and cohorts[0]["Lab 1"] == "2027-02-09"
-    assert cohorts[1]["Module 2"] == "2027-01-29;2027-02-01"
+    # one date cell per day: the module's day(s), then its lab
+    assert _days(cohorts[0]) == ("Module 1", date(2027, 1, 12), None, date(2027, 2, 9))
+    assert _days(cohorts[1]) == ("Module 2", date(2027, 1, 29), date(2027, 2, 1), date(2027, 3, 1))
     assert str(cohorts[0]["members"]).startswith("Ølgod Robotics ApS; ")
 
-    assert len(_rows(book["participants"])) == len(problem.companies)
+    participants = _rows(book["participants"])
+    assert len(participants) == len(problem.companies)
+    assert _days(participants[0]) == _days(cohorts[0])
+    assert _days(participants[8]) == _days(cohorts[1])
+    assert _days(participants[-1]) == ("", None, None, None)  # unplaced
     unplaced = _rows(book["unplaced"])
     assert [r["code"] for r in unplaced] == ["segment_too_small", "track_complete", "capacity"]
     assert unplaced[1]["name"] == "Karup Kaffe & Te ApS"
@@ -227,3 +243,111 @@ def test_xlsx_opens_in_libreoffice(
     pdf = tmp_path / "roster.pdf"
     assert pdf.is_file(), result.stdout + result.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_participants_csv_keeps_its_text_columns(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    path = write_participants_csv(problem, roster, tmp_path / "participants.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(frame.columns) == [
+        "company_id", "name", "town", "level", "below_c", "age_group", "participants",
+        "priority", "status", "cohort_id", "venue_id", "venue", "module", "module1", "lab1",
+        "module2", "lab2", "travel_km", "unplaced_code", "unplaced_reason",
+    ]  # fmt: skip
+    first, c02 = frame.iloc[0], frame[frame["cohort_id"] == "C02"].iloc[0]
+    assert (first["module"], first["module1"], first["lab1"]) == (
+        "module1",
+        "2027-01-12",
+        "2027-02-09",
+    )
+    assert (c02["module"], c02["module2"], c02["lab2"]) == (
+        "module2",
+        "2027-01-29;2027-02-01",
+        "2027-03-01",
+    )
+    assert frame["participants"].tolist()[:2] == ["2", "1"]
+
+
+def test_xlsx_labels_dates_and_numbers(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    book = openpyxl.load_workbook(write_roster_xlsx(problem, roster, tmp_path / "roster.xlsx"))
+    days = ["module_day_1", "module_day_2", "lab_day"]
+    header = {s.title: [c.value for c in s[1]] for s in book.worksheets}
+    assert header["cohorts"] == [
+        "cohort_id", "venue_id", "venue", "module", "level", "age_group", "people",
+        "companies", *days, "members",
+    ]  # fmt: skip
+    assert header["participants"] == [
+        "company_id", "name", "town", "level", "below_c", "age_group", "participants",
+        "priority", "status", "cohort_id", "venue_id", "venue", "module", *days, "travel_km",
+        "unplaced_code", "unplaced_reason",
+    ]  # fmt: skip
+    assert header["calendar"] == [
+        "date", "weekday", "cohort_id", "step", "day", "venue", "level", "age_group",
+        "people", "note",
+    ]  # fmt: skip
+
+    def cells(sheet: str, column: str) -> list[openpyxl.cell.cell.Cell]:
+        index = header[sheet].index(column) + 1
+        return [row[index - 1] for row in book[sheet].iter_rows(min_row=2)]
+
+    # every date is a date cell shown as a date, one per day
+    dated = [(s, c) for s in ("cohorts", "participants") for c in days] + [("calendar", "date")]
+    for sheet, column in dated:
+        filled = [cell for cell in cells(sheet, column) if cell.value is not None]
+        assert filled, (sheet, column)
+        for cell in filled:
+            assert cell.is_date and cell.number_format == "YYYY-MM-DD", (sheet, column)
+    # steps are called as people call them, in every sheet; ids like module1 nowhere
+    labels = {"Module 1", "Lab 1", "Module 2", "Lab 2"}
+    assert {c.value for c in cells("cohorts", "module")} == {"Module 1", "Module 2"}
+    assert {c.value for c in cells("participants", "module")} == {"Module 1", "Module 2", None}
+    assert {c.value for c in cells("calendar", "step")} - {None} == labels
+    ids = {step.value for step in Step}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert not any(cell.value in ids for cell in row), sheet.title
+    first = next(c.row for c in cells("calendar", "cohort_id") if c.value == "C01")
+    level = book["calendar"].cell(row=first, column=header["calendar"].index("level") + 1)
+    assert (level.value, level.offset(column=1).value) == ("C", "established")
+    # counts are whole numbers, km one decimal, the gap a percentage
+    for sheet, column in [
+        ("cohorts", "people"), ("cohorts", "companies"), ("participants", "participants"),
+        ("participants", "priority"), ("calendar", "people"),
+    ]:  # fmt: skip
+        for cell in cells(sheet, column):
+            if cell.value is not None:
+                assert type(cell.value) is int and cell.number_format == "0", (sheet, column)
+    travel = [c for c in cells("participants", "travel_km") if c.value is not None]
+    assert travel and all(c.number_format == "#,##0.0" for c in travel)
+    assert all(c.number_format == '"TRUE";"TRUE";"FALSE"' for c in cells("participants", "below_c"))
+    summary = {row[0].value: row[1] for row in book["summary"].iter_rows(min_row=2)}
+    assert summary["gap"].number_format == "0.0%" and summary["gap"].value == 0
+    for item in ("companies in input", "placed", "unplaced", "cohorts", "venues used"):
+        assert type(summary[item].value) is int and summary[item].number_format == "0", item
+    assert summary["travel km total"].number_format == "#,##0.0"
+
+
+def test_xlsx_has_a_column_per_day_of_a_longer_session(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    long = roster.cohorts[1].model_copy(
+        update={
+            "sessions": [
+                Session(
+                    step=Step.MODULE2,
+                    dates=[date(2027, 1, 27), date(2027, 1, 28), date(2027, 1, 29)],
+                ),
+                roster.cohorts[1].sessions[1],
+            ]
+        }
+    )
+    odd = roster.model_copy(update={"cohorts": [roster.cohorts[0], long, roster.cohorts[2]]})
+    book = openpyxl.load_workbook(write_roster_xlsx(problem, odd, tmp_path / "roster.xlsx"))
+    rows = _rows(book["cohorts"])
+    assert [rows[1][f"module_day_{i}"] for i in (1, 2, 3)] == [
+        datetime(2027, 1, 27), datetime(2027, 1, 28), datetime(2027, 1, 29)
+    ]  # fmt: skip
+    assert rows[0]["module_day_3"] is None and rows[1]["lab_day"] == datetime(2027, 3, 1)

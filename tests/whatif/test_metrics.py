@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
+from camp_planner.io.whatif_files import write_whatif_csv, write_whatif_xlsx
 from camp_planner.models import (
     AgeGroup,
     Cohort,
@@ -193,3 +196,56 @@ def test_deltas_against_the_first_row() -> None:
     assert any("capacity" in m for m in sheet["metric"])
     assert not any("segment too small" in m for m in sheet["metric"])
     assert math.isclose(by_metric.at["Share within 50 km", "more"], 0.7)
+
+
+def test_whatif_files_show_counts_shares_and_changes(tmp_path: Path) -> None:
+    """whatif.csv keeps shares 0-1; whatif.xlsx shows them as percentages, counts as whole
+    numbers and changes with their sign."""
+    base = _roster()
+    fewer = base.model_copy(
+        update={
+            "cohorts": base.cohorts[:1],
+            "summary": Summary(
+                placed=5, unplaced=7, travel_km_total=105.0, venues_used=["herning"]
+            ),
+            "travel_km": {i: base.travel_km[i] for i in IDS[:5]},
+        }
+    )
+    table = whatif_table(
+        [scenario_metrics(PROBLEM, base, "baseline"), scenario_metrics(PROBLEM, fewer, "fewer")]
+    )
+    csv_rows = pd.read_csv(write_whatif_csv(table, tmp_path / "whatif.csv"), dtype=str)
+    assert csv_rows["share_within_50km"].tolist() == ["0.7", "1.0"]
+    assert csv_rows["delta_share_within_50km"].tolist() == ["0.0", "0.3"]
+    assert csv_rows["placed"].tolist() == ["10", "5"]
+    assert csv_rows["delta_placed"].tolist() == ["0", "-5"]
+    assert csv_rows["delta_travel_km_total"].tolist() == ["0.0", "-350.0"]
+
+    book = openpyxl.load_workbook(write_whatif_xlsx(table, tmp_path / "whatif.xlsx"))
+    sheet = book["whatif"]
+    header = [c.value for c in sheet[1]]
+
+    def cell(name: str, row: int = 3) -> openpyxl.cell.cell.Cell:
+        return sheet.cell(row=row, column=header.index(name) + 1)
+
+    assert cell("share_within_50km").value == 1.0
+    assert cell("share_within_50km").number_format == "0.0%"
+    assert cell("gap").number_format == "0.0%"
+    assert cell("delta_share_within_50km").number_format == "+0.0%;-0.0%;0.0%"
+    for name in ("placed", "cohorts", "facilitator_days", "unplaced_capacity", "max_venues"):
+        assert type(cell(name).value) is int and cell(name).number_format == "0", name
+    assert cell("delta_placed").value == -5
+    assert cell("delta_placed").number_format == "+0;-0;0"
+    assert cell("travel_km_total").number_format == "#,##0.0"
+    assert cell("delta_travel_km_total").number_format == "+#,##0.0;-#,##0.0;#,##0.0"
+
+    comparison = {row[0].value: row[1:] for row in book["comparison"].iter_rows(min_row=2)}
+    base_share, share, share_change = comparison["Share within 50 km"]
+    assert (base_share.value, base_share.number_format) == (0.7, "0.0%")
+    assert share.number_format == "0.0%"
+    assert (share_change.value, share_change.number_format) == (0.3, "+0.0%;-0.0%;0.0%")
+    placed, _, placed_change = comparison["Companies placed"]
+    assert (placed.value, placed.number_format) == (10, "0") and type(placed.value) is int
+    assert (placed_change.value, placed_change.number_format) == (-5, "+0;-0;0")
+    assert comparison["Gap (0 = proven best)"][0].number_format == "0.0%"
+    assert comparison["Venues used"][2].value == "-aarhus"  # text stays as it is

@@ -101,7 +101,8 @@ def map_(
     assets: Annotated[
         Path | None,
         typer.Option(
-            "--assets", help="Folder with local Leaflet/jQuery files to inline (offline use)"
+            "--assets",
+            help="Folder with other Leaflet/jQuery files to inline (default: the packaged ones)",
         ),
     ] = None,
 ) -> None:
@@ -156,6 +157,24 @@ def next_round(
 
 
 @app.command()
+def remedies(
+    folder: Annotated[Path, typer.Argument(help="Planning folder")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver time limit per remedy, seconds")
+    ] = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+) -> None:
+    """What each remedy for groups too small for a cohort would place: remedies.csv."""
+    from camp_planner.cli.remedies import run_remedies_command
+
+    raise typer.Exit(run_remedies_command(folder, out, time_limit, seed, workers, *_consoles()))
+
+
+@app.command()
 def programme(
     folder: Annotated[Path, typer.Argument(help="Planning folder with programme.toml")],
     out: Annotated[
@@ -171,6 +190,78 @@ def programme(
     from camp_planner.cli.programme import run_programme
 
     raise typer.Exit(run_programme(folder, out, time_limit, seed, workers, *_consoles()))
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to serve on (others need CAMP_PLANNER_PASSWORD)")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port")] = 8000,
+    data: Annotated[
+        Path, typer.Option("--data", help="Folder where plans and results are kept")
+    ] = Path("camp-planner-data"),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help="Solves at once (default: one per two cores)")
+    ] = None,
+) -> None:
+    """Serve the coordinators' web app: upload, check, solve, roster, map and what-if."""
+    from camp_planner.cli.serve import run_serve
+
+    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles()))
+
+
+@app.command()
+def replan(
+    folder: Annotated[Path, typer.Argument(help="Planning folder as it is now")],
+    published: Annotated[Path, typer.Option("--published", help="The published roster.json")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Cohorts with a session before this day have met (today)"),
+    ] = None,
+    pins: Annotated[
+        Path | None, typer.Option("--pins", help="pins.csv: cohort_id, field to keep")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default FOLDER/replan)")
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 1,
+) -> None:
+    """Replan a published roster with the fewest changes: roster, changes.csv, invitations."""
+    from camp_planner.cli.replan import run_replan
+
+    raise typer.Exit(
+        run_replan(folder, published, as_of, pins, out, time_limit, seed, workers, *_consoles())
+    )
+
+
+@app.command()
+def fit(
+    folder: Annotated[Path, typer.Argument(help="Planning folder (with the company in it)")],
+    published: Annotated[Path, typer.Option("--published", help="The published roster.json")],
+    company: Annotated[str, typer.Option("--company", help="The company's company_id")],
+    top: Annotated[int, typer.Option("--top", help="How many places to list")] = 5,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="CSV to write (default fit-ID.csv beside the roster)"),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Cohorts with a session before this day have met (today)"),
+    ] = None,
+    pins: Annotated[
+        Path | None, typer.Option("--pins", help="pins.csv: cohort_id, field to keep")
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+) -> None:
+    """The best places for one company in a published roster, and why not elsewhere."""
+    from camp_planner.cli.fit import run_fit
+
+    raise typer.Exit(
+        run_fit(folder, published, company, top, out, as_of, pins, time_limit, *_consoles())
+    )
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -9,8 +9,11 @@ from rich.table import Table
 from rich.text import Text
 
 from camp_planner.cli._common import ExitCode, load_planning_folder, print_notes, refused
-from camp_planner.models import PlanningProblem, Step
+from camp_planner.models import PlanningProblem, Segment, Step
 from camp_planner.models.groups import CANNOT_FILL, group_counts, group_status, no_next_step
+
+#: Status of a group too small for a cohort at a venue that an online cohort can hold.
+ONLINE_ONLY = "online cohort only"
 
 
 def run_check(folder: Path, out: Console, err: Console) -> ExitCode:
@@ -75,7 +78,7 @@ def print_groups(problem: PlanningProblem, out: Console) -> None:
     small = [
         f"{segment.label} ({people} {'person' if people == 1 else 'people'})"
         for segment, (_, people) in group_counts(problem).items()
-        if group_status(people, rnd.cohort_min, rnd.cohort_max) == CANNOT_FILL
+        if _status(problem, segment, people) == CANNOT_FILL
     ]
     if small:
         out.print(
@@ -87,9 +90,19 @@ def print_groups(problem: PlanningProblem, out: Console) -> None:
         )
 
 
+def _status(problem: PlanningProblem, segment: Segment, people: int) -> str:
+    """group_status, and whether an online cohort (when the round allows them) could hold
+    a group too small for a cohort at a venue."""
+    rnd = problem.round
+    status = group_status(people, rnd.cohort_min, rnd.cohort_max)
+    online = rnd.online_cohorts and segment.module == Step.MODULE1
+    if status == CANNOT_FILL and online and people >= rnd.online_cohort_min:
+        return ONLINE_ONLY
+    return status
+
+
 def group_table(problem: PlanningProblem) -> Table:
     """The groups of companies as a table (companies, people, whether a cohort can be filled)."""
-    config = problem.round
     table = Table(title="Companies per next step, level and age group")
     for name, justify in (
         ("next step", "left"),
@@ -101,7 +114,7 @@ def group_table(problem: PlanningProblem) -> Table:
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for segment, (companies, people) in group_counts(problem).items():
-        status = group_status(people, config.cohort_min, config.cohort_max)
+        status = _status(problem, segment, people)
         style = "red" if status == CANNOT_FILL else ("yellow" if status != "ok" else "green")
         table.add_row(
             "Module 1" if segment.module == Step.MODULE1 else "Module 2",

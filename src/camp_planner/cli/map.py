@@ -26,7 +26,7 @@ def run_map(
         roster_path: roster.json; None for ``FOLDER/out/roster.json``.
         out_file: The HTML file; None for ``FOLDER/out/map.html``.
         anonymize: Show no company name or id.
-        assets: Local copies of Leaflet & co. to inline (offline use); None for the CDN.
+        assets: Other copies of Leaflet & co. to inline; None for the packaged ones.
         out: Where the result goes.
         err: Where problems go.
 

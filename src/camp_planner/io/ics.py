@@ -23,8 +23,9 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from camp_planner.io.atomic import atomic_write_bytes
-from camp_planner.io.writers import STEP_LABELS, venue_location
+from camp_planner.io.writers import ONLINE_LOCATION, STEP_LABELS, venue_location
 from camp_planner.models import SESSION_DAYS, Cohort, PlanningProblem, Roster, Session, Venue
+from camp_planner.models.roster import CohortAgeGroup
 
 __all__ = [
     "cohort_calendar",
@@ -92,18 +93,27 @@ def session_events(
     Returns:
         The events, in date order.
     """
-    venue: Venue | None = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
-    location = venue_location(venue, cohort.venue_id)
+    venue: Venue | None = None
+    if not cohort.online:
+        venue = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
+    location = ONLINE_LOCATION if cohort.online else venue_location(venue, cohort.venue_id)
     label = STEP_LABELS[session.step]
     summary = f"Vækstcamp {label} — cohort {cohort.cohort_id}"
-    if venue_in_summary:
+    if cohort.online:
+        summary += " (online)"
+    elif venue_in_summary:
         summary += f" ({venue.name if venue else cohort.venue_id})"
+    ages = cohort.age_group.value
+    if cohort.age_group == CohortAgeGroup.MIXED:
+        ages = "young and established"
     lines = [
         f"{label} of the growth camp (Vækstcamp), round {roster.round}.",
-        f"Cohort {cohort.cohort_id}: level {cohort.level.value}, "
-        f"{cohort.age_group.value} companies.",
+        f"Cohort {cohort.cohort_id}: level {cohort.level.value}, {ages} companies"
+        + (" (a mixed cohort)." if cohort.mixed else "."),
         f"{len(cohort.members)} companies, {_people(problem, cohort)} participants.",
-        f"Venue: {location}.",
+        "Held online: no venue, no travel; the link follows from the facilitator."
+        if cohort.online
+        else f"Venue: {location}.",
     ]
     if include_members:
         names = {c.company_id: c.name for c in problem.companies}

@@ -12,20 +12,22 @@ labels (``C01-3``, the 3rd member of C01) or ``unplaced-7``, unplaced reasons ar
 of names and ids, and company coordinates are rounded to 2 decimals (about 1 km) so a
 circle does not point at an address.
 
-Assets. By default the page loads Leaflet (and jQuery, which folium's popups use) from
-folium's CDNs, like any folium page; map tiles always come from the web. For viewing with
-no network (and for the headless-browser test, which runs offline), ``write_map`` takes
-``assets_dir``: a folder with local copies of the CDN files named as the last part of
-their URL (:func:`offline_assets` lists the required ones, e.g. ``leaflet.js``,
-``leaflet.css``, ``jquery-3.7.1.min.js``; the same files are in the npm packages
-``leaflet`` and ``jquery``). Those files are then inlined into the page, images the CSS
-refers to become ``data:`` URIs, and the CDN links the map does not need (Bootstrap, icon
-fonts) are dropped, so the page works with no network apart from the tiles.
+Assets. folium pages load Leaflet (and jQuery, which folium's popups use) from CDNs; a
+map.html written here does not: :func:`write_map` inlines copies of them that ship inside
+the package (``camp_planner/io/assets``: vendored from the npm registry by
+``scripts/vendor_map_assets.py``, each with its licence), turns the images the CSS refers
+to into ``data:`` URIs and drops the CDN links the map does not need (Bootstrap, icon
+fonts). So every page draws its markers, lines, popups and legend with no network; only
+the map tiles (the background) come from the web. This adds about 250 kB to each page.
+``assets_dir`` overrides the packaged copies with a folder of one's own
+(:func:`find_assets` says which file names it accepts); ``inline=False`` writes the plain
+CDN page.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import mimetypes
 import os
@@ -42,7 +44,9 @@ from camp_planner.models import Cohort, Company, PlanningProblem, Roster, Venue,
 
 __all__ = [
     "COHORT_COLOURS",
+    "PACKAGED_ASSETS",
     "build_map",
+    "find_assets",
     "inline_assets",
     "offline_assets",
     "write_map",
@@ -55,6 +59,8 @@ COHORT_COLOURS = [
     "#b5cf6b", "#ad494a", "#6baed6", "#fd8d3c",
 ]  # fmt: skip
 UNPLACED_COLOUR = "#9e9e9e"
+#: The layer of online cohorts' members (no venue, no lines).
+ONLINE_LAYER = "Online cohorts"
 UNPLACED_LAYER = "Unplaced"
 UNUSED_LAYER = "Unused venues"
 #: folium resources the page needs to work (by folium's names for them).
@@ -109,6 +115,21 @@ def _venue_icon(name: str, colour: str = "#222") -> folium.DivIcon:
         icon_anchor=(0, 0),
         class_name="camp-venue",
     )
+
+
+#: folium puts tooltips and popups into JavaScript template literals (`...`): these
+#: characters would end the literal or start an interpolation, so they become entities.
+_LITERAL_UNSAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def _markup(text: str) -> str:
+    """Ready-made HTML made safe for folium's template literals (see _LITERAL_UNSAFE)."""
+    return text.translate(_LITERAL_UNSAFE)
+
+
+def _text(text: str) -> str:
+    """Plain text as HTML for a tooltip or popup."""
+    return _markup(html.escape(text))
 
 
 def _dates_line(cohort: Cohort) -> str:
@@ -178,7 +199,8 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
 
     by_venue: dict[str, list[Cohort]] = {}
     for cohort in roster.cohorts:
-        by_venue.setdefault(cohort.venue_id, []).append(cohort)
+        if not cohort.online:
+            by_venue.setdefault(cohort.venue_id, []).append(cohort)
     names = [venues[v].name for v in by_venue if v in venues]
     for venue_id, cohorts in by_venue.items():
         venue = venues.get(venue_id)
@@ -195,7 +217,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
                 where = labels.where(company)
                 points.append(where)
                 km = roster.travel_km.get(cid, problem.travel_km(company, venue))
-                tip = html.escape(
+                tip = _text(
                     f"{labels.name(company)} — cohort {cohort.cohort_id}, "
                     f"level {cohort.level.value}, {km:.1f} km"
                 )
@@ -221,12 +243,33 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         folium.Marker(
             (venue.lat, venue.lon),
             icon=_venue_icon(venue.name),
-            tooltip=html.escape(venue_location(venue)),
+            tooltip=_text(venue_location(venue)),
             popup=folium.Popup(
-                f"<b>{html.escape(venue_location(venue))}</b>{popup}", max_width=360
+                _markup(f"<b>{html.escape(venue_location(venue))}</b>{popup}"), max_width=360
             ),
         ).add_to(group)
         points.append((venue.lat, venue.lon))
+        group.add_to(fmap)
+
+    online = [c for c in roster.cohorts if c.online]
+    if online:  # no venue, no travel: the members in their cohort's colour, no lines
+        group = folium.FeatureGroup(name=ONLINE_LAYER)
+        for cohort in online:
+            for cid in cohort.members:
+                company = companies.get(cid)
+                if company is None:
+                    continue
+                where = labels.where(company)
+                points.append(where)
+                tip = _text(
+                    f"{labels.name(company)} — cohort {cohort.cohort_id} (online), "
+                    f"level {cohort.level.value}, 0 km"
+                )
+                folium.CircleMarker(
+                    where, radius=4 + 1.5 * company.participants, color="#333", weight=1,
+                    dash_array="3,2", fill=True, fill_color=colour[cohort.cohort_id],
+                    fill_opacity=0.9, tooltip=tip,
+                ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
     placed = {cid for c in roster.cohorts for cid in c.members}
@@ -241,7 +284,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
             folium.CircleMarker(
                 where, radius=5, color="#555", weight=1, dash_array="2,2", fill=True,
                 fill_color=UNPLACED_COLOUR, fill_opacity=0.8,
-                tooltip=html.escape(f"{labels.name(company)} — unplaced: {reason}"),
+                tooltip=_text(f"{labels.name(company)} — unplaced: {reason}"),
             ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
@@ -253,7 +296,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         for venue in unused:
             folium.Marker(
                 (venue.lat, venue.lon), icon=_venue_icon(venue.name, "#888"),
-                tooltip=html.escape(f"{venue_location(venue)} (not used this round)"),
+                tooltip=_text(f"{venue_location(venue)} (not used this round)"),
             ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
@@ -281,13 +324,17 @@ def _legend_html(
         f"{roster.summary.travel_km_total:,.0f} km one-way",
     ]
     for cohort in roster.cohorts:
-        venue = venues.get(cohort.venue_id)
+        venue = None if cohort.online else venues.get(cohort.venue_id)
         people = sum(sizes.get(m, 1) for m in cohort.members)
+        place = "Online" if cohort.online else (venue.name if venue else cohort.venue_id)
+        mixed = " (mixed)" if cohort.mixed else ""
         text = (
-            f"{cohort.cohort_id} · {venue.name if venue else cohort.venue_id} · "
-            f"{STEP_LABELS[cohort.module]} · {cohort.level.value}/{cohort.age_group.value} · "
-            f"{people} people"
+            f"{cohort.cohort_id} · {place} · "
+            f"{STEP_LABELS[cohort.module]} · {cohort.level.value}/{cohort.age_group.value}"
+            f"{mixed} · {people} people"
         )
+        if cohort.online:
+            text += f" · {_dates_line(cohort)}"
         lines.append(_swatch(colour[cohort.cohort_id]) + html.escape(text))
     if any_unplaced:
         lines.append(_swatch(UNPLACED_COLOUR) + "unplaced")
@@ -295,9 +342,83 @@ def _legend_html(
 
 
 def offline_assets() -> dict[str, str]:
-    """The files ``write_map(..., assets_dir=...)`` needs: file name -> folium's CDN URL."""
+    """The files the page needs to work with no network: file name -> folium's CDN URL."""
     links = dict(folium.Map.default_js) | dict(folium.Map.default_css)
     return {links[name].rsplit("/", 1)[-1]: links[name] for name in _REQUIRED if name in links}
+
+
+#: The Leaflet and jQuery copies shipped in the package (see assets/README.md).
+PACKAGED_ASSETS = Path(__file__).resolve().with_name("assets")
+#: Other names accepted for each required file (lower case), besides its CDN file name.
+_ACCEPTED: dict[str, re.Pattern[str]] = {
+    "leaflet": re.compile(r"leaflet(?:-src)?(?:\.min)?\.js"),
+    "leaflet_css": re.compile(r"leaflet(?:\.min)?\.css"),
+    "jquery": re.compile(r"jquery(?:-\d+(?:\.\d+)*)?(?:\.min)?\.js"),
+}
+#: The accepted names in words, for the message when one is missing.
+_ACCEPTED_WORDS = {
+    "leaflet": "leaflet.min.js or leaflet-src.js",
+    "leaflet_css": "leaflet.min.css",
+    "jquery": "jquery.js, jquery.min.js or jquery-<version>[.min].js",
+}
+_SEARCH_DEPTH = 3
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """Files of `folder` and its subfolders (up to 3 levels, hidden ones and node_modules
+    skipped), shallowest first."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        depth = len(Path(root).relative_to(folder).parts)
+        dirs[:] = sorted(
+            d for d in dirs if depth < _SEARCH_DEPTH and not d.startswith(".")
+            and d != "node_modules"
+        )  # fmt: skip
+        found.extend(Path(root) / f for f in sorted(files))
+    return sorted(found, key=lambda p: len(p.relative_to(folder).parts))
+
+
+def find_assets(assets_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
+    """The local file to inline for each CDN file the map needs.
+
+    A file is found in the folder or a subfolder (e.g. an unpacked npm package's ``dist/``)
+    under its CDN file name (``leaflet.js``, ``leaflet.css``, ``jquery-3.7.1.min.js``), or
+    under a usual other name: ``leaflet-src.js``, ``leaflet.min.css``, ``jquery.js``,
+    ``jquery.min.js``, ``jquery-3.6.0.js`` ... (case ignored; the CDN name wins, then a
+    minified file).
+
+    Args:
+        assets_dir: The folder; None for the copies shipped in the package.
+
+    Returns:
+        CDN URL -> local file, for every URL of :func:`offline_assets`.
+
+    Raises:
+        FileNotFoundError: A file is missing (the message names it and what is accepted).
+    """
+    folder = Path(assets_dir) if assets_dir is not None else PACKAGED_ASSETS
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder (expected Leaflet and jQuery files)")
+    files = _candidates(folder)
+    links = dict(folium.Map.default_js) | dict(folium.Map.default_css)
+    found: dict[str, Path] = {}
+    missing: list[str] = []
+    for role in _REQUIRED:
+        url = links.get(role)
+        if url is None:
+            continue
+        exact = url.rsplit("/", 1)[-1].lower()
+        matches = [f for f in files if f.name.lower() == exact] or [
+            f for f in files if _ACCEPTED[role].fullmatch(f.name.lower())
+        ]
+        if not matches:
+            missing.append(f"{exact} (or {_ACCEPTED_WORDS[role]})")
+            continue
+        minified = [f for f in matches if ".min." in f.name.lower()]
+        found[url] = (minified or matches)[0]
+    if missing:
+        raise FileNotFoundError(f"{folder} lacks {'; '.join(missing)} (see offline_assets())")
+    return found
 
 
 _LINK = re.compile(
@@ -318,37 +439,41 @@ def _data_uris(css: str, base: Path) -> str:
     return _CSS_URL.sub(replace, css)
 
 
-def inline_assets(page: str, assets_dir: str | os.PathLike[str]) -> str:
+@functools.lru_cache(maxsize=16)
+def _inline_tag(file: Path, stylesheet: bool, mtime_ns: int) -> str:
+    """The ``<script>`` or ``<style>`` element with the file's text (cached per version)."""
+    text = file.read_text(encoding="utf-8")
+    if stylesheet:
+        return (
+            "<style>" + _data_uris(text, file.parent).replace("</style", "<\\/style") + "</style>"
+        )
+    return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+
+
+def inline_assets(page: str, assets_dir: str | os.PathLike[str] | None = None) -> str:
     """Inline the CDN scripts and stylesheets of a folium page from local copies.
 
     Args:
         page: The rendered HTML.
-        assets_dir: Folder with the files, named as the last part of their URL.
+        assets_dir: Folder with the files (:func:`find_assets`); None for the copies
+            shipped in the package.
 
     Returns:
-        The page with local files inlined and the other CDN links removed.
+        The page with Leaflet, its CSS and jQuery inlined and the other CDN links removed.
 
     Raises:
-        FileNotFoundError: A file of :func:`offline_assets` is missing from `assets_dir`.
+        FileNotFoundError: A file the map needs is missing from `assets_dir`.
     """
-    folder = Path(assets_dir)
-    missing = [name for name in offline_assets() if not (folder / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{folder} lacks {', '.join(missing)} (see offline_assets())")
+    local = find_assets(assets_dir)
 
     def replace(match: re.Match[str]) -> str:
         url = match.group("js") or match.group("css")
-        file = folder / url.rsplit("/", 1)[-1]
-        if not file.is_file():
+        file = local.get(url)
+        if file is None:
             return ""
-        text = file.read_text(encoding="utf-8")
-        if match.group("js"):
-            return "<script>" + text.replace("</script", "<\\/script") + "</script>"
-        return (
-            "<style>" + _data_uris(text, file.parent).replace("</style", "<\\/style") + "</style>"
-        )
+        return _inline_tag(file, bool(match.group("css")), file.stat().st_mtime_ns)
 
-    return _LINK.sub(lambda m: replace(m), page)
+    return _LINK.sub(replace, page)
 
 
 def write_map(
@@ -358,6 +483,7 @@ def write_map(
     anonymize: bool = False,
     *,
     assets_dir: str | os.PathLike[str] | None = None,
+    inline: bool = True,
 ) -> Path:
     """Write the travel map as one HTML page, atomically.
 
@@ -366,13 +492,17 @@ def write_map(
         roster: The roster to show.
         path: Target file, e.g. ``out/map.html``.
         anonymize: Show no company name or id.
-        assets_dir: Local copies of Leaflet & co. to inline, for use with no network
-            (see the module docstring); None loads them from the CDN.
+        assets_dir: A folder with Leaflet and jQuery to inline instead of the copies shipped
+            in the package (see :func:`find_assets`).
+        inline: False writes the plain folium page, which loads them from CDNs.
 
     Returns:
         The path written.
+
+    Raises:
+        FileNotFoundError: `assets_dir` lacks a file the map needs.
     """
     page = build_map(problem, roster, anonymize=anonymize).get_root().render()
-    if assets_dir is not None:
+    if inline:
         page = inline_assets(page, assets_dir)
     return atomic_write_text(path, page)

@@ -36,6 +36,7 @@ _ROUND_KEYS = (
     "mix_levels",
     "mix_age_groups",
     "language",
+    "change_cost",  # read by `replan` (camp_planner.io.replan_files)
 )
 
 
@@ -106,6 +107,8 @@ def round_from_data(
         if key not in _ROUND_KEYS:
             continue
         checked = _round_value(key, value)
+        if isinstance(checked, _Skip):
+            continue
         if isinstance(checked, _Bad):
             bad(key, checked.expected)
         else:
@@ -129,6 +132,10 @@ def round_from_data(
             field = str(err["loc"][0]) if err["loc"] else None
             out.problem(label, line_of(field) if field else None, field, None, err["msg"])
         return None
+
+
+class _Skip:
+    """A key another command reads (not a RoundConfig field)."""
 
 
 class _Bad:
@@ -178,6 +185,8 @@ def _round_value(key: str, value: Any) -> Any:
         if levels is None or any(v not in ("A", "B", "C") for v in levels):
             return _Bad('a list of levels, e.g. ["A", "B"]')
         return tuple(Level(v) for v in dict.fromkeys(levels))
+    if key == "change_cost":
+        return _Skip()
     if key == "language":
         text = str(value).strip().lower()
         return text if text in ("en", "da") else _Bad('"en" or "da"')

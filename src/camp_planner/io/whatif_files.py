@@ -3,10 +3,13 @@
 Files written to the output folder, each atomically:
 
 - ``whatif.csv``: one row per scenario, the baseline first; CONTRACT.md's columns, then
-  extras (see :mod:`camp_planner.whatif.compare`). UTF-8, no byte-order mark.
+  extras (see :mod:`camp_planner.whatif.compare`). UTF-8, no byte-order mark; counts
+  are whole numbers, shares 0-1, text safe to open in Excel
+  (:mod:`camp_planner.io.excel_safe`).
 - ``whatif.xlsx``: sheets ``whatif`` (the same rows), ``comparison`` (one row per metric,
   one column per scenario and its change against the baseline) and ``venues`` (cohorts per
-  venue and scenario).
+  venue and scenario). Counts are whole numbers, km have one decimal, shares and the gap
+  are percentages, changes show their sign (``+3``, ``-1.1%``).
 - ``whatif.png``: the chart (:mod:`camp_planner.whatif.chart`).
 - ``rosters/<scenario>.json``: each scenario's roster (roster.json format), so any
   scenario can be mapped later with ``camp-planner map FOLDER --roster ...``.
@@ -19,13 +22,25 @@ command is :mod:`camp_planner.cli.whatif`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
 
 from camp_planner.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from camp_planner.io.excel_safe import csv_text, xlsx_frame
+from camp_planner.io.writers import (
+    COUNT_FORMAT,
+    KM_FORMAT,
+    PERCENT_FORMAT,
+    format_sheet,
+    set_number_formats,
+    signed,
+    write_roster_json,
+)
 from camp_planner.whatif.chart import figure_png, whatif_figure
-from camp_planner.whatif.compare import comparison_sheet
+from camp_planner.whatif.compare import comparison_rows, comparison_sheet
 from camp_planner.whatif.runner import WhatIf
 from camp_planner.whatif.scenarios import Scenario, ScenarioError, scenarios_from_toml
 
@@ -69,10 +84,67 @@ def read_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
     return scenarios_from_toml(text, source=str(file))
 
 
+#: The metrics that count something (and the ``unplaced_<code>`` columns).
+_COUNTS = frozenset(
+    {"max_venues", "cohorts", "placed", "unplaced", "facilitator_days", "session_days"}
+)
+
+
+def _kind(metric: str) -> str | None:
+    """``count``, ``km`` or ``share`` for a metric (or ``delta_`` column) of the table."""
+    metric = metric.removeprefix("delta_")
+    if metric in _COUNTS or metric.startswith("unplaced_"):
+        return "count"
+    if metric.startswith("travel_km"):
+        return "km"
+    if metric in ("share_within_50km", "gap"):
+        return "share"
+    return None
+
+
+def _format(metric: str, change: bool) -> str | None:
+    """The number format of a metric's cells; `change`: of its change against the baseline."""
+    plain = {"count": COUNT_FORMAT, "km": KM_FORMAT, "share": PERCENT_FORMAT}.get(
+        _kind(metric) or ""
+    )
+    return signed(plain) if plain and change else plain
+
+
+def _whole_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every count column of whole numbers (95, not 95.0, even beside an
+    empty cell)."""
+    out = table.copy()
+    for column in table.columns:
+        if _kind(str(column)) != "count" or pd.api.types.is_integer_dtype(table[column]):
+            continue
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        if numbers.notna().any() and (numbers.dropna() % 1 == 0).all():
+            out[column] = numbers.astype("Int64")
+    return out
+
+
 def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write whatif.csv (CONTRACT.md) atomically: UTF-8, ``\\n`` line ends, no BOM."""
-    text = table.to_csv(index=False, lineterminator="\n")
-    return atomic_write_text(path, text)
+    """Write whatif.csv (CONTRACT.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
+    as whole numbers, text safe to open in Excel (:func:`camp_planner.io.excel_safe.csv_text`)."""
+    return atomic_write_text(path, csv_text(_whole_counts(table)))
+
+
+def _table_pick(sheet: Worksheet) -> Callable[[int, int], str | None]:
+    """Number formats of the ``whatif`` sheet, by column."""
+    header = {cell.column: str(cell.value) for cell in sheet[1]}
+    return lambda _row, column: _format(header[column], header[column].startswith("delta_"))
+
+
+def _comparison_pick(table: pd.DataFrame) -> Callable[[int, int], str | None]:
+    """Number formats of the ``comparison`` sheet: by row (its metric); the ``change``
+    columns (the 4th, 6th, ... column: after each scenario but the baseline) signed."""
+    metrics = comparison_rows(table)
+    return lambda row, column: _format(metrics[row - 2], column > 2 and column % 2 == 0)
+
+
+def _venues_pick(_row: int, column: int) -> str | None:
+    """The ``venues`` sheet: the cohorts each scenario holds at a venue, after its id and name."""
+    return COUNT_FORMAT if column > 2 else None
 
 
 def write_whatif_xlsx(
@@ -86,16 +158,21 @@ def write_whatif_xlsx(
         venues: Cohorts per venue and scenario (:func:`camp_planner.whatif.venue_usage`);
             the sheet is left out when None.
     """
-    from camp_planner.io.writers import format_sheet
-
+    table = _whole_counts(table)
     sheets = {"whatif": table, "comparison": comparison_sheet(table)}
     if venues is not None:
         sheets["venues"] = venues
     target = Path(path)
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            if name == "whatif":
+                set_number_formats(sheet, _table_pick(sheet))
+            elif name == "comparison":
+                set_number_formats(sheet, _comparison_pick(table))
+            else:
+                set_number_formats(sheet, _venues_pick)
             format_sheet(sheet)
             sheet.freeze_panes = "B2"
     return target
@@ -125,8 +202,6 @@ def write_whatif(
     Returns:
         The files written.
     """
-    from camp_planner.io.writers import write_roster_json
-
     folder = Path(out)
     table = whatif.table()
     name = whatif.results[0].problem.round.name if whatif.results else ""

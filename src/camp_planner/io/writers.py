@@ -3,13 +3,20 @@
 All files are written atomically (:mod:`camp_planner.io.atomic`). The participants table
 has one row per input company, in input order, placed or not, so a coordinator can filter
 it in Excel. CSV files are UTF-8 with a byte-order mark, which Excel needs to show æ, ø
-and å correctly.
+and å correctly, and are safe to open there (:mod:`camp_planner.io.excel_safe`).
+
+In the workbook every date is a date cell (``YYYY-MM-DD``), one cell per day: a cohort's
+module days are ``module_day_1`` and ``module_day_2`` (Module 2 takes two days) and its
+lab is ``lab_day``; steps are called as people call them (``Module 1``, ``Lab 1``);
+counts are whole numbers, km have one decimal and the gap is a percentage. The CSV keeps
+its text columns (ids such as ``module1``, ``;``-joined ISO dates).
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +28,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from camp_planner.io.atomic import atomic_path, atomic_write_text
+from camp_planner.io.excel_safe import csv_text, protect_text_cells, xlsx_frame
 from camp_planner.models import (
+    LAB_OF,
     SESSION_DAYS,
     Cohort,
     Company,
@@ -31,12 +40,22 @@ from camp_planner.models import (
     Venue,
     working_days,
 )
+from camp_planner.models.roster import ONLINE_VENUE_ID
 
 __all__ = [
+    "BOOLEAN_FORMAT",
+    "COUNT_FORMAT",
+    "DATE_FORMAT",
+    "KM_FORMAT",
+    "ONLINE_LOCATION",
+    "PERCENT_FORMAT",
     "STEP_LABELS",
+    "by_column",
     "calendar_table",
     "format_sheet",
     "participants_table",
+    "set_number_formats",
+    "signed",
     "venue_location",
     "write_participants_csv",
     "write_roster_json",
@@ -51,14 +70,37 @@ STEP_LABELS: dict[Step, str] = {
     Step.LAB2: "Lab 2",
 }
 _STEPS = list(Step)
+_MODULES = frozenset(LAB_OF)
+_LABS = frozenset(LAB_OF.values())
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _MAX_WIDTH = 60
 
+#: Number formats of workbook cells: a date, a count (whole number), km (one decimal), a
+#: share (percentage; the cell holds 0-1), a boolean (TRUE/FALSE in LibreOffice too).
+DATE_FORMAT = "YYYY-MM-DD"
+COUNT_FORMAT = "0"
+KM_FORMAT = "#,##0.0"
+PERCENT_FORMAT = "0.0%"
+BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
+
+
+def signed(number_format: str) -> str:
+    """The format of a change: ``+`` before an increase (``+3``, ``-1.5``, ``0``)."""
+    return f"+{number_format};-{number_format};{number_format}"
+
+
+_WHOLE_FORMATS = {COUNT_FORMAT, signed(COUNT_FORMAT)}
+
+
+#: How an online cohort's place is shown (its venue_id is ``online``).
+ONLINE_LOCATION = "Online (no venue, no travel)"
+
 
 def venue_location(venue: Venue | None, venue_id: str = "") -> str:
-    """``"name, town"`` (just the name when it is the town); the id for an unknown venue."""
+    """``"name, town"`` (just the name when it is the town); :data:`ONLINE_LOCATION` for an
+    online cohort's ``online``; the id for an unknown venue."""
     if venue is None:
-        return venue_id
+        return ONLINE_LOCATION if venue_id == ONLINE_VENUE_ID else venue_id
     if venue.town and venue.town.casefold() != venue.name.casefold():
         return f"{venue.name}, {venue.town}"
     return venue.name
@@ -69,6 +111,31 @@ def _dates(cohort: Cohort | None, step: Step) -> str:
         return ""
     days = [d for s in cohort.sessions if s.step == step for d in s.dates]
     return ";".join(d.isoformat() for d in sorted(days))
+
+
+def _step_days(cohort: Cohort, steps: frozenset[Step]) -> list[date]:
+    return sorted(d for s in cohort.sessions if s.step in steps for d in s.dates)
+
+
+def _day_columns(roster: Roster) -> list[str]:
+    """The workbook's date columns: ``module_day_1``, ``module_day_2``, ``lab_day`` (more
+    only for a roster whose sessions are longer than the track's)."""
+    module = max(
+        [SESSION_DAYS[Step.MODULE2], *(len(_step_days(c, _MODULES)) for c in roster.cohorts)]
+    )
+    lab = max([1, *(len(_step_days(c, _LABS)) for c in roster.cohorts)])
+    labs = ["lab_day"] if lab == 1 else [f"lab_day_{i}" for i in range(1, lab + 1)]
+    return [f"module_day_{i}" for i in range(1, module + 1)] + labs
+
+
+def _day_cells(cohort: Cohort | None, columns: list[str]) -> dict[str, date | None]:
+    """One date (or None) per column of :func:`_day_columns`."""
+    cells: dict[str, date | None] = dict.fromkeys(columns)
+    if cohort is not None:
+        for prefix, steps in (("module_day", _MODULES), ("lab_day", _LABS)):
+            names = [c for c in columns if c.startswith(prefix)]
+            cells.update(zip(names, _step_days(cohort, steps), strict=False))
+    return cells
 
 
 def _travel(problem: PlanningProblem, roster: Roster, company: Company, venue: Venue | None) -> Any:
@@ -98,7 +165,9 @@ def participants_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame
     status`` (``placed``, ``unplaced`` or ``missing`` when the roster does not mention the
     company), ``cohort_id, venue_id, venue, module, module1, lab1, module2, lab2`` (each a
     ``;``-joined list of ISO dates), ``travel_km`` (one-way, roster's figure when given),
-    ``unplaced_code, unplaced_reason``.
+    ``unplaced_code, unplaced_reason``; and, when the roster has online or mixed cohorts
+    (docs/remedies.md), ``online`` and ``mixed`` (the company's cohort is online / mixes
+    levels or age groups; empty when not placed).
 
     Args:
         problem: The round's input.
@@ -110,18 +179,20 @@ def participants_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame
     venues = {v.venue_id: v for v in problem.venues}
     cohort_of = {cid: c for c in roster.cohorts for cid in c.members}
     unplaced = {u.company_id: u for u in roster.unplaced}
+    remedies = _has_remedies(roster)
     rows = []
     for company in problem.companies:
         cohort = cohort_of.get(company.company_id)
         miss = unplaced.get(company.company_id)
-        venue = venues.get(cohort.venue_id) if cohort else None
+        venue = _venue_of(venues, cohort)
         status = "placed" if cohort else ("unplaced" if miss else "missing")
-        level = cohort.level if cohort else problem.level_of(company)
+        # the company's own level (a mixed cohort's level is e.g. A+B)
+        level = cohort.level.value if cohort and not cohort.level.mixed else None
         row: dict[str, Any] = {
             "company_id": company.company_id,
             "name": company.name,
             "town": company.town or "",
-            "level": level.value,
+            "level": level or problem.level_of(company).value,
             "below_c": company.below_c,
             "age_group": company.age_group(problem.round.start).value,
             "participants": company.participants,
@@ -137,13 +208,30 @@ def participants_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame
         row["travel_km"] = _travel(problem, roster, company, venue) if cohort else float("nan")
         row["unplaced_code"] = miss.code.value if miss else ""
         row["unplaced_reason"] = miss.reason if miss else ""
+        if remedies:
+            row["online"] = cohort.online if cohort else None
+            row["mixed"] = cohort.mixed if cohort else None
         rows.append(row)
     columns = [
         "company_id", "name", "town", "level", "below_c", "age_group", "participants",
         "priority", "status", "cohort_id", "venue_id", "venue", "module",
         *(s.value for s in _STEPS), "travel_km", "unplaced_code", "unplaced_reason",
+        *(["online", "mixed"] if remedies else []),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def _has_remedies(roster: Roster) -> bool:
+    """Whether the roster has an online or a mixed cohort (then tables show the columns
+    ``online`` and ``mixed``)."""
+    return any(c.online or c.mixed for c in roster.cohorts)
+
+
+def _venue_of(venues: Mapping[str, Venue], cohort: Cohort | None) -> Venue | None:
+    """The cohort's venue; None when not placed, online or unknown."""
+    if cohort is None or cohort.online:
+        return None
+    return venues.get(cohort.venue_id)
 
 
 def write_participants_csv(
@@ -159,35 +247,54 @@ def write_participants_csv(
     Returns:
         The path written.
     """
-    text = participants_table(problem, roster).to_csv(index=False, lineterminator="\n")
+    text = csv_text(participants_table(problem, roster))
     return atomic_write_text(path, text, encoding="utf-8-sig")
+
+
+def _participants_sheet(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
+    """The workbook's participants: :func:`participants_table` with the step labelled for
+    people and one date cell per day (``module_day_1``, ``module_day_2``, ``lab_day``)
+    instead of the CSV's four text columns."""
+    table = participants_table(problem, roster)
+    cohort_of = {cid: c for c in roster.cohorts for cid in c.members}
+    columns = _day_columns(roster)
+    days = [_day_cells(cohort_of.get(cid), columns) for cid in table["company_id"]]
+    sheet = table.drop(columns=[s.value for s in _STEPS])
+    sheet["module"] = [STEP_LABELS[Step(m)] if m else "" for m in table["module"]]
+    position = list(sheet.columns).index("module") + 1
+    for offset, column in enumerate(columns):
+        sheet.insert(position + offset, column, pd.Series([d[column] for d in days], dtype=object))
+    return sheet
 
 
 def _cohorts_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
     companies = {c.company_id: c for c in problem.companies}
     venues = {v.venue_id: v for v in problem.venues}
+    days = _day_columns(roster)
+    remedies = _has_remedies(roster)
     rows = []
     for cohort in roster.cohorts:
         members = [companies.get(cid) for cid in cohort.members]
         row: dict[str, Any] = {
             "cohort_id": cohort.cohort_id,
             "venue_id": cohort.venue_id,
-            "venue": venue_location(venues.get(cohort.venue_id), cohort.venue_id),
+            "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id),
             "module": STEP_LABELS[cohort.module],
             "level": cohort.level.value,
             "age_group": cohort.age_group.value,
             "people": sum(m.participants if m else 1 for m in members),
             "companies": len(cohort.members),
+            **_day_cells(cohort, days),
         }
-        for step in _STEPS:
-            row[STEP_LABELS[step]] = _dates(cohort, step)
         row["members"] = "; ".join(
             m.name if m else cid for m, cid in zip(members, cohort.members, strict=True)
         )
+        if remedies:
+            row["online"], row["mixed"] = cohort.online, cohort.mixed
         rows.append(row)
     columns = [
         "cohort_id", "venue_id", "venue", "module", "level", "age_group", "people",
-        "companies", *(STEP_LABELS[s] for s in _STEPS), "members",
+        "companies", *days, "members", *(["online", "mixed"] if remedies else []),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -218,7 +325,8 @@ def calendar_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
         roster: A roster for that input.
 
     Returns:
-        Columns ``date, weekday, cohort_id, step, day, venue, level, people, note``.
+        Columns ``date, weekday, cohort_id, step, day, venue, level, age_group, people,
+        note``; ``step`` is labelled for people (``Module 2``), ``day`` is e.g. ``1/2``.
     """
     venues = {v.venue_id: v for v in problem.venues}
     companies = {c.company_id: c for c in problem.companies}
@@ -236,21 +344,54 @@ def calendar_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
                         "cohort_id": cohort.cohort_id,
                         "step": STEP_LABELS[session.step],
                         "day": f"{i}/{length}" if length > 1 else "",
-                        "venue": venue_location(venues.get(cohort.venue_id), cohort.venue_id),
-                        "level": f"{cohort.level.value}/{cohort.age_group.value}",
+                        "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id),
+                        "level": cohort.level.value,
+                        "age_group": cohort.age_group.value,
                         "people": people,
                     }
                 )
     unavailable = problem.round.facilitator_unavailable
     days = sorted(set(working_days(problem.round.start, problem.round.end)) | set(by_day))
-    empty = {"cohort_id": "", "step": "", "day": "", "venue": "", "level": "", "people": None}
+    empty = {
+        "cohort_id": "", "step": "", "day": "", "venue": "", "level": "", "age_group": "",
+        "people": None,
+    }  # fmt: skip
     rows = []
     for day in days:
         note = "facilitator unavailable" if day in unavailable else ""
         for held in sorted(by_day.get(day, []), key=lambda s: s["cohort_id"]) or [empty]:
             rows.append({"date": day, "weekday": _WEEKDAYS[day.weekday()], **held, "note": note})
-    columns = ["date", "weekday", "cohort_id", "step", "day", "venue", "level", "people", "note"]
+    columns = [
+        "date", "weekday", "cohort_id", "step", "day", "venue", "level", "age_group", "people",
+        "note",
+    ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns).astype({"people": "Int64"})
+
+
+#: The number format of each summary item that is a number.
+_SUMMARY_FORMATS = {
+    "objective (travel km)": KM_FORMAT,
+    "best bound": KM_FORMAT,
+    "gap": PERCENT_FORMAT,
+    "wall time (s)": "0.00",
+    "companies in input": COUNT_FORMAT,
+    "placed": COUNT_FORMAT,
+    "unplaced": COUNT_FORMAT,
+    "cohorts": COUNT_FORMAT,
+    "online cohorts": COUNT_FORMAT,
+    "mixed cohorts": COUNT_FORMAT,
+    "travel km total": KM_FORMAT,
+    "venues used": COUNT_FORMAT,
+}
+#: The number format of each roster.xlsx column that holds numbers or dates.
+_COLUMN_FORMATS = {
+    "date": DATE_FORMAT,
+    "people": COUNT_FORMAT,
+    "companies": COUNT_FORMAT,
+    "participants": COUNT_FORMAT,
+    "priority": COUNT_FORMAT,
+    "travel_km": KM_FORMAT,
+}
 
 
 def _summary_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
@@ -269,6 +410,14 @@ def _summary_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
         ("placed", summary.placed),
         ("unplaced", summary.unplaced),
         ("cohorts", len(roster.cohorts)),
+        *(
+            [
+                ("online cohorts", sum(c.online for c in roster.cohorts)),
+                ("mixed cohorts", sum(c.mixed for c in roster.cohorts)),
+            ]
+            if _has_remedies(roster)
+            else []
+        ),
         ("travel km total", round(summary.travel_km_total, 1)),
         ("venues used", len(summary.venues_used)),
         ("venue names", "; ".join(used)),
@@ -276,8 +425,52 @@ def _summary_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"]).astype({"value": object})
 
 
+def set_number_formats(sheet: Worksheet, pick: Callable[[int, int], str | None]) -> None:
+    """Give the number and date cells below the header their number format.
+
+    Args:
+        sheet: A sheet written by pandas (header in row 1).
+        pick: ``(row, column) -> format`` (1-based, as in the sheet), None for General.
+            A whole-number format also stores a whole float as an int (95, not 95.0).
+            Booleans show ``TRUE``/``FALSE`` (not 1/0) in LibreOffice too.
+    """
+    for row_number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+        for column_number, cell in enumerate(row, start=1):
+            value = cell.value
+            if isinstance(value, bool):  # LibreOffice shows a bare boolean as 0 or 1
+                cell.number_format = BOOLEAN_FORMAT
+            if value is None or isinstance(value, (str, bool)):
+                continue
+            number_format = pick(row_number, column_number)
+            if number_format is None:
+                continue
+            if number_format in _WHOLE_FORMATS and isinstance(value, float) and value.is_integer():
+                cell.value = int(value)
+            cell.number_format = number_format
+
+
+def by_column(sheet: Worksheet, formats: Mapping[str, str]) -> Callable[[int, int], str | None]:
+    """A :func:`set_number_formats` pick by the header of each column."""
+    header = {cell.column: cell.value for cell in sheet[1]}
+
+    def pick(row: int, column: int) -> str | None:
+        name = header.get(column)
+        if isinstance(name, str) and name.startswith(("module_day_", "lab_day")):
+            return DATE_FORMAT
+        return formats.get(name) if isinstance(name, str) else None
+
+    return pick
+
+
+def _shown_length(value: object) -> int:
+    if isinstance(value, date):
+        return len(DATE_FORMAT) + 2  # digits are wider than most letters
+    return len(str(value))
+
+
 def format_sheet(sheet: Worksheet) -> None:
     """Bold header, frozen header row, fitting widths, no formulas, printable landscape."""
+    protect_text_cells(sheet)  # a name like "=SUM(...)" is text, not a formula
     sheet.freeze_panes = "A2"
     for cell in sheet[1]:
         cell.font = Font(name="Calibri", size=11, bold=True)
@@ -290,14 +483,12 @@ def format_sheet(sheet: Worksheet) -> None:
     for index, column in enumerate(sheet.iter_cols(), start=1):
         width = 8
         for cell in column:
-            if cell.data_type == "f":  # a name like "=SUM(...)" is text, not a formula
-                cell.data_type = "s"
             if cell.value is not None:
-                text = cell.value.isoformat() if isinstance(cell.value, date) else str(cell.value)
-                width = max(width, len(text) + 2)
-                if len(text) > _MAX_WIDTH - 2:
+                length = _shown_length(cell.value)
+                width = max(width, length + 2)
+                if length > _MAX_WIDTH - 2:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-                    need = math.ceil(len(text) * 1.1 / (_MAX_WIDTH - 2))
+                    need = math.ceil(length * 1.1 / (_MAX_WIDTH - 2))
                     lines[cell.row] = max(lines.get(cell.row, 1), need)
         sheet.column_dimensions[get_column_letter(index)].width = min(width, _MAX_WIDTH)
     for row, count in lines.items():  # neither Excel nor LibreOffice grows rows on load
@@ -312,9 +503,12 @@ def write_roster_xlsx(
 ) -> Path:
     """Write roster.xlsx atomically, with sheets for people who work in Excel.
 
-    Sheets: ``cohorts`` (one row per cohort with its dates and member names),
-    ``participants`` (:func:`participants_table`), ``unplaced`` (company, code, reason),
-    ``calendar`` (:func:`calendar_table`) and ``summary`` (solver and totals).
+    Sheets: ``cohorts`` (one row per cohort with its days and member names),
+    ``participants`` (:func:`participants_table` with one date cell per day),
+    ``unplaced`` (company, code, reason), ``calendar`` (:func:`calendar_table`) and
+    ``summary`` (solver and totals). Dates are date cells, steps are labelled ``Module 1``
+    etc. in every sheet, counts are whole numbers, the gap a percentage; text is stored
+    as text (:mod:`camp_planner.io.excel_safe`).
 
     Args:
         problem: The round's input.
@@ -326,17 +520,23 @@ def write_roster_xlsx(
     """
     sheets = {
         "cohorts": _cohorts_table(problem, roster),
-        "participants": participants_table(problem, roster),
+        "participants": _participants_sheet(problem, roster),
         "unplaced": _unplaced_table(problem, roster),
         "calendar": calendar_table(problem, roster),
         "summary": _summary_table(problem, roster),
     }
+    items = list(sheets["summary"]["item"])
     target = Path(path)
     with (
         atomic_path(target) as tmp,
-        pd.ExcelWriter(tmp, engine="openpyxl", date_format="YYYY-MM-DD") as writer,
+        pd.ExcelWriter(tmp, engine="openpyxl", date_format=DATE_FORMAT) as writer,
     ):
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            format_sheet(writer.sheets[name])
+            xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            if name == "summary":
+                set_number_formats(sheet, lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]))
+            else:
+                set_number_formats(sheet, by_column(sheet, _COLUMN_FORMATS))
+            format_sheet(sheet)
     return target

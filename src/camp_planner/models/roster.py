@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from camp_planner.models.enums import AgeGroup, Level, SolverStatus, Step, UnplacedCode
+
+#: The `venue_id` of an online cohort (no venue, no travel; `round.toml` `online_cohorts`).
+ONLINE_VENUE_ID = "online"
+
+
+class CohortLevel(StrEnum):
+    """A cohort's level: one level, or the levels of a mixed cohort joined by ``+``, highest
+    first (``A+B``; `round.toml` `mix_levels`). A pure level equals its :class:`Level`."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    A_B = "A+B"
+    A_C = "A+C"
+    B_C = "B+C"
+    A_B_C = "A+B+C"
+
+    @classmethod
+    def of(cls, levels: Iterable[Level | str]) -> CohortLevel:
+        """The cohort level of members at these levels: ``{B, A}`` -> ``A+B``."""
+        return cls("+".join(sorted({str(level) for level in levels})))
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        """The levels in the cohort, highest first."""
+        return tuple(Level(part) for part in self.value.split("+"))
+
+    @property
+    def mixed(self) -> bool:
+        """More than one level."""
+        return "+" in self.value
+
+
+class CohortAgeGroup(StrEnum):
+    """A cohort's age group: ``young``, ``established``, or ``mixed`` when young and
+    established companies share it (`round.toml` `mix_age_groups`)."""
+
+    YOUNG = "young"
+    ESTABLISHED = "established"
+    MIXED = "mixed"
+
+    @classmethod
+    def of(cls, groups: Iterable[AgeGroup | str]) -> CohortAgeGroup:
+        """The cohort age group of members in these age groups."""
+        distinct = {str(group) for group in groups}
+        return cls(distinct.pop()) if len(distinct) == 1 else cls.MIXED
 
 
 class Session(BaseModel):
@@ -19,15 +67,23 @@ class Session(BaseModel):
 
 
 class Cohort(BaseModel):
-    """A "hold": companies of one module, level and age group at one venue."""
+    """A "hold": companies of one module, level and age group at one venue.
+
+    An online cohort has `venue_id` ``"online"`` and `online` set (no venue, no travel).
+    A mixed cohort (the round's `mix_levels` / `mix_age_groups`) has `mixed` set and a
+    `level` such as ``A+B`` and/or `age_group` ``mixed``. roster.json files written before
+    these keys existed read as in-person, unmixed cohorts.
+    """
 
     cohort_id: str
     venue_id: str
     module: Step
-    level: Level
-    age_group: AgeGroup
+    level: CohortLevel
+    age_group: CohortAgeGroup
     members: list[str]
     sessions: list[Session]
+    online: bool = False
+    mixed: bool = False
 
 
 class Unplaced(BaseModel):
@@ -63,7 +119,10 @@ class Summary(BaseModel):
 
 
 class Roster(BaseModel):
-    """The roster.json document."""
+    """The roster.json document. Keys it does not know (e.g. `replan`, which keeps the
+    published invitations' UIDs) are kept, so reading and writing a roster loses nothing."""
+
+    model_config = ConfigDict(extra="allow")
 
     round: str
     solver: SolverReport

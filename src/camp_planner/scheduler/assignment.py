@@ -1,19 +1,24 @@
 """The assignment model: which companies train at which venue, how many cohorts each venue
-hosts per segment, within what the facilitator's calendar can hold.
+hosts per kind of cohort, within what the facilitator's calendar can hold.
 
-Cohorts are counted, not enumerated: n[s, v] cohorts of segment s at venue v hold the
-people assigned there (cohort_min * n <= people <= cohort_max * n). Each segment is a
-small facility-location problem of its own: w[s, v] says s has a cohort at v, companies go
-only where w is set (x <= size * w, the strong link), and a segment of P people can use at
-most P // cohort_min venues. The facilitator's calendar enters as a limit on the numbers
-of Module 1 and Module 2 cohorts (see `calendar_frontier`). Counting instead of enumerating
-removes the symmetry between identical cohorts and companies (see `prepare`); which member
-goes to which cohort on which dates is settled afterwards by `dates.date_cohorts`.
+Cohorts are counted, not enumerated: n[k, v] cohorts of kind k at venue v hold the people
+assigned there (cohort_min * n <= people <= cohort_max * n). A kind is a segment (module x
+level x age group) under the domain's rules; a round that allows mixing adds mixed kinds
+that companies of several segments may join, and one that allows online cohorts adds the
+venue :data:`~camp_planner.scheduler.kinds.ONLINE` for Module 1 (see `kinds`). Each kind
+is a small facility-location problem of its own: w[k, v] says k has a cohort at v,
+companies go only where w is set (x <= size * w, the strong link), and a kind of P people
+can use at most P // cohort_min venues. The facilitator's calendar enters as a limit on
+the numbers of Module 1 and Module 2 cohorts, online ones included (see
+`calendar_frontier`). Counting instead of enumerating removes the symmetry between
+identical cohorts and companies (see `prepare`); which member goes to which cohort on
+which dates is settled afterwards by `dates.date_cohorts`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -22,6 +27,7 @@ from camp_planner.models import Segment, Step, VenueStatus
 from camp_planner.models.groups import cohorts_possible, fillable_totals, most_companies
 from camp_planner.scheduler.best_members import best_members
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
+from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds, venue_min
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
 
 
@@ -41,20 +47,29 @@ class AssignmentModel:
     #: how many cohorts the facilitator's calendar holds (None: not limited)
     capacity: CalendarCapacity | None = None
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    #: (group index, venue index) -> companies of the group assigned to the venue
-    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    #: (segment, venue index) -> number of cohorts, its upper bound, and "at least one"
-    n: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
-    n_max: dict[tuple[Segment, int], int] = field(default_factory=dict)
-    w: dict[tuple[Segment, int], cp_model.IntVar] = field(default_factory=dict)
-    #: venue index -> venue used
+    #: the kinds of cohort the round allows (the segments, unless it allows mixing)
+    kinds: list[Kind] = field(default_factory=list)
+    #: (group index, kind, venue index) -> companies of the group in cohorts of the kind there
+    x: dict[tuple[int, Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    #: (kind, venue index) -> number of cohorts, its upper bound, and "at least one"
+    n: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    n_max: dict[tuple[Kind, int], int] = field(default_factory=dict)
+    w: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    #: venue index -> venue used (real venues only: online cohorts use none)
     y: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    #: the domain's rules only: no mixed kinds, no online cohorts, whatever the round allows
+    pure: bool = False
 
     def __post_init__(self) -> None:
+        if not self.kinds:
+            rnd = self.prep.problem.round
+            self.kinds = round_kinds(rnd, {g.segment for g in self.prep.groups})
+        if self.pure:
+            self.kinds = [k for k in self.kinds if not k.mixed]
         self._variables()
         self.company_in_at_most_one_cohort()
         self.cohort_size()
-        self.segment_fills_whole_cohorts()
+        self.kind_fills_whole_cohorts()
         self.single_cohort_takes_best_members()
         self.venue_used()
         self.max_venues()
@@ -64,28 +79,70 @@ class AssignmentModel:
         self.assignments_cut_off()
 
     # -- variables ---------------------------------------------------------------------
+    def kinds_of(self, gi: int) -> list[Kind]:
+        """The kinds of cohort companies of group `gi` may join (its segment's first)."""
+        segment = self.prep.groups[gi].segment
+        return [k for k in self.kinds if k.admits(segment)]
+
     def _variables(self) -> None:
         m = self.model
-        cmin = self.prep.problem.round.cohort_min
-        people: dict[tuple[Segment, int], int] = defaultdict(int)
-        for group in self.prep.groups:
-            for vi in group.travel:
-                people[group.segment, vi] += group.size * group.participants
-        for (segment, vi), total in sorted(
-            people.items(), key=lambda kv: (kv[0][0].label, kv[0][1])
-        ):
-            most = cohorts_possible(total, cmin)
-            if most:  # else no cohort of this segment can ever fill at this venue
-                self.n_max[segment, vi] = most
-                self.n[segment, vi] = m.new_int_var(0, most, f"n_{segment.label}_{vi}")
-                self.w[segment, vi] = m.new_bool_var(f"w_{segment.label}_{vi}")
+        rnd = self.prep.problem.round
+        people: dict[tuple[Kind, int], int] = defaultdict(int)
         for gi, group in enumerate(self.prep.groups):
-            for vi in sorted(group.travel):
-                if (group.segment, vi) in self.n:
-                    self.x[gi, vi] = m.new_int_var(0, group.size, f"x_{gi}_{vi}")
+            for kind in self.kinds_of(gi):
+                for vi in group.travel:
+                    if not (self.pure and vi == ONLINE):
+                        people[kind, vi] += group.size * group.participants
+        for (kind, vi), total in sorted(people.items(), key=lambda kv: (kv[0][0].label, kv[0][1])):
+            most = cohorts_possible(total, venue_min(rnd, vi))
+            if most:  # else no cohort of this kind can ever fill at this venue
+                where = "online" if vi == ONLINE else vi
+                self.n_max[kind, vi] = most
+                self.n[kind, vi] = m.new_int_var(0, most, f"n_{kind.label}_{where}")
+                self.w[kind, vi] = m.new_bool_var(f"w_{kind.label}_{where}")
+        for gi, group in enumerate(self.prep.groups):
+            for kind in self.kinds_of(gi):
+                for vi in sorted(group.travel):
+                    if (kind, vi) in self.n:
+                        where = "online" if vi == ONLINE else vi
+                        name = (
+                            f"x_{gi}_{where}" if not kind.mixed else f"x_{gi}_{kind.label}_{where}"
+                        )
+                        self.x[gi, kind, vi] = m.new_int_var(0, group.size, name)
         for vi, venue in enumerate(self.prep.venues):
             if venue.status != VenueStatus.CLOSED:
                 self.y[vi] = m.new_bool_var(f"y_{venue.venue_id}")
+
+    def hint_from(self, other: AssignmentModel, solver: cp_model.CpSolver) -> None:
+        """Hint the values `solver` found for `other` to the variables both models have."""
+        for key, var in self.x.items():
+            if key in other.x:
+                self.model.add_hint(var, solver.value(other.x[key]))
+        for kv, var in (*self.n.items(), *self.w.items()):
+            theirs = other.n if var.name.startswith("n_") else other.w
+            if kv in theirs:
+                self.model.add_hint(var, solver.value(theirs[kv]))
+        for vi, var in self.y.items():
+            self.model.add_hint(var, solver.value(other.y[vi]))
+
+    def remedy_pools(self) -> dict[tuple[Segment, tuple[Kind, bool]], list[cp_model.IntVar]]:
+        """x of each segment in the online (True) or in-person (False) cohorts of a kind,
+        for the kinds and places that are online or mixed."""
+        terms: dict[tuple[Segment, tuple[Kind, bool]], list[cp_model.IntVar]] = defaultdict(list)
+        for (gi, kind, vi), var in self.x.items():
+            if kind.mixed or vi == ONLINE:
+                terms[self.prep.groups[gi].segment, (kind, vi == ONLINE)].append(var)
+        return terms
+
+    def bound_remedy_pools(
+        self, bounds: Mapping[tuple[Segment, tuple[Kind, bool]], tuple[int, int]]
+    ) -> None:
+        """Companies of a segment in online or mixed cohorts of a kind: between the bounds
+        the counts proved (`placed_bound.remedy_pool_bounds`)."""
+        terms = self.remedy_pools()
+        for key, (low, high) in bounds.items():
+            if key in terms:
+                self.model.add_linear_constraint(sum(terms[key]), low, high)
 
     def placed(self) -> cp_model.LinearExpr:
         """Number of companies placed."""
@@ -95,7 +152,7 @@ class AssignmentModel:
         """Total priority of the companies placed."""
         keys = list(self.x)
         return cp_model.LinearExpr.weighted_sum(
-            [self.x[k] for k in keys], [self.prep.groups[gi].priority for gi, _ in keys]
+            [self.x[k] for k in keys], [self.prep.groups[gi].priority for gi, _, _ in keys]
         )
 
     def travel_units(self) -> cp_model.LinearExpr:
@@ -103,95 +160,110 @@ class AssignmentModel:
         keys = list(self.x)
         return cp_model.LinearExpr.weighted_sum(
             [self.x[k] for k in keys],
-            [round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) for gi, vi in keys],
+            [round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) for gi, _, vi in keys],
         )
 
-    def _people(self) -> dict[tuple[Segment, int], list[cp_model.LinearExprT]]:
-        people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
-        for (gi, vi), var in self.x.items():
-            group = self.prep.groups[gi]
-            people[group.segment, vi].append(group.participants * var)
+    def remedy_use(self) -> cp_model.LinearExpr:
+        """Departures from the domain's cohort rules, counted per company placed: one for a
+        place in a mixed cohort, one for a place in an online cohort (two for both)."""
+        keys = [k for k in self.x if k[1].mixed or k[2] == ONLINE]
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[k] for k in keys], [int(kind.mixed) + int(vi == ONLINE) for _, kind, vi in keys]
+        )
+
+    def uses_remedies(self) -> bool:
+        """Whether any company could be placed in a mixed or an online cohort."""
+        return any(kind.mixed or vi == ONLINE for _, kind, vi in self.x)
+
+    def _people(self) -> dict[tuple[Kind, int], list[cp_model.LinearExprT]]:
+        people: dict[tuple[Kind, int], list[cp_model.LinearExprT]] = defaultdict(list)
+        for (gi, kind, vi), var in self.x.items():
+            people[kind, vi].append(self.prep.groups[gi].participants * var)
         return people
 
     # -- rules (DOMAIN.md "Cohort rules" and CONTRACT.md round.toml) ----------------------
     def company_in_at_most_one_cohort(self) -> None:
         """Every company is in at most one cohort (the rest go to the unplaced list)."""
         by_group: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for (gi, _), var in self.x.items():
+        for (gi, _, _), var in self.x.items():
             by_group[gi].append(var)
         for gi, vars_ in by_group.items():
             self.model.add(sum(vars_) <= self.prep.groups[gi].size)
 
     def cohort_size(self) -> None:
-        """8-10 participants per cohort, same module, level and age group: the people of a
-        segment at a venue fill its n cohorts there, each between cohort_min and cohort_max
-        (a company counts its `participants`); companies go only where w says the segment
-        has a cohort."""
+        """8-10 participants per cohort, same module, level and age group (or a kind the
+        round allows): the people of a kind at a venue fill its n cohorts there, each
+        between cohort_min (online: online_cohort_min) and cohort_max (a company counts its
+        `participants`); companies go only where w says the kind has a cohort."""
         rnd = self.prep.problem.round
         for key, terms in self._people().items():
-            self.model.add(sum(terms) >= rnd.cohort_min * self.n[key])
+            self.model.add(sum(terms) >= venue_min(rnd, key[1]) * self.n[key])
             self.model.add(sum(terms) <= rnd.cohort_max * self.n[key])
             self.model.add(self.n[key] >= self.w[key])
             self.model.add(self.n[key] <= self.n_max[key] * self.w[key])
-        for (gi, vi), var in self.x.items():
-            group = self.prep.groups[gi]
-            self.model.add(var <= group.size * self.w[group.segment, vi])
+        for (gi, kind, vi), var in self.x.items():
+            self.model.add(var <= self.prep.groups[gi].size * self.w[kind, vi])
 
-    def segment_fills_whole_cohorts(self) -> None:
-        """Implied by cohort_size, and much tighter in the linear relaxation: a segment of P
-        people holds a total in one of [k * cohort_min, k * cohort_max], uses at most
+    def _kind_sizes(self, kind: Kind) -> list[int]:
+        return [
+            g.participants for g in self.prep.groups if kind.admits(g.segment) for _ in g.companies
+        ]
+
+    def kind_fills_whole_cohorts(self) -> None:
+        """Implied by cohort_size, and much tighter in the linear relaxation: a kind of P
+        people holds a total in one of [k * smallest cohort, k * cohort_max], uses at most
         P // cohort_min venues, and places at most as many companies as fit."""
         rnd = self.prep.problem.round
-        by_segment: dict[Segment, list[cp_model.LinearExprT]] = defaultdict(list)
-        for (segment, _), terms in self._people().items():
-            by_segment[segment].extend(terms)
-        for segment, terms in by_segment.items():
-            sizes = [
-                g.participants
-                for g in self.prep.groups
-                if g.segment == segment
-                for _ in g.companies
-            ]
+        by_kind: dict[Kind, list[cp_model.LinearExprT]] = defaultdict(list)
+        for (kind, _), terms in self._people().items():
+            by_kind[kind].extend(terms)
+        for kind, terms in by_kind.items():
+            sizes = self._kind_sizes(kind)
             people = sum(sizes)
-            domain = fillable_domain(people, rnd.cohort_min, rnd.cohort_max)
-            total = self.model.new_int_var_from_domain(domain, f"people_{segment.label}")
+            lowest = min(venue_min(rnd, vi) for k, vi in self.n if k == kind)
+            domain = fillable_domain(people, lowest, rnd.cohort_max)
+            total = self.model.new_int_var_from_domain(domain, f"people_{kind.label}")
             self.model.add(total == sum(terms))
             self.model.add(
-                sum(w for (s, _), w in self.w.items() if s == segment)
+                sum(w for (k, vi), w in self.w.items() if k == kind and vi != ONLINE)
                 <= cohorts_possible(people, rnd.cohort_min)
             )
-            members = [
-                var for (gi, _), var in self.x.items() if self.prep.groups[gi].segment == segment
-            ]
+            members = [var for (_, k, _), var in self.x.items() if k == kind]
             self.model.add(sum(members) <= most_companies(sizes, domain.max()))
 
     def single_cohort_takes_best_members(self) -> None:
-        """A segment that can fill only one cohort takes, at the venue it uses, the best
-        members for that venue (see `best_members`): x = members * w. This is implied by the
-        lexicographic objective and makes the relaxation much tighter. It is not used once
-        a no-good cut exists (member blackout days may then call for other members)."""
+        """A segment that can fill only one cohort, and whose companies may join no other
+        kind of cohort, takes, at the venue it uses, the best members for that venue (see
+        `best_members`): x = members * w. This is implied by the lexicographic objective and
+        makes the relaxation much tighter. It is not used once a no-good cut exists (member
+        blackout days may then call for other members)."""
         if self.cuts:
             return
-        cmin, cmax = self.prep.problem.round.cohort_min, self.prep.problem.round.cohort_max
-        for segment in {s for s, _ in self.n}:
-            groups = {gi: g for gi, g in enumerate(self.prep.groups) if g.segment == segment}
-            people = sum(g.size * g.participants for g in groups.values())
-            if people >= 2 * cmin:
+        rnd = self.prep.problem.round
+        active = {k for k, _ in self.n}  # kinds that can hold a cohort somewhere
+        for kind in sorted(active, key=lambda k: k.label):
+            if kind.mixed or any(o.mixed and o.contains(kind) for o in active):
                 continue
-            for (seg, vi), w in self.w.items():
-                if seg != segment:
+            groups = {gi: g for gi, g in enumerate(self.prep.groups) if kind.admits(g.segment)}
+            people = sum(g.size * g.participants for g in groups.values())
+            if people >= 2 * min(venue_min(rnd, vi) for k, vi in self.n if k == kind):
+                continue
+            for (k, vi), w in self.w.items():
+                if k != kind:
                     continue
                 here = {gi: g for gi, g in groups.items() if vi in g.travel}
-                members = best_members(here, vi, cmin, cmax)
+                members = best_members(here, vi, venue_min(rnd, vi), rnd.cohort_max)
                 if members is None:
                     self.model.add(w == 0)
                 for gi in here:
-                    self.model.add(self.x[gi, vi] == (members or {}).get(gi, 0) * w)
+                    self.model.add(self.x[gi, kind, vi] == (members or {}).get(gi, 0) * w)
 
     def venue_used(self) -> None:
         """A venue counts as used exactly when it hosts at least one cohort."""
         by_venue: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (_, vi), w in self.w.items():
+            if vi == ONLINE:  # an online cohort uses no venue
+                continue
             by_venue[vi].append(w)
             self.model.add_implication(w, self.y[vi])
         for vi, used in self.y.items():
@@ -218,12 +290,13 @@ class AssignmentModel:
     def facilitator_calendar(self) -> None:
         """One facilitator leads every session: at most `facilitators` sessions a day, so
         the round holds at most frontier[N2] Module 1 cohorts beside N2 Module 2 cohorts
-        (see `calendar_frontier`; venues' and members' unavailable days are settled when dating)."""
+        (see `calendar_frontier`; venues' and members' unavailable days are settled when dating).
+        Online cohorts take the facilitator's days like any other Module 1 cohort."""
         if self.capacity is None or self.capacity.frontier is None:
             return
         frontier = self.capacity.frontier
-        n1 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE1)
-        n2 = sum(var for (s, _), var in self.n.items() if s.module == Step.MODULE2)
+        n1 = sum(var for (k, _), var in self.n.items() if k.module == Step.MODULE1)
+        n2 = sum(var for (k, _), var in self.n.items() if k.module == Step.MODULE2)
         n2_var = self.model.new_int_var(0, len(frontier) - 1, "cohorts_module2")
         most_n1 = self.model.new_int_var(min(frontier), max(frontier), "most_module1")
         self.model.add(n2_var == n2)

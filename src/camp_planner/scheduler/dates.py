@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from camp_planner.models import SESSION_DAYS, Segment, Step
 from camp_planner.scheduler.days import DayIndex
+from camp_planner.scheduler.kinds import Kind
 
 
 @dataclass
@@ -106,9 +107,10 @@ class PlanGroup:
 
 @dataclass
 class CohortPlan:
-    """The cohorts the assignment model asked for at one venue for one segment."""
+    """The cohorts the assignment model asked for at one venue for one segment (or one
+    kind of cohort the round allows, `scheduler.kinds.Kind`)."""
 
-    segment: Segment
+    segment: Segment | Kind
     venue: int
     #: number of cohorts of this segment at this venue
     count: int
@@ -116,11 +118,17 @@ class CohortPlan:
     forbidden: frozenset[int]
     #: group index -> its companies in this plan
     groups: dict[int, PlanGroup]
+    #: people each cohort needs at least, when not the round's cohort_min (online cohorts)
+    cohort_min: int | None = None
 
     @property
     def module(self) -> Step:
         """The module these cohorts take."""
         return self.segment.module
+
+    def smallest(self, cohort_min: int) -> int:
+        """People each of its cohorts needs at least: its own minimum, else `cohort_min`."""
+        return cohort_min if self.cohort_min is None else self.cohort_min
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,7 @@ def split_evenly(plan: CohortPlan, cohort_min: int, cohort_max: int) -> list[dic
     """Members of a plan split into its `count` cohorts, largest companies first, each to the
     cohort with fewest people; None if that leaves a cohort outside cohort_min..cohort_max."""
     count = plan.count
+    cohort_min = plan.smallest(cohort_min)
     people = [0] * count
     split: list[dict[int, int]] = [{} for _ in range(count)]
     order = sorted(plan.groups.items(), key=lambda item: (-item[1].participants, item[0]))
@@ -271,6 +280,7 @@ def _date(
     hint_queue = problem.hint_queue()
     for pi, plan in enumerate(problem.plans):
         count = plan.count
+        cohort_min = plan.smallest(problem.cohort_min)
         people = sum(g.participants * g.available for g in plan.groups.values())
         if not repair and not count * cohort_min <= people <= count * cohort_max:
             # Whole cohorts cannot hold these people (and CP-SAT 9.15's presolve has been

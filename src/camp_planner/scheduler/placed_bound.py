@@ -1,56 +1,194 @@
-"""An upper bound on what a round can place, from counts alone.
+"""Bounds on what a round can place, from counts alone.
 
-Leave out where cohorts meet (venues, travel) and keep what limits the numbers: per
-segment, whole cohorts of cohort_min..cohort_max people, and the facilitator's frontier on
-the numbers of Module 1 and Module 2 cohorts. This small model is a relaxation of the
+Leave out where cohorts meet (venues, travel) and keep what limits the numbers: per kind
+of cohort (a segment, or a mix the round allows), whole cohorts of cohort_min..cohort_max
+people (online_cohort_min..cohort_max online), and the facilitator's frontier on the
+numbers of Module 1 and Module 2 cohorts. This small model is a relaxation of the
 assignment model; its optimum bounds stage 1 (companies, then priority, placed). Measured
 on a 300-company round with a tight calendar: the whole model found 243 placed but could
 not close its bound of 244 in 60 s, because its relaxation does not see that the
 calendar holds only so many cohorts; the counts alone settle that at once.
+
+Companies of one segment that send as many people, have the same priority and may meet
+in person and/or online are alike here, so they are counted together (a class). With
+remedies switched on, the same model bounds the next stage from below: the fewest places
+in online or mixed cohorts among rosters placing as many companies and as much priority;
+and, once that is known, how many companies of each segment can be in online or mixed
+cohorts of each kind at all (:func:`remedy_pool_bounds`), which keeps the travel stage's
+relaxation from spreading those few places over everybody.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from camp_planner.models import Segment, Step
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
+from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds
 from camp_planner.scheduler.prepare import Prepared
+
+#: A pool of a kind's cohorts: in person (False) or online (True).
+Pool = tuple[Kind, bool]
+#: Companies alike for the counts: segment, participants, priority, may meet in person,
+#: may meet online.
+Class = tuple[Segment, int, int, bool, bool]
+
+
+@dataclass
+class CountsModel:
+    """The counts-only model: x[class, pool] companies of a class in cohorts of a pool."""
+
+    prep: Prepared
+    capacity: CalendarCapacity
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[Class, Pool], cp_model.IntVar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rnd = self.prep.problem.round
+        kinds = round_kinds(rnd, {g.segment for g in self.prep.groups})
+        sizes: dict[Class, int] = defaultdict(int)
+        for group in self.prep.groups:
+            physical, online = any(v != ONLINE for v in group.travel), ONLINE in group.travel
+            key = (group.segment, group.participants, group.priority, physical, online)
+            sizes[key] += group.size
+        people: dict[Pool, list[cp_model.LinearExprT]] = defaultdict(list)
+        for ci, (key, size) in enumerate(sizes.items()):
+            segment, participants, _, physical, online = key
+            pools = [
+                (kind, on)
+                for kind in kinds
+                if kind.admits(segment)
+                for on, allowed in ((False, physical), (True, online))
+                if allowed
+            ]
+            for pi, pool in enumerate(pools):
+                self.x[key, pool] = self.model.new_int_var(0, size, f"c_{ci}_{pi}")
+                people[pool].append(participants * self.x[key, pool])
+            if len(pools) > 1:
+                self.model.add(sum(self.x[key, pool] for pool in pools) <= size)
+        cohorts: dict[Step, list[cp_model.IntVar]] = defaultdict(list)
+        for (kind, online), terms in people.items():
+            smallest = rnd.online_cohort_min if online else rnd.cohort_min
+            k = self.model.new_int_var(0, 1000, f"k_{kind.label}{'_online' if online else ''}")
+            self.model.add(sum(terms) >= smallest * k)
+            self.model.add(sum(terms) <= rnd.cohort_max * k)
+            cohorts[kind.module].append(k)
+        if self.capacity.frontier is not None:
+            frontier = self.capacity.frontier
+            n2 = self.model.new_int_var(0, len(frontier) - 1, "n2")
+            most_n1 = self.model.new_int_var(min(frontier), max(frontier), "most_n1")
+            self.model.add(n2 == sum(cohorts[Step.MODULE2]))
+            self.model.add_element(n2, frontier, most_n1)
+            self.model.add(sum(cohorts[Step.MODULE1]) <= most_n1)
+
+    def placed_value(self, weight: int) -> cp_model.LinearExpr:
+        """weight * companies placed + total priority placed (stage 1's objective)."""
+        keys = list(self.x)
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[k] for k in keys], [weight + key[2] for key, _ in keys]
+        )
+
+    def remedy_use(self) -> cp_model.LinearExpr:
+        """Places in mixed cohorts plus places in online cohorts (see the assignment)."""
+        keys = [k for k in self.x if k[1][0].mixed or k[1][1]]
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[k] for k in keys], [int(kind.mixed) + int(online) for _, (kind, online) in keys]
+        )
+
+    def solve(self, seconds: float, seed: int, maximize: bool = True) -> int | None:
+        """The proven bound of the objective set on the model (rounded outwards: down when
+        minimising); None if none in time."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        status = solver.solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        bound = solver.best_objective_bound
+        return math.ceil(bound - 1e-6) if maximize else math.floor(bound + 1e-6)
 
 
 def stage1_bound(
     prep: Prepared, capacity: CalendarCapacity, weight: int, seconds: float, seed: int
 ) -> int | None:
     """Upper bound on weight * placed + priority placed; None if not found in time."""
-    rnd = prep.problem.round
-    model = cp_model.CpModel()
-    placed = []
-    people: dict[Segment, list[cp_model.LinearExprT]] = defaultdict(list)
-    for gi, group in enumerate(prep.groups):
-        count = model.new_int_var(0, group.size, f"c_{gi}")
-        placed.append((weight + group.priority) * count)
-        people[group.segment].append(group.participants * count)
-    cohorts: dict[Step, list[cp_model.IntVar]] = defaultdict(list)
-    for segment, terms in people.items():
-        k = model.new_int_var(0, 1000, f"k_{segment.label}")
-        model.add(sum(terms) >= rnd.cohort_min * k)
-        model.add(sum(terms) <= rnd.cohort_max * k)
-        cohorts[segment.module].append(k)
-    if capacity.frontier is not None:
-        frontier = capacity.frontier
-        n2 = model.new_int_var(0, len(frontier) - 1, "n2")
-        most_n1 = model.new_int_var(min(frontier), max(frontier), "most_n1")
-        model.add(n2 == sum(cohorts[Step.MODULE2]))
-        model.add_element(n2, frontier, most_n1)
-        model.add(sum(cohorts[Step.MODULE1]) <= most_n1)
-    model.maximize(sum(placed))
+    counts = CountsModel(prep, capacity)
+    counts.model.maximize(counts.placed_value(weight))
+    return counts.solve(seconds, seed)
+
+
+@dataclass
+class RemedyPlan:
+    """The fewest places in online or mixed cohorts the counts allow, and a counts solution
+    with that many: companies of each segment in each online or mixed pool."""
+
+    bound: int
+    pools: dict[tuple[Segment, Pool], int] | None = None
+
+
+def remedy_bound(
+    prep: Prepared,
+    capacity: CalendarCapacity,
+    weight: int,
+    placed_value: int,
+    seconds: float,
+    seed: int,
+) -> RemedyPlan | None:
+    """Lower bound on the places in online or mixed cohorts of a roster reaching
+    `placed_value` (weight * placed + priority placed), with the counts of a solution
+    reaching it when proven; None if not found in time."""
+    counts = CountsModel(prep, capacity)
+    counts.model.add(counts.placed_value(weight) >= placed_value)
+    counts.model.minimize(counts.remedy_use())
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    status = solver.solve(model)
+    status = solver.solve(counts.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return round(solver.best_objective_bound)
+    plan = RemedyPlan(math.floor(solver.best_objective_bound + 1e-6))
+    if status == cp_model.OPTIMAL:
+        plan.pools = defaultdict(int)
+        for (key, pool), var in counts.x.items():
+            if pool[0].mixed or pool[1]:
+                plan.pools[key[0], pool] += solver.value(var)
+    return plan
+
+
+def remedy_pool_bounds(
+    prep: Prepared,
+    capacity: CalendarCapacity,
+    weight: int,
+    placed_value: int,
+    remedy_value: int,
+    seconds: float,
+    seed: int,
+) -> dict[tuple[Segment, Pool], tuple[int, int]]:
+    """For each segment and each pool of online or mixed cohorts its companies may join:
+    the fewest and the most of them in that pool among rosters reaching `placed_value` with
+    at most `remedy_value` places in online or mixed cohorts (bounds proven on the counts,
+    so valid for every such roster). `seconds` is shared by all the small solves."""
+    counts = CountsModel(prep, capacity)
+    counts.model.add(counts.placed_value(weight) >= placed_value)
+    counts.model.add(counts.remedy_use() <= remedy_value)
+    by_pool: dict[tuple[Segment, Pool], list[cp_model.IntVar]] = defaultdict(list)
+    for (key, pool), var in counts.x.items():
+        if pool[0].mixed or pool[1]:
+            by_pool[key[0], pool].append(var)
+    bounds: dict[tuple[Segment, Pool], tuple[int, int]] = {}
+    each = seconds / max(1, 2 * len(by_pool))
+    for where, terms in by_pool.items():
+        counts.model.minimize(sum(terms))
+        low = counts.solve(each, seed, maximize=False)
+        counts.model.maximize(sum(terms))
+        high = counts.solve(each, seed)
+        if low is None or high is None:  # infeasible or out of time: no bound known
+            continue
+        bounds[where] = (low, high)
+    return bounds

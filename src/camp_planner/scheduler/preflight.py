@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from camp_planner.models import PlanningProblem, Segment, Step, Venue, VenueStatus
+from camp_planner.models import PlanningProblem, Step, Venue, VenueStatus
 from camp_planner.models.groups import group_counts
+from camp_planner.models.roster import ONLINE_VENUE_ID
 from camp_planner.scheduler.days import DayIndex
+from camp_planner.scheduler.kinds import Kind, round_kinds
 from camp_planner.scheduler.prepare import allowed_venues, round_too_short
 
 
@@ -38,6 +40,11 @@ def preflight(problem: PlanningProblem) -> list[str]:
             f"The round {rnd.start} to {rnd.end} is too short for even one cohort: it has "
             f"{days.count} working days ({free} with the facilitator available), and {reasons}. "
             "Extend `end` in round.toml or shorten lab_gap_days."
+        ]
+    if rnd.online_cohorts and any(v.venue_id == ONLINE_VENUE_ID for v in problem.venues):
+        return [
+            f"A venue in venues.csv has the id {ONLINE_VENUE_ID!r}, which the roster uses for "
+            "online cohorts (online_cohorts = true in round.toml). Give that venue another id."
         ]
     nowhere = no_venue_can_host(problem)
     if nowhere is not None:
@@ -70,6 +77,10 @@ def no_venue_can_host(problem: PlanningProblem) -> str | None:
     waiting = [c for c in problem.companies if problem.segment_of(c) is not None]
     if not waiting:
         return None
+    if problem.round.online_cohorts and any(
+        segment.module == Step.MODULE1 for c in waiting if (segment := problem.segment_of(c))
+    ):
+        return None  # online cohorts need no venue
     venues = list(problem.venues)
     if all(v.status == VenueStatus.CLOSED for v in venues):
         return (
@@ -105,24 +116,35 @@ def unusable_reason(problem: PlanningProblem, venue: Venue) -> str | None:
     rnd = problem.round
     if venue.max_cohorts == 0:
         return "its max_cohorts is 0"
-    large = [s for s, (_, people) in group_counts(problem).items() if people >= rnd.cohort_min]
+    sizes = group_counts(problem)
+    # Companies that may share a cohort (a segment, or a mix the round allows) fill it
+    # together: check each kind of cohort the round allows.
+    large = [
+        k
+        for k in round_kinds(rnd, sizes)
+        if sum(p for s, (_, p) in sizes.items() if k.admits(s)) >= rnd.cohort_min
+    ]
     if not large:
         return f"no group of companies has the {rnd.cohort_min} people a cohort needs"
     days = DayIndex.for_problem(problem)
-    ok: Counter[Segment] = Counter()
+    ok: Counter[Kind] = Counter()
     near = 0
     for company in problem.companies:
         segment = problem.segment_of(company)
-        if segment not in large or not allowed_venues(problem, company, segment, [venue]):
+        mine = [k for k in large if segment is not None and k.admits(segment)]
+        if segment is None or not mine:
+            continue
+        if not allowed_venues(problem, company, segment, [venue]):
             continue
         near += 1
         blocked = frozenset(company.unavailable | venue.unavailable)
         if days.company_can_attend(segment.module, blocked):
-            ok[segment] += company.participants
+            for kind in mine:
+                ok[kind] += company.participants
     if any(people >= rnd.cohort_min for people in ok.values()):
         return None
-    labels = ", ".join(s.label for s in large)
-    if not venue.residential and all(s.module == Step.MODULE2 for s in large):
+    labels = ", ".join(k.label for k in large)
+    if not venue.residential and all(k.module == Step.MODULE2 for k in large):
         return (
             f"it is not residential, and every group large enough for a cohort ({labels}) "
             "takes Module 2, which needs a residential venue"
@@ -132,7 +154,7 @@ def unusable_reason(problem: PlanningProblem, venue: Venue) -> str | None:
             f"every company of the groups large enough for a cohort ({labels}) is farther "
             f"than max_travel_km = {rnd.max_travel_km:g} km from it"
         )
-    counts = ", ".join(f"{s.label} {ok[s]}" for s in large)
+    counts = ", ".join(f"{k.label} {ok[k]}" for k in large)
     return (
         f"no group has {rnd.cohort_min} people who may train there and can attend on a day "
         f"it is open (people who can: {counts})"

@@ -23,6 +23,7 @@ from camp_planner.models import (
     VenueStatus,
 )
 from camp_planner.scheduler.days import DayIndex
+from camp_planner.scheduler.kinds import ONLINE
 
 #: Travel is optimised in units of 10 m (km x 100, rounded); totals are reported from floats.
 TRAVEL_UNITS_PER_KM = 100
@@ -188,6 +189,8 @@ def prepare(problem: PlanningProblem) -> Prepared:
                 prep.notes.append(reason)
             continue
         allowed = allowed_venues(problem, company, segment, venues)
+        if problem.round.online_cohorts and segment.module == Step.MODULE1:
+            allowed[ONLINE] = 0.0  # an online cohort: no venue, no travel
         if not allowed:
             prep.excluded[company.company_id] = (
                 UnplacedCode.TOO_FAR,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from camp_planner.models import PlanningProblem, Segment, UnplacedCode
 from camp_planner.models.groups import fillable_people
 from camp_planner.scheduler.prepare import Group
+from camp_planner.scheduler.remedy_hints import remedy_hints, too_small, too_small_sentence
 
 
 def segment_too_small(segment: Segment, companies: int, people: int, cohort_min: int) -> str:
@@ -21,6 +24,7 @@ def unplaced_reason(
     segment_groups: list[Group],
     placed: list[Group],
     placed_in_round: list[Group] | None = None,
+    round_people: Mapping[Segment, int] | None = None,
 ) -> tuple[UnplacedCode, str]:
     """Why a company of `group` has no place, given its segment and who of it was placed
     (one entry of `placed` per placed company of the segment), naming the policy that
@@ -29,10 +33,11 @@ def unplaced_reason(
     companies = sum(g.size for g in segment_groups)
     people = sum(g.size * g.participants for g in segment_groups)
     segment = group.segment
-    if people < rnd.cohort_min:
-        return UnplacedCode.SEGMENT_TOO_SMALL, segment_too_small(
-            segment, companies, people, rnd.cohort_min
-        )
+    # `round_people` (people per segment of the round) lets the reason weigh the remedies:
+    # online cohorts and mixing (remedy_hints).
+    everyone = round_people if round_people is not None else {segment: people}
+    if too_small(rnd, segment, everyone):
+        return UnplacedCode.SEGMENT_TOO_SMALL, too_small_sentence(rnd, segment, companies, everyone)
     if any(p.policy_priority > group.policy_priority for p in placed):
         return UnplacedCode.PRIORITY, (
             f"{segment.label} could not place everyone; companies with a higher priority "
@@ -46,10 +51,11 @@ def unplaced_reason(
         )
     holdable = fillable_people(people, rnd.cohort_min, rnd.cohort_max)
     if holdable < people:
+        hints = remedy_hints(rnd, segment, everyone)  # e.g. online cohorts would hold them all
         return UnplacedCode.CAPACITY, (
             f"{segment.label} has {people} people; cohorts of {rnd.cohort_min}-"
             f"{rnd.cohort_max} can hold {holdable}; with equal priority and waiting, shorter "
-            "travel won"
+            "travel won" + "".join(f"; {hint}" for hint in hints)
         )
     limits = (
         f"{segment.label}: no room within the round's limits (max {rnd.max_venues} venues, "

@@ -11,6 +11,7 @@ from camp_planner.models import (
     Cohort,
     PlanningProblem,
     Roster,
+    Segment,
     Session,
     SolverReport,
     SolverStatus,
@@ -18,7 +19,9 @@ from camp_planner.models import (
     Unplaced,
     UnplacedCode,
 )
+from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel
 from camp_planner.scheduler.dates import CohortPlan, DatedCohort
+from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group, Prepared
 from camp_planner.scheduler.reasons import unplaced_reason
 
@@ -40,17 +43,18 @@ def build_roster(
 ) -> Roster:
     """Cohorts numbered C01, C02 ... by first session date; the rest unplaced with reasons."""
     problem = prep.problem
+
+    def venue_id(vi: int) -> str:
+        return ONLINE_VENUE_ID if vi == ONLINE else prep.venues[vi].venue_id
+
     order = sorted(
-        dated,
-        key=lambda d: (d.start, prep.venues[plans[d.plan_index].venue].venue_id, d.plan_index),
+        dated, key=lambda d: (d.start, venue_id(plans[d.plan_index].venue), d.plan_index)
     )
     next_member: dict[int, int] = defaultdict(int)
     cohorts: list[Cohort] = []
     travel: dict[str, float] = {}
     for number, item in enumerate(order, start=1):
         plan = plans[item.plan_index]
-        segment = plan.segment
-        venue = prep.venues[plan.venue]
         members: list[str] = []
         for gi, count in sorted(item.members.items()):
             group = prep.groups[gi]
@@ -59,15 +63,21 @@ def build_roster(
             for company in chosen:
                 members.append(company.company_id)
                 travel[company.company_id] = round(group.travel[plan.venue], 3)
+        # A cohort of a mixed kind is labelled by the members it actually holds.
+        segments = [prep.groups[gi].segment for gi in item.members]
+        level = CohortLevel.of(s.level for s in segments)
+        age_group = CohortAgeGroup.of(s.age_group for s in segments)
         cohorts.append(
             Cohort(
                 cohort_id=f"C{number:02d}",
-                venue_id=venue.venue_id,
+                venue_id=venue_id(plan.venue),
                 module=plan.module,
-                level=segment.level,
-                age_group=segment.age_group,
+                level=level,
+                age_group=age_group,
                 members=sorted(members),
                 sessions=_sessions(prep, plan, item),
+                online=plan.venue == ONLINE,
+                mixed=level.mixed or age_group == CohortAgeGroup.MIXED,
             )
         )
     unplaced = _unplaced(prep, next_member)
@@ -81,7 +91,7 @@ def build_roster(
             bound = total  # proven: the 10 m rounding of the model is the only difference
         gap = 0.0 if total == 0 else round((total - bound) / total, 6)
         report = report.model_copy(update={"best_bound": round(bound, 3), "gap": gap})
-    venues_used = list(dict.fromkeys(c.venue_id for c in cohorts))
+    venues_used = list(dict.fromkeys(c.venue_id for c in cohorts if not c.online))
     return Roster(
         round=problem.round.name,
         solver=report,
@@ -133,6 +143,9 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
         group = prep.groups[gi]
         placed[group.segment].extend([group] * count)
     reasons: dict[str, tuple[UnplacedCode, str]] = dict(prep.excluded)
+    round_people: dict[Segment, int] = defaultdict(int)
+    for group in prep.groups:
+        round_people[group.segment] += group.size * group.participants
     for gi, group in enumerate(prep.groups):
         for company in group.companies[placed_count.get(gi, 0) :]:
             reasons[company.company_id] = unplaced_reason(
@@ -141,6 +154,7 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
                 by_segment[group.segment],
                 placed[group.segment],
                 [g for groups in placed.values() for g in groups],
+                round_people,
             )
     return [
         Unplaced(

@@ -1,11 +1,14 @@
 """Solve a round: the assignment model in lexicographic stages, then dating the cohorts.
 
 Stage 1 maximises the companies placed and then the total priority placed (one weighted
-objective, lexicographic by its weight), stage 2 minimises travel; it keeps stage 1's optimum
-and hands its solution to the next as a hint. Then `date_cohorts` splits members into
-cohorts and dates them. Should members' blackout days make that impossible, the assignment
-is cut off by a no-good and the stages rerun (exact, and rare: the model's calendar already
-respects the facilitator's and the venues' days).
+objective, lexicographic by its weight). When the round allows online or mixed cohorts,
+the next stage minimises the places in them (`AssignmentModel.remedy_use`), keeping stage
+1's optimum: a remedy is used only where it places more companies (or more priority),
+never to shorten anyone's travel. The last stage minimises travel, keeping every earlier
+optimum; each stage hands its solution to the next as a hint. Then `date_cohorts` splits
+members into cohorts and dates them. Should members' blackout days make that impossible,
+the assignment is cut off by a no-good and the stages rerun (exact, and rare: the model's
+calendar already respects the facilitator's and the venues' days).
 """
 
 from __future__ import annotations
@@ -13,13 +16,19 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
-from camp_planner.models.groups import cohorts_possible
+from camp_planner.models import (
+    PlanningProblem,
+    Roster,
+    Segment,
+    SolverReport,
+    SolverStatus,
+    Step,
+)
 from camp_planner.scheduler.assignment import AssignmentModel
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
@@ -30,7 +39,20 @@ from camp_planner.scheduler.dates import (
     date_cohorts,
     plan_undatable,
 )
-from camp_planner.scheduler.placed_bound import stage1_bound
+from camp_planner.scheduler.kinds import (
+    ONLINE,
+    Kind,
+    kind_components,
+    round_kinds,
+    smallest_cohort,
+    venue_min,
+)
+from camp_planner.scheduler.placed_bound import (
+    RemedyPlan,
+    remedy_bound,
+    remedy_pool_bounds,
+    stage1_bound,
+)
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 
@@ -55,23 +77,35 @@ class StageResult:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution of a stage; stops the search once a maximised
-    objective reaches `target`, an upper bound proven elsewhere."""
+    """Reports each improving solution of a stage; stops the search once the objective
+    reaches `target`, a bound proven elsewhere (an upper bound of a maximised objective, a
+    lower bound of a minimised one)."""
 
     def __init__(
-        self, stage: str, progress: Progress | None, scale: float, target: int | None
+        self,
+        stage: str,
+        progress: Progress | None,
+        scale: float,
+        target: int | None,
+        maximize: bool = True,
     ) -> None:
         super().__init__()
         self.stage, self.progress, self.scale, self.start = stage, progress, scale, time.time()
-        self.target = target
+        self.target, self.maximize = target, maximize
+
+    def reached(self, value: float) -> bool:
+        """Whether `value` meets the target (so it is optimal)."""
+        if self.target is None:
+            return False
+        return round(value) >= self.target if self.maximize else round(value) <= self.target
 
     def on_solution_callback(self) -> None:
-        if self.target is not None and round(self.objective_value) >= self.target:
+        if self.reached(self.objective_value):
             self.stop_search()
         if self.progress:
             value, bound = self.objective_value, self.best_objective_bound
             elapsed = f"{time.time() - self.start:.1f} s"
-            if self.scale > 1 and float(self.scale).is_integer():
+            if self.maximize and self.scale > 1 and float(self.scale).is_integer():
                 # companies placed, weighted so that priority breaks ties: whole companies
                 placed, scale = int(round(value)) // int(self.scale), int(self.scale)
                 most = int(bound + 1e-6) // scale
@@ -123,7 +157,8 @@ def solve_stage(
             params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
     elif settings.workers == 1:  # one worker: it needs the full LP in every stage
         params.linearization_level = 2
-    status = solver.solve(model, _Reporter(name, settings.progress, scale, target))
+    reporter = _Reporter(name, settings.progress, scale, target, maximize)
+    status = solver.solve(model, reporter)
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, StageResult(status_name)
@@ -131,7 +166,7 @@ def solve_stage(
     for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
         model.add_hint(var, solver.value(var))
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
-    if target is not None and value >= target:  # reached a bound proven by another model
+    if reporter.reached(value):  # reached a bound proven by another model
         return solver, StageResult(status_name, True, value, value)
     return solver, StageResult(status_name, status == cp_model.OPTIMAL, value, bound)
 
@@ -142,19 +177,25 @@ def cohort_plans(
     """Per (segment, venue) with cohorts, the plan; and date hints from the calendar's
     packing for this number of Module 2 cohorts, cohort by cohort."""
     days = prep.days
+    rnd = prep.problem.round
     plans: list[CohortPlan] = []
-    for (segment, vi), var in master.n.items():
+    for (kind, vi), var in master.n.items():
         count = solver.value(var)
         if not count:
             continue
         groups = {}
-        for (gi, v), xv in master.x.items():
-            if v == vi and solver.value(xv) and prep.groups[gi].segment == segment:
+        for (gi, k, v), xv in master.x.items():
+            if v == vi and k == kind and solver.value(xv):
                 group = prep.groups[gi]
                 blackout = days.indices_of(group.unavailable)
                 groups[gi] = PlanGroup(group.participants, blackout, solver.value(xv))
+        if vi == ONLINE:  # no venue, so no venue's unavailable days
+            plans.append(
+                CohortPlan(kind, vi, count, frozenset(), groups, cohort_min=rnd.online_cohort_min)
+            )
+            continue
         forbidden = days.indices_of(prep.venues[vi].unavailable)
-        plans.append(CohortPlan(segment, vi, count, forbidden, groups))
+        plans.append(CohortPlan(kind, vi, count, forbidden, groups))
     free: dict[Step, list[tuple[int, int]]] = defaultdict(list)
     capacity = master.capacity
     if capacity is not None and capacity.packings:
@@ -177,27 +218,33 @@ def undatable_cuts(
     solver: cp_model.CpSolver,
     plans: list[CohortPlan],
 ) -> list[dict[str, int]]:
-    """No-goods for an assignment that could not be dated. A (segment, venue) plan that
+    """No-goods for an assignment that could not be dated. A (kind, venue) plan that
     cannot be dated even alone is cut off wherever its members could meet as they are:
-    at its venue and at every venue with no unavailable days of its own. Otherwise the
-    whole assignment is cut off."""
+    at its venue and at every venue with no unavailable days of its own whose cohorts need
+    at least as many people (online: none). Otherwise the whole assignment is cut off."""
     rnd = prep.problem.round
     cuts = []
     for plan in plans:
         if not plan_undatable(prep.days, plan, rnd.cohort_min, rnd.cohort_max, 5.0):
             continue
-        segment = plan.segment
-        venues = {plan.venue} | {
-            vi for vi in master.y if not prep.venues[vi].unavailable and not plan.forbidden
-        }
+        kind = plan.segment
+        assert isinstance(kind, Kind)  # plans of the assignment model are of a kind
+        smallest = venue_min(rnd, plan.venue)
+        venues = {plan.venue}
+        if not plan.forbidden:
+            venues |= {
+                vi
+                for vi in (*master.y, ONLINE)
+                if (vi == ONLINE or not prep.venues[vi].unavailable)
+                and venue_min(rnd, vi) >= smallest
+            }
         for vi in sorted(venues):
-            if (segment, vi) not in master.n:
+            if (kind, vi) not in master.n:
                 continue
-            cut = {master.n[segment, vi].name: plan.count}
-            for gi, group in enumerate(prep.groups):
-                if group.segment == segment and (gi, vi) in master.x:
-                    members = plan.groups[gi].available if gi in plan.groups else 0
-                    cut[master.x[gi, vi].name] = members
+            cut = {master.n[kind, vi].name: plan.count}
+            for (gi, k, v), var in master.x.items():
+                if k == kind and v == vi:
+                    cut[var.name] = plan.groups[gi].available if gi in plan.groups else 0
             cuts.append(cut)
     if not cuts:
         cuts.append({name: solver.value(var) for name, var in master.assignment_vars().items()})
@@ -205,20 +252,67 @@ def undatable_cuts(
 
 
 def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacity:
-    """The calendar's frontier for as many cohorts as the companies could fill."""
+    """The calendar's frontier for as many cohorts as the companies could fill (segments
+    that may share cohorts counted together, online cohorts by their own minimum)."""
     rnd = prep.problem.round
     people: dict[Segment, int] = defaultdict(int)
     for group in prep.groups:
         people[group.segment] += group.size * group.participants
-    most = {
-        module: sum(
-            cohorts_possible(p, rnd.cohort_min) for s, p in people.items() if s.module == module
-        )
-        for module in (Step.MODULE1, Step.MODULE2)
-    }
+    kinds = round_kinds(rnd, people)
+    most: dict[Step, int] = defaultdict(int)
+    for component in kind_components(kinds, people):
+        module = next(iter(component)).module
+        total = sum(people[s] for s in component)
+        most[module] += total // smallest_cohort(rnd, module)
     return calendar_capacity(
         prep.days, rnd.facilitators, most[Step.MODULE1], most[Step.MODULE2], seconds, seed
     )
+
+
+def guide_by_counts(
+    master: AssignmentModel,
+    pools: Mapping[tuple[Segment, tuple[Kind, bool]], int],
+    settings: SolveSettings,
+    seconds: float,
+    weight: int,
+    placed_value: int,
+) -> bool:
+    """Look for a roster reaching `placed_value` (weight * placed + priority) with its
+    online and mixed places where a counts-only optimum puts them (per segment and kind);
+    when one is found in `seconds`, it becomes the model's hint, so the stages start at
+    their counts bounds, which proves them at once (measured on 300 companies with A+B:
+    from stage 1's roster the fewest mixed places were not reached in 86 s; guided, 5.5 s)."""
+    guided = master.model.clone()
+
+    def same(v: cp_model.IntVar) -> cp_model.IntVar:
+        return guided.get_int_var_from_proto_index(v.index)
+
+    for key, terms in master.remedy_pools().items():
+        guided.add(sum(same(v) for v in terms) == pools.get(key, 0))
+    groups = master.prep.groups
+    guided.add(
+        sum((weight + groups[gi].priority) * same(v) for (gi, _, _), v in master.x.items())
+        >= placed_value
+    )
+    guided.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, min(seconds, settings.deadline - time.time()))
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    status = solver.solve(guided)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    master.model.clear_hints()
+    for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
+        master.model.add_hint(var, solver.value(var))
+    return True
+
+
+def remedies_can_act(problem: PlanningProblem) -> bool:
+    """Whether the round's remedies (online cohorts, mixing) could change its roster: some
+    company could be placed in an online or a mixed cohort. When not, the round solves
+    exactly as without them."""
+    return AssignmentModel(prepare(problem)).uses_remedies()
 
 
 def solve(
@@ -253,6 +347,15 @@ def solve(
         # The counts-only bound stops stage 1 as soon as a roster reaches it (as a
         # constraint in the model it slowed large rounds down: measured on 3,000 companies).
         bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
+        plan: RemedyPlan | None = None
+        planned_for = None  # the placed value `plan` (and a guided start) was sought for
+        if master.uses_remedies() and bound is not None:
+            # A roster at both counts bounds (placed, then fewest online or mixed places)
+            # found directly proves stage 1 and the next one at once.
+            seconds = min(10.0, 0.1 * time_limit)
+            plan, planned_for = remedy_bound(prep, capacity, weight, bound, seconds, seed), bound
+            if plan is not None and plan.pools is not None:
+                guide_by_counts(master, plan.pools, settings, seconds, weight, bound)
         solver, first = solve_stage(
             master,
             "companies placed",
@@ -269,12 +372,69 @@ def solve(
         placed_value, priority_value = divmod(first.value, weight)
         master.model.add(master.placed() >= placed_value)
         master.model.add(master.priority() >= priority_value)
+        travel: StageResult | None = None
         # Leave time to form and date the cohorts afterwards.
         reserve = min(30.0, 0.1 * time_limit)
         travel_settings = dataclasses.replace(settings, deadline=settings.deadline - reserve)
-        solver3, travel = solve_stage(
-            master, "travel km", master.travel_units(), False, travel_settings, TRAVEL_UNITS_PER_KM
-        )
+        if master.uses_remedies():
+            # Online and mixed cohorts only where they place more: fewest places in them
+            # among the rosters placing the most, before travel is considered. The counts
+            # bound stops the stage once reached (as in stage 1).
+            half = time.time() + (travel_settings.deadline - time.time()) / 2
+            if planned_for != first.value:  # stage 1 ended below the counts bound
+                seconds = min(10.0, 0.1 * time_limit)
+                plan = remedy_bound(prep, capacity, weight, first.value, seconds, seed)
+                if plan is not None and plan.pools is not None:
+                    guide_by_counts(master, plan.pools, settings, seconds, weight, first.value)
+            solver2, fewest = solve_stage(
+                master,
+                "places in online or mixed cohorts",
+                master.remedy_use(),
+                False,
+                dataclasses.replace(settings, deadline=half),
+                lp_workers=False,  # measured: the default portfolio finds it 3x sooner
+                target=None if plan is None else plan.bound,
+            )
+            if not fewest.found:
+                proven = False
+            else:
+                solver, proven = solver2, proven and fewest.proven
+                master.model.add(master.remedy_use() <= fewest.value)
+                if fewest.value:
+                    # Which segments can hold those few places at all (counts alone).
+                    seconds = min(5.0, 0.05 * time_limit)
+                    master.bound_remedy_pools(
+                        remedy_pool_bounds(
+                            prep, capacity, weight, first.value, fewest.value, seconds, seed
+                        )
+                    )
+                if fewest.proven and fewest.value == 0 and not cuts:
+                    # No remedy is needed: travel on the model of the domain's rules alone
+                    # (smaller, and with the single-cohort members it cannot use otherwise),
+                    # started from this solution.
+                    pure = AssignmentModel(prep, capacity=capacity, pure=True)
+                    pure.model.add(pure.placed() >= placed_value)
+                    pure.model.add(pure.priority() >= priority_value)
+                    pure.hint_from(master, solver)
+                    solver3, travel = solve_stage(
+                        pure,
+                        "travel km",
+                        pure.travel_units(),
+                        False,
+                        travel_settings,
+                        TRAVEL_UNITS_PER_KM,
+                    )
+                    if travel.found:  # else keep the solution of the whole model
+                        master = pure
+        if travel is None:
+            solver3, travel = solve_stage(
+                master,
+                "travel km",
+                master.travel_units(),
+                False,
+                travel_settings,
+                TRAVEL_UNITS_PER_KM,
+            )
         if not travel.found:  # out of time before any solution of this stage: keep the last
             proven = False
         else:

@@ -1,0 +1,399 @@
+"""The files of ``replan`` and ``fit`` (docs/replan.md): round.toml's ``[change_cost]``,
+pins.csv, changes.csv, fit.csv, the updated invitations and the cancellations.
+
+Invitations keep their UIDs across replans so that a calendar client updates the events
+it imported instead of adding new ones. :mod:`camp_planner.io.ics` makes a UID from the
+cohort, the step, the session's first date and the round, so a re-dated session would get
+a new UID there; ics.py has no hook to set UID or SEQUENCE, so this module takes the
+events :func:`camp_planner.io.ics.session_events` builds and sets both itself:
+
+- a published cohort's events keep the UIDs they were published with (read back from
+  roster.json's ``replan.events`` after a replan, else recomputed as ics.py made them), and
+  their ``SEQUENCE`` goes up by one where anything in the event changed;
+- ``cancelled/<cohort_id>.ics`` (``METHOD:CANCEL``, ``STATUS:CANCELLED``, ``SEQUENCE`` up)
+  for published cohorts that no longer run; a session that lost one of its runs of days
+  (Module 2 on Friday + Monday now on consecutive days) gets that event cancelled in its
+  cohort's file;
+- ``facilitator.ics`` is rewritten with the same UIDs, cancelled events included.
+
+roster.json gets the extra key ``replan`` (as_of, summary, proof, flags, retired cohort
+ids, and every event's UID and SEQUENCE for the next replan).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from icalendar import Calendar, Event
+
+from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
+from camp_planner.io.errors import Collector, InputError
+from camp_planner.io.excel_safe import FORMULA_TRIGGERS, csv_text
+from camp_planner.io.ics import PRODID, session_events
+from camp_planner.io.outputs import ROSTER_JSON, read_roster, write_outputs
+from camp_planner.io.tables import read_csv_table
+from camp_planner.models import Cohort, PlanningProblem, Roster
+from camp_planner.replan.changes import CHANGE_COLUMNS
+from camp_planner.replan.fit import FIT_COLUMNS, FitReport
+from camp_planner.replan.run import ReplanResult
+from camp_planner.replan.setup import ChangeCost, Pin, PinField
+
+CHANGES_CSV = "changes.csv"
+CANCELLED = "cancelled"
+ROUND_TOML = "round.toml"
+PINS_COLUMNS = ("cohort_id", "field")
+#: an event's identity and version: uid, sequence; keyed by (cohort, step, run of days)
+Events = dict[tuple[str, str, int], dict[str, Any]]
+
+
+# -- inputs ------------------------------------------------------------------------------
+def read_change_cost(folder: Path) -> ChangeCost:
+    """round.toml's ``[change_cost]`` table (the defaults for keys not given).
+
+    Raises:
+        InputError: a key that is not a weight, or a weight that is not a whole number >= 0.
+    """
+    path = Path(folder) / ROUND_TOML
+    out = Collector()
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        out.problem(ROUND_TOML, None, None, None, f"a readable TOML file ({exc})")
+        raise InputError(out.problems) from None
+    table = data.get("change_cost", {})
+    lines = text.splitlines()
+    opens = (i + 1 for i, ln in enumerate(lines) if re.match(r"\s*\[change_cost\]", ln))
+    header = next(opens, None)
+    if not isinstance(table, dict):
+        out.problem(ROUND_TOML, header, "change_cost", str(table), "a table [change_cost]")
+        raise InputError(out.problems)
+    known = ChangeCost.__dataclass_fields__
+    values: dict[str, int] = {}
+    after = [(i + 1, ln.strip()) for i, ln in enumerate(lines) if header and i + 1 > header]
+    for key, value in table.items():
+        line = next((n for n, ln in after if re.match(rf"{re.escape(key)}\s*=", ln)), header)
+        if key not in known:
+            out.problem(
+                ROUND_TOML,
+                line,
+                f"change_cost.{key}",
+                str(value),
+                f"one of the weights {', '.join(known)}",
+            )
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            out.problem(
+                ROUND_TOML, line, f"change_cost.{key}", str(value), "a whole number, 0 or more"
+            )
+        else:
+            values[key] = value
+    if out.problems:
+        raise InputError(out.problems)
+    return ChangeCost(**values)
+
+
+def read_pins(path: Path, published: Roster) -> tuple[list[Pin], list[str]]:
+    """pins.csv: ``cohort_id`` and ``field`` (``members``, ``venue`` or ``dates``) per row.
+
+    Returns:
+        The pins, and notes (a pin twice).
+
+    Raises:
+        InputError: unreadable file, missing column, unknown cohort or field.
+    """
+    out = Collector()
+    table = read_csv_table(Path(path), out)
+    if table is not None:
+        for column in PINS_COLUMNS:
+            if column not in table.columns:
+                out.problem(table.label, 1, column, None, f"a column {column}")
+    if table is None or out.problems:
+        raise InputError(out.problems)
+    ids = [c.cohort_id for c in published.cohorts]
+    fields = [f.value for f in PinField]
+    pins: list[Pin] = []
+    for row_no, row in enumerate(table.rows, start=2):
+        cid, what = row["cohort_id"], row["field"].strip().lower()
+        if not cid and not what:
+            continue
+        if cid not in ids:
+            out.problem(
+                table.label, row_no, "cohort_id", cid, "a cohort_id of the published roster"
+            )
+        if what not in fields:
+            out.problem(table.label, row_no, "field", row["field"], "members, venue or dates")
+        if cid in ids and what in fields:
+            pin = Pin(cid, PinField(what))
+            if pin in pins:
+                out.notes.append(f"{table.label}: {cid} {what} is pinned twice")
+            else:
+                pins.append(pin)
+    if out.problems:
+        raise InputError(out.problems)
+    return pins, out.notes
+
+
+def read_published(path: Path) -> tuple[Roster, dict[str, Any]]:
+    """The published roster and its ``replan`` record (empty when it was never replanned).
+
+    Raises:
+        RosterFileError: the file is missing or not a roster.json.
+    """
+    roster = read_roster(path)
+    try:
+        record = json.loads(Path(path).read_bytes()).get("replan") or {}
+    except (ValueError, AttributeError):
+        record = {}
+    return roster, record if isinstance(record, dict) else {}
+
+
+def published_names(roster_path: Path) -> dict[str, str]:
+    """company_id -> name from the participants.csv beside a published roster.json (its
+    withdrawn companies are no longer in the folder); {} when there is none."""
+    out = Collector()
+    path = Path(roster_path).parent / "participants.csv"
+    table = read_csv_table(path, out) if path.exists() else None
+    if table is None or not {"company_id", "name"} <= set(table.columns):
+        return {}
+    # csv_text wrote a name that looks like a formula with a leading apostrophe
+    return {
+        row["company_id"]: row["name"][1:]
+        if row["name"][1:2] in FORMULA_TRIGGERS and row["name"].startswith("'")
+        else row["name"]
+        for row in table.rows
+    }
+
+
+# -- calendars ---------------------------------------------------------------------------
+def _events(
+    problem: PlanningProblem, roster: Roster, cohort: Cohort, stamp: datetime
+) -> Iterator[tuple[str, int, Event]]:
+    """(step, run index, event) of a cohort's sessions, as ics.py builds them."""
+    for session in cohort.sessions:
+        for k, event in enumerate(session_events(problem, roster, cohort, session, stamp=stamp)):
+            yield session.step.value, k, event
+
+
+def _content(event: Event) -> tuple[str, ...]:
+    return tuple(
+        str(event.get(key, "")) if key not in ("dtstart", "dtend") else str(event.decoded(key))
+        for key in ("dtstart", "dtend", "summary", "location", "description")
+    )
+
+
+def published_events(
+    problem: PlanningProblem, published: Roster, record: dict[str, Any], stamp: datetime
+) -> tuple[Events, dict[tuple[str, str, int], Event]]:
+    """Each published event's UID and SEQUENCE (from the record, else as ics.py made it),
+    and the event as it was sent (recomputed)."""
+    saved = {
+        (e["cohort_id"], e["step"], int(e["run"])): e
+        for e in record.get("events", [])
+        if isinstance(e, dict) and {"cohort_id", "step", "run", "uid"} <= set(e)
+    }
+    known: Events = {}
+    sent = {}
+    for cohort in published.cohorts:
+        for step, k, event in _events(problem, published, cohort, stamp):
+            key = (cohort.cohort_id, step, k)
+            old = saved.get(key, {})
+            known[key] = {
+                "uid": old.get("uid", str(event["uid"])),
+                "sequence": int(old.get("sequence", 0)),
+            }
+            sent[key] = event
+    return known, sent
+
+
+def _stamped(event: Event, uid: str, sequence: int, cancelled: bool = False) -> Event:
+    event.pop("uid", None)
+    event.add("uid", uid)
+    event.pop("sequence", None)
+    event.add("sequence", sequence)
+    if cancelled:
+        event.pop("status", None)
+        event.add("status", "CANCELLED")
+    return event
+
+
+def _calendar(name: str, method: str, events: list[Event]) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add("x-wr-calname", name)
+    for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
+        cal.add_component(event)
+    return cal
+
+
+def write_calendars(
+    problem: PlanningProblem, result: ReplanResult, record: dict[str, Any], out: Path
+) -> tuple[Events, list[Path]]:
+    """invitations/<cohort>.ics (UIDs kept, SEQUENCE raised where changed), facilitator.ics
+    and cancelled/<cohort>.ics; returns every event's UID and SEQUENCE and the files."""
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    new, old = result.roster, result.published
+    known, sent = published_events(problem, old, record, stamp)
+    taken = {v["uid"] for v in known.values()}
+    events: Events = {}
+    everything: list[Event] = []
+    files: list[Path] = []
+    for cohort in new.cohorts:
+        mine, runs = [], set()
+        for step, k, event in _events(problem, new, cohort, stamp):
+            key = (cohort.cohort_id, step, k)
+            runs.add(key)
+            if key in known:
+                uid, seq = known[key]["uid"], known[key]["sequence"]
+                seq += int(_content(event) != _content(sent[key]))
+            else:
+                uid, seq = str(event["uid"]), 0
+                while uid in taken:
+                    uid = f"r{k}-{uid}"
+            taken.add(uid)
+            events[key] = {"uid": uid, "sequence": seq}
+            mine.append(_stamped(event, uid, seq))
+        for key, value in known.items():  # runs of days this cohort's sessions no longer have
+            if key[0] == cohort.cohort_id and key not in runs:
+                mine.append(_stamped(sent[key], value["uid"], value["sequence"] + 1, True))
+        everything += mine
+        name = f"Vækstcamp {new.round} — cohort {cohort.cohort_id}"
+        path = out / "invitations" / f"{cohort.cohort_id}.ics"
+        files.append(atomic_write_bytes(path, _calendar(name, "PUBLISH", mine).to_ical()))
+    cancelled_dir = out / CANCELLED
+    for cohort_id in result.cohorts.cancelled:
+        gone = [
+            _stamped(sent[key], value["uid"], value["sequence"] + 1, True)
+            for key, value in known.items()
+            if key[0] == cohort_id
+        ]
+        everything += gone
+        name = f"Vækstcamp {old.round} — cohort {cohort_id} (cancelled)"
+        path = cancelled_dir / f"{cohort_id}.ics"
+        files.append(atomic_write_bytes(path, _calendar(name, "CANCEL", gone).to_ical()))
+    for stale in cancelled_dir.glob("*.ics") if cancelled_dir.is_dir() else []:
+        if stale.stem not in result.cohorts.cancelled:
+            stale.unlink(missing_ok=True)
+    name = f"Vækstcamp {new.round} — facilitator"
+    cal = _calendar(name, "PUBLISH", everything)
+    files.append(atomic_write_bytes(out / "invitations" / "facilitator.ics", cal.to_ical()))
+    return events, files
+
+
+# -- outputs -----------------------------------------------------------------------------
+def changes_frame(result: ReplanResult, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """changes.csv as a table: exactly :data:`CHANGE_COLUMNS`; `names` fills in the names
+    of companies no longer in the folder."""
+    names = names or {}
+    rows = [
+        {**asdict(r), "change": r.change.value, "name": r.name or names.get(r.company_id, "")}
+        for r in result.rows
+    ]
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+def replan_record(result: ReplanResult, record: dict[str, Any], events: Events) -> dict[str, Any]:
+    """roster.json's ``replan`` key."""
+    retired = set(record.get("retired_cohort_ids", [])) | set(result.cohorts.cancelled)
+    return {
+        "as_of": result.as_of.isoformat(),
+        "summary": result.summary,
+        "changes_proven": result.changes_proven,
+        "stages": [asdict(s) for s in result.stages],
+        "flags": result.flags,
+        "cancelled": result.cohorts.cancelled,
+        "new_cohorts": result.cohorts.new,
+        "retired_cohort_ids": sorted(retired),
+        "events": [
+            {"cohort_id": c, "step": s, "run": k, **v} for (c, s, k), v in sorted(events.items())
+        ],
+    }
+
+
+def write_replan_outputs(
+    problem: PlanningProblem,
+    result: ReplanResult,
+    record: dict[str, Any],
+    out: str | os.PathLike[str],
+    names: dict[str, str] | None = None,
+) -> dict[str, Path]:
+    """The roster's usual files, then changes.csv, the invitations with their UIDs kept,
+    cancelled/*.ics and roster.json with its ``replan`` key; each file atomically.
+
+    Args:
+        problem: The planning folder as it is now.
+        result: The replan.
+        record: The published roster.json's ``replan`` key ({} when never replanned).
+        out: The output folder.
+        names: Names of companies no longer in the folder (:func:`published_names`).
+
+    Returns:
+        What was written, by kind (as :func:`write_outputs`, plus ``changes`` and
+        ``cancelled``).
+    """
+    folder = Path(out)
+    files = write_outputs(problem, result.roster, folder)
+    events, _ = write_calendars(problem, result, record, folder)
+    data = json.loads(result.roster.to_json())
+    data["replan"] = replan_record(result, record, events)
+    atomic_write_text(folder / ROSTER_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    files["changes"] = atomic_write_text(
+        folder / CHANGES_CSV, csv_text(changes_frame(result, names)), encoding="utf-8-sig"
+    )
+    if result.cohorts.cancelled:
+        files["cancelled"] = folder / CANCELLED
+    return files
+
+
+def retired_ids(record: dict[str, Any]) -> set[str]:
+    """Cohort ids no longer used (cancelled in an earlier replan)."""
+    return {str(i) for i in record.get("retired_cohort_ids", [])}
+
+
+def fit_frame(report: FitReport) -> pd.DataFrame:
+    """fit.csv as a table: exactly :data:`FIT_COLUMNS`; the impossible ones without rank."""
+    rows = [
+        {
+            "rank": "" if o.rank is None else str(o.rank),
+            "cohort_id": o.cohort_id,
+            "venue_id": o.venue_id,
+            "dates": o.dates,
+            "travel_km": "" if o.travel_km is None else f"{o.travel_km:.1f}",
+            "moves": ";".join(o.moves),
+            "note": o.note,
+        }
+        for o in report.options
+    ]
+    if not rows and report.reason:
+        rows.append({**dict.fromkeys(FIT_COLUMNS, ""), "note": report.reason})
+    return pd.DataFrame(rows, columns=list(FIT_COLUMNS))
+
+
+def write_fit_csv(report: FitReport, path: str | os.PathLike[str]) -> Path:
+    """Write fit.csv atomically (UTF-8 with BOM, for Excel)."""
+    return atomic_write_text(path, csv_text(fit_frame(report)), encoding="utf-8-sig")
+
+
+__all__ = [
+    "CHANGES_CSV",
+    "changes_frame",
+    "fit_frame",
+    "read_change_cost",
+    "read_pins",
+    "published_names",
+    "read_published",
+    "retired_ids",
+    "write_fit_csv",
+    "write_replan_outputs",
+]

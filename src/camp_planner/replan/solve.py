@@ -1,0 +1,363 @@
+"""Replan a published roster: four lexicographic CP-SAT stages over one model.
+
+1. *kept*: the most companies of the published roster keep a place;
+2. *placed*: then the most companies placed (late sign-ups and waiting companies take free
+   places or new cohorts), and among those the highest total priority (as ``roster``:
+   priority + level_priority, then longest waiting), in one weighted objective;
+3. *changes*: then the least weighted change (companies moved, cohorts moved to another
+   venue, sessions re-dated, cohorts cancelled; :class:`ChangeCost`);
+4. *travel*: then the least travel.
+
+How the stages are solved. Kept, placed and priority are one number (each part weighs
+more than everything after it can add). The first solve maximises that number times a
+weight above any change cost, minus the changes, so that it already prefers rosters close
+to the published one; it stops as soon as the number is proven: it reaches the optimum of
+the counts-only relaxation of :mod:`~camp_planner.replan.bound`, or the solve's own bound
+rules out a larger one. That proves stages 1 and 2. The second solve keeps that number
+and proves the fewest changes; the third keeps both and minimises travel. Each solve's
+solution is the next one's hint; the first is hinted the published roster itself (with
+free places offered to the others).
+A solve that ends at the time limit keeps its best solution, and the roster is reported
+``FEASIBLE`` with what was not proven.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import SESSION_DAYS, PlanningProblem
+from camp_planner.replan.bound import places_bound
+from camp_planner.replan.model import TRAVEL_UNITS_PER_KM, ReplanModel
+from camp_planner.replan.setup import ChangeCost, Setup
+
+Progress = Callable[[str], None]
+#: CP-SAT subsolvers left out of the interleaved search: each takes a turn in every round
+#: of it, and on the 300-company benchmark these never found a solution or a bound first
+#: (benchmarks/README.md); LP, max-LP, core and the LNS workers remain.
+IGNORED_SUBSOLVERS = (
+    "fixed",
+    "max_lp_sym",
+    "pseudo_costs",
+    "quick_restart",
+    "quick_restart_no_lp",
+    "reduced_costs",
+    "no_lp",
+)
+
+
+class ReplanInfeasible(Exception):
+    """No replanned roster meets the rules (and the pins); the message says why.
+    `proven`: none exists (rather than none found in time)."""
+
+    def __init__(self, message: str, proven: bool = False) -> None:
+        super().__init__(message)
+        self.proven = proven
+
+
+def feasible(setup: Setup, costs: ChangeCost, seconds: float = 5.0) -> bool:
+    """Whether some roster meets the rules, the cohorts that have met and the pins (an
+    unknown answer counts as yes)."""
+    rm = ReplanModel(setup, costs)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    return solver.solve(rm.model) != cp_model.INFEASIBLE
+
+
+@dataclass
+class StageResult:
+    """One stage: its objective value, the best bound proven, whether proven optimal."""
+
+    name: str
+    #: places kept and companies placed: companies; changes: weighted; travel: km
+    value: float
+    bound: float
+    proven: bool
+    seconds: float
+
+
+@dataclass
+class Solved:
+    """The model after the stages, with the solver holding the final solution."""
+
+    setup: Setup
+    model: ReplanModel
+    solver: cp_model.CpSolver
+    stages: list[StageResult] = field(default_factory=list)
+
+    def value(self, var: cp_model.IntVar) -> int:
+        """The final value of a variable."""
+        return int(self.solver.value(var))
+
+    @property
+    def changes_proven(self) -> bool:
+        """Whether kept, placed and changes were all proven optimal."""
+        return all(s.proven for s in self.stages if s.name != "travel km")
+
+
+@dataclass
+class Settings:
+    """Deadline, seed, workers and progress callback of one replan."""
+
+    deadline: float
+    seed: int = 0
+    workers: int = 1
+    progress: Progress | None = None
+
+
+def placement_weights(problem: PlanningProblem) -> dict[str, int]:
+    """company_id -> who goes first as one number (as ``roster``): priority +
+    level_priority, scaled above the waiting rank (the earliest waiting_since ranks highest)."""
+    ranks = problem.waiting_ranks()
+    scale = max(ranks.values(), default=0) + 1
+    return {
+        c.company_id: problem.policy_priority(c) * scale + ranks[c.company_id]
+        for c in problem.companies
+    }
+
+
+def hint_published(rm: ReplanModel, weights: dict[str, int]) -> None:
+    """Hint the published roster: every published cohort as it was, no new cohort; and
+    each other company (who goes first first) in the published cohort with a free place
+    nearest to it whose venue and dates it can take."""
+    m, setup = rm.model, rm.setup
+    for s in setup.slots:
+        sv = rm.slot[s.index]
+        m.add_hint(rm.a[s.index], 1 if s.existing else 0)
+        for vid in s.venues:
+            m.add_hint(rm.u[s.index, vid], 1 if s.existing and vid == s.old_venue else 0)
+        if s.old_start is not None:
+            m.add_hint(sv.start, s.old_start)
+        if s.old_lab is not None:
+            m.add_hint(sv.lab, s.old_lab)
+        if s.existing:
+            m.add_hint(rm.same_start[s.index], int(s.old_start is not None))
+            m.add_hint(rm.same_lab[s.index], int(s.old_lab is not None))
+    at = {s.old_venue for s in setup.slots if s.existing} | {c.venue_id for c in setup.history}
+    for vid, used in rm.used.items():
+        m.add_hint(used, int(vid in at))
+    index_of = {s.cohort_id: s.index for s in setup.slots if s.existing}
+    chosen = {cid: index_of[old] for cid, old in setup.previous.items()}
+    people = {s.index: 0 for s in setup.slots}
+    for cid, j in chosen.items():
+        people[j] += setup.companies[cid].participants
+    rnd = setup.problem.round
+    others = sorted((c for c in setup.companies if c not in chosen), key=lambda c: -weights[c])
+    for cid in others:
+        size, blackout = setup.companies[cid].participants, setup.blackout[cid]
+        options = [
+            (setup.allowed[cid][s.old_venue], s.index)
+            for s in setup.slots
+            if (cid, s.index) in rm.x
+            and s.old_venue in setup.allowed[cid]
+            and people[s.index] + size <= rnd.cohort_max
+            and s.old_start is not None
+            and s.old_lab not in blackout
+            and not any(s.old_start + k in blackout for k in range(SESSION_DAYS[s.module]))
+        ]
+        if options:
+            j = min(options)[1]
+            chosen[cid] = j
+            people[j] += size
+    for (cid, j), x in rm.x.items():
+        m.add_hint(x, 1 if chosen.get(cid) == j else 0)
+
+
+class _StopAt(cp_model.CpSolverSolutionCallback):
+    """Stops the search once `goal` reaches `target` (a value proven the best it can be),
+    or once the objective's bound proves that `goal` cannot beat its value: with the
+    objective ``weight * goal - rest`` (0 <= rest < `slack` <= weight), a bound below
+    ``weight * (goal + 1) - slack`` leaves no room for a higher goal."""
+
+    def __init__(
+        self,
+        goal: cp_model.LinearExprT,
+        target: int | None,
+        stage: str,
+        progress: Progress | None,
+        weight: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__()
+        self.goal, self.target, self.stage, self.progress = goal, target, stage, progress
+        self.weight = weight
+        self.best: int | None = None
+        self.solver: cp_model.CpSolver | None = None
+
+    def settled(self, bound: float) -> bool:
+        """Whether the best goal found is proven (by the target or by `bound`)."""
+        if self.best is None:
+            return False
+        if self.target is not None and self.best == self.target:
+            return True
+        return self.weight is not None and bound < self.weight[0] * (self.best + 1) - self.weight[1]
+
+    def on_solution_callback(self) -> None:
+        self.best = int(self.value(self.goal))
+        if self.progress:
+            self.progress(f"{self.stage}: {self.best}")
+        if self.settled(self.best_objective_bound):
+            self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        if self.solver is not None and self.settled(bound):
+            self.solver.stop_search()
+
+
+@dataclass
+class Run:
+    """One CP-SAT solve: the solver, whether it proved the objective optimal, the
+    objective's bound, and the seconds it took."""
+
+    solver: cp_model.CpSolver
+    found: bool
+    optimal: bool
+    bound: float
+    seconds: float
+    #: the goal was proven (optimal, at its target, or ruled out better by the bound)
+    settled: bool = False
+
+
+def run_stage(
+    rm: ReplanModel,
+    name: str,
+    objective: cp_model.LinearExprT,
+    maximize: bool,
+    deadline: float,
+    settings: Settings,
+    goal: tuple[cp_model.LinearExprT, int | None] | None = None,
+    weight: tuple[int, int] | None = None,
+) -> Run:
+    """Optimise `objective` until `deadline`, or until ``goal[0]`` is proven: it reaches
+    ``goal[1]``, or (with `weight`) the bound rules out better (:class:`_StopAt`). The
+    solution becomes the model's hint; ``Run.settled`` says whether the goal was proven."""
+    model = rm.model
+    model.maximize(objective) if maximize else model.minimize(objective)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    started = time.time()
+    params.max_time_in_seconds = max(0.05, deadline - started)
+    params.num_workers = settings.workers
+    params.random_seed = settings.seed
+    # Interleaved search is deterministic whatever the threads (CP-SAT's documentation),
+    # so that the same folder, roster and seed give the same replan: among rosters equal in
+    # every stage, a parallel race would otherwise pick one at random.
+    params.interleave_search = True
+    params.ignore_subsolvers.extend(IGNORED_SUBSOLVERS)
+    watch = goal or (objective, None)
+    stop = _StopAt(watch[0], watch[1], name, settings.progress, weight)
+    if weight is not None:
+        stop.solver = solver
+        solver.best_bound_callback = stop.on_bound
+    status = solver.solve(model, stop)
+    seconds = round(time.time() - started, 3)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Run(solver, False, status == cp_model.INFEASIBLE, 0.0, seconds)
+    model.clear_hints()
+    for var in rm.decision_vars():
+        model.add_hint(var, solver.value(var))
+    bound = solver.best_objective_bound
+    settled = status == cp_model.OPTIMAL or stop.settled(bound)
+    return Run(solver, True, status == cp_model.OPTIMAL, bound, seconds, settled)
+
+
+def _share(settings: Settings, part: float) -> float:
+    """A deadline `part` of the way from now to the replan's deadline."""
+    now = time.time()
+    return now + part * max(0.0, settings.deadline - now)
+
+
+def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
+    """The four stages (see the module's docstring). The first solve optimises places and
+    changes together (places weigh more than any change), stopping as soon as the places
+    reach the counts bound; a stage of its own then proves the fewest changes.
+
+    Raises:
+        ReplanInfeasible: no roster meets the rules, the cohorts that have met and the pins.
+    """
+    rm = ReplanModel(setup, costs)
+    weights = placement_weights(setup.problem)
+    hint_published(rm, weights)
+    # Places: kept first (its weight exceeds anything placing can add), then placed, then
+    # priority, as one number; its target: everybody kept and the counts bound.
+    scale = 1 + sum(weights[c] for c in setup.companies)
+    rest = scale * rm.placed() + rm.priority(weights)
+    most_rest = scale * len(setup.companies) + sum(weights[c] for c in setup.companies)
+    big = most_rest + 1
+    most_kept = len({cid for cid, _ in rm.x if cid in setup.previous})
+    seconds = min(5.0, max(0.5, 0.1 * (settings.deadline - time.time())))
+    target = places_bound(rm, weights, scale, big, seconds, settings.seed)
+    places = big * rm.kept() + rest
+    cost = rm.change_cost()
+    most_cost = costs.moved * len(setup.companies) + sum(
+        costs.venue + 2 * costs.dates + costs.cancelled for s in setup.slots if s.existing
+    )
+    weight = most_cost + 1
+    first = run_stage(
+        rm,
+        "places",
+        weight * places - cost,
+        True,
+        _share(settings, 0.6),
+        settings,
+        goal=(places, target),
+        weight=(weight, most_cost),
+    )
+    if not first.found:
+        if first.optimal:
+            raise ReplanInfeasible(
+                "no roster keeps the cohorts that have met, the pins and the round's rules",
+                proven=True,
+            )
+        raise ReplanInfeasible("no roster found within the time limit")
+    solver = first.solver
+    value, cost_value = solver.value(places), solver.value(cost)
+    proven = first.settled
+    top = value if proven else int((first.bound + most_cost) // weight)
+    if target is not None:
+        top = min(top, target)
+    kept = value // big
+    placed = solver.value(rm.placed()) + len(setup.history_members)
+    kept_top = min(most_kept, top // big)
+    placed_top = (top % big if kept_top == kept else most_rest) // scale
+    stages = [
+        StageResult("places kept", kept, kept_top, proven, first.seconds),
+        StageResult(
+            "companies placed", placed, placed_top + len(setup.history_members), proven, 0.0
+        ),
+    ]
+    rm.model.add(places >= value)
+    if first.optimal:  # places and then changes proven together
+        stages.append(StageResult("changes", cost_value, cost_value, True, 0.0))
+    else:
+        run = run_stage(rm, "changes", cost, False, _share(settings, 0.8), settings, goal=(cost, 0))
+        if run.found:
+            solver, cost_value = run.solver, run.solver.value(cost)
+            done = run.optimal or cost_value == 0
+            stages.append(
+                StageResult(
+                    "changes",
+                    cost_value,
+                    cost_value if done else math.ceil(run.bound),
+                    done,
+                    run.seconds,
+                )
+            )
+    rm.model.add(cost <= cost_value)
+    likely: dict[int, list[str]] = defaultdict(list)
+    for (cid, j), x in rm.x.items():
+        if solver.value(x):
+            likely[j].append(cid)
+    travel = rm.add_travel(likely)
+    run = run_stage(rm, "travel km", travel, False, settings.deadline, settings)
+    if not run.found:  # nothing in time: the last solution has no travel values
+        raise ReplanInfeasible("no travel could be computed within the time limit")
+    km = run.solver.value(travel) / TRAVEL_UNITS_PER_KM
+    low = km if run.optimal else math.ceil(run.bound) / TRAVEL_UNITS_PER_KM
+    stages.append(StageResult("travel km", km, low, run.optimal, run.seconds))
+    return Solved(setup, rm, run.solver, stages)

@@ -1,0 +1,100 @@
+"""Languages of the web app: Danish by default, English with ``?lang=en``.
+
+Texts are written in English in the templates (``{{ _("...") }}``, ``{% trans %}``) and in
+Python (marked with :func:`N_`); the Danish ones are in the gettext catalog
+``translations/da/LC_MESSAGES/messages.po``, kept with Babel (the two ``pybabel``
+commands, extract and update, are in docs/web.md; tests/web checks that the catalog is
+complete). The catalog is compiled when the app starts (no ``.mo`` file to keep in
+step). Dates and numbers are formatted for the language by Babel (``tirs. 12. jan.
+2027``, ``1.234,5``).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+__all__ = ["DEFAULT", "LANGUAGES", "N_", "environment", "translations"]
+
+LANGUAGES = ("da", "en")
+DEFAULT = "da"
+HERE = Path(__file__).resolve().parent
+CATALOGS = HERE / "translations"
+TEMPLATES = HERE / "templates"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a text for translation where it is defined; it is translated when shown."""
+    return message
+
+
+@functools.cache
+def translations(lang: str) -> NullTranslations:
+    """The translations of `lang` (English: none, the texts are English)."""
+    po = CATALOGS / lang / "LC_MESSAGES" / "messages.po"
+    if lang == "en" or not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def _filters(lang: str) -> dict[str, Any]:
+    def day(value: date, fmt: str = "EEE d. MMM y") -> str:
+        return format_date(value, fmt if lang == "da" else fmt.replace("d. ", "d "), locale=lang)
+
+    def number(value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=lang)
+
+    def percent(value: float | None, digits: int = 1) -> str:
+        if value is None:
+            return "–"
+        return format_percent(value, format="#,##0." + "0" * digits + " %", locale=lang)
+
+    def moment(timestamp: float | None) -> str:
+        if timestamp is None:
+            return "–"
+        when = datetime.fromtimestamp(timestamp)
+        return format_datetime(
+            when, "d. MMM y, HH:mm" if lang == "da" else "d MMM y, HH:mm", locale=lang
+        )
+
+    def seconds(value: float | None) -> str:
+        if value is None:
+            return "–"
+        minutes, secs = divmod(round(value), 60)
+        return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+    return {"day": day, "number": number, "percent": percent, "moment": moment, "seconds": seconds}
+
+
+@functools.cache
+def environment(lang: str) -> Environment:
+    """The templates' environment for one language (one each: rendering is thread-safe)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(_filters(lang))
+    env.globals["lang"] = lang
+    return env

@@ -1,0 +1,328 @@
+"""Where the web app keeps plans and jobs: one data folder (``--data``).
+
+Layout (nothing is ever read or written outside it)::
+
+    DATA/state.sqlite3        plans and jobs (their state, progress and summaries)
+    DATA/plans/<plan_id>/     the uploaded planning folder (fixed file names only)
+    DATA/jobs/<job_id>/out/   a job's outputs (roster files, or the what-if files)
+    DATA/tmp/                 uploads being checked
+
+Ids are made here (:func:`new_id`: 16 random hex digits) and every id that comes from a
+request is checked against :data:`ID_PATTERN` before it is used in a path; user text is
+never joined into a path. SQLite runs in WAL mode so that the worker processes can write
+progress while the web process reads it; every call opens its own short connection.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ACTIVE",
+    "FINISHED",
+    "ID_PATTERN",
+    "Job",
+    "Plan",
+    "Store",
+    "new_id",
+    "valid_id",
+]
+
+#: Every plan and job id: 16 lower-case hex digits.
+ID_PATTERN = re.compile(r"[0-9a-f]{16}")
+#: Job statuses (the JSON API's words).
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+ACTIVE = (QUEUED, RUNNING)
+FINISHED = (DONE, FAILED, CANCELLED)
+DB_NAME = "state.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS plans (
+    plan_id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    source TEXT NOT NULL,
+    round_name TEXT NOT NULL DEFAULT '',
+    companies INTEGER NOT NULL DEFAULT 0,
+    venues INTEGER NOT NULL DEFAULT 0,
+    files TEXT NOT NULL DEFAULT '[]',
+    ignored TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    plan_id TEXT NOT NULL REFERENCES plans(plan_id),
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    created REAL NOT NULL,
+    started REAL,
+    finished REAL,
+    progress TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT '{}',
+    error TEXT NOT NULL DEFAULT '',
+    seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_by_plan ON jobs(plan_id, created);
+"""
+
+
+def new_id() -> str:
+    """A fresh id for a plan or a job."""
+    return secrets.token_hex(8)
+
+
+def valid_id(text: str) -> bool:
+    """True when `text` is an id this app could have made (nothing else reaches a path)."""
+    return bool(ID_PATTERN.fullmatch(text))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An uploaded planning folder."""
+
+    plan_id: str
+    created: float
+    source: str
+    round_name: str
+    companies: int
+    venues: int
+    files: list[str] = field(default_factory=list)
+    #: Uploaded files that were not used (not planning files), by the client's name.
+    ignored: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A solve or a what-if of a plan, run in a worker process."""
+
+    job_id: str
+    plan_id: str
+    kind: str
+    status: str
+    params: dict[str, Any]
+    created: float
+    started: float | None
+    finished: float | None
+    progress: str
+    summary: dict[str, Any]
+    error: str
+
+    @property
+    def elapsed(self) -> float | None:
+        """Seconds it has run (so far), None before it started."""
+        if self.started is None:
+            return None
+        return max(0.0, (self.finished or time.time()) - self.started)
+
+
+class Store:
+    """The data folder: SQLite state plus the plans' and jobs' folders.
+
+    Args:
+        root: The data folder (created if needed).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        for sub in ("plans", "jobs", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.db_path = self.root / DB_NAME
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    # -- paths: only ever from checked ids -------------------------------------------------
+
+    def _inside(self, *parts: str) -> Path:
+        path = self.root.joinpath(*parts).resolve()
+        if not path.is_relative_to(self.root):  # pragma: no cover - ids are checked first
+            raise ValueError("path outside the data folder")
+        return path
+
+    def plan_dir(self, plan_id: str) -> Path:
+        """The plan's planning folder."""
+        if not valid_id(plan_id):
+            raise ValueError("not a plan id")
+        return self._inside("plans", plan_id)
+
+    def job_dir(self, job_id: str) -> Path:
+        """The job's folder (outputs in ``out/``)."""
+        if not valid_id(job_id):
+            raise ValueError("not a job id")
+        return self._inside("jobs", job_id)
+
+    def tmp_dir(self) -> Path:
+        """A fresh folder for an upload being checked."""
+        path = self._inside("tmp", new_id())
+        path.mkdir(parents=True)
+        return path
+
+    # -- SQLite ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("PRAGMA busy_timeout=30000")
+            yield db
+        finally:
+            db.close()
+
+    # -- plans -------------------------------------------------------------------------------
+
+    def add_plan(
+        self, plan_id: str, source: str, round_name: str, companies: int, venues: int,
+        files: list[str], ignored: list[str] | None = None,
+    ) -> Plan:  # fmt: skip
+        """Record a plan whose folder is in place."""
+        created = time.time()
+        ignored = list(ignored or [])
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO plans (plan_id, created, source, round_name, companies, venues, "
+                "files, ignored) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    plan_id, created, source, round_name, companies, venues, json.dumps(files),
+                    json.dumps(ignored),
+                ),
+            )  # fmt: skip
+        return Plan(plan_id, created, source, round_name, companies, venues, files, ignored)
+
+    def plan(self, plan_id: str) -> Plan | None:
+        """The plan, or None for an unknown (or malformed) id."""
+        if not valid_id(plan_id):
+            return None
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM plans WHERE plan_id = ?", (plan_id,)).fetchone()
+        return _plan(row) if row else None
+
+    def plans(self, limit: int = 50) -> list[Plan]:
+        """The latest plans, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT * FROM plans ORDER BY created DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_plan(row) for row in rows]
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    def add_job(self, plan_id: str, kind: str, params: dict[str, Any]) -> Job:
+        """Queue a job."""
+        job_id = new_id()
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO jobs (job_id, plan_id, kind, status, params, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (job_id, plan_id, kind, QUEUED, json.dumps(params), time.time()),
+            )
+        job = self.job(job_id)
+        assert job is not None
+        return job
+
+    def job(self, job_id: str) -> Job | None:
+        """The job, or None for an unknown (or malformed) id."""
+        if not valid_id(job_id):
+            return None
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def jobs(
+        self, plan_id: str | None = None, status: tuple[str, ...] | None = None,
+        kind: str | None = None, limit: int = 100,
+    ) -> list[Job]:  # fmt: skip
+        """Jobs, newest first, optionally of one plan, kind or some statuses."""
+        where, args = [], []
+        if plan_id is not None:
+            where.append("plan_id = ?")
+            args.append(plan_id)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        if status:
+            where.append(f"status IN ({', '.join('?' * len(status))})")
+            args.extend(status)
+        sql = "SELECT * FROM jobs" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY created DESC, rowid DESC LIMIT ?"
+        with self._connect() as db:
+            rows = db.execute(sql, (*args, limit)).fetchall()
+        return [_job(row) for row in rows]
+
+    def latest_done(self, plan_id: str, kind: str) -> Job | None:
+        """The plan's newest finished job of `kind` that produced files."""
+        done = self.jobs(plan_id, (DONE,), kind, limit=1)
+        return done[0] if done else None
+
+    def oldest_queued(self) -> Job | None:
+        """The job to start next."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM jobs WHERE status = ? ORDER BY created, rowid LIMIT 1", (QUEUED,)
+            ).fetchone()
+        return _job(row) if row else None
+
+    def set_running(self, job_id: str) -> bool:
+        """Queued -> running; False when the job is no longer queued (cancelled)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET status = ?, started = ? WHERE job_id = ? AND status = ?",
+                (RUNNING, time.time(), job_id, QUEUED),
+            )
+        return cursor.rowcount == 1
+
+    def set_progress(self, job_id: str, progress: str) -> None:
+        """The job's latest progress line (while it runs)."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE jobs SET progress = ?, seq = seq + 1 WHERE job_id = ? AND status = ?",
+                (progress, job_id, RUNNING),
+            )
+
+    def finish(
+        self, job_id: str, status: str, *, summary: dict[str, Any] | None = None,
+        error: str = "", progress: str | None = None, only_from: tuple[str, ...] = ACTIVE,
+    ) -> bool:  # fmt: skip
+        """Mark a job finished (done, failed or cancelled) unless it already is.
+
+        Returns:
+            True when this call finished it.
+        """
+        sets = ["status = ?", "finished = ?", "error = ?"]
+        args: list[Any] = [status, time.time(), error]
+        if summary is not None:
+            sets.append("summary = ?")
+            args.append(json.dumps(summary))
+        if progress is not None:
+            sets.append("progress = ?")
+            args.append(progress)
+        marks = ", ".join("?" * len(only_from))
+        with self._connect() as db:
+            cursor = db.execute(
+                f"UPDATE jobs SET {', '.join(sets)} WHERE job_id = ? AND status IN ({marks})",
+                (*args, job_id, *only_from),
+            )
+        return cursor.rowcount == 1
+
+
+def _plan(row: sqlite3.Row) -> Plan:
+    return Plan(
+        row["plan_id"], row["created"], row["source"], row["round_name"], row["companies"],
+        row["venues"], json.loads(row["files"]), json.loads(row["ignored"]),
+    )  # fmt: skip
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        row["job_id"], row["plan_id"], row["kind"], row["status"], json.loads(row["params"]),
+        row["created"], row["started"], row["finished"], row["progress"],
+        json.loads(row["summary"]), row["error"],
+    )  # fmt: skip

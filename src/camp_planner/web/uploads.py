@@ -1,0 +1,213 @@
+"""Uploaded planning files: which file is which, saved under fixed names, read safely.
+
+An upload holds ``companies.csv``, ``venues.csv`` and ``round.toml``, or ``plan.xlsx`` and
+``round.toml``. The JSON API names each part by its file name (the multipart field
+``companies.csv``); the page's file picker sends them all as ``files``, and each is known
+by its name (``companies.csv``, also ``virksomheder.csv``, any ``.xlsx``, a ``.toml`` other
+than ``programme.toml`` or ``scenarios.toml``) or, for a CSV file with another name, by its
+header (``venue_id`` or ``company_id``, also in Danish). Other files (a README, a
+programme.toml) are not used, and the plan's notes say so. The client's file name is only
+compared, never used as a path: files are saved under the four fixed names into a folder
+made by :class:`~camp_planner.web.store.Store`.
+
+Workbooks are checked before openpyxl opens them: a zip file whose contents unpack to at
+most 200 MB (no zip bombs); openpyxl itself parses the XML with ``defusedxml`` (a
+dependency), which refuses entity expansion and external entities.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from camp_planner.io.errors import InputError, InputProblem
+from camp_planner.models import PlanningProblem
+
+__all__ = [
+    "ALLOWED",
+    "Assigned",
+    "MAX_UNPACKED",
+    "Upload",
+    "assign_files",
+    "load_plan_folder",
+    "save_plan_files",
+]
+
+COMPANIES, VENUES, ROUND, WORKBOOK = "companies.csv", "venues.csv", "round.toml", "plan.xlsx"
+#: The only names a plan's files are saved under.
+ALLOWED = (COMPANIES, VENUES, WORKBOOK, ROUND)
+#: What an upload must hold, in words (for problems).
+EXPECTED_SET = "companies.csv, venues.csv and round.toml, or plan.xlsx and round.toml"
+#: The most a workbook may unpack to, bytes.
+MAX_UNPACKED = 200 * 1024 * 1024
+_MAX_ENTRIES = 10_000
+
+_NAME_HINTS = (
+    (VENUES, re.compile(r"venue|spillested|sted|lokale", re.I)),
+    (COMPANIES, re.compile(r"compan|virksomhed|firma", re.I)),
+)
+_OTHER_TOML = re.compile(r"programme|program|scenario", re.I)
+_VENUE_COLUMNS = {
+    "venue_id", "sted_id", "residential", "overnatning", "internat", "max_cohorts",
+    "max_hold", "maks_hold",
+}  # fmt: skip
+_COMPANY_COLUMNS = {
+    "company_id", "cvr", "cvr_nr", "cvr_nr.", "cvr_nummer", "virksomhed_id", "founded",
+    "stiftet", "level", "niveau", "completed", "participants", "deltagere",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded part: its form field, the client's file name and the bytes."""
+
+    field: str
+    filename: str
+    data: bytes
+
+
+def _header_words(data: bytes) -> set[str]:
+    head = data[:4096]
+    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            break
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        return set()
+    first = text.splitlines()[0] if text.splitlines() else ""
+    return {
+        re.sub(r"[\s\-]+", "_", cell.strip().strip('"').lower())
+        for cell in re.split(r"[;,\t]", first)
+    }
+
+
+def _kind_of(upload: Upload) -> str | None:
+    """The fixed name for a file picked as ``files``, from its name or header; None if not
+    known."""
+    name = Path(upload.filename.replace("\\", "/")).name.lower()
+    if name in ALLOWED:
+        return name
+    suffix = Path(name).suffix
+    if suffix in (".xlsx", ".xlsm"):
+        return WORKBOOK
+    if suffix == ".toml":
+        return None if _OTHER_TOML.search(name) else ROUND
+    if suffix not in (".csv", ".txt", ".tsv"):
+        return None
+    for kind, pattern in _NAME_HINTS:
+        if pattern.search(name):
+            return kind
+    words = _header_words(upload.data)
+    if words & _VENUE_COLUMNS:
+        return VENUES
+    if words & _COMPANY_COLUMNS:
+        return COMPANIES
+    return None
+
+
+def _workbook_problem(data: bytes) -> str | None:
+    """Why a workbook is refused before it is opened, or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        return "an Excel workbook (.xlsx); this file is not one (save it as .xlsx in Excel)"
+    if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
+        return "an Excel workbook of at most 200 MB unpacked"
+    return None
+
+
+@dataclass
+class Assigned:
+    """What an upload holds: the planning files by their fixed names, the parts that are
+    not used, and the problems (a broken workbook, two files for one name, none at all)."""
+
+    files: dict[str, bytes]
+    ignored: list[str]
+    problems: list[InputProblem]
+
+    def unused_problems(self) -> list[InputProblem]:
+        """The unused parts as problems (shown when the upload cannot be read)."""
+        return [
+            InputProblem(name, None, None, None, f"one of the planning files ({EXPECTED_SET})")
+            for name in self.ignored
+        ]
+
+
+def assign_files(uploads: list[Upload]) -> Assigned:
+    """Which uploaded part is which planning file.
+
+    Parts named by a planning file's name (the field or the file) come first; the others
+    are known by name or header (module docstring), or not used.
+
+    Args:
+        uploads: Every part of the request that carries a file.
+    """
+    files: dict[str, bytes] = {}
+    ignored: list[str] = []
+    problems: list[InputProblem] = []
+    chosen: list[tuple[str | None, str, Upload]] = []
+    for upload in uploads:
+        shown = Path(upload.filename.replace("\\", "/")).name or upload.field
+        if not upload.data and not upload.filename:
+            continue  # a file input left empty
+        kind = upload.field if upload.field in ALLOWED else _kind_of(upload)
+        chosen.append((kind, shown, upload))
+    exact = [c for c in chosen if c[0] is not None and c[1].lower() in (c[0], c[2].field)]
+    rest = [c for c in chosen if c not in exact]
+    for kind, shown, upload in exact + rest:
+        if kind is None:
+            ignored.append(shown)
+            continue
+        if kind in files:
+            problems.append(InputProblem(shown, None, None, None, f"only one file for {kind}"))
+            continue
+        if kind == WORKBOOK and (why := _workbook_problem(upload.data)):
+            problems.append(InputProblem(shown, None, None, None, why))
+            continue
+        files[kind] = upload.data
+    if not files and not problems:
+        problems.append(InputProblem("(no file)", None, None, None, EXPECTED_SET))
+        problems.extend(Assigned({}, ignored, []).unused_problems())
+    return Assigned(files, ignored, problems)
+
+
+def save_plan_files(files: dict[str, bytes], folder: Path) -> list[str]:
+    """Write the files under their fixed names into `folder` (which must exist)."""
+    names = []
+    for name, data in files.items():
+        if name not in ALLOWED:  # pragma: no cover - assign_files gives only these
+            raise ValueError(name)
+        (folder / name).write_bytes(data)
+        names.append(name)
+    return sorted(names)
+
+
+def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[str]]:
+    """Read a plan's folder (:func:`camp_planner.io.folder.load_folder_with_notes`).
+
+    Raises:
+        InputError: Every problem of the files.
+    """
+    from camp_planner.io.folder import load_folder_with_notes
+
+    try:
+        return load_folder_with_notes(folder)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a file the readers choke on is a problem too
+        raise InputError(
+            [InputProblem(folder.name, None, None, None, f"readable files ({type(exc).__name__})")]
+        ) from None
+
+
+def discard(folder: Path) -> None:
+    """Remove an upload's folder that was not kept."""
+    shutil.rmtree(folder, ignore_errors=True)

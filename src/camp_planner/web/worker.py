@@ -1,0 +1,241 @@
+"""What runs in a job's worker process: solve a plan, or run its what-if scenarios.
+
+The web process starts :func:`run_job` in a fresh process (``spawn``) and never solves
+itself: a crash or a Stop (the process is terminated) ends the job, not the server. The
+worker reads its job from the SQLite store, reports progress there (at most five lines a
+second) and finishes the job with a summary, or with a sentence saying why it failed. It
+prints nothing and logs nothing, so no company data ends up in a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from camp_planner.web.store import DONE, FAILED, Store
+
+__all__ = ["INVITATIONS_ZIP", "OUT", "run_job", "roster_summary"]
+
+#: A job's output folder, inside its job folder.
+OUT = "out"
+#: The zip of a roster's invitations, beside ``out/``.
+INVITATIONS_ZIP = "invitations.zip"
+#: The what-if comparison as JSON (the table the page shows), beside ``out/``.
+COMPARISON_JSON = "comparison.json"
+#: The start of a failed job's sentence when the solver raised an error.
+INTERNAL = "The solver stopped with an internal error "
+_EVERY = 0.2
+
+
+class _Progress:
+    """The latest progress line, written to the store at most every 0.2 s."""
+
+    def __init__(self, store: Store, job_id: str) -> None:
+        self.store, self.job_id = store, job_id
+        self.prefix = ""
+        self._pending: str | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._flush_loop, daemon=True)
+        self._thread.start()
+
+    def __call__(self, line: str) -> None:
+        with self._lock:
+            self._pending = self.prefix + line
+
+    def now(self, line: str) -> None:
+        """Write a line at once."""
+        with self._lock:
+            self._pending = None
+        self.store.set_progress(self.job_id, self.prefix + line)
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(_EVERY):
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            line, self._pending = self._pending, None
+        if line is not None:
+            self.store.set_progress(self.job_id, line)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.flush()
+
+
+def roster_summary(problem: Any, roster: Any) -> dict[str, Any]:
+    """The figures of a solved roster that the job's answer and the pages show."""
+    solver = roster.solver
+    return {
+        "kind": "solve",
+        "round": roster.round,
+        "solver_status": solver.status.value,
+        "proven": solver.status.value == "OPTIMAL",
+        "gap": solver.gap,
+        "objective": solver.objective,
+        "best_bound": solver.best_bound,
+        "placed_bound": solver.placed_bound,
+        "message": solver.message,
+        "wall_time_s": round(solver.wall_time_s, 2),
+        "companies": len(problem.companies),
+        "placed": roster.summary.placed,
+        "unplaced": roster.summary.unplaced,
+        "cohorts": len(roster.cohorts),
+        "venues_used": list(roster.summary.venues_used),
+        "travel_km_total": round(roster.summary.travel_km_total, 1),
+    }
+
+
+def _zip_invitations(folder: Path, target: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.glob("*.ics")):
+            archive.write(file, f"invitations/{file.name}")
+    target.write_bytes(buffer.getvalue())
+
+
+def _solve(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
+    from camp_planner.io.folder import load_folder_with_notes
+    from camp_planner.io.outputs import INVITATIONS, write_outputs
+    from camp_planner.scheduler import solve
+    from camp_planner.scheduler.preflight import preflight
+
+    job = store.job(job_id)
+    assert job is not None
+    progress.now("reading the plan")
+    problem, _ = load_folder_with_notes(store.plan_dir(job.plan_id))
+    refusals = preflight(problem)
+    if refusals:
+        store.finish(job_id, FAILED, error=" ".join(refusals), progress="refused")
+        return
+    progress.now("building the model")
+    roster = solve(
+        problem,
+        time_limit=float(params["time_limit"]),
+        seed=0,
+        workers=int(params.get("workers", 2)),
+        progress=progress,
+    )
+    progress.flush()
+    progress.now("writing the files")
+    out = store.job_dir(job_id) / OUT
+    files = write_outputs(problem, roster, out)
+    _zip_invitations(files.get("invitations", out / INVITATIONS), out.parent / INVITATIONS_ZIP)
+    summary = roster_summary(problem, roster)
+    store.finish(job_id, DONE, summary=summary, progress=f"done: {summary['solver_status']}")
+
+
+def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
+    from camp_planner.io.folder import load_folder_with_notes
+    from camp_planner.io.outputs import ROSTER_JSON, RosterFileError, read_roster
+    from camp_planner.io.whatif_files import write_whatif
+    from camp_planner.whatif import (
+        Scenario,
+        ScenarioResult,
+        run_scenarios,
+        venue_range_scenarios,
+        with_baseline,
+    )
+
+    job = store.job(job_id)
+    assert job is not None
+    progress.now("reading the plan")
+    problem, _ = load_folder_with_notes(store.plan_dir(job.plan_id))
+    venues = params.get("venues")
+    if venues:
+        scenarios = venue_range_scenarios(str(venues), len(problem.venues))
+    else:
+        scenarios = with_baseline([Scenario.model_validate(s) for s in params["scenarios"]])
+    reuse = []
+    solved = store.latest_done(job.plan_id, "solve")
+    if solved is not None:
+        with contextlib.suppress(RosterFileError):
+            reuse.append((problem, read_roster(store.job_dir(solved.job_id) / OUT / ROSTER_JSON)))
+
+    def start(index: int, count: int, scenario: Scenario) -> None:
+        progress.prefix = f"scenario {index + 1}/{count} ({scenario.name}): "
+        progress.now("solving")
+
+    def done(index: int, count: int, result: ScenarioResult) -> None:
+        progress.flush()
+
+    whatif = run_scenarios(
+        problem,
+        scenarios,
+        time_limit=float(params["time_limit"]),
+        seed=0,
+        workers=int(params.get("workers", 2)),
+        reuse=reuse,
+        progress=progress,
+        on_start=start,
+        on_done=done,
+    )
+    progress.prefix = ""
+    progress.now("writing the files")
+    out = store.job_dir(job_id) / OUT
+    write_whatif(whatif, out, by_venues=bool(venues), maps=True)
+    table = whatif.table()
+    (out.parent / COMPARISON_JSON).write_text(table.to_json(orient="split", index=False))
+    summary = {
+        "kind": "whatif",
+        "round": problem.round.name,
+        "by_venues": bool(venues),
+        "scenarios": [
+            {
+                "name": r.scenario.name,
+                "slug": r.slug,
+                "changes": r.scenario.changes(),
+                "solver_status": r.roster.solver.status.value,
+                "placed": r.roster.summary.placed,
+                "unplaced": r.roster.summary.unplaced,
+                "cohorts": len(r.roster.cohorts),
+                "travel_km_total": round(r.roster.summary.travel_km_total, 1),
+            }
+            for r in whatif.results
+        ],
+    }
+    store.finish(job_id, DONE, summary=summary, progress=f"done: {len(whatif.results)} scenarios")
+
+
+def run_job(data_dir: str, job_id: str) -> None:
+    """Run one job to its end (the worker process's target).
+
+    Args:
+        data_dir: The data folder.
+        job_id: The job, already marked running by the web process.
+    """
+    store = Store(Path(data_dir))
+    job = store.job(job_id)
+    if job is None:
+        return
+    progress = _Progress(store, job_id)
+    try:
+        if job.kind == "solve":
+            _solve(store, job_id, job.params, progress)
+        elif job.kind == "whatif":
+            _whatif(store, job_id, job.params, progress)
+        else:
+            store.finish(job_id, FAILED, error=f"unknown job kind {job.kind!r}")
+    except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback
+        store.finish(job_id, FAILED, error=_failure(exc))
+    finally:
+        progress.close()
+
+
+def _failure(exc: Exception) -> str:
+    from camp_planner.io.errors import InputError
+    from camp_planner.whatif import ScenarioError
+
+    if isinstance(exc, InputError):
+        return "The plan's files can no longer be read: " + "; ".join(
+            str(p) for p in exc.problems[:5]
+        )
+    if isinstance(exc, ScenarioError):
+        return "; ".join(exc.problems)
+    return f"{INTERNAL}({type(exc).__name__}: {exc})."
