@@ -25,7 +25,7 @@ from typing import Any
 from camp_planner.io.demo import write_demo_folder
 from camp_planner.io.folder import load_folder
 from camp_planner.models import Company, Level, PlanningProblem, RoundConfig, Step
-from camp_planner.programme.carry import carry_over
+from camp_planner.programme.carry import next_companies
 from camp_planner.programme.plan import Programme
 from camp_planner.programme.result import programme_result
 from camp_planner.programme.solve import plan_programme
@@ -126,16 +126,7 @@ def run_myopic(problem: PlanningProblem, rounds: tuple[RoundConfig, ...], second
         for cohort in roster.cohorts:
             for member in cohort.members:
                 taken.setdefault(member, set()).add(cohort.module)
-        carry = carry_over(current, roster)
-        companies = tuple(
-            c.model_copy(
-                update={
-                    "completed": carry[c.company_id].completed,
-                    "waiting_since": carry[c.company_id].waiting_since,
-                }
-            )
-            for c in companies
-        )
+        companies = next_companies(current, roster)
     planned, tracks, a_trained, km = _metrics(problem, taken, travel)
     status = "OPTIMAL" if set(statuses) == {"OPTIMAL"} else "/".join(statuses)
     return Row("", "myopic (roster + next-round)", planned, tracks, a_trained, km, status,

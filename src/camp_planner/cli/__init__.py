@@ -29,6 +29,10 @@ def _consoles() -> tuple[Any, Any]:
 
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limit, seconds")]
+#: Options several commands share.
+OutDir = Annotated[Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")]
+Seed = Annotated[int, typer.Option("--seed", help="Solver random seed")]
+Workers = Annotated[int, typer.Option("--workers", help="Solver threads")]
 
 
 @app.command()
@@ -70,12 +74,10 @@ def demo(
 @app.command()
 def roster(
     folder: Annotated[Path, typer.Argument(help="Planning folder")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
-    ] = None,
+    out: OutDir = None,
     time_limit: TimeLimit = 60.0,
-    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+    seed: Seed = 0,
+    workers: Workers = 2,
 ) -> None:
     """Solve the round's roster; write roster.json/.xlsx, participants, invitations, map."""
     from camp_planner.cli.roster import run_roster
@@ -121,14 +123,12 @@ def whatif(
     scenarios: Annotated[
         Path | None, typer.Option("--scenarios", help="scenarios.toml with named scenarios")
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
-    ] = None,
+    out: OutDir = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Solver time limit per scenario, seconds")
     ] = 30.0,
-    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+    seed: Seed = 0,
+    workers: Workers = 2,
     maps: Annotated[bool, typer.Option("--maps", help="Also write maps/<scenario>.html")] = False,
 ) -> None:
     """Compare scenarios (numbers of venues, closed/required venues, ...): whatif.csv/.xlsx/.png."""
@@ -159,14 +159,12 @@ def next_round(
 @app.command()
 def remedies(
     folder: Annotated[Path, typer.Argument(help="Planning folder")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
-    ] = None,
+    out: OutDir = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Solver time limit per remedy, seconds")
     ] = 30.0,
-    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+    seed: Seed = 0,
+    workers: Workers = 2,
 ) -> None:
     """What each remedy for groups too small for a cohort would place: remedies.csv."""
     from camp_planner.cli.remedies import run_remedies_command
@@ -177,14 +175,12 @@ def remedies(
 @app.command()
 def programme(
     folder: Annotated[Path, typer.Argument(help="Planning folder with programme.toml")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")
-    ] = None,
+    out: OutDir = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Solver time limit, seconds")
     ] = 120.0,
-    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 2,
+    seed: Seed = 0,
+    workers: Workers = 2,
 ) -> None:
     """Plan every round of the horizon at once: programme.json/.xlsx and a roster per round."""
     from camp_planner.cli.programme import run_programme
@@ -226,7 +222,7 @@ def replan(
         Path | None, typer.Option("--out", help="Output folder (default FOLDER/replan)")
     ] = None,
     time_limit: TimeLimit = 60.0,
-    seed: Annotated[int, typer.Option("--seed", help="Solver random seed")] = 0,
+    seed: Seed = 0,
     workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 1,
 ) -> None:
     """Replan a published roster with the fewest changes: roster, changes.csv, invitations."""

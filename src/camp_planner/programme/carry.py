@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from camp_planner.models import LAB_OF, PlanningProblem, Roster, Step, UnplacedCode
+from camp_planner.models import LAB_OF, Company, PlanningProblem, Roster, Step, UnplacedCode
 
 #: Unplaced codes of companies that do not wait for a step.
 NOT_WAITING = {UnplacedCode.TRACK_COMPLETE, UnplacedCode.NOT_ELIGIBLE}
@@ -86,3 +86,19 @@ def carry_over(
 def completed_text(steps: frozenset[Step]) -> str:
     """``module1;lab1`` in track order, as companies.csv writes it."""
     return ";".join(step.value for step in sorted(steps, key=_ORDER.__getitem__))
+
+
+def next_companies(
+    problem: PlanningProblem, roster: Roster, absent: frozenset[str] = frozenset()
+) -> tuple[Company, ...]:
+    """The round's companies as the next round sees them (:func:`carry_over` applied)."""
+    carry = carry_over(problem, roster, absent)
+    return tuple(
+        c.model_copy(
+            update={
+                "completed": carry[c.company_id].completed,
+                "waiting_since": carry[c.company_id].waiting_since,
+            }
+        )
+        for c in problem.companies
+    )

@@ -309,7 +309,7 @@ def myopic_hint(
     """A complete starting solution: the rounds planned one after another, as a coordinator
     would (``roster``, then ``next-round``), turned into the programme's variables. Each
     round's roster solves fast and is valid in the programme, so the stages start from it."""
-    from camp_planner.programme.carry import carry_over
+    from camp_planner.programme.carry import next_companies
     from camp_planner.scheduler import solve as solve_round
 
     programme = pm.programme
@@ -339,16 +339,7 @@ def myopic_hint(
                 segment = option.segment
             if segment is not None:
                 n[segment, r, v] += 1
-        carry = carry_over(current, roster)
-        companies = tuple(
-            c.model_copy(
-                update={
-                    "completed": carry[c.company_id].completed,
-                    "waiting_since": carry[c.company_id].waiting_since,
-                }
-            )
-            for c in companies
-        )
+        companies = next_companies(current, roster)
     hint: dict[cp_model.IntVar, int] = {}
     for key, var in pm.x.items():
         hint[var] = x.get(key, 0)
