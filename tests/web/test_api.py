@@ -187,6 +187,11 @@ def test_cancel_a_running_job(client: TestClient, demo_files: dict[str, bytes]) 
     answer = client.delete(f"/api/jobs/{job_id}")
     assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
     assert wait_for(client, job_id)["status"] == "cancelled"
+    # The worker ends: at once when it had started, or at the dispatcher's next look when
+    # the Stop came between the job's "running" mark and its process starting.
+    deadline = time.monotonic() + 15
+    while client.app.state.manager.running() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert client.app.state.manager.running() == []
     assert client.get(f"/api/plans/{plan_id}/roster.json").status_code == 404
     assert client.get("/api/health").status_code == 200  # the server goes on
