@@ -23,7 +23,6 @@ from camp_planner.models import (
     SolverReport,
     SolverStatus,
     Step,
-    Summary,
     Unplaced,
     UnplacedCode,
 )
@@ -32,7 +31,7 @@ from camp_planner.programme.plan import steps_to_take
 from camp_planner.programme.solve import ProgrammeSolution
 from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.prepare import next_step_or_reason
-from camp_planner.scheduler.result import policy_sentence
+from camp_planner.scheduler.result import assemble_roster
 
 STEP_NAMES = {Step.MODULE1: "Module 1", Step.MODULE2: "Module 2"}
 
@@ -167,21 +166,7 @@ def _roster(solution: ProgrammeSolution, r: int) -> tuple[PlanningProblem, Roste
         gap=0.0 if proven else None,
         message=solution.message or f"round {r + 1} of {len(programme.rounds)} of a programme",
     )
-    roster = Roster(
-        round=problem.round.name,
-        solver=report,
-        cohorts=cohorts,
-        unplaced=unplaced,
-        summary=Summary(
-            placed=len(placed),
-            unplaced=len(unplaced),
-            travel_km_total=total,
-            venues_used=list(dict.fromkeys(c.venue_id for c in cohorts)),
-            policy=policy_sentence(problem, unplaced),
-        ),
-        travel_km=travel,
-    )
-    return problem, roster
+    return problem, assemble_roster(problem, report, cohorts, unplaced, travel)
 
 
 def _sentence(

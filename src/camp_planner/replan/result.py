@@ -19,7 +19,6 @@ from camp_planner.models import (
     Session,
     SolverReport,
     SolverStatus,
-    Summary,
     Unplaced,
     UnplacedCode,
 )
@@ -27,6 +26,7 @@ from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLe
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Setup, next_cohort_ids
 from camp_planner.replan.solve import Solved
+from camp_planner.scheduler.result import assemble_roster
 
 #: roster.json's summary.policy of a replanned roster
 POLICY = (
@@ -273,17 +273,4 @@ def build_roster(
         placed_bound=placed_bound,
         message=message,
     )
-    return Roster(
-        round=problem.round.name,
-        solver=report,
-        cohorts=cohorts,
-        unplaced=unplaced,
-        summary=Summary(
-            placed=len(travel),
-            unplaced=len(unplaced),
-            travel_km_total=total,
-            venues_used=list(dict.fromkeys(c.venue_id for c in cohorts if not c.online)),
-            policy=POLICY,
-        ),
-        travel_km=travel,
-    )
+    return assemble_roster(problem, report, cohorts, unplaced, travel, policy=POLICY)

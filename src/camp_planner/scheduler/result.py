@@ -91,7 +91,19 @@ def build_roster(
             bound = total  # proven: the 10 m rounding of the model is the only difference
         gap = 0.0 if total == 0 else round((total - bound) / total, 6)
         report = report.model_copy(update={"best_bound": round(bound, 3), "gap": gap})
-    venues_used = list(dict.fromkeys(c.venue_id for c in cohorts if not c.online))
+    return assemble_roster(problem, report, cohorts, unplaced, travel)
+
+
+def assemble_roster(
+    problem: PlanningProblem,
+    report: SolverReport,
+    cohorts: list[Cohort],
+    unplaced: list[Unplaced],
+    travel: dict[str, float],
+    policy: str | None = None,
+) -> Roster:
+    """The roster.json document with its summary (placed, unplaced, total travel, venues
+    used: online cohorts have none; the policy sentence unless one is given)."""
     return Roster(
         round=problem.round.name,
         solver=report,
@@ -100,9 +112,9 @@ def build_roster(
         summary=Summary(
             placed=len(travel),
             unplaced=len(unplaced),
-            travel_km_total=total,
-            venues_used=venues_used,
-            policy=policy_sentence(problem, unplaced),
+            travel_km_total=round(sum(travel.values()), 3),
+            venues_used=list(dict.fromkeys(c.venue_id for c in cohorts if not c.online)),
+            policy=policy_sentence(problem, unplaced) if policy is None else policy,
         ),
         travel_km=travel,
     )
