@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from camp_planner.models import PlanningProblem, Roster
+from camp_planner.models import Level, PlanningProblem, Roster
 from camp_planner.scheduler.preflight import preflight
 from tests.helpers.sched_build import LEG_KM, TOWN_B, co, codes, placed_ids, rnd, run, ve
 
@@ -303,3 +303,15 @@ def test_capacity_reason_names_the_remedy_that_would_hold_everyone():
     assert reason(roster, next(iter(codes(roster)))).endswith(
         "; online cohorts would place them: `online_cohorts = true`"
     )
+
+
+def test_part_of_an_allowed_mix_may_mix_ages() -> None:
+    # Found by the brute-force property: mix_levels ["A+B+C"], mix_age_groups ["A", "B"].
+    # An A+B+C cohort may not mix ages (C is not listed), but an A+B cohort may: the A
+    # established company and the B young one fill one cohort of 2 at 0 km. Optimum: 2
+    # placed in one A+B/mixed cohort (before the fix: nobody placed).
+    r = rnd(cohort_min=2, cohort_max=2, mix_levels=("A+B+C",), mix_age_groups=(Level.A, Level.B))
+    roster = run(r, [co("a", level="A"), co("b", level="B", young=True)], [ve("v")])
+    assert [(c["level"], c["age_group"], c["members"]) for c in roster["cohorts"]] == [
+        ("A+B", "mixed", ["a", "b"])
+    ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from camp_planner.models import AgeGroup, Level, RoundConfig, Segment, Step
 
@@ -111,7 +112,13 @@ def round_kinds(rnd: RoundConfig, segments: Iterable[Segment]) -> list[Kind]:
     for module in (Step.MODULE1, Step.MODULE2):
         level_sets: list[tuple[Level, ...]] = [(level,) for level in Level]
         if module == Step.MODULE1:
-            level_sets += level_mixes(rnd)
+            # Every part of an allowed mix too: with mix_levels ["A+B+C"] and
+            # mix_age_groups ["A", "B"], an A+B cohort may mix ages though A+B+C may not.
+            level_sets += sorted(
+                {part for mix in level_mixes(rnd) for n in range(2, len(mix) + 1)
+                 for part in combinations(mix, n)},
+                key=lambda levels: [level.rank for level in levels],
+            )  # fmt: skip
         for levels in level_sets:
             age_sets: list[tuple[AgeGroup, ...]] = [(age,) for age in _AGES]
             if all(level in age_mix for level in levels):
