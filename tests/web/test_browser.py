@@ -200,7 +200,7 @@ def test_coordinator_flow(
     _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
     rows = driver.find_elements(By.CSS_SELECTOR, "table.roster tbody tr")
     assert len(rows) >= 8, "the demo's roster has at least 8 cohorts"
-    assert "Facilitatorens kalender" in driver.page_source
+    assert "Tovholderens kalender" in driver.page_source
     assert driver.find_elements(By.CSS_SELECTOR, "#unplaced tbody tr")
     _shot(driver, shots, "04-roster")
 
@@ -260,7 +260,7 @@ def test_coordinator_flow(
     assert "Cohorts by venue" in driver.page_source
     _shot(driver, shots, "08-roster-english")
     driver.find_element(By.LINK_TEXT, "Dansk").click()
-    assert "Hold pr. spillested" in driver.page_source
+    assert "Hold pr. mødested" in driver.page_source
 
 
 def test_upload_problems_in_the_browser(

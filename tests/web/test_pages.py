@@ -150,7 +150,7 @@ def test_solve_from_the_pages(client: TestClient, small_files: dict[str, bytes])
     assert state["result_url"] == f"/plans/{plan_id}/roster"
     assert "Den bedst mulige holdplan" in client.get(f"/jobs/{job_id}").text
     roster = client.get(f"/plans/{plan_id}/roster").text
-    assert "Hold pr. spillested" in roster and "Facilitatorens kalender" in roster
+    assert "Hold pr. mødested" in roster and "Tovholderens kalender" in roster
     assert roster.count('<table class="roster">') == 6  # one per venue used
     assert "Uden plads" in roster and "gruppen er for lille til et hold" in roster
     assert f'src="/api/plans/{plan_id}/map.html"' in roster

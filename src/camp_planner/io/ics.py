@@ -10,6 +10,10 @@ duplicating them; the cohort files and ``facilitator.ics`` share UIDs for the sa
 
 By default the cohort invitations name no companies (only how many take part): they are
 sent around, and company data is business-confidential.
+
+Titles, descriptions, places and calendar names are in the round's language (round.toml
+``language``, :mod:`camp_planner.i18n`): ``Vækstcamp Modul 1 — hold C01 (dag 1/2)``.
+UIDs do not depend on it.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from camp_planner.i18n import gettext_for, ngettext_for, step_label
 from camp_planner.io.atomic import atomic_write_bytes
-from camp_planner.io.writers import ONLINE_LOCATION, STEP_LABELS, venue_location
+from camp_planner.io.writers import ONLINE_LOCATION, venue_location
 from camp_planner.models import SESSION_DAYS, Cohort, PlanningProblem, Roster, Session, Venue
 from camp_planner.models.roster import CohortAgeGroup
 
@@ -93,31 +98,46 @@ def session_events(
     Returns:
         The events, in date order.
     """
+    lang = problem.round.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     venue: Venue | None = None
     if not cohort.online:
         venue = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
-    location = ONLINE_LOCATION if cohort.online else venue_location(venue, cohort.venue_id)
-    label = STEP_LABELS[session.step]
-    summary = f"Vækstcamp {label} — cohort {cohort.cohort_id}"
+    location = _(ONLINE_LOCATION) if cohort.online else venue_location(venue, cohort.venue_id, lang)
+    label = step_label(session.step, lang)
+    summary = _("Vækstcamp %(step)s — cohort %(cohort)s") % {
+        "step": label,
+        "cohort": cohort.cohort_id,
+    }
     if cohort.online:
         summary += " (online)"
     elif venue_in_summary:
         summary += f" ({venue.name if venue else cohort.venue_id})"
-    ages = cohort.age_group.value
-    if cohort.age_group == CohortAgeGroup.MIXED:
-        ages = "young and established"
+    companies = {
+        CohortAgeGroup.YOUNG: _("young companies"),
+        CohortAgeGroup.ESTABLISHED: _("established companies"),
+        CohortAgeGroup.MIXED: _("young and established companies"),
+    }[cohort.age_group]
+    people = _people(problem, cohort)
     lines = [
-        f"{label} of the growth camp (Vækstcamp), round {roster.round}.",
-        f"Cohort {cohort.cohort_id}: level {cohort.level.value}, {ages} companies"
-        + (" (a mixed cohort)." if cohort.mixed else "."),
-        f"{len(cohort.members)} companies, {_people(problem, cohort)} participants.",
-        "Held online: no venue, no travel; the link follows from the facilitator."
+        _("%(step)s of the growth camp (Vækstcamp), round %(round)s.")
+        % {"step": label, "round": roster.round},
+        _("Cohort %(cohort)s: level %(level)s, %(companies)s")
+        % {"cohort": cohort.cohort_id, "level": cohort.level.value, "companies": companies}
+        + (_(" (a mixed cohort).") if cohort.mixed else "."),
+        ngettext("%(n)s companies", "%(n)s companies", len(cohort.members))
+        % {"n": len(cohort.members)}
+        + ", "
+        + ngettext("%(n)s participants.", "%(n)s participants.", people) % {"n": people},
+        _("Held online: no venue, no travel; the link follows from the facilitator.")
         if cohort.online
-        else f"Venue: {location}.",
+        else _("Venue: %(location)s.") % {"location": location},
     ]
     if include_members:
         names = {c.company_id: c.name for c in problem.companies}
-        lines.append("Members: " + "; ".join(names.get(m, m) for m in cohort.members))
+        members = "; ".join(names.get(m, m) for m in cohort.members)
+        lines.append(_("Members: %(names)s") % {"names": members})
     runs = _runs(session.dates)
     total = max(sum(len(r) for r in runs), SESSION_DAYS.get(session.step, 1))
     events = []
@@ -133,7 +153,11 @@ def session_events(
         title = summary
         if len(runs) > 1:
             span = f"{done + 1}" if len(run) == 1 else f"{done + 1}-{done + len(run)}"
-            title = f"{summary} (day {span}/{total})"
+            title = _("%(title)s (day %(span)s/%(total)s)") % {
+                "title": summary,
+                "span": span,
+                "total": total,
+            }
         done += len(run)
         event.add("summary", title)
         event.add("location", location)
@@ -165,9 +189,16 @@ def cohort_calendar(
         The calendar.
     """
     stamp = stamp or datetime.now(UTC)
+    lang = problem.round.language
+    _ = gettext_for(lang)
+    fields = {
+        "round": roster.round,
+        "cohort": cohort.cohort_id,
+        "step": step_label(cohort.module, lang),
+    }
     cal = _new_calendar(
-        f"Vækstcamp {roster.round} — cohort {cohort.cohort_id}",
-        f"Sessions of cohort {cohort.cohort_id} ({STEP_LABELS[cohort.module]})",
+        _("Vækstcamp %(round)s — cohort %(cohort)s") % fields,
+        _("Sessions of cohort %(cohort)s (%(step)s)") % fields,
     )
     for session in sorted(cohort.sessions, key=lambda s: min(s.dates, default=date.max)):
         for event in session_events(
@@ -191,8 +222,10 @@ def facilitator_calendar(
         The calendar, events in date order.
     """
     stamp = stamp or datetime.now(UTC)
+    _ = gettext_for(problem.round.language)
     cal = _new_calendar(
-        f"Vækstcamp {roster.round} — facilitator", f"All sessions of round {roster.round}"
+        _("Vækstcamp %(round)s — facilitator") % {"round": roster.round},
+        _("All sessions of round %(round)s") % {"round": roster.round},
     )
     events = [
         event

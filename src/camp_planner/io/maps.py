@@ -12,6 +12,10 @@ labels (``C01-3``, the 3rd member of C01) or ``unplaced-7``, unplaced reasons ar
 of names and ids, and company coordinates are rounded to 2 decimals (about 1 km) so a
 circle does not point at an address.
 
+Language. The legend, layer names, tooltips and popups are in the round's language
+(round.toml ``language``, :mod:`camp_planner.i18n`), dates too (``tirs. 12. jan. 2027``);
+venue and company names, ids, levels and codes are as they are.
+
 Assets. folium pages load Leaflet (and jQuery, which folium's popups use) from CDNs; a
 map.html written here does not: :func:`write_map` inlines copies of them that ship inside
 the package (``camp_planner/io/assets``: vendored from the npm registry by
@@ -38,8 +42,17 @@ from pathlib import Path
 import folium
 from branca.element import MacroElement, Template
 
+from camp_planner.i18n import (
+    N_,
+    age_label,
+    format_day,
+    format_number,
+    gettext_for,
+    ngettext_for,
+    step_label,
+)
 from camp_planner.io.atomic import atomic_write_text
-from camp_planner.io.writers import STEP_LABELS, venue_location
+from camp_planner.io.writers import venue_location
 from camp_planner.models import Cohort, Company, PlanningProblem, Roster, Venue, VenueStatus
 
 __all__ = [
@@ -60,9 +73,11 @@ COHORT_COLOURS = [
 ]  # fmt: skip
 UNPLACED_COLOUR = "#9e9e9e"
 #: The layer of online cohorts' members (no venue, no lines).
-ONLINE_LAYER = "Online cohorts"
-UNPLACED_LAYER = "Unplaced"
-UNUSED_LAYER = "Unused venues"
+ONLINE_LAYER = N_("Online cohorts")
+UNPLACED_LAYER = N_("Unplaced")
+UNUSED_LAYER = N_("Unused venues")
+#: The background layer.
+TILES_LAYER = N_("Map (OpenStreetMap)")
 #: folium resources the page needs to work (by folium's names for them).
 _REQUIRED = ("leaflet", "jquery", "leaflet_css")
 _DEFAULT_CENTRE = (56.25, 9.35)  # Region Midtjylland
@@ -132,11 +147,16 @@ def _text(text: str) -> str:
     return _markup(html.escape(text))
 
 
-def _dates_line(cohort: Cohort) -> str:
+def _day(day: date, lang: str) -> str:
+    """``Tue 12 Jan 2027`` (``tirs. 12. jan. 2027``)."""
+    return day.strftime("%a %d %b %Y") if lang == "en" else format_day(day, lang, "EEE d. MMM y")
+
+
+def _dates_line(cohort: Cohort, lang: str) -> str:
     parts = []
     for session in sorted(cohort.sessions, key=lambda s: min(s.dates, default=date.max)):
-        days = ", ".join(d.strftime("%a %d %b %Y") for d in sorted(session.dates))
-        parts.append(f"{STEP_LABELS[session.step]}: {days}")
+        days = ", ".join(_day(d, lang) for d in sorted(session.dates))
+        parts.append(f"{step_label(session.step, lang)}: {days}")
     return "<br>".join(html.escape(p) for p in parts)
 
 
@@ -149,11 +169,13 @@ class _Labels:
         for cohort in roster.cohorts:
             for k, cid in enumerate(cohort.members, start=1):
                 self.label[cid] = f"{cohort.cohort_id}-{k}"
+        _ = gettext_for(problem.round.language)
+        unplaced = _("unplaced-%(n)s")
         n = 0
         for company in problem.companies:
             if company.company_id not in self.label:
                 n += 1
-                self.label[company.company_id] = f"unplaced-{n}"
+                self.label[company.company_id] = unplaced % {"n": n}
         # longest first, so a name containing another name is replaced whole
         self._secrets = sorted(
             ((s, self.label[c.company_id]) for c in problem.companies
@@ -187,6 +209,9 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
     Returns:
         The folium map, ready to save.
     """
+    lang = problem.round.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     companies = {c.company_id: c for c in problem.companies}
     venues = {v.venue_id: v for v in problem.venues}
     labels = _Labels(problem, roster, anonymize)
@@ -194,7 +219,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         c.cohort_id: COHORT_COLOURS[i % len(COHORT_COLOURS)] for i, c in enumerate(roster.cohorts)
     }
     fmap = folium.Map(location=_DEFAULT_CENTRE, zoom_start=8, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name="Map (OpenStreetMap)").add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name=_(TILES_LAYER)).add_to(fmap)
     points: list[tuple[float, float]] = []
 
     by_venue: dict[str, list[Cohort]] = {}
@@ -218,8 +243,13 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
                 points.append(where)
                 km = roster.travel_km.get(cid, problem.travel_km(company, venue))
                 tip = _text(
-                    f"{labels.name(company)} — cohort {cohort.cohort_id}, "
-                    f"level {cohort.level.value}, {km:.1f} km"
+                    _("%(company)s — cohort %(cohort)s, level %(level)s, %(km)s km")
+                    % {
+                        "company": labels.name(company),
+                        "cohort": cohort.cohort_id,
+                        "level": cohort.level.value,
+                        "km": format_number(km, lang, ".1f"),
+                    }
                 )
                 folium.PolyLine(
                     [where, (venue.lat, venue.lon)], color=colour[cohort.cohort_id],
@@ -236,8 +266,20 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
             circle.add_to(group)
         popup = "".join(
             f"<p style='margin:4px 0'>{_swatch(colour[c.cohort_id])}<b>{html.escape(c.cohort_id)}"
-            f"</b> — {STEP_LABELS[c.module]}, {c.level.value}/{c.age_group.value}, "
-            f"{len(c.members)} companies<br>{_dates_line(c)}</p>"
+            "</b> — "
+            + html.escape(
+                ngettext(
+                    "%(step)s, %(group)s, %(n)s companies",
+                    "%(step)s, %(group)s, %(n)s companies",
+                    len(c.members),
+                )
+                % {
+                    "step": step_label(c.module, lang),
+                    "group": f"{c.level.value}/{age_label(c.age_group, lang)}",
+                    "n": len(c.members),
+                }
+            )
+            + f"<br>{_dates_line(c, lang)}</p>"
             for c in cohorts
         )
         folium.Marker(
@@ -253,7 +295,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
 
     online = [c for c in roster.cohorts if c.online]
     if online:  # no venue, no travel: the members in their cohort's colour, no lines
-        group = folium.FeatureGroup(name=ONLINE_LAYER)
+        group = folium.FeatureGroup(name=_(ONLINE_LAYER))
         for cohort in online:
             for cid in cohort.members:
                 company = companies.get(cid)
@@ -262,8 +304,12 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
                 where = labels.where(company)
                 points.append(where)
                 tip = _text(
-                    f"{labels.name(company)} — cohort {cohort.cohort_id} (online), "
-                    f"level {cohort.level.value}, 0 km"
+                    _("%(company)s — cohort %(cohort)s (online), level %(level)s, 0 km")
+                    % {
+                        "company": labels.name(company),
+                        "cohort": cohort.cohort_id,
+                        "level": cohort.level.value,
+                    }
                 )
                 folium.CircleMarker(
                     where, radius=4 + 1.5 * company.participants, color="#333", weight=1,
@@ -276,15 +322,17 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
     reasons = {u.company_id: f"{u.reason} ({u.code.value})" for u in roster.unplaced}
     outside = [c for c in problem.companies if c.company_id not in placed]
     if outside:
-        group = folium.FeatureGroup(name=UNPLACED_LAYER)
+        group = folium.FeatureGroup(name=_(UNPLACED_LAYER))
         for company in outside:
             where = labels.where(company)
             points.append(where)
-            reason = labels.text(reasons.get(company.company_id, "not in the roster"))
+            reason = labels.text(reasons.get(company.company_id, _("not in the roster")))
+            tip = _("%(company)s — unplaced: %(reason)s") % {
+                "company": labels.name(company), "reason": reason,
+            }  # fmt: skip
             folium.CircleMarker(
                 where, radius=5, color="#555", weight=1, dash_array="2,2", fill=True,
-                fill_color=UNPLACED_COLOUR, fill_opacity=0.8,
-                tooltip=_text(f"{labels.name(company)} — unplaced: {reason}"),
+                fill_color=UNPLACED_COLOUR, fill_opacity=0.8, tooltip=_text(tip),
             ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
@@ -292,11 +340,11 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         v for v in problem.venues if v.venue_id not in by_venue and v.status != VenueStatus.CLOSED
     ]
     if unused:
-        group = folium.FeatureGroup(name=UNUSED_LAYER, show=False)
+        group = folium.FeatureGroup(name=_(UNUSED_LAYER), show=False)
         for venue in unused:
+            tip = _("%(venue)s (not used this round)") % {"venue": venue_location(venue)}
             folium.Marker(
-                (venue.lat, venue.lon), icon=_venue_icon(venue.name, "#888"),
-                tooltip=_text(f"{venue_location(venue)} (not used this round)"),
+                (venue.lat, venue.lon), icon=_venue_icon(venue.name, "#888"), tooltip=_text(tip),
             ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
@@ -317,27 +365,43 @@ def _legend_html(
     venues: dict[str, Venue],
     any_unplaced: bool,
 ) -> str:
+    lang = problem.round.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     sizes = {c.company_id: c.participants for c in problem.companies}
+    summary = roster.summary
     lines = [
         f"<b>Vækstcamp {html.escape(roster.round)}</b>",
-        f"{roster.summary.placed} placed, {roster.summary.unplaced} unplaced, "
-        f"{roster.summary.travel_km_total:,.0f} km one-way",
+        html.escape(
+            _("%(placed)s placed, %(unplaced)s unplaced, %(km)s km one-way")
+            % {
+                "placed": summary.placed,
+                "unplaced": summary.unplaced,
+                "km": format_number(summary.travel_km_total, lang, ",.0f"),
+            }
+        ),
     ]
     for cohort in roster.cohorts:
         venue = None if cohort.online else venues.get(cohort.venue_id)
         people = sum(sizes.get(m, 1) for m in cohort.members)
-        place = "Online" if cohort.online else (venue.name if venue else cohort.venue_id)
-        mixed = " (mixed)" if cohort.mixed else ""
-        text = (
-            f"{cohort.cohort_id} · {place} · "
-            f"{STEP_LABELS[cohort.module]} · {cohort.level.value}/{cohort.age_group.value}"
-            f"{mixed} · {people} people"
+        place = _("Online") if cohort.online else (venue.name if venue else cohort.venue_id)
+        group = f"{cohort.level.value}/{age_label(cohort.age_group, lang)}"
+        if cohort.mixed:
+            group = _("%(group)s (mixed)") % {"group": group}
+        text = " · ".join(
+            [
+                cohort.cohort_id,
+                place,
+                step_label(cohort.module, lang),
+                group,
+                ngettext("%(n)s people", "%(n)s people", people) % {"n": people},
+            ]
         )
         if cohort.online:
-            text += f" · {_dates_line(cohort)}"
+            text += f" · {_dates_line(cohort, lang)}"
         lines.append(_swatch(colour[cohort.cohort_id]) + html.escape(text))
     if any_unplaced:
-        lines.append(_swatch(UNPLACED_COLOUR) + "unplaced")
+        lines.append(_swatch(UNPLACED_COLOUR) + html.escape(_("unplaced")))
     return "<br>".join(lines)
 
 

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 from icalendar import Calendar, Event
 
+from camp_planner.i18n import gettext_for
 from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.excel_safe import FORMULA_TRIGGERS, csv_text
@@ -243,6 +244,7 @@ def write_calendars(
     """invitations/<cohort>.ics (UIDs kept, SEQUENCE raised where changed), facilitator.ics
     and cancelled/<cohort>.ics; returns every event's UID and SEQUENCE and the files."""
     stamp = datetime.now(UTC).replace(microsecond=0)
+    _ = gettext_for(problem.round.language)
     new, old = result.roster, result.published
     known, sent = published_events(problem, old, record, stamp)
     taken = {v["uid"] for v in known.values()}
@@ -268,7 +270,10 @@ def write_calendars(
             if key[0] == cohort.cohort_id and key not in runs:
                 mine.append(_stamped(sent[key], value["uid"], value["sequence"] + 1, True))
         everything += mine
-        name = f"Vækstcamp {new.round} — cohort {cohort.cohort_id}"
+        name = _("Vækstcamp %(round)s — cohort %(cohort)s") % {
+            "round": new.round,
+            "cohort": cohort.cohort_id,
+        }
         path = out / "invitations" / f"{cohort.cohort_id}.ics"
         files.append(atomic_write_bytes(path, _calendar(name, "PUBLISH", mine).to_ical()))
     cancelled_dir = out / CANCELLED
@@ -279,13 +284,16 @@ def write_calendars(
             if key[0] == cohort_id
         ]
         everything += gone
-        name = f"Vækstcamp {old.round} — cohort {cohort_id} (cancelled)"
+        name = _("Vækstcamp %(round)s — cohort %(cohort)s (cancelled)") % {
+            "round": old.round,
+            "cohort": cohort_id,
+        }
         path = cancelled_dir / f"{cohort_id}.ics"
         files.append(atomic_write_bytes(path, _calendar(name, "CANCEL", gone).to_ical()))
     for stale in cancelled_dir.glob("*.ics") if cancelled_dir.is_dir() else []:
         if stale.stem not in result.cohorts.cancelled:
             stale.unlink(missing_ok=True)
-    name = f"Vækstcamp {new.round} — facilitator"
+    name = _("Vækstcamp %(round)s — facilitator") % {"round": new.round}
     cal = _calendar(name, "PUBLISH", everything)
     files.append(atomic_write_bytes(out / "invitations" / "facilitator.ics", cal.to_ical()))
     return events, files

@@ -10,12 +10,19 @@ module days are ``module_day_1`` and ``module_day_2`` (Module 2 takes two days) 
 lab is ``lab_day``; steps are called as people call them (``Module 1``, ``Lab 1``);
 counts are whole numbers, km have one decimal and the gap is a percentage. The CSV keeps
 its text columns (ids such as ``module1``, ``;``-joined ISO dates).
+
+With ``language = "da"`` in round.toml the text people read is Danish
+(:mod:`camp_planner.i18n`): the workbook's header row, the summary's labels and the words
+in its cells (``Modul 1``, ``ung``, ``ikke placeret``, weekdays, the online place); the
+unplaced reasons come from the roster in its language. Sheet names, ids, codes, levels,
+roster.json and the CSV's headers and keys stay as they are, for programs.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -27,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from camp_planner.i18n import N_, age_label, gettext_for, step_label, weekday
 from camp_planner.io.atomic import atomic_path, atomic_write_text
 from camp_planner.io.excel_safe import csv_text, protect_text_cells, xlsx_frame
 from camp_planner.models import (
@@ -72,7 +80,6 @@ STEP_LABELS: dict[Step, str] = {
 _STEPS = list(Step)
 _MODULES = frozenset(LAB_OF)
 _LABS = frozenset(LAB_OF.values())
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _MAX_WIDTH = 60
 
 #: Number formats of workbook cells: a date, a count (whole number), km (one decimal), a
@@ -82,6 +89,8 @@ COUNT_FORMAT = "0"
 KM_FORMAT = "#,##0.0"
 PERCENT_FORMAT = "0.0%"
 BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
+#: A boolean in a Danish workbook (as Danish Excel shows one).
+_DANISH_BOOLEAN_FORMAT = '"SAND";"SAND";"FALSK"'
 
 
 def signed(number_format: str) -> str:
@@ -93,14 +102,14 @@ _WHOLE_FORMATS = {COUNT_FORMAT, signed(COUNT_FORMAT)}
 
 
 #: How an online cohort's place is shown (its venue_id is ``online``).
-ONLINE_LOCATION = "Online (no venue, no travel)"
+ONLINE_LOCATION = N_("Online (no venue, no travel)")
 
 
-def venue_location(venue: Venue | None, venue_id: str = "") -> str:
-    """``"name, town"`` (just the name when it is the town); :data:`ONLINE_LOCATION` for an
-    online cohort's ``online``; the id for an unknown venue."""
+def venue_location(venue: Venue | None, venue_id: str = "", lang: str = "en") -> str:
+    """``"name, town"`` (just the name when it is the town); :data:`ONLINE_LOCATION` (in
+    `lang`) for an online cohort's ``online``; the id for an unknown venue."""
     if venue is None:
-        return ONLINE_LOCATION if venue_id == ONLINE_VENUE_ID else venue_id
+        return gettext_for(lang)(ONLINE_LOCATION) if venue_id == ONLINE_VENUE_ID else venue_id
     if venue.town and venue.town.casefold() != venue.name.casefold():
         return f"{venue.name}, {venue.town}"
     return venue.name
@@ -180,6 +189,7 @@ def participants_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame
     cohort_of = {cid: c for c in roster.cohorts for cid in c.members}
     unplaced = {u.company_id: u for u in roster.unplaced}
     remedies = _has_remedies(roster)
+    lang = problem.round.language
     rows = []
     for company in problem.companies:
         cohort = cohort_of.get(company.company_id)
@@ -200,7 +210,7 @@ def participants_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame
             "status": status,
             "cohort_id": cohort.cohort_id if cohort else "",
             "venue_id": cohort.venue_id if cohort else "",
-            "venue": venue_location(venue, cohort.venue_id) if cohort else "",
+            "venue": venue_location(venue, cohort.venue_id, lang) if cohort else "",
             "module": cohort.module.value if cohort else "",
         }
         for step in _STEPS:
@@ -255,19 +265,29 @@ def _participants_sheet(problem: PlanningProblem, roster: Roster) -> pd.DataFram
     """The workbook's participants: :func:`participants_table` with the step labelled for
     people and one date cell per day (``module_day_1``, ``module_day_2``, ``lab_day``)
     instead of the CSV's four text columns."""
+    lang = problem.round.language
+    _ = gettext_for(lang)
     table = participants_table(problem, roster)
     cohort_of = {cid: c for c in roster.cohorts for cid in c.members}
     columns = _day_columns(roster)
     days = [_day_cells(cohort_of.get(cid), columns) for cid in table["company_id"]]
     sheet = table.drop(columns=[s.value for s in _STEPS])
-    sheet["module"] = [STEP_LABELS[Step(m)] if m else "" for m in table["module"]]
+    sheet["module"] = [step_label(m, lang) if m else "" for m in table["module"]]
+    if lang != "en":
+        sheet["status"] = [_(_STATUS[s]) if s in _STATUS else s for s in sheet["status"]]
+        sheet["age_group"] = [age_label(a, lang) for a in sheet["age_group"]]
     position = list(sheet.columns).index("module") + 1
     for offset, column in enumerate(columns):
         sheet.insert(position + offset, column, pd.Series([d[column] for d in days], dtype=object))
     return sheet
 
 
+#: A company's status in the participants table, as people read it.
+_STATUS = {"placed": N_("placed"), "unplaced": N_("unplaced"), "missing": N_("missing")}
+
+
 def _cohorts_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
+    lang = problem.round.language
     companies = {c.company_id: c for c in problem.companies}
     venues = {v.venue_id: v for v in problem.venues}
     days = _day_columns(roster)
@@ -278,10 +298,10 @@ def _cohorts_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
         row: dict[str, Any] = {
             "cohort_id": cohort.cohort_id,
             "venue_id": cohort.venue_id,
-            "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id),
-            "module": STEP_LABELS[cohort.module],
+            "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id, lang),
+            "module": step_label(cohort.module, lang),
             "level": cohort.level.value,
-            "age_group": cohort.age_group.value,
+            "age_group": age_label(cohort.age_group, lang),
             "people": sum(m.participants if m else 1 for m in members),
             "companies": len(cohort.members),
             **_day_cells(cohort, days),
@@ -326,8 +346,10 @@ def calendar_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
 
     Returns:
         Columns ``date, weekday, cohort_id, step, day, venue, level, age_group, people,
-        note``; ``step`` is labelled for people (``Module 2``), ``day`` is e.g. ``1/2``.
+        note``; ``step`` is labelled for people (``Module 2``), ``day`` is e.g. ``1/2``;
+        the words in the round's language.
     """
+    lang = problem.round.language
     venues = {v.venue_id: v for v in problem.venues}
     companies = {c.company_id: c for c in problem.companies}
     by_day: dict[date, list[dict[str, Any]]] = {}
@@ -342,11 +364,11 @@ def calendar_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
                 by_day.setdefault(day, []).append(
                     {
                         "cohort_id": cohort.cohort_id,
-                        "step": STEP_LABELS[session.step],
+                        "step": step_label(session.step, lang),
                         "day": f"{i}/{length}" if length > 1 else "",
-                        "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id),
+                        "venue": venue_location(_venue_of(venues, cohort), cohort.venue_id, lang),
                         "level": cohort.level.value,
-                        "age_group": cohort.age_group.value,
+                        "age_group": age_label(cohort.age_group, lang),
                         "people": people,
                     }
                 )
@@ -357,10 +379,12 @@ def calendar_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
         "people": None,
     }  # fmt: skip
     rows = []
+    _ = gettext_for(lang)
+    busy = _("facilitator unavailable")
     for day in days:
-        note = "facilitator unavailable" if day in unavailable else ""
+        note = busy if day in unavailable else ""
         for held in sorted(by_day.get(day, []), key=lambda s: s["cohort_id"]) or [empty]:
-            rows.append({"date": day, "weekday": _WEEKDAYS[day.weekday()], **held, "note": note})
+            rows.append({"date": day, "weekday": weekday(day, lang), **held, "note": note})
     columns = [
         "date", "weekday", "cohort_id", "step", "day", "venue", "level", "age_group", "people",
         "note",
@@ -399,33 +423,64 @@ def _summary_table(problem: PlanningProblem, roster: Roster) -> pd.DataFrame:
     solver, summary = roster.solver, roster.summary
     used = [venue_location(venues.get(v), v) for v in summary.venues_used]
     items: list[tuple[str, Any]] = [
-        ("round", roster.round),
-        ("solver status", solver.status.value),
-        ("objective (travel km)", solver.objective),
-        ("best bound", solver.best_bound),
-        ("gap", solver.gap),
-        ("wall time (s)", round(solver.wall_time_s, 2)),
-        ("solver message", solver.message),
-        ("companies in input", len(problem.companies)),
-        ("placed", summary.placed),
-        ("unplaced", summary.unplaced),
-        ("cohorts", len(roster.cohorts)),
+        (N_("round"), roster.round),
+        (N_("solver status"), solver.status.value),
+        (N_("objective (travel km)"), solver.objective),
+        (N_("best bound"), solver.best_bound),
+        (N_("gap"), solver.gap),
+        (N_("wall time (s)"), round(solver.wall_time_s, 2)),
+        (N_("solver message"), solver.message),
+        (N_("companies in input"), len(problem.companies)),
+        (N_("placed"), summary.placed),
+        (N_("unplaced"), summary.unplaced),
+        (N_("cohorts"), len(roster.cohorts)),
         *(
             [
-                ("online cohorts", sum(c.online for c in roster.cohorts)),
-                ("mixed cohorts", sum(c.mixed for c in roster.cohorts)),
+                (N_("online cohorts"), sum(c.online for c in roster.cohorts)),
+                (N_("mixed cohorts"), sum(c.mixed for c in roster.cohorts)),
             ]
             if _has_remedies(roster)
             else []
         ),
-        ("travel km total", round(summary.travel_km_total, 1)),
-        ("venues used", len(summary.venues_used)),
-        ("venue names", "; ".join(used)),
+        (N_("travel km total"), round(summary.travel_km_total, 1)),
+        (N_("venues used"), len(summary.venues_used)),
+        (N_("venue names"), "; ".join(used)),
     ]
     return pd.DataFrame(items, columns=["item", "value"]).astype({"value": object})
 
 
-def set_number_formats(sheet: Worksheet, pick: Callable[[int, int], str | None]) -> None:
+#: The workbook's column names (its header row), marked for the catalog; a Danish workbook
+#: shows them in Danish, programs read the CSV's.
+_COLUMNS = (
+    N_("cohort_id"), N_("venue_id"), N_("venue"), N_("module"), N_("level"), N_("age_group"),
+    N_("people"), N_("companies"), N_("members"), N_("online"), N_("mixed"),
+    N_("company_id"), N_("name"), N_("town"), N_("below_c"), N_("participants"),
+    N_("priority"), N_("status"), N_("travel_km"), N_("unplaced_code"), N_("unplaced_reason"),
+    N_("code"), N_("reason"), N_("date"), N_("weekday"), N_("step"), N_("day"), N_("note"),
+    N_("item"), N_("value"), N_("lab_day"),
+)  # fmt: skip
+_NUMBERED_DAY = re.compile(r"(module_day|lab_day)_(\d+)")
+
+
+def _column_title(name: object, lang: str) -> object:
+    """A header cell in `lang`: ``travel_km`` -> ``km kørsel (én vej)``, ``module_day_2``
+    -> ``moduldag 2``; a name not in the catalog as it is."""
+    if not isinstance(name, str):
+        return name
+    _ = gettext_for(lang)
+    numbered = _NUMBERED_DAY.fullmatch(name)
+    if numbered:
+        kind, n = numbered.groups()
+        title = _("module_day_%(n)s") if kind == "module_day" else _("lab_day_%(n)s")
+        return title % {"n": n}
+    return _(name)
+
+
+def set_number_formats(
+    sheet: Worksheet,
+    pick: Callable[[int, int], str | None],
+    boolean_format: str = BOOLEAN_FORMAT,
+) -> None:
     """Give the number and date cells below the header their number format.
 
     Args:
@@ -433,12 +488,13 @@ def set_number_formats(sheet: Worksheet, pick: Callable[[int, int], str | None])
         pick: ``(row, column) -> format`` (1-based, as in the sheet), None for General.
             A whole-number format also stores a whole float as an int (95, not 95.0).
             Booleans show ``TRUE``/``FALSE`` (not 1/0) in LibreOffice too.
+        boolean_format: The format of booleans (:data:`BOOLEAN_FORMAT`).
     """
     for row_number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
         for column_number, cell in enumerate(row, start=1):
             value = cell.value
             if isinstance(value, bool):  # LibreOffice shows a bare boolean as 0 or 1
-                cell.number_format = BOOLEAN_FORMAT
+                cell.number_format = boolean_format
             if value is None or isinstance(value, (str, bool)):
                 continue
             number_format = pick(row_number, column_number)
@@ -508,7 +564,9 @@ def write_roster_xlsx(
     ``unplaced`` (company, code, reason), ``calendar`` (:func:`calendar_table`) and
     ``summary`` (solver and totals). Dates are date cells, steps are labelled ``Module 1``
     etc. in every sheet, counts are whole numbers, the gap a percentage; text is stored
-    as text (:mod:`camp_planner.io.excel_safe`).
+    as text (:mod:`camp_planner.io.excel_safe`). In the round's language (round.toml
+    ``language``): the header row, the summary's labels and the words in the cells; the
+    sheet names stay.
 
     Args:
         problem: The round's input.
@@ -518,6 +576,8 @@ def write_roster_xlsx(
     Returns:
         The path written.
     """
+    lang = problem.round.language
+    _ = gettext_for(lang)
     sheets = {
         "cohorts": _cohorts_table(problem, roster),
         "participants": _participants_sheet(problem, roster),
@@ -526,6 +586,8 @@ def write_roster_xlsx(
         "summary": _summary_table(problem, roster),
     }
     items = list(sheets["summary"]["item"])
+    sheets["summary"]["item"] = [_(item) for item in items]
+    booleans = BOOLEAN_FORMAT if lang == "en" else _DANISH_BOOLEAN_FORMAT
     target = Path(path)
     with (
         atomic_path(target) as tmp,
@@ -535,8 +597,13 @@ def write_roster_xlsx(
             xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             if name == "summary":
-                set_number_formats(sheet, lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]))
+                set_number_formats(
+                    sheet, lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]), booleans
+                )
             else:
-                set_number_formats(sheet, by_column(sheet, _COLUMN_FORMATS))
+                set_number_formats(sheet, by_column(sheet, _COLUMN_FORMATS), booleans)
+            if lang != "en":
+                for cell in sheet[1]:
+                    cell.value = _column_title(cell.value, lang)
             format_sheet(sheet)
     return target

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from camp_planner.i18n import N_, gettext_for, ngettext_for, segment_label
 from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
@@ -29,7 +30,7 @@ from camp_planner.replan.solve import Solved
 from camp_planner.scheduler.result import assemble_roster
 
 #: roster.json's summary.policy of a replanned roster
-POLICY = (
+POLICY = N_(
     "replanned: companies with a place in the published roster keep one first; then the "
     "most companies placed (higher priority + level_priority, then longest waiting); then "
     "the fewest changes; then the least travel"
@@ -110,28 +111,38 @@ def lost_place_reason(
 ) -> tuple[UnplacedCode, str]:
     """Why a company of the published roster has no place now."""
     setup = solved.setup
+    _ = gettext_for(setup.problem.round.language)
     old = setup.previous[cid]
     alone = _feasible(setup, costs, cid, seconds)
     if alone:
         return (
             UnplacedCode.CAPACITY,
-            f"had a place in {old}, but keeping it would cost another company of the published "
-            f"roster its place ({kept} of {len(setup.previous)} could keep one)",
+            _(
+                "had a place in %(cohort)s, but keeping it would cost another company of the "
+                "published roster its place (%(kept)s of %(total)s could keep one)"
+            )
+            % {"cohort": old, "kept": kept, "total": len(setup.previous)},
         )
     if alone is False and setup.blackout[cid]:
         free = dataclasses.replace(setup, blackout={**setup.blackout, cid: frozenset()})
         if _feasible(free, costs, cid, seconds):
             return (
                 UnplacedCode.UNAVAILABLE,
-                f"had a place in {old}; its unavailable days leave no dates on which a cohort "
-                "it may join can meet (with the facilitator's and the venues' days, the cohorts "
-                "that have met and the pins)",
+                _(
+                    "had a place in %(cohort)s; its unavailable days leave no dates on which a "
+                    "cohort it may join can meet (with the facilitator's and the venues' days, "
+                    "the cohorts that have met and the pins)"
+                )
+                % {"cohort": old},
             )
     return (
         UnplacedCode.CAPACITY,
-        f"had a place in {old}, but no cohort it may join can run with it now under the "
-        "round's rules (cohort size, the facilitator's and the venues' days, the cohorts "
-        "that have met and the pins)",
+        _(
+            "had a place in %(cohort)s, but no cohort it may join can run with it now under the "
+            "round's rules (cohort size, the facilitator's and the venues' days, the cohorts "
+            "that have met and the pins)"
+        )
+        % {"cohort": old},
     )
 
 
@@ -142,6 +153,9 @@ def unplaced_list(
     company of the published roster lost its place is looked into until `deadline`."""
     setup, rm = solved.setup, solved.model
     problem = setup.problem
+    lang = problem.round.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     placed = {m for c in cohorts for m in c.members}
     seg_placed = {problem.segment_of(c) for c in problem.companies if c.company_id in placed}
     people: dict[object, int] = defaultdict(int)
@@ -160,31 +174,46 @@ def unplaced_list(
             else:
                 reasons[cid] = (
                     UnplacedCode.CAPACITY,
-                    f"had a place in {setup.previous[cid]}, but only {kept} of the "
-                    f"{len(setup.previous)} companies of the published roster could keep one "
-                    "under the round's rules now",
+                    _(
+                        "had a place in %(cohort)s, but only %(kept)s of the %(total)s "
+                        "companies of the published roster could keep one under the round's "
+                        "rules now"
+                    )
+                    % {"cohort": setup.previous[cid], "kept": kept, "total": len(setup.previous)},
                 )
             continue
-        had = f"had a place in {setup.previous[cid]}; " if cid in setup.previous else ""
+        label = segment_label(seg, lang)
         if seg not in seg_placed and people[seg] < problem.round.cohort_min:
-            reasons[cid] = (
-                UnplacedCode.SEGMENT_TOO_SMALL,
-                f"{had}{seg.label} has {people[seg]} people left to plan and no cohort; a "
-                f"cohort needs {problem.round.cohort_min}",
-            )
+            why = ngettext(
+                "%(segment)s has %(people)s people left to plan and no cohort; a cohort needs "
+                "%(min)s",
+                "%(segment)s has %(people)s people left to plan and no cohort; a cohort needs "
+                "%(min)s",
+                people[seg],
+            ) % {"segment": label, "people": people[seg], "min": problem.round.cohort_min}
+            code = UnplacedCode.SEGMENT_TOO_SMALL
         elif cid not in can_join:
-            reasons[cid] = (
-                UnplacedCode.CAPACITY,
-                f"{had}no cohort of its group ({seg.label}) can run with it under the "
-                "round's rules",
-            )
+            why = _("no cohort of its group (%(segment)s) can run with it under the round's rules")
+            why %= {"segment": label}
+            code = UnplacedCode.CAPACITY
         else:
             reasons[cid] = (
                 UnplacedCode.CAPACITY,
-                f"no place left for it in a cohort of its group ({seg.label}) on days it can "
-                "attend: placing it would take the place of a company that has one (companies "
-                "of the published roster keep theirs first; then priority, then waiting time)",
+                _(
+                    "no place left for it in a cohort of its group (%(segment)s) on days it can "
+                    "attend: placing it would take the place of a company that has one "
+                    "(companies of the published roster keep theirs first; then priority, then "
+                    "waiting time)"
+                )
+                % {"segment": label},
             )
+            continue
+        if cid in setup.previous:
+            why = _("had a place in %(cohort)s; %(reason)s") % {
+                "cohort": setup.previous[cid],
+                "reason": why,
+            }
+        reasons[cid] = (code, why)
     return [
         Unplaced(
             company_id=c.company_id, code=reasons[c.company_id][0], reason=reasons[c.company_id][1]
@@ -273,4 +302,5 @@ def build_roster(
         placed_bound=placed_bound,
         message=message,
     )
-    return assemble_roster(problem, report, cohorts, unplaced, travel, policy=POLICY)
+    policy = gettext_for(problem.round.language)(POLICY)
+    return assemble_roster(problem, report, cohorts, unplaced, travel, policy=policy)

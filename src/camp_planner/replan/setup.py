@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from camp_planner.i18n import format_day, gettext_for
 from camp_planner.models import (
     SESSION_DAYS,
     AgeGroup,
@@ -185,6 +186,7 @@ def _decide_companies(setup: Setup) -> None:
     """Companies the model decides on, or why they cannot have a place."""
     problem, days = setup.problem, setup.days
     rnd = problem.round
+    _ = gettext_for(rnd.language)
     venues = list(problem.venues)
     in_history = setup.history_members
     for company in problem.companies:
@@ -197,7 +199,10 @@ def _decide_companies(setup: Setup) -> None:
             continue
         segment = result
         if company.participants > rnd.cohort_max:
-            why = f"sends {company.participants} people; a cohort holds at most {rnd.cohort_max}"
+            why = _("sends %(people)s people; a cohort holds at most %(most)s") % {
+                "people": company.participants,
+                "most": rnd.cohort_max,
+            }
             setup.excluded[cid] = (UnplacedCode.CAPACITY, why)
             continue
         allowed = {
@@ -216,8 +221,11 @@ def _decide_companies(setup: Setup) -> None:
                 code = UnplacedCode.NOT_YET_AVAILABLE
             setup.excluded[cid] = (
                 code,
-                f"is unavailable on every day from {setup.as_of} on that a module and its lab "
-                "could be held this round",
+                _(
+                    "is unavailable on every day from %(date)s on that a module and its lab "
+                    "could be held this round"
+                )
+                % {"date": format_day(setup.as_of, rnd.language)},
             )
             continue
         setup.companies[cid] = company

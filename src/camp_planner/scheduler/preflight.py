@@ -35,7 +35,7 @@ def preflight(problem: PlanningProblem) -> list[str]:
     days = DayIndex.for_problem(problem)
     if modules and not any(days.session_options(m) for m in modules):
         free = days.count - len(days.blocked)
-        reasons = "; ".join(round_too_short(problem, m) for m in sorted(modules))
+        reasons = "; ".join(round_too_short(problem, m, "en") for m in sorted(modules))
         return [
             f"The round {rnd.start} to {rnd.end} is too short for even one cohort: it has "
             f"{days.count} working days ({free} with the facilitator available), and {reasons}. "

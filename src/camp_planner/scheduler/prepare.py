@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from camp_planner.i18n import format_day, format_number, gettext_for, step_label
 from camp_planner.models import (
     Company,
     Level,
@@ -75,16 +76,20 @@ def next_step_or_reason(
     segment = problem.segment_of(company)
     if segment is not None:
         return segment
+    _ = gettext_for(problem.round.language)
     if Step.MODULE2 in company.completed:
-        return UnplacedCode.TRACK_COMPLETE, "has completed Module 1 and Module 2"
+        return UnplacedCode.TRACK_COMPLETE, _("has completed Module 1 and Module 2")
     level = problem.level_of(company)
     if level not in (Level.A, Level.B):
         return (
             UnplacedCode.NOT_ELIGIBLE,
-            f"has completed Module 1; Module 2 is only for level A and B companies, "
-            f"this company is level {level.value}",
+            _(
+                "has completed Module 1; Module 2 is only for level A and B companies, "
+                "this company is level %(level)s"
+            )
+            % {"level": level.value},
         )
-    return UnplacedCode.TRACK_COMPLETE, "has completed its training track"
+    return UnplacedCode.TRACK_COMPLETE, _("has completed its training track")
 
 
 def allowed_venues(
@@ -108,22 +113,38 @@ def allowed_venues(
 
 def too_far_reason(problem: PlanningProblem, company: Company, segment: Segment) -> str:
     """Sentence for a company with no venue it may train at."""
+    lang = problem.round.language
+    _ = gettext_for(lang)
     limit = problem.round.max_travel_km
-    kind = "residential venue" if segment.module == Step.MODULE2 else "open venue"
+    residential = segment.module == Step.MODULE2
     if limit > 0:
-        return f"no {kind} within max_travel_km = {limit:g} km"
-    return f"no {kind} this round"
+        text = (
+            _("no residential venue within max_travel_km = %(km)s km")
+            if residential
+            else _("no open venue within max_travel_km = %(km)s km")
+        )
+        return text % {"km": format_number(limit, lang, "g")}
+    return _("no residential venue this round") if residential else _("no open venue this round")
 
 
-def round_too_short(problem: PlanningProblem, module: Step) -> str:
-    """Sentence for a round with no dates for a module and its lab."""
+def round_too_short(problem: PlanningProblem, module: Step, lang: str | None = None) -> str:
+    """Sentence for a round with no dates for a module and its lab (in `lang`, by default
+    the round's language)."""
     rnd = problem.round
+    lang = rnd.language if lang is None else lang
     lo, hi = rnd.lab_gap_days
-    name = "Module 1" if module == Step.MODULE1 else "Module 2"
-    return (
-        f"the round {rnd.start}..{rnd.end} has no dates for {name} with its lab {lo}-{hi} "
-        f"days later (on working days the facilitator is available)"
-    )
+    name = step_label(Step.MODULE1 if module == Step.MODULE1 else Step.MODULE2, lang)
+    _ = gettext_for(lang)
+    return _(
+        "the round %(start)s..%(end)s has no dates for %(module)s with its lab %(lo)s-%(hi)s "
+        "days later (on working days the facilitator is available)"
+    ) % {
+        "start": format_day(rnd.start, lang),
+        "end": format_day(rnd.end, lang),
+        "module": name,
+        "lo": lo,
+        "hi": hi,
+    }
 
 
 def placement_priority(problem: PlanningProblem) -> dict[str, int]:
@@ -145,7 +166,12 @@ def not_yet_available(problem: PlanningProblem, company: Company, days: DayIndex
     if start is None or start <= problem.round.start:
         return None
     if start > problem.round.end:
-        return f"can start from {start}, after this round ({problem.round.end})"
+        lang = problem.round.language
+        _ = gettext_for(lang)
+        return _("can start from %(start)s, after this round (%(end)s)") % {
+            "start": format_day(start, lang),
+            "end": format_day(problem.round.end, lang),
+        }
     return None
 
 
@@ -162,6 +188,8 @@ def prepare(problem: PlanningProblem) -> Prepared:
     """Split the companies into those the model decides on (grouped) and those it cannot
     place whatever it does (with their reason)."""
     days = DayIndex.for_problem(problem)
+    lang = problem.round.language
+    _ = gettext_for(lang)
     venues = list(problem.venues)
     prep = Prepared(problem=problem, days=days, venues=venues)
     buckets: dict[tuple[object, ...], list[Company]] = defaultdict(list)
@@ -178,8 +206,8 @@ def prepare(problem: PlanningProblem) -> Prepared:
         if company.participants > problem.round.cohort_max:
             prep.excluded[company.company_id] = (
                 UnplacedCode.CAPACITY,
-                f"sends {company.participants} people; a cohort holds at most "
-                f"{problem.round.cohort_max}",
+                _("sends %(people)s people; a cohort holds at most %(most)s")
+                % {"people": company.participants, "most": problem.round.cohort_max},
             )
             continue
         if not days.session_options(segment.module):
@@ -204,13 +232,13 @@ def prepare(problem: PlanningProblem) -> Prepared:
         blocked[company.company_id] = unavailable_days(problem, company)
         if not days.company_can_attend(segment.module, blocked[company.company_id]):
             code = UnplacedCode.UNAVAILABLE
-            reason = "is unavailable on every day a module and its lab could be held this round"
-            if blocked[company.company_id] != company.unavailable:
+            reason = _("is unavailable on every day a module and its lab could be held this round")
+            if blocked[company.company_id] != company.unavailable and company.available_from:
                 code = UnplacedCode.NOT_YET_AVAILABLE
-                reason = (
-                    f"can start from {company.available_from}; no module and lab dates are "
-                    "left in this round after that"
-                )
+                reason = _(
+                    "can start from %(start)s; no module and lab dates are left in this round "
+                    "after that"
+                ) % {"start": format_day(company.available_from, lang)}
             prep.excluded[company.company_id] = (code, reason)
             continue
         allowed_of[company.company_id] = allowed

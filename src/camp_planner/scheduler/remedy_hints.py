@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from camp_planner.i18n import age_label, gettext_for, ngettext_for, segment_label
 from camp_planner.models import AgeGroup, RoundConfig, Segment, Step
 from camp_planner.models.groups import fillable_people
 from camp_planner.scheduler.kinds import (
@@ -38,10 +39,13 @@ def too_small(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, int])
 
 def needs(rnd: RoundConfig, module: Step) -> str:
     """``a cohort needs 8`` (``, an online one 5`` when the round has online cohorts)."""
-    text = f"a cohort needs {rnd.cohort_min}"
+    _ = gettext_for(rnd.language)
     if rnd.online_cohorts and module == Step.MODULE1:
-        text += f", an online one {rnd.online_cohort_min}"
-    return text
+        return _("a cohort needs %(min)s, an online one %(online)s") % {
+            "min": rnd.cohort_min,
+            "online": rnd.online_cohort_min,
+        }
+    return _("a cohort needs %(min)s") % {"min": rnd.cohort_min}
 
 
 def _other_age(age: AgeGroup) -> AgeGroup:
@@ -52,6 +56,9 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
     """Remedies the round has not switched on under which whole cohorts would hold more of
     `segment`'s people than now (a cohort at all, for a group too small), e.g. "an online
     cohort of 6 would place them: `online_cohorts = true`". Judged from people alone."""
+    lang = rnd.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     mine = people.get(segment, 0)
     smallest = smallest_cohort(rnd, segment.module)
     now = fillable_people(mine, smallest, rnd.cohort_max)
@@ -62,8 +69,17 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
         if fillable_people(pool, online, rnd.cohort_max) > fillable_people(
             pool, smallest, rnd.cohort_max
         ):
-            what = f"an online cohort of {pool}" if not now else "online cohorts"
-            hints.append(f"{what} would place them: `online_cohorts = true`")
+            if now:
+                hints.append(_("online cohorts would place them: `online_cohorts = true`"))
+            else:
+                hints.append(
+                    ngettext(
+                        "an online cohort of %(n)s would place them: `online_cohorts = true`",
+                        "an online cohort of %(n)s would place them: `online_cohorts = true`",
+                        pool,
+                    )
+                    % {"n": pool}
+                )
 
     def gain(partner: Segment) -> int:
         """How many more of the people whole cohorts hold with `partner`'s companies."""
@@ -79,23 +95,47 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
             for level in mix:
                 partner = Segment(module=segment.module, level=level, age_group=segment.age_group)
                 if level != segment.level and gain(partner) > 0:
-                    setting = "+".join(lv.value for lv in mix)
+                    theirs = people.get(partner, 0)
                     hints.append(
-                        f"sharing Module 1 cohorts with {partner.level.value}/"
-                        f"{partner.age_group.value} companies "
-                        f"({people.get(partner, 0)} people) would place them: "
-                        f'`mix_levels = ["{setting}"]`'
+                        ngettext(
+                            "sharing Module 1 cohorts with %(level)s/%(age)s companies "
+                            '(%(people)s people) would place them: `mix_levels = ["%(setting)s"]`',
+                            "sharing Module 1 cohorts with %(level)s/%(age)s companies "
+                            '(%(people)s people) would place them: `mix_levels = ["%(setting)s"]`',
+                            theirs,
+                        )
+                        % {
+                            "level": partner.level.value,
+                            "age": age_label(partner.age_group, lang),
+                            "people": theirs,
+                            "setting": "+".join(lv.value for lv in mix),
+                        }
                     )
     if segment.level not in rnd.mix_age_groups:
         partner = Segment(
             module=segment.module, level=segment.level, age_group=_other_age(segment.age_group)
         )
         if gain(partner) > 0:
-            hints.append(
-                f"sharing a cohort with {partner.age_group.value} {segment.level.value} companies "
-                f"({people.get(partner, 0)} people) would place them: "
-                f'`mix_age_groups = ["{segment.level.value}"]`'
+            theirs = people.get(partner, 0)
+            # "young A companies": the age group's own word before a noun (Danish inflects it)
+            text = (
+                ngettext(
+                    "sharing a cohort with young %(level)s companies (%(people)s people) would "
+                    'place them: `mix_age_groups = ["%(level)s"]`',
+                    "sharing a cohort with young %(level)s companies (%(people)s people) would "
+                    'place them: `mix_age_groups = ["%(level)s"]`',
+                    theirs,
+                )
+                if partner.age_group == AgeGroup.YOUNG
+                else ngettext(
+                    "sharing a cohort with established %(level)s companies (%(people)s people) "
+                    'would place them: `mix_age_groups = ["%(level)s"]`',
+                    "sharing a cohort with established %(level)s companies (%(people)s people) "
+                    'would place them: `mix_age_groups = ["%(level)s"]`',
+                    theirs,
+                )
             )
+            hints.append(text % {"level": segment.level.value, "people": theirs})
     return hints
 
 
@@ -105,13 +145,23 @@ def too_small_sentence(
     """The whole `segment_too_small` reason, e.g. "A/young Module 1 has 5 eligible companies
     (5 people); a cohort needs 8; an online cohort of 5 would place them:
     `online_cohorts = true`"."""
+    lang = rnd.language
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     mine = people.get(segment, 0)
-    text = f"{segment.label} has {companies} eligible companies ({mine} people); "
-    text += needs(rnd, segment.module)
+    has = ngettext(
+        "%(segment)s has %(companies)s eligible companies",
+        "%(segment)s has %(companies)s eligible companies",
+        companies,
+    ) % {"segment": segment_label(segment, lang), "companies": companies}
+    persons = ngettext("(%(people)s people)", "(%(people)s people)", mine) % {"people": mine}
+    text = f"{has} {persons}; {needs(rnd, segment.module)}"
     pool = pool_people(rnd, segment, people)
     if pool > mine:
-        text += f" (with the companies it may share a cohort with: {pool} people)"
+        text += " " + _("(with the companies it may share a cohort with: %(pool)s people)") % {
+            "pool": pool
+        }
     hints = remedy_hints(rnd, segment, people)
     if hints:
-        text += "; " + "; or ".join(hints)
+        text += "; " + ("; " + _("or") + " ").join(hints)
     return text

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 
+from camp_planner.i18n import gettext_for, ngettext_for
 from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
@@ -23,7 +25,7 @@ from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLe
 from camp_planner.scheduler.dates import CohortPlan, DatedCohort
 from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group, Prepared
-from camp_planner.scheduler.reasons import unplaced_reason
+from camp_planner.scheduler.reasons import BY_PRIORITY, BY_TRAVEL, BY_WAITING, decided_reason
 
 
 def _sessions(prep: Prepared, plan: CohortPlan, dated: DatedCohort) -> list[Session]:
@@ -80,7 +82,7 @@ def build_roster(
                 mixed=level.mixed or age_group == CohortAgeGroup.MIXED,
             )
         )
-    unplaced = _unplaced(prep, next_member)
+    unplaced, decided = _unplaced(prep, next_member)
     total = round(sum(travel.values()), 3)
     report = report.model_copy(update={"objective": total})
     if prep.notes and not report.message:
@@ -91,7 +93,8 @@ def build_roster(
             bound = total  # proven: the 10 m rounding of the model is the only difference
         gap = 0.0 if total == 0 else round((total - bound) / total, 6)
         report = report.model_copy(update={"best_bound": round(bound, 3), "gap": gap})
-    return assemble_roster(problem, report, cohorts, unplaced, travel)
+    policy = policy_sentence(problem, unplaced, decided)
+    return assemble_roster(problem, report, cohorts, unplaced, travel, policy)
 
 
 def assemble_roster(
@@ -120,33 +123,61 @@ def assemble_roster(
     )
 
 
-def policy_sentence(problem: PlanningProblem, unplaced: list[Unplaced]) -> str:
+def policy_sentence(
+    problem: PlanningProblem,
+    unplaced: list[Unplaced],
+    decided: Mapping[str, int] | None = None,
+) -> str:
     """Who goes first, and how many companies each part of the policy left out, e.g.
-    "capacity: 51 companies; with equal priority, shorter travel won"."""
+    "...; no room for 51 companies: 51 by travel (equal priority and waiting)", in the
+    round's language. `decided` counts the unplaced by what decided (the keys of
+    :func:`~camp_planner.scheduler.reasons.decided_reason`); without it they are counted
+    from the words of English reasons."""
+    lang = problem.round.language
+    _ = gettext_for(lang)
     levels = problem.round.level_priority
     by_level = ", ".join(f"{lvl.value} +{n}" for lvl, n in sorted(levels.items()) if n)
-    order = "priority" + (f" + level_priority ({by_level})" if by_level else "")
-    policy = f"who goes first: higher {order}, then longest waiting, then shorter travel"
-    by_priority = sum("a higher priority" in u.reason for u in unplaced)
-    by_waiting = sum("waiting longer" in u.reason for u in unplaced)
-    by_travel = sum("shorter travel won" in u.reason for u in unplaced)
+    if by_level:
+        policy = _(
+            "who goes first: higher priority + level_priority (%(levels)s), then longest "
+            "waiting, then shorter travel"
+        ) % {"levels": by_level}
+    else:
+        policy = _("who goes first: higher priority, then longest waiting, then shorter travel")
+    if decided is None:
+        decided = {
+            BY_PRIORITY: sum("a higher priority" in u.reason for u in unplaced),
+            BY_WAITING: sum("waiting longer" in u.reason for u in unplaced),
+            BY_TRAVEL: sum("shorter travel won" in u.reason for u in unplaced),
+        }
+    by_priority, by_waiting, by_travel = (
+        decided.get(BY_PRIORITY, 0),
+        decided.get(BY_WAITING, 0),
+        decided.get(BY_TRAVEL, 0),
+    )
     room = by_priority + by_waiting + by_travel
     if not room:
-        return policy + "; everybody who could fill a cohort got a place"
+        return _("%(policy)s; everybody who could fill a cohort got a place") % {"policy": policy}
     parts = [
-        f"{n} by {what}"
+        what % {"n": n}
         for n, what in (
-            (by_priority, "priority"),
-            (by_waiting, "waiting time"),
-            (by_travel, "travel (equal priority and waiting)"),
+            (by_priority, _("%(n)s by priority")),
+            (by_waiting, _("%(n)s by waiting time")),
+            (by_travel, _("%(n)s by travel (equal priority and waiting)")),
         )
         if n
     ]
-    return f"{policy}; no room for {room} compan{'y' if room == 1 else 'ies'}: " + ", ".join(parts)
+    ngettext = ngettext_for(lang)
+    return ngettext(
+        "%(policy)s; no room for %(n)s company: %(parts)s",
+        "%(policy)s; no room for %(n)s companies: %(parts)s",
+        room,
+    ) % {"policy": policy, "n": room, "parts": ", ".join(parts)}
 
 
-def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
-    """Companies excluded before solving, then those of the model left without a place."""
+def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> tuple[list[Unplaced], Counter[str]]:
+    """Companies excluded before solving, then those of the model left without a place;
+    and how many of those had no room by priority, waiting or travel."""
     by_segment: dict[object, list[Group]] = defaultdict(list)
     for group in prep.groups:
         by_segment[group.segment].append(group)
@@ -155,12 +186,13 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
         group = prep.groups[gi]
         placed[group.segment].extend([group] * count)
     reasons: dict[str, tuple[UnplacedCode, str]] = dict(prep.excluded)
+    decided: Counter[str] = Counter()
     round_people: dict[Segment, int] = defaultdict(int)
     for group in prep.groups:
         round_people[group.segment] += group.size * group.participants
     for gi, group in enumerate(prep.groups):
         for company in group.companies[placed_count.get(gi, 0) :]:
-            reasons[company.company_id] = unplaced_reason(
+            code, reason, by = decided_reason(
                 prep.problem,
                 group,
                 by_segment[group.segment],
@@ -168,13 +200,17 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> list[Unplaced]:
                 [g for groups in placed.values() for g in groups],
                 round_people,
             )
-    return [
+            reasons[company.company_id] = (code, reason)
+            if by is not None:
+                decided[by] += 1
+    unplaced = [
         Unplaced(
             company_id=c.company_id, code=reasons[c.company_id][0], reason=reasons[c.company_id][1]
         )
         for c in prep.problem.companies
         if c.company_id in reasons
     ]
+    return unplaced, decided
 
 
 def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) -> Roster:
@@ -189,7 +225,7 @@ def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) ->
     report = SolverReport(
         status=status, wall_time_s=round(time.time() - started, 3), message=message
     )
-    unplaced = _unplaced(prep, {})
+    unplaced, _ = _unplaced(prep, {})
     return Roster(
         round=prep.problem.round.name,
         solver=report,

@@ -5,24 +5,25 @@ Python (marked with :func:`N_`); the Danish ones are in the gettext catalog
 ``translations/da/LC_MESSAGES/messages.po``, kept with Babel (the two ``pybabel``
 commands, extract and update, are in docs/web.md; tests/web checks that the catalog is
 complete). The catalog is compiled when the app starts (no ``.mo`` file to keep in
-step). Dates and numbers are formatted for the language by Babel (``tirs. 12. jan.
-2027``, ``1.234,5``).
+step) by the library's :func:`camp_planner.i18n.compile_catalog`; the texts of the output
+files (roster.xlsx, invitations, map, unplaced reasons) are in the library's own catalog
+(:mod:`camp_planner.i18n`). Dates and numbers are formatted for the language by Babel
+(``tirs. 12. jan. 2027``, ``1.234,5``).
 """
 
 from __future__ import annotations
 
 import functools
-import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from camp_planner.i18n import N_, compile_catalog
 
 __all__ = ["DEFAULT", "LANGUAGES", "N_", "environment", "translations"]
 
@@ -33,23 +34,13 @@ CATALOGS = HERE / "translations"
 TEMPLATES = HERE / "templates"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark a text for translation where it is defined; it is translated when shown."""
-    return message
-
-
 @functools.cache
 def translations(lang: str) -> NullTranslations:
     """The translations of `lang` (English: none, the texts are English)."""
     po = CATALOGS / lang / "LC_MESSAGES" / "messages.po"
     if lang == "en" or not po.is_file():
         return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)  # fuzzy entries are left out
-    buffer.seek(0)
-    return Translations(buffer)
+    return compile_catalog(po, lang)  # fuzzy entries are left out
 
 
 def _filters(lang: str) -> dict[str, Any]:
