@@ -12,6 +12,10 @@ what the code writes.
 Texts take named placeholders (``%(name)s``), so a translation can order the words as
 its language does. Dates and numbers in Danish text are formatted by Babel
 (``12. januar 2027``, ``1.234,5``); in English they stay as they were (ISO dates).
+
+A text that is made before its language is known (an input problem's "expected", which the
+commands print in English and the web app shows in the page's language) is a
+:class:`Message`: the English text with its values, translated when it is shown.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -32,12 +36,14 @@ __all__ = [
     "CATALOGS",
     "DEFAULT",
     "LANGUAGES",
+    "Message",
     "N_",
     "age_label",
     "compile_catalog",
     "format_day",
     "format_number",
     "gettext_for",
+    "joined",
     "ngettext_for",
     "segment_label",
     "step_label",
@@ -85,6 +91,67 @@ def gettext_for(lang: str) -> Callable[[str], str]:
 def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
     """``ngettext`` for `lang`: the singular or plural form for a count."""
     return translations(lang).ngettext
+
+
+class Message:
+    """A text to translate when it is shown: an English msgid (marked with :func:`N_` where
+    it is written) and the values of its ``%(name)s`` placeholders.
+
+    ``str()`` is the English text, exactly as an f-string would have written it; a value
+    that is itself a :class:`Message` is translated with the text, a date is written as
+    :func:`format_day` writes it (ISO in English), anything else as ``str()`` does.
+
+    Example:
+        ``Message(N_("a unique %(column)s (already on row %(row)s)"), column="venue_id",
+        row=3)``
+    """
+
+    __slots__ = ("msgid", "values")
+
+    def __init__(self, msgid: str, /, **values: object) -> None:
+        self.msgid = msgid
+        self.values: Mapping[str, object] = values
+
+    def render(self, lang: str, gettext: Callable[[str], str] | None = None) -> str:
+        """The text in `lang`, looked up with `gettext` (default: the library's catalog)."""
+        _ = gettext or gettext_for(lang)
+        text = _(self.msgid)
+        if not self.values:
+            return text
+        return text % {key: _shown(value, lang, _) for key, value in self.values.items()}
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT)
+
+    def __repr__(self) -> str:
+        values = "".join(f", {key}={value!r}" for key, value in self.values.items())
+        return f"Message({self.msgid!r}{values})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (self.msgid, dict(self.values)) == (other.msgid, dict(other.values))
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def _shown(value: object, lang: str, gettext: Callable[[str], str]) -> object:
+    if isinstance(value, Message):
+        return value.render(lang, gettext)
+    if isinstance(value, date):
+        return format_day(value, lang)
+    return value
+
+
+def joined(parts: Iterable[str | Message], conjunction: str) -> str | Message:
+    """``a or b or c`` as one :class:`Message`, from the parts and a conjunction text
+    ``N_("%(a)s or %(b)s")`` (a plain text part is shown as it is)."""
+    items = list(parts)
+    result: str | Message = items[0] if items else ""
+    for part in items[1:]:
+        result = Message(conjunction, a=result, b=part)
+    return result
 
 
 #: How the steps are called in everything people read.

@@ -3,6 +3,7 @@ browser, what is not shown, and the translation catalog."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from camp_planner.web import i18n
-from tests.web.conftest import BAD_FOLDER, upload, wait_for
+from tests.web.conftest import BAD_FOLDER, multipart, upload, wait_for
 
 WEB = Path(i18n.__file__).parent
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -78,6 +79,114 @@ def test_upload_form_shows_every_problem(client: TestClient) -> None:
     assert "<code>D</code>" in table and "cohort_max" in table
 
 
+def _problem_rows(page: str) -> dict[tuple[str, str], str]:
+    """The problem table of a page: (file, column) -> the "expected" cell (its text)."""
+    table = page.split('<table class="problems">')[1].split("</table>")[0]
+    rows = {}
+    for row in table.split("<tr>")[2:]:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+        file, _, column, _, expected = (html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells)
+        rows[(file.strip(), column.strip())] = expected.strip()
+    return rows
+
+
+#: The bad folder's problems (tests/data/bad_folder/README.md): (file, column) -> what the
+#: Danish page and the English page say was expected.
+BAD_FOLDER_EXPECTED = {
+    ("companies.csv", "level"): ("A, B eller C", "A, B or C"),
+    ("companies.csv", "company_id"): (
+        "en entydig værdi i company_id (findes allerede i række 2; id'er, der kun adskiller sig "
+        "ved store og små bogstaver eller mellemrum, er samme id)",
+        "a unique company_id (already on row 2; ids that differ only in case or spaces are the "
+        "same id)",
+    ),
+    ("companies.csv", "founded"): (
+        "en dato: 2027-01-04 (ISO) eller 04-01-2027 eller 04.01.2027 (dagen først)",
+        "a date: 2027-01-04 (ISO), or 04-01-2027 or 04.01.2027 (day first)",
+    ),
+    ("companies.csv", "lat"): (
+        "et punkt i Danmark: lat 54.4-57.9, lon 7.9-15.3",
+        "a point in Denmark: lat 54.4-57.9, lon 7.9-15.3",
+    ),
+    ("companies.csv", "participants"): ("1, 2 eller 3", "1, 2 or 3"),
+    ("companies.csv", "completed"): (
+        "en af: module1, lab1, module2, lab2 (adskilt af ';')",
+        "one of: module1, lab1, module2, lab2 (';'-separated)",
+    ),
+    ("companies.csv", "priority"): ("et helt tal >= 0", "a whole number >= 0"),
+    ("venues.csv", "status"): (
+        "en af: candidate, required eller closed",
+        "one of: candidate, required or closed",
+    ),
+    ("round.toml", "cohort_max"): ("mindst cohort_min (8)", "at least cohort_min (8)"),
+}
+
+
+def _bad_folder_parts(client: TestClient, url: str = "/") -> list[Any]:
+    return [
+        ("csrf_token", (None, token(client, url))),
+        *[("files", (p.name, p.read_bytes(), "text/plain")) for p in BAD_FOLDER.iterdir()
+          if p.suffix != ".md"],
+    ]  # fmt: skip
+
+
+def test_problems_are_danish_on_the_danish_page(client: TestClient) -> None:
+    page = client.post("/plans", files=_bad_folder_parts(client))
+    assert page.status_code == 422 and '<html lang="da">' in page.text
+    rows = _problem_rows(page.text)
+    for where, (danish, _) in BAD_FOLDER_EXPECTED.items():
+        assert rows[where] == danish, where
+    town = rows[("companies.csv", "town")]
+    assert town.startswith("ukendt dansk by 'Hinerup'; mente du Hinnerup")
+    assert town.endswith("? Eller angiv lat/lon i stedet")
+    visible = " ".join(rows.values())
+    for english in ("expected", "one of", "a date", "whole number", "unknown", " or "):
+        assert english not in visible, english
+
+
+def test_problems_are_english_on_the_english_page_and_in_the_api(client: TestClient) -> None:
+    page = client.post("/plans?lang=en", files=_bad_folder_parts(client, "/?lang=en"))
+    assert page.status_code == 422 and '<html lang="en">' in page.text
+    rows = _problem_rows(page.text)
+    for where, (_, english) in BAD_FOLDER_EXPECTED.items():
+        assert rows[where] == english, where
+    files = {p.name: p.read_bytes() for p in BAD_FOLDER.iterdir() if p.suffix != ".md"}
+    answer = client.post("/api/plans?lang=da", files=multipart(files))  # the API: English
+    api = {(p["file"], p["column"]): p["expected"] for p in answer.json()["problems"]}
+    for where, (_, english) in BAD_FOLDER_EXPECTED.items():
+        assert api[where] == english, where
+    assert api[("companies.csv", "town")] == rows[("companies.csv", "town")]
+
+
+def test_upload_problems_are_danish_too(client: TestClient, small_files: dict[str, bytes]) -> None:
+    """The upload's own problems (web/uploads.py, the app's catalog): two files for one
+    planning file, a workbook that is not one, a file that is not used."""
+    parts = [
+        ("csrf_token", (None, token(client))),
+        ("files", ("companies.csv", small_files["companies.csv"], "text/csv")),
+        ("files", ("virksomheder.csv", small_files["companies.csv"], "text/csv")),
+        ("files", ("plan.xlsx", b"not a workbook", "application/octet-stream")),
+    ]
+    rows = _problem_rows(client.post("/plans", files=parts).text)
+    assert rows == {
+        ("virksomheder.csv", ""): "kun én fil til companies.csv",
+        ("plan.xlsx", ""): "en Excel-projektmappe (.xlsx); denne fil er ikke en (gem den som "
+        ".xlsx i Excel)",
+    }
+    parts = [("csrf_token", (None, token(client))), ("files", ("noter.txt", b"x", "text/plain"))]
+    rows = _problem_rows(client.post("/plans", files=parts).text)
+    assert rows == {
+        ("(no file)", ""): "companies.csv, venues.csv og round.toml eller plan.xlsx og round.toml",
+        ("noter.txt", ""): "en af planlægningsfilerne (companies.csv, venues.csv og round.toml "
+        "eller plan.xlsx og round.toml)",
+    }
+    english = _problem_rows(client.post("/plans?lang=en", files=parts).text)
+    assert english[("noter.txt", "")] == (
+        "one of the planning files (companies.csv, venues.csv and round.toml, or plan.xlsx and "
+        "round.toml)"
+    )
+
+
 def test_upload_form_recognises_files_by_name_and_header(
     client: TestClient, small_files: dict[str, bytes]
 ) -> None:
@@ -120,6 +229,14 @@ def test_plan_page_groups_and_refusals(client: TestClient, demo_files: dict[str,
     refused = upload(client, files)
     page = client.get(f"/plans/{refused}").text
     assert 'id="refusals"' in page and 'id="start"' not in page
+    refusals = page.split('id="refusals"')[1].split("</div>")[0]
+    assert "Alle mødesteder er lukket, så der kan ikke holdes noget hold." in refusals
+    assert "Every venue" not in refusals
+    english = client.get(f"/plans/{refused}?lang=en").text.split('id="refusals"')[1]
+    assert "Every venue is closed, so no cohort can be held." in english.split("</div>")[0]
+    api = client.get(f"/api/plans/{refused}").json()["refused"]
+    assert api == ["Every venue is closed, so no cohort can be held. Set at least one venue's "
+                   "status to candidate (or required) in venues.csv."]  # fmt: skip
 
 
 def test_unknown_plan_is_a_danish_404(client: TestClient) -> None:

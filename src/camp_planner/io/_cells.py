@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector
 from camp_planner.io.gazetteer import Place, TownError, in_midtjylland, nearest_match, resolve_town
 from camp_planner.io.tables import (
@@ -65,8 +66,9 @@ class RowReader:
         """The cell's text; empty when the cell or the column is absent."""
         return self.values.get(column, "")
 
-    def fail(self, column: str, value: str | None, expected: str) -> None:
-        """Record a problem in this row."""
+    def fail(self, column: str, value: str | None, expected: str | Message) -> None:
+        """Record a problem in this row (`expected`: a text marked with ``N_``, or a
+        :class:`Message`)."""
         self.ok = False
         self.out.problem(self.file, self.row, column, value, expected)
 
@@ -74,7 +76,7 @@ class RowReader:
         """A non-empty text."""
         value = self.text(column)
         if not value:
-            self.fail(column, "", f"a {column} (required)")
+            self.fail(column, "", Message(N_("a %(column)s (required)"), column=column))
             return None
         return value
 
@@ -82,7 +84,10 @@ class RowReader:
         try:
             day = parse_date(text)
         except AmbiguousDateError as exc:
-            self.fail(column, text, f"{DATE_EXPECTED}; {exc}")
+            both = Message(
+                N_("%(expected)s; %(why)s"), expected=Message(DATE_EXPECTED), why=exc.message
+            )
+            self.fail(column, text, both)
             return None
         if day is None:
             self.fail(column, text, expected)
@@ -119,7 +124,7 @@ class RowReader:
         default: int | None,
         low: int | None = None,
         high: int | None = None,
-        expected: str = "a whole number",
+        expected: str = N_("a whole number"),
     ) -> int | None:
         """A whole number within [low, high], or `default` when empty."""
         text = self.text(column)
@@ -135,7 +140,7 @@ class RowReader:
             return default
         return value
 
-    def level(self, column: str, expected: str = "A, B, C or empty (none)") -> Level | None:
+    def level(self, column: str, expected: str = N_("A, B, C or empty (none)")) -> Level | None:
         """A level A/B/C (any case), None when empty."""
         text = self.text(column).upper()
         if not text:
@@ -148,15 +153,17 @@ class RowReader:
     def choices(
         self, column: str, allowed: set[str], expected: str, single: bool = False
     ) -> list[str] | None:
-        """``;``-separated words from `allowed` (any case); one word only if `single`."""
+        """``;``-separated words from `allowed` (any case); one word only if `single`
+        (`expected`: the words allowed, a text marked with ``N_``)."""
         text = self.text(column)
         words = [w.strip().lower() for w in text.split(";") if w.strip()]
+        one_of = Message(N_("one of: %(choices)s"), choices=Message(expected))
         if single and len(words) > 1:
-            self.fail(column, text, f"one of: {expected}")
+            self.fail(column, text, one_of)
             return None
         for word in words:
             if word not in allowed:
-                self.fail(column, word if not single else text, f"one of: {expected}")
+                self.fail(column, word if not single else text, one_of)
                 return None
         return words
 
@@ -165,33 +172,37 @@ class RowReader:
         lat_text, lon_text, town = self.text("lat"), self.text("lon"), self.text("town")
         if not lat_text and not lon_text:
             if not town:
-                self.fail("lat/lon/town", "", "lat and lon, or a Danish town")
+                self.fail("lat/lon/town", "", N_("lat and lon, or a Danish town"))
                 return None
             try:
                 place = resolve_town(town)
             except TownError as exc:
-                self.fail("town", town, exc.message)
+                self.fail("town", town, exc.text)
                 return None
             if not in_midtjylland(place):
                 self.outside = place
             return place.lat, place.lon, town
         for column, text in (("lat", lat_text), ("lon", lon_text)):
             if not text:
-                self.fail(column, "", "both lat and lon (or only a town)")
+                self.fail(column, "", N_("both lat and lon (or only a town)"))
                 return None
         lat, lon = parse_float(lat_text), parse_float(lon_text)
         if lat is None or lon is None:
             column, text = ("lat", lat_text) if lat is None else ("lon", lon_text)
-            self.fail(column, text, "a decimal number of degrees, e.g. 56.15")
+            self.fail(column, text, N_("a decimal number of degrees, e.g. 56.15"))
             return None
         if not (DK_LAT[0] <= lat <= DK_LAT[1] and DK_LON[0] <= lon <= DK_LON[1]):
             swapped = DK_LAT[0] <= lon <= DK_LAT[1] and DK_LON[0] <= lat <= DK_LON[1]
             column, text = (
                 ("lat", lat_text) if not DK_LAT[0] <= lat <= DK_LAT[1] else ("lon", lon_text)
             )
-            hint = " (lat and lon swapped?)" if swapped else ""
             box = f"lat {DK_LAT[0]}-{DK_LAT[1]}, lon {DK_LON[0]}-{DK_LON[1]}"
-            self.fail(column, text, f"a point in Denmark: {box}{hint}")
+            expected = (
+                N_("a point in Denmark: %(box)s (lat and lon swapped?)")
+                if swapped
+                else N_("a point in Denmark: %(box)s")
+            )
+            self.fail(column, text, Message(expected, box=box))
             return None
         if town:
             self._town_agrees(town, lat, lon)
@@ -206,11 +217,14 @@ class RowReader:
             return
         place, km = match
         if km > TOWN_AGREE_KM:
+            expected = N_(
+                "a town near lat/lon %(lat)s, %(lon)s: %(place)s is %(km)s km away; "
+                "give lat/lon or town, not both disagreeing"
+            )
             self.fail(
                 "town",
                 town,
-                f"a town near lat/lon {lat}, {lon}: {place.describe()} is {km:.0f} km away; "
-                "give lat/lon or town, not both disagreeing",
+                Message(expected, lat=lat, lon=lon, place=place.describe(), km=f"{km:.0f}"),
             )
 
     def build(self, into: list[Any], model: type[BaseModel], **fields: Any) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from camp_planner.i18n import N_, Message, joined
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.gazetteer import region_note
@@ -115,17 +116,8 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(
-            [
-                InputProblem(
-                    str(folder),
-                    None,
-                    None,
-                    None,
-                    "an existing planning folder (companies.csv, venues.csv, round.toml)",
-                )
-            ]
-        )
+        expected = N_("an existing planning folder (companies.csv, venues.csv, round.toml)")
+        raise InputError([InputProblem(str(folder), None, None, None, expected)])
     out = _Reading()
     round_config = read_round(folder / ROUND_TOML, out)
     start = round_config.start if round_config else None
@@ -136,9 +128,9 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
         raise InputError(sorted(out.problems, key=_file_rank))
     assert round_config is not None and companies is not None and venues is not None
     if not venues:
-        out.problem(_label(folder, "venues"), None, None, None, "at least one venue")
+        out.problem(_label(folder, "venues"), None, None, None, N_("at least one venue"))
     if not companies:
-        out.problem(_label(folder, "companies"), None, None, None, "at least one company")
+        out.problem(_label(folder, "companies"), None, None, None, N_("at least one company"))
     if out.problems:
         raise InputError(out.problems)
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
@@ -273,9 +265,13 @@ def _read_table(
             out.notes.append(f"{csv_path.name} is used; the {kind} of {WORKBOOK} are ignored")
         return read_csv_table(csv_path, out, _ALIASES[kind])
     if not xlsx_path.exists():
-        out.problem(
-            csv_path.name, None, None, None, f"file {csv_path.name} (or {WORKBOOK}, sheet {kind})"
+        expected = Message(
+            N_("file %(file)s (or %(workbook)s, sheet %(sheet)s)"),
+            file=csv_path.name,
+            workbook=WORKBOOK,
+            sheet=kind,
         )
+        out.problem(csv_path.name, None, None, None, expected)
         return None
     return None if sheets is None else sheets.get(kind)
 
@@ -313,24 +309,31 @@ def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
             out.notes.append(f"{WORKBOOK}: sheet {sheet!r} read as the {kind} (by its columns)")
             continue
         names = ", ".join(repr(s) for s in frames)
+        column = _KEY_COLUMN[kind]
         which = (
-            f"several sheets have a {_KEY_COLUMN[kind]} column ({', '.join(map(repr, matches))})"
+            Message(
+                N_("several sheets have a %(column)s column (%(sheets)s)"),
+                column=column,
+                sheets=", ".join(map(repr, matches)),
+            )
             if matches
-            else f"no sheet has a {_KEY_COLUMN[kind]} column"
+            else Message(N_("no sheet has a %(column)s column"), column=column)
         )
-        out.problem(
-            WORKBOOK,
-            None,
-            None,
-            None,
-            f"a sheet named {kind!r} (or {_danish_sheet(kind)!r}); the workbook has {names} "
-            f"and {which}: rename the {kind} sheet to {kind!r}",
-        )
+        out.problem(WORKBOOK, None, None, None, Message(_NO_SHEET[kind], sheets=names, which=which))
     return found
 
 
-def _danish_sheet(kind: str) -> str:
-    return "virksomheder" if kind == "companies" else "steder"
+#: What a workbook without a sheet of that kind expected.
+_NO_SHEET = {
+    "companies": N_(
+        "a sheet named 'companies' (or 'virksomheder'); the workbook has %(sheets)s and "
+        "%(which)s: rename the companies sheet to 'companies'"
+    ),
+    "venues": N_(
+        "a sheet named 'venues' (or 'steder'); the workbook has %(sheets)s and %(which)s: "
+        "rename the venues sheet to 'venues'"
+    ),
+}
 
 
 def _check_columns(
@@ -341,14 +344,17 @@ def _check_columns(
     have = set(table.columns)
     for alternatives in required:
         if not any(set(alt.split("+")) <= have for alt in alternatives):
-            wanted = " or ".join(alt.replace("+", " and ") for alt in alternatives)
-            out.problem(table.label, 1, "/".join(alternatives), None, f"a column {wanted}")
+            wanted = joined(
+                [joined(alt.split("+"), N_("%(a)s and %(b)s")) for alt in alternatives],
+                N_("%(a)s or %(b)s"),
+            )
+            expected = Message(N_("a column %(columns)s"), columns=wanted)
+            out.problem(table.label, 1, "/".join(alternatives), None, expected)
             ok = False
     if ok and ("lat" in have) != ("lon" in have) and "lat" in known:
         given, missing = ("lat", "lon") if "lat" in have else ("lon", "lat")
-        out.problem(
-            table.label, 1, missing, None, f"a column {missing} beside {given} (or neither)"
-        )
+        beside = N_("a column %(missing)s beside %(given)s (or neither)")
+        out.problem(table.label, 1, missing, None, Message(beside, missing=missing, given=given))
         ok = False
     extra = [c for c in table.columns if c not in known]
     if extra:
@@ -384,12 +390,11 @@ def _unique(reader: RowReader, column: str, seen: dict[str, int]) -> str | None:
         return None
     key = same_id(value)
     if key in seen:
-        reader.fail(
-            column,
-            value,
-            f"a unique {column} (already on row {seen[key]}; ids that differ only in case "
-            "or spaces are the same id)",
+        expected = N_(
+            "a unique %(column)s (already on row %(row)s; ids that differ only in case "
+            "or spaces are the same id)"
         )
+        reader.fail(column, value, Message(expected, column=column, row=seen[key]))
         return None
     seen[key] = reader.row
     return value
@@ -422,28 +427,31 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
         young = r.boolean("young")
         if founded is not None:
             if founded > date.today():
-                r.fail("founded", r.text("founded"), "a founding date that is not in the future")
+                future = N_("a founding date that is not in the future")
+                r.fail("founded", r.text("founded"), future)
             elif start is not None and founded > start:
-                r.fail(
-                    "founded", r.text("founded"), f"a date on or before the round's start {start}"
-                )
+                before = N_("a date on or before the round's start %(start)s")
+                r.fail("founded", r.text("founded"), Message(before, start=start))
         if r.text("founded") == "" and r.text("young") == "":
-            r.fail("founded/young", "", "founded (ISO date) or young (true/false)")
+            r.fail("founded/young", "", N_("founded (ISO date) or young (true/false)"))
         elif founded is not None and young is not None and start is not None:
             derived = young_at(founded, start)
             if derived != young:
+                agree = N_(
+                    "%(young)s, as founded %(founded)s says (young = founded less than 3 years "
+                    "before %(start)s); give one of them or make them agree"
+                )
                 r.fail(
                     "young",
                     r.text("young"),
-                    f"{str(derived).lower()}, as founded {founded} says (young = founded less "
-                    f"than 3 years before {start}); give one of them or make them agree",
+                    Message(agree, young=str(derived).lower(), founded=founded, start=start),
                 )
         panel = r.boolean("panel_approved")
         card = {key: r.level(key) for key in SCORECARD_COLUMNS if key in have}
         level: Level | None = None
         is_below_c = False
         if r.text("level"):
-            level = r.level("level", "A, B or C")
+            level = r.level("level", N_("A, B or C"))
         elif has_scorecard and any(r.text(key) for key in SCORECARD_COLUMNS):
             if r.ok:
                 age = bool(young)
@@ -454,14 +462,17 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
                 scored += 1
                 below_c += is_below_c
         else:
-            expected = "A, B or C" + (", or the scorecard columns" if has_scorecard else "")
-            r.fail("level", "", expected)
+            r.fail(
+                "level",
+                "",
+                N_("A, B or C, or the scorecard columns") if has_scorecard else N_("A, B or C"),
+            )
         completed = r.choices(
-            "completed", {s.value for s in Step}, "module1, lab1, module2, lab2 (';'-separated)"
+            "completed", {s.value for s in Step}, N_("module1, lab1, module2, lab2 (';'-separated)")
         )
         unavailable = r.iso_dates("unavailable")
-        priority = r.integer("priority", 0, low=0, expected="a whole number >= 0")
-        participants = r.integer("participants", 1, low=1, high=3, expected="1, 2 or 3")
+        priority = r.integer("priority", 0, low=0, expected=N_("a whole number >= 0"))
+        participants = r.integer("participants", 1, low=1, high=3, expected=N_("1, 2 or 3"))
         waiting_since = r.iso_date("waiting_since")
         available_from = r.iso_date("available_from")
         if not r.ok:
@@ -516,9 +527,11 @@ def _venues(table: Table, out: Collector) -> list[Venue] | None:
         name = r.required("name")
         where = r.location()
         residential = r.boolean("residential")
-        max_cohorts = r.integer("max_cohorts", None, low=0, expected="a whole number >= 0 or empty")
+        max_cohorts = r.integer(
+            "max_cohorts", None, low=0, expected=N_("a whole number >= 0 or empty")
+        )
         unavailable = r.iso_dates("unavailable")
-        status = r.choices("status", statuses, "candidate, required or closed", single=True)
+        status = r.choices("status", statuses, N_("candidate, required or closed"), single=True)
         if not r.ok:
             continue
         assert where is not None

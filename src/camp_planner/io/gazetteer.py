@@ -40,6 +40,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from camp_planner.i18n import N_, Message, joined
 from camp_planner.models.geo import haversine_km
 
 #: GeoNames admin1 codes of Denmark's five regions.
@@ -233,13 +234,15 @@ class TownError(ValueError):
     """A town name that is unknown or names several places.
 
     Args:
-        message: For people: what is wrong and what to do.
+        message: For people: what is wrong and what to do (kept as `text`, to translate;
+            `message` is its English text).
         candidates: Close matches (unknown name) or the places it could mean (ambiguous).
     """
 
-    def __init__(self, message: str, candidates: list[Place]) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message, candidates: list[Place]) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.text = message
         self.candidates = candidates
 
 
@@ -538,7 +541,7 @@ def _plain(name: str) -> list[Place]:
 @dataclass(frozen=True)
 class _Found:
     places: list[Place]
-    problem: str = ""  # why nothing was found, beyond "unknown name"
+    problem: Message | None = None  # why nothing was found, beyond "unknown name"
     town: str = ""  # the town part of what was written
     suggested: list[Place] = field(default_factory=list)  # candidates besides the town's
 
@@ -548,9 +551,10 @@ def _by_postcode(code: str, town: str) -> _Found:
     place = index.districts.get(code)
     if place is None:
         known = sorted(index.districts, key=lambda c: (abs(int(c) - int(code)), c))[:3]
-        hint = "; near codes: " + ", ".join(f"{c} {index.district_names[c]}" for c in known)
+        codes = ", ".join(f"{c} {index.district_names[c]}" for c in known)
         near = [index.districts[c] for c in known]
-        return _Found([], f"postcode {code} does not exist in Denmark{hint}", town, near)
+        why = N_("postcode %(code)s does not exist in Denmark; near codes: %(codes)s")
+        return _Found([], Message(why, code=code, codes=codes), town, near)
     if not town:
         return _Found([place])
     written = normalize(town)
@@ -568,11 +572,9 @@ def _by_postcode(code: str, town: str) -> _Found:
     ]
     if near:
         return _Found(_order(near))
+    why = N_("postcode %(code)s is %(place)s, not %(town)s; correct the postcode or the town")
     return _Found(
-        [],
-        f"postcode {code} is {place.describe()}, not {town!r}; correct the postcode or the town",
-        town,
-        [place],
+        [], Message(why, code=code, place=place.describe(), town=repr(town)), town, [place]
     )
 
 
@@ -586,10 +588,15 @@ def _qualified(town: str, qualifier: str) -> _Found:
             keys = _municipality_keys()
             close = difflib.get_close_matches(normalize(qualifier), list(keys), n=5, cutoff=0.6)
             names = list(dict.fromkeys(keys[k] for k in close))
-            hint = "; did you mean " + ", ".join(names) + "?" if names else ""
-            return _Found(
-                [], f"{qualifier!r} is neither a Danish municipality nor a region{hint}", town
+            why = (
+                N_(
+                    "%(name)s is neither a Danish municipality nor a region; "
+                    "did you mean %(names)s?"
+                )
+                if names
+                else N_("%(name)s is neither a Danish municipality nor a region")
             )
+            return _Found([], Message(why, name=repr(qualifier), names=", ".join(names)), town)
     tiers = _tiers(town)
     for tier in tiers:
         kept = [
@@ -601,8 +608,9 @@ def _qualified(town: str, qualifier: str) -> _Found:
     others = _order(p for tier in tiers for p in tier)
     if others:
         listed = "; ".join(p.describe() for p in others)
-        return _Found([], f"no {town!r} in {where}; places called {town!r}: {listed}", town)
-    return _Found([], "", town)
+        why = N_("no %(town)s in %(where)s; places called %(town)s: %(places)s")
+        return _Found([], Message(why, town=repr(town), where=where, places=listed), town)
+    return _Found([], None, town)
 
 
 def _find(name: str) -> _Found:
@@ -619,7 +627,7 @@ def _find(name: str) -> _Found:
         if re.fullmatch(r"(?:dk\s*-?\s*)?\d{4}", qualifier, re.IGNORECASE):
             return _by_postcode(qualifier[-4:], town)
         return _qualified(town, qualifier)
-    return _Found(_plain(text), "", text)
+    return _Found(_plain(text), None, text)
 
 
 def find_towns(name: str) -> list[Place]:
@@ -654,7 +662,7 @@ def close_matches(name: str, limit: int = 5) -> list[Place]:
     return [_order(index.named[i] for i in index.by_name[key])[0] for key in keys]
 
 
-def _disambiguation_hint(name: str, places: list[Place]) -> str:
+def _disambiguation_hint(name: str, places: list[Place]) -> Message:
     town = _find(name).town or name
     examples = []
     if len({p.municipality for p in places}) == len(places):
@@ -663,8 +671,9 @@ def _disambiguation_hint(name: str, places: list[Place]) -> str:
     if coded:
         examples.append(f"{coded[0].postcode} {town}")
     if not examples:
-        return "give lat/lon instead"
-    return "write e.g. " + " or ".join(repr(e) for e in examples) + ", or give lat/lon instead"
+        return Message(N_("give lat/lon instead"))
+    written = joined([repr(e) for e in examples], N_("%(a)s or %(b)s"))
+    return Message(N_("write e.g. %(examples)s, or give lat/lon instead"), examples=written)
 
 
 def resolve_town(name: str) -> Place:
@@ -685,20 +694,22 @@ def resolve_town(name: str) -> Place:
     places = found.places
     if len(places) == 1:
         return places[0]
-    if found.problem:
+    if found.problem is not None:
         return _raise_problem(name, found)
     if not places:
         candidates = close_matches(found.town or name)
-        hint = (
-            "did you mean " + ", ".join(p.name for p in candidates) + "? Or give lat/lon instead"
+        unknown = (
+            N_("unknown Danish town %(town)s; did you mean %(names)s? Or give lat/lon instead")
             if candidates
-            else "give lat/lon instead"
+            else N_("unknown Danish town %(town)s; give lat/lon instead")
         )
-        raise TownError(f"unknown Danish town {name!r}; {hint}", candidates)
+        names = ", ".join(p.name for p in candidates)
+        raise TownError(Message(unknown, town=repr(name), names=names), candidates)
     listed = "; ".join(p.describe() for p in places)
+    several = N_("town %(town)s names %(n)s places: %(places)s; %(hint)s")
+    hint = _disambiguation_hint(name, places)
     raise TownError(
-        f"town {name!r} names {len(places)} places: {listed}; {_disambiguation_hint(name, places)}",
-        places,
+        Message(several, town=repr(name), n=len(places), places=listed, hint=hint), places
     )
 
 
@@ -707,7 +718,8 @@ def _raise_problem(name: str, found: _Found) -> Place:
     if not candidates and found.town:
         candidates = close_matches(found.town)
     candidates = _order([*candidates, *found.suggested])
-    raise TownError(f"town {name!r}: {found.problem}; or give lat/lon instead", candidates)
+    why = N_("town %(town)s: %(why)s; or give lat/lon instead")
+    raise TownError(Message(why, town=repr(name), why=found.problem), candidates)
 
 
 def nearest_match(name: str, lat: float, lon: float) -> tuple[Place, float] | None:

@@ -12,6 +12,7 @@ import csv
 import io
 from pathlib import Path
 
+from camp_planner.i18n import N_
 from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.folder import COMPANY_ALIASES, VENUE_ALIASES, workbook_tables
@@ -33,7 +34,7 @@ def read_absent(path: Path) -> frozenset[str]:
     out = Collector()
     table = read_csv_table(path, out)
     if table is not None and ABSENT_CSV_COLUMN not in table.columns:
-        out.problem(path.name, 1, ABSENT_CSV_COLUMN, None, "a column company_id")
+        out.problem(path.name, 1, ABSENT_CSV_COLUMN, None, N_("a column company_id"))
     if table is None or out.problems:
         raise InputError(out.problems)
     return frozenset(row[ABSENT_CSV_COLUMN] for row in table.rows if row[ABSENT_CSV_COLUMN])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.atomic import atomic_path, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.outputs import write_outputs
@@ -39,7 +40,7 @@ def read_programme_rounds(folder: Path) -> list[RoundConfig]:
     out = Collector()
     path = folder / PROGRAMME_TOML
     if not path.is_file():
-        out.problem(PROGRAMME_TOML, None, None, None, "a programme.toml with [[round]] tables")
+        out.problem(PROGRAMME_TOML, None, None, None, N_("a programme.toml with [[round]] tables"))
         raise InputError(out.problems)
     base_text = (folder / ROUND_TOML).read_bytes().decode("utf-8-sig", errors="replace")
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
@@ -55,7 +56,8 @@ def read_programme_rounds(folder: Path) -> list[RoundConfig]:
         or not entries
         or not all(isinstance(e, dict) for e in entries)
     ):
-        out.problem(PROGRAMME_TOML, None, "round", None, "one [[round]] table per round, in order")
+        expected = N_("one [[round]] table per round, in order")
+        out.problem(PROGRAMME_TOML, None, "round", None, expected)
         raise InputError(out.problems)
     lines = text.splitlines()
     headers = [i for i, line in enumerate(lines) if re.match(r"\s*\[\[round\]\]", line)]
@@ -76,7 +78,7 @@ def read_programme_rounds(folder: Path) -> list[RoundConfig]:
             rounds.append(config)
     names = [str({**base, **entry}.get("name", "")).strip() for entry in entries]
     if len(set(names)) != len(names):
-        out.problem(PROGRAMME_TOML, None, "name", None, "a different name for every round")
+        out.problem(PROGRAMME_TOML, None, "name", None, N_("a different name for every round"))
     for before, after in zip(rounds, rounds[1:], strict=False):
         if after.start <= before.end:
             out.problem(
@@ -84,7 +86,12 @@ def read_programme_rounds(folder: Path) -> list[RoundConfig]:
                 None,
                 "start",
                 str(after.start),
-                f"round {after.name} to start after round {before.name} ends ({before.end})",
+                Message(
+                    N_("round %(round)s to start after round %(before)s ends (%(end)s)"),
+                    round=after.name,
+                    before=before.name,
+                    end=before.end,
+                ),
             )
     if out.problems:
         raise InputError(out.problems)

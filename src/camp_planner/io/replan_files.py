@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from icalendar import Calendar, Event
 
-from camp_planner.i18n import gettext_for
+from camp_planner.i18n import N_, Message, gettext_for
 from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.excel_safe import FORMULA_TRIGGERS, csv_text
@@ -57,6 +57,10 @@ Events = dict[tuple[str, str, int], dict[str, Any]]
 
 
 # -- inputs ------------------------------------------------------------------------------
+#: A missing column (the same text as the planning folder's, io/folder.py).
+_A_COLUMN = N_("a column %(columns)s")
+
+
 def read_change_cost(folder: Path) -> ChangeCost:
     """round.toml's ``[change_cost]`` table (the defaults for keys not given).
 
@@ -69,14 +73,15 @@ def read_change_cost(folder: Path) -> ChangeCost:
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        out.problem(ROUND_TOML, None, None, None, f"a readable TOML file ({exc})")
+        readable = Message(N_("a readable TOML file (%(error)s)"), error=str(exc))
+        out.problem(ROUND_TOML, None, None, None, readable)
         raise InputError(out.problems) from None
     table = data.get("change_cost", {})
     lines = text.splitlines()
     opens = (i + 1 for i, ln in enumerate(lines) if re.match(r"\s*\[change_cost\]", ln))
     header = next(opens, None)
     if not isinstance(table, dict):
-        out.problem(ROUND_TOML, header, "change_cost", str(table), "a table [change_cost]")
+        out.problem(ROUND_TOML, header, "change_cost", str(table), N_("a table [change_cost]"))
         raise InputError(out.problems)
     known = ChangeCost.__dataclass_fields__
     values: dict[str, int] = {}
@@ -89,11 +94,11 @@ def read_change_cost(folder: Path) -> ChangeCost:
                 line,
                 f"change_cost.{key}",
                 str(value),
-                f"one of the weights {', '.join(known)}",
+                Message(N_("one of the weights %(weights)s"), weights=", ".join(known)),
             )
         elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
             out.problem(
-                ROUND_TOML, line, f"change_cost.{key}", str(value), "a whole number, 0 or more"
+                ROUND_TOML, line, f"change_cost.{key}", str(value), N_("a whole number, 0 or more")
             )
         else:
             values[key] = value
@@ -116,7 +121,7 @@ def read_pins(path: Path, published: Roster) -> tuple[list[Pin], list[str]]:
     if table is not None:
         for column in PINS_COLUMNS:
             if column not in table.columns:
-                out.problem(table.label, 1, column, None, f"a column {column}")
+                out.problem(table.label, 1, column, None, Message(_A_COLUMN, columns=column))
     if table is None or out.problems:
         raise InputError(out.problems)
     ids = [c.cohort_id for c in published.cohorts]
@@ -128,10 +133,11 @@ def read_pins(path: Path, published: Roster) -> tuple[list[Pin], list[str]]:
             continue
         if cid not in ids:
             out.problem(
-                table.label, row_no, "cohort_id", cid, "a cohort_id of the published roster"
+                table.label, row_no, "cohort_id", cid, N_("a cohort_id of the published roster")
             )
         if what not in fields:
-            out.problem(table.label, row_no, "field", row["field"], "members, venue or dates")
+            expected = N_("members, venue or dates")
+            out.problem(table.label, row_no, "field", row["field"], expected)
         if cid in ids and what in fields:
             pin = Pin(cid, PinField(what))
             if pin in pins:

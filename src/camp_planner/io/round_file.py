@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector, InputProblem
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import Level, RoundConfig
@@ -51,7 +52,7 @@ def read_round(path: Path, out: Collector) -> RoundConfig | None:
         The round's settings, or None when there were problems.
     """
     if not path.exists():
-        out.problem(ROUND_TOML, None, None, None, "file round.toml (name, start, end, ...)")
+        out.problem(ROUND_TOML, None, None, None, N_("file round.toml (name, start, end, ...)"))
         return None
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
@@ -92,13 +93,13 @@ def round_from_data(
     """
     before = len(out.problems)
 
-    def bad(key: str, expected: str) -> None:
+    def bad(key: str, expected: str | Message) -> None:
         value = data.get(key)
         out.problem(label, line_of(key), key, _show(value), expected)
 
     for key in _ROUND_REQUIRED:
         if key not in data:
-            out.problem(label, None, key, None, f"a key {key!r}")
+            out.problem(label, None, key, None, Message(N_("a key %(key)s"), key=repr(key)))
     unknown = [k for k in data if k not in _ROUND_KEYS]
     if unknown:
         out.notes.append(f"{label}: key(s) {', '.join(unknown)} not used (ignored)")
@@ -115,13 +116,13 @@ def round_from_data(
             values[key] = checked
     start, end = values.get("start"), values.get("end")
     if start is not None and end is not None and end < start:
-        bad("end", f"a date on or after start ({start})")
+        bad("end", Message(N_("a date on or after start (%(start)s)"), start=start))
     low, high = values.get("cohort_min", 8), values.get("cohort_max", 10)
     if high < low:
-        bad("cohort_max", f"at least cohort_min ({low})")
+        bad("cohort_max", Message(N_("at least cohort_min (%(low)s)"), low=low))
     online_min = values.get("online_cohort_min")
     if online_min is not None and online_min > high:
-        bad("online_cohort_min", f"at most cohort_max ({high})")
+        bad("online_cohort_min", Message(N_("at most cohort_max (%(high)s)"), high=high))
     if len(out.problems) > before:
         out.problems[before:] = sorted(out.problems[before:], key=lambda p: p.row or 0)
         return None
@@ -146,15 +147,15 @@ class _Bad:
 def _round_value(key: str, value: Any) -> Any:
     """The checked value of one round.toml key, or a _Bad saying what was expected."""
     if key == "name":
-        return value.strip() if isinstance(value, str) and value.strip() else _Bad("a text")
+        return value.strip() if isinstance(value, str) and value.strip() else _Bad(N_("a text"))
     if key in ("start", "end"):
-        return _toml_date(value) or _Bad("a date, e.g. 2027-01-04")
+        return _toml_date(value) or _Bad(N_("a date, e.g. 2027-01-04"))
     if key in ("cohort_min", "cohort_max", "max_venues", "facilitators"):
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return value if ok else _Bad("a whole number >= 1")
+        return value if ok else _Bad(N_("a whole number >= 1"))
     if key == "facilitator_unavailable":
         days = [_toml_date(v) for v in value] if isinstance(value, list) else [None]
-        return days if all(days) else _Bad("a list of dates, e.g. [2027-02-15]")
+        return days if all(days) else _Bad(N_("a list of dates, e.g. [2027-02-15]"))
     if key == "lab_gap_days":
         ok = (
             isinstance(value, list)
@@ -162,39 +163,39 @@ def _round_value(key: str, value: Any) -> Any:
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             and 0 < value[0] <= value[1]
         )
-        return tuple(value) if ok else _Bad("[lo, hi], whole days with 0 < lo <= hi")
+        return tuple(value) if ok else _Bad(N_("[lo, hi], whole days with 0 < lo <= hi"))
     if key in ("road_factor", "max_travel_km"):
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if key == "road_factor":
-            return value if number and value > 0 else _Bad("a number > 0")
-        return value if number and value >= 0 else _Bad("a number >= 0 (0 = no limit)")
+            return value if number and value > 0 else _Bad(N_("a number > 0"))
+        return value if number and value >= 0 else _Bad(N_("a number >= 0 (0 = no limit)"))
     if key == "unapproved_a_level":
         text = str(value).strip().upper()
-        return Level(text) if text in ("A", "B", "C") else _Bad('"A", "B" or "C"')
+        return Level(text) if text in ("A", "B", "C") else _Bad(N_('"A", "B" or "C"'))
     if key == "level_priority":
         return _level_priority(value)
     if key == "online_cohorts":
-        return value if isinstance(value, bool) else _Bad("true or false")
+        return value if isinstance(value, bool) else _Bad(N_("true or false"))
     if key == "online_cohort_min":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return value if ok else _Bad("a whole number >= 1")
+        return value if ok else _Bad(N_("a whole number >= 1"))
     if key == "mix_levels":
         return _mix_levels(value)
     if key == "mix_age_groups":
         levels = [str(v).strip().upper() for v in value] if isinstance(value, list) else None
         if levels is None or any(v not in ("A", "B", "C") for v in levels):
-            return _Bad('a list of levels, e.g. ["A", "B"]')
+            return _Bad(N_('a list of levels, e.g. ["A", "B"]'))
         return tuple(Level(v) for v in dict.fromkeys(levels))
     if key == "change_cost":
         return _Skip()
     if key == "language":
         text = str(value).strip().lower()
-        return text if text in ("en", "da") else _Bad('"en" or "da"')
+        return text if text in ("en", "da") else _Bad(N_('"en" or "da"'))
     return value  # pragma: no cover
 
 
 def _level_priority(value: Any) -> Any:
-    expected = "a table of levels and whole numbers >= 0, e.g. {A = 2, B = 1, C = 0}"
+    expected = N_("a table of levels and whole numbers >= 0, e.g. {A = 2, B = 1, C = 0}")
     if not isinstance(value, dict):
         return _Bad(expected)
     out = {Level.A: 0, Level.B: 0, Level.C: 0}
@@ -209,7 +210,7 @@ def _level_priority(value: Any) -> Any:
 
 def _mix_levels(value: Any) -> Any:
     """["A+B"] -> ("A+B",): each mix two or three distinct levels, written highest first."""
-    expected = 'a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)'
+    expected = N_('a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)')
     if not isinstance(value, list):
         return _Bad(expected)
     mixes = []
@@ -240,12 +241,12 @@ def _toml_date(value: Any) -> date | None:
 
 #: What each key expects, for a line TOML cannot read.
 _KEY_EXPECTED = {
-    "name": 'a text in quotes, e.g. name = "2027-Q1"',
-    "start": 'a date, e.g. start = 2027-01-04 (or in quotes: start = "04-01-2027")',
-    "end": 'a date, e.g. end = 2027-03-26 (or in quotes: end = "26-03-2027")',
-    "facilitator_unavailable": "a list of dates, e.g. [2027-02-15, 2027-02-16]",
-    "lab_gap_days": "two whole numbers of days, e.g. [14, 42]",
-    "unapproved_a_level": 'a level in quotes: "A", "B" or "C"',
+    "name": N_('a text in quotes, e.g. name = "2027-Q1"'),
+    "start": N_('a date, e.g. start = 2027-01-04 (or in quotes: start = "04-01-2027")'),
+    "end": N_('a date, e.g. end = 2027-03-26 (or in quotes: end = "26-03-2027")'),
+    "facilitator_unavailable": N_("a list of dates, e.g. [2027-02-15, 2027-02-16]"),
+    "lab_gap_days": N_("two whole numbers of days, e.g. [14, 42]"),
+    "unapproved_a_level": N_('a level in quotes: "A", "B" or "C"'),
 }
 
 
@@ -256,17 +257,17 @@ def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> InputProblem:
     content = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
     key_match = re.match(r"\s*([A-Za-z0-9_\-]+)\s*=\s*(.*?)\s*(#.*)?$", content)
     if key_match is None:
-        return InputProblem(
-            ROUND_TOML, line, None, content.strip() or None, f"key = value lines ({exc})"
-        )
+        lines = Message(N_("key = value lines (%(error)s)"), error=str(exc))
+        return InputProblem.of(ROUND_TOML, line, None, content.strip() or None, lines)
     key, value = key_match.group(1), key_match.group(2)
     if key in _KEY_EXPECTED:
-        expected = _KEY_EXPECTED[key]
+        expected = Message(_KEY_EXPECTED[key])
     elif key in _ROUND_KEYS:
-        expected = "a number" if key not in ("name",) else "a text in quotes"
+        expected = Message(N_("a number") if key not in ("name",) else N_("a text in quotes"))
     else:
-        expected = f"a valid value ({exc})"
-    return InputProblem(ROUND_TOML, line, key, value, f"{expected} (TOML cannot read this line)")
+        expected = Message(N_("a valid value (%(error)s)"), error=str(exc))
+    unreadable = Message(N_("%(expected)s (TOML cannot read this line)"), expected=expected)
+    return InputProblem.of(ROUND_TOML, line, key, value, unreadable)
 
 
 def _show(value: Any) -> str | None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.atomic import atomic_write_text
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.excel_safe import csv_text
@@ -41,7 +43,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("company_id", *CRITERION_KEYS)
 FIGURE_COLUMNS: tuple[str, ...] = ("growth_pct", "growth_horizon_years", "export_share")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("young", *FIGURE_COLUMNS, "panel_approved")
-_LEVEL_EXPECTED = "A, B, C or empty"
+_LEVEL_EXPECTED = N_("A, B, C or empty")
 
 
 #: One problem in an input file (the same record the planning-folder reader uses).
@@ -95,22 +97,20 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
     name = str(path)
     if not path.is_file():
         raise ScorecardInputError(
-            [Problem(name, None, None, "not found", "an existing scorecards file")]
+            [Problem(name, None, None, "not found", N_("an existing scorecards file"))]
         )
     out = Collector()
     table = _read_table(path, out)
     if table is None:
-        raise ScorecardInputError(
-            [Problem(name, p.row, p.column, p.value, p.expected) for p in out.problems]
-        )
+        raise ScorecardInputError([replace(p, file=name) for p in out.problems])
     columns = table.columns
     problems = [
-        Problem(name, 1, col, None, "a column named " + col)
+        Problem.of(name, 1, col, None, Message(N_("a column named %(column)s"), column=col))
         for col in REQUIRED_COLUMNS
         if col not in columns
     ]
     problems += [
-        Problem(name, 1, col, col, "each column name once") for col in _duplicates(columns)
+        Problem(name, 1, col, col, N_("each column name once")) for col in _duplicates(columns)
     ]
     if problems:
         raise ScorecardInputError(problems)
@@ -126,10 +126,11 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
         fields: dict[str, object] = {}
         company_id = values["company_id"].strip()
         if not company_id:
-            row_problems.append(Problem(name, row, "company_id", "", "a company id"))
+            row_problems.append(Problem(name, row, "company_id", "", N_("a company id")))
         elif company_id in first_row:
-            expected = f"a unique company id (also in row {first_row[company_id]})"
-            row_problems.append(Problem(name, row, "company_id", company_id, expected))
+            unique = N_("a unique company id (also in row %(row)s)")
+            again = Message(unique, row=first_row[company_id])
+            row_problems.append(Problem.of(name, row, "company_id", company_id, again))
         else:
             first_row[company_id] = row
         for key in CRITERION_KEYS:
@@ -154,7 +155,9 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
                 bad = bool(text) and number is None
                 bad = bad or (number is not None and key == "export_share" and not 0 <= number <= 1)
                 if bad:
-                    expected = "a share 0-1, e.g. 0.25" if key == "export_share" else "a number"
+                    expected = (
+                        N_("a share 0-1, e.g. 0.25") if key == "export_share" else N_("a number")
+                    )
                     row_problems.append(Problem(name, row, key, values[key], expected))
                 fields[key] = None if bad else number
         problems += row_problems

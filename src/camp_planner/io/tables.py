@@ -27,21 +27,29 @@ from pathlib import Path
 
 import pandas as pd
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector
 
 #: Words read as true / false (any case). Empty is "not given" (false where a flag is meant).
 TRUE_WORDS: tuple[str, ...] = ("true", "sand", "yes", "ja", "x", "1", "y", "j")
 FALSE_WORDS: tuple[str, ...] = ("false", "falsk", "no", "nej", "0", "n")
-BOOL_EXPECTED = "true or false (also sand/falsk, yes/no, ja/nej, x or empty, 1/0)"
-DATE_EXPECTED = "a date: 2027-01-04 (ISO), or 04-01-2027 or 04.01.2027 (day first)"
-DATES_EXPECTED = f"dates separated by ';', each {DATE_EXPECTED.removeprefix('a date: ')}"
+BOOL_EXPECTED = N_("true or false (also sand/falsk, yes/no, ja/nej, x or empty, 1/0)")
+DATE_EXPECTED = N_("a date: 2027-01-04 (ISO), or 04-01-2027 or 04.01.2027 (day first)")
+DATES_EXPECTED = N_(
+    "dates separated by ';', each 2027-01-04 (ISO), or 04-01-2027 or 04.01.2027 (day first)"
+)
 
 _DANISH_DATE = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{2}|\d{4})$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00)?$")
 
 
 class AmbiguousDateError(ValueError):
-    """A date that could be read two ways (e.g. ``03-04-05``); the message says how."""
+    """A date that could be read two ways (e.g. ``03-04-05``); the message says how
+    (`message`, to translate)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def parse_bool(text: str) -> bool | None:
@@ -75,8 +83,15 @@ def parse_date(text: str) -> date | None:
     day, month, year = (int(g) for g in match.groups())
     if len(match.group(3)) == 2:
         raise AmbiguousDateError(
-            f"{text!r} could be read two ways (year 20{match.group(3)} day first, or year "
-            f"20{match.group(1)} as a short ISO date); write the year with four digits"
+            Message(
+                N_(
+                    "%(date)s could be read two ways (year %(day_first)s day first, or year "
+                    "%(iso)s as a short ISO date); write the year with four digits"
+                ),
+                date=repr(text),
+                day_first=f"20{match.group(3)}",
+                iso=f"20{match.group(1)}",
+            )
         )
     try:
         return date(year, month, day)
@@ -143,22 +158,26 @@ class Table:
         return cls(label, columns, rows, renamed)
 
 
+#: What :func:`sniff` says of an empty file.
+EMPTY = "empty"
+
+
 def sniff(raw: bytes) -> str | None:
     """What a file that should be a CSV seems to be, when it is not text; None when text.
 
     Returns:
-        e.g. ``"an Excel workbook (.xlsx)"``, ``"empty"`` or None.
+        e.g. ``"an Excel workbook (.xlsx)"`` (a text of the catalog), :data:`EMPTY` or None.
     """
     if not raw.strip():
-        return "empty"
+        return EMPTY
     if raw.startswith(b"PK\x03\x04"):
-        return "an Excel workbook (.xlsx) or another zip file, not a CSV text file"
+        return N_("an Excel workbook (.xlsx) or another zip file, not a CSV text file")
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Excel workbook (.xls), not a CSV text file"
+        return N_("an old Excel workbook (.xls), not a CSV text file")
     if raw.startswith(b"%PDF"):
-        return "a PDF document, not a CSV text file"
+        return N_("a PDF document, not a CSV text file")
     if _utf16(raw) is None and b"\x00" in raw[:4096]:
-        return "a binary file, not a CSV text file"
+        return N_("a binary file, not a CSV text file")
     return None
 
 
@@ -209,12 +228,15 @@ def read_csv_table(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        out.problem(name, None, None, None, f"a readable file ({exc.strerror or exc})")
+        out.problem(name, None, None, None, _unreadable(exc))
         return None
     seems = sniff(raw)
+    if seems == EMPTY:
+        out.problem(name, None, None, None, N_("a CSV file with a header row; this file is empty"))
+        return None
     if seems is not None:
-        what = "is empty" if seems == "empty" else f"seems to be {seems}"
-        out.problem(name, None, None, None, f"a CSV file with a header row; this file {what}")
+        expected = N_("a CSV file with a header row; this file seems to be %(what)s")
+        out.problem(name, None, None, None, Message(expected, what=Message(seems)))
         return None
     text = decode_text(raw, name, out)
     header = text.splitlines()[0] if text.strip() else ""
@@ -225,12 +247,14 @@ def read_csv_table(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
         )
     except pd.errors.EmptyDataError:
-        out.problem(name, 1, None, None, "a header row with the column names")
+        out.problem(name, 1, None, None, N_("a header row with the column names"))
         return None
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
-        out.problem(name, row, None, None, f"a well-formed CSV row ({exc})")
+        out.problem(
+            name, row, None, None, Message(N_("a well-formed CSV row (%(error)s)"), error=str(exc))
+        )
         return None
     if sep == ";":
         out.notes.append(f"{name} uses ';' as separator (Danish Excel); read as such")
@@ -239,23 +263,30 @@ def read_csv_table(
     return Table.from_frame(name, frame, aliases)
 
 
+def _unreadable(exc: OSError) -> Message:
+    return Message(N_("a readable file (%(error)s)"), error=str(exc.strerror or exc))
+
+
 def read_workbook(path: Path, out: Collector, label: str | None = None) -> dict[str, pd.DataFrame]:
     """Every sheet of an Excel workbook, as text, by sheet name; {} (with a problem) if none."""
     name = label or path.name
     try:
         raw_head = path.read_bytes()[:8]
     except OSError as exc:
-        out.problem(name, None, None, None, f"a readable file ({exc.strerror or exc})")
+        out.problem(name, None, None, None, _unreadable(exc))
         return {}
     if not raw_head.startswith(b"PK\x03\x04"):
-        seems = "an old Excel workbook (.xls)" if raw_head.startswith(b"\xd0\xcf") else "not one"
-        out.problem(
-            name, None, None, None, f"an Excel workbook (.xlsx); this file seems to be {seems}"
+        expected = (
+            N_("an Excel workbook (.xlsx); this file seems to be an old Excel workbook (.xls)")
+            if raw_head.startswith(b"\xd0\xcf")
+            else N_("an Excel workbook (.xlsx); this file seems to be not one")
         )
+        out.problem(name, None, None, None, expected)
         return {}
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is an input problem
-        out.problem(name, None, None, None, f"an Excel workbook (.xlsx) that opens ({exc})")
+        opens = N_("an Excel workbook (.xlsx) that opens (%(error)s)")
+        out.problem(name, None, None, None, Message(opens, error=str(exc)))
         return {}
     return {str(sheet): frame for sheet, frame in sheets.items()}

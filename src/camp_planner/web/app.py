@@ -337,10 +337,12 @@ def create_app(
             return f"/jobs/{job.job_id}/whatif"
         return f"/plans/{job.plan_id}/roster"
 
-    def preflight_of(problem: PlanningProblem) -> list[str]:
+    def preflight_of(problem: PlanningProblem, lang: str = "en") -> list[str]:
+        """What the solver would refuse: in English for the JSON API, in the page's
+        language on a page."""
         from camp_planner.scheduler.preflight import preflight
 
-        return preflight(problem)
+        return preflight(problem, lang)
 
     @app.exception_handler(InputError)
     async def unreadable_plan(request: Request, exc: InputError) -> Response:
@@ -398,7 +400,7 @@ def create_app(
             plan=plan,
             view=views.plan_view(problem),
             notes=notes,
-            refusals=preflight_of(problem),
+            refusals=preflight_of(problem, lang_of(request)),
             jobs=store.jobs(plan_id, limit=20),
             has_roster=latest_roster_job(plan_id) is not None,
             time_limit=DEFAULT_TIME,
@@ -425,7 +427,7 @@ def create_app(
                 plan=plan,
                 view=views.plan_view(problem),
                 notes=notes,
-                refusals=preflight_of(problem),
+                refusals=preflight_of(problem, lang_of(request)),
                 jobs=store.jobs(plan_id, limit=20),
                 has_roster=latest_roster_job(plan_id) is not None,
                 time_limit=form.get("time_limit"),

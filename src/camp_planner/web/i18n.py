@@ -7,13 +7,15 @@ commands, extract and update, are in docs/web.md; tests/web checks that the cata
 complete). The catalog is compiled when the app starts (no ``.mo`` file to keep in
 step) by the library's :func:`camp_planner.i18n.compile_catalog`; the texts of the output
 files (roster.xlsx, invitations, map, unplaced reasons) are in the library's own catalog
-(:mod:`camp_planner.i18n`). Dates and numbers are formatted for the language by Babel
-(``tirs. 12. jan. 2027``, ``1.234,5``).
+(:mod:`camp_planner.i18n`), and so are the input problems and the solver's refusals, which
+the pages show in their language (:func:`library_gettext`). Dates and numbers are formatted
+for the language by Babel (``tirs. 12. jan. 2027``, ``1.234,5``).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,8 +26,9 @@ from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from camp_planner.i18n import N_, compile_catalog
+from camp_planner.i18n import translations as library_translations
 
-__all__ = ["DEFAULT", "LANGUAGES", "N_", "environment", "translations"]
+__all__ = ["DEFAULT", "LANGUAGES", "N_", "environment", "library_gettext", "translations"]
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
@@ -41,6 +44,19 @@ def translations(lang: str) -> NullTranslations:
     if lang == "en" or not po.is_file():
         return NullTranslations()
     return compile_catalog(po, lang)  # fuzzy entries are left out
+
+
+@functools.cache
+def library_gettext(lang: str) -> Callable[[str], str]:
+    """``gettext`` for the library's texts shown on a page (input problems): the library's
+    catalog, then the app's (the upload's own problems, :mod:`camp_planner.web.uploads`)."""
+    library, web = library_translations(lang).gettext, translations(lang).gettext
+
+    def gettext(text: str) -> str:
+        found = library(text)
+        return found if found != text else web(text)
+
+    return gettext
 
 
 def _filters(lang: str) -> dict[str, Any]:

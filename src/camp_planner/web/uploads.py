@@ -13,6 +13,9 @@ made by :class:`~camp_planner.web.store.Store`.
 Workbooks are checked before openpyxl opens them: a zip file whose contents unpack to at
 most 200 MB (no zip bombs); openpyxl itself parses the XML with ``defusedxml`` (a
 dependency), which refuses entity expansion and external entities.
+
+The problems' texts are marked for the web app's catalog (``N_``), and shown in the page's
+language like the library's (:func:`camp_planner.web.views.expected_text`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 
@@ -41,7 +45,7 @@ COMPANIES, VENUES, ROUND, WORKBOOK = "companies.csv", "venues.csv", "round.toml"
 #: The only names a plan's files are saved under.
 ALLOWED = (COMPANIES, VENUES, WORKBOOK, ROUND)
 #: What an upload must hold, in words (for problems).
-EXPECTED_SET = "companies.csv, venues.csv and round.toml, or plan.xlsx and round.toml"
+EXPECTED_SET = N_("companies.csv, venues.csv and round.toml, or plan.xlsx and round.toml")
 #: The most a workbook may unpack to, bytes.
 MAX_UNPACKED = 200 * 1024 * 1024
 _MAX_ENTRIES = 10_000
@@ -113,14 +117,14 @@ def _kind_of(upload: Upload) -> str | None:
 
 
 def _workbook_problem(data: bytes) -> str | None:
-    """Why a workbook is refused before it is opened, or None."""
+    """Why a workbook is refused before it is opened (a text of the catalog), or None."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except zipfile.BadZipFile:
-        return "an Excel workbook (.xlsx); this file is not one (save it as .xlsx in Excel)"
+        return N_("an Excel workbook (.xlsx); this file is not one (save it as .xlsx in Excel)")
     if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
-        return "an Excel workbook of at most 200 MB unpacked"
+        return N_("an Excel workbook of at most 200 MB unpacked")
     return None
 
 
@@ -135,10 +139,8 @@ class Assigned:
 
     def unused_problems(self) -> list[InputProblem]:
         """The unused parts as problems (shown when the upload cannot be read)."""
-        return [
-            InputProblem(name, None, None, None, f"one of the planning files ({EXPECTED_SET})")
-            for name in self.ignored
-        ]
+        expected = Message(N_("one of the planning files (%(files)s)"), files=Message(EXPECTED_SET))
+        return [InputProblem.of(name, None, None, None, expected) for name in self.ignored]
 
 
 def assign_files(uploads: list[Upload]) -> Assigned:
@@ -167,7 +169,8 @@ def assign_files(uploads: list[Upload]) -> Assigned:
             ignored.append(shown)
             continue
         if kind in files:
-            problems.append(InputProblem(shown, None, None, None, f"only one file for {kind}"))
+            one = Message(N_("only one file for %(file)s"), file=kind)
+            problems.append(InputProblem.of(shown, None, None, None, one))
             continue
         if kind == WORKBOOK and (why := _workbook_problem(upload.data)):
             problems.append(InputProblem(shown, None, None, None, why))
@@ -203,9 +206,8 @@ def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[str]]:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a file the readers choke on is a problem too
-        raise InputError(
-            [InputProblem(folder.name, None, None, None, f"readable files ({type(exc).__name__})")]
-        ) from None
+        readable = Message(N_("readable files (%(error)s)"), error=type(exc).__name__)
+        raise InputError([InputProblem.of(folder.name, None, None, None, readable)]) from None
 
 
 def discard(folder: Path) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from camp_planner.io.errors import InputProblem
 from camp_planner.models import (
     SESSION_DAYS,
     AgeGroup,
@@ -28,13 +29,14 @@ from camp_planner.models.groups import (
     group_status,
     no_next_step,
 )
-from camp_planner.web.i18n import N_
+from camp_planner.web.i18n import N_, library_gettext
 
 __all__ = [
     "AGE_LABELS",
     "CODE_LABELS",
     "STEP_LABELS",
     "comparison_view",
+    "expected_text",
     "plan_view",
     "progress_text",
     "roster_view",
@@ -80,6 +82,12 @@ KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if")}
 
 
 # -- the plan ---------------------------------------------------------------------------------
+
+
+def expected_text(problem: InputProblem, lang: str) -> str:
+    """What an input problem expected, in the page's language (the JSON API and the
+    commands keep the English `expected`)."""
+    return problem.expected_in(lang, library_gettext(lang))
 
 
 def plan_view(problem: PlanningProblem) -> dict[str, Any]:
