@@ -32,7 +32,13 @@ from camp_planner.cli._common import (
 )
 from camp_planner.io.whatif_files import MAPS_DIR, ROSTERS_DIR, read_scenarios, write_whatif
 from camp_planner.models import PlanningProblem
-from camp_planner.whatif.compare import METRIC_LABELS, change_of, comparison_rows
+from camp_planner.whatif.compare import (
+    METRIC_LABELS,
+    NO_CHANGE,
+    SIGNIFICANCE_METRICS,
+    change_of,
+    comparison_rows,
+)
 from camp_planner.whatif.runner import ScenarioResult, prepare_scenarios, run_scenarios
 from camp_planner.whatif.scenarios import (
     Scenario,
@@ -70,28 +76,68 @@ def _fmt_change(metric: str, change: Any) -> str:
     return f"({int(change):+d})"
 
 
+#: A change no larger than the two rosters' gaps, as the printed table says it.
+NOT_SIGNIFICANT = "not significant: within the gaps"
+#: Rows the printed table folds into others (the significance into the change, whether
+#: the second solve was kept into the row naming its hints).
+_FOLDED = frozenset({*(f"significant_{m}" for m in SIGNIFICANCE_METRICS), "second_solve_kept"})
+
+
+#: The significance column that speaks for a metric's change (unplaced = all - placed).
+_SIGNIFICANCE_OF = {"placed": "placed", "unplaced": "placed", "travel_km_total": "travel_km_total"}
+
+
+def _not_significant(table: pd.DataFrame, index: int, metric: str) -> bool:
+    if metric not in _SIGNIFICANCE_OF:
+        return False
+    column = f"significant_{_SIGNIFICANCE_OF[metric]}"
+    return column in table.columns and str(table.at[index, column]) == "false"
+
+
+def _second_solve(table: pd.DataFrame, index: int) -> str:
+    hints = [h for h in str(table.at[index, "second_solve_hints"] or "").split(";") if h]
+    if not hints:
+        return "-"
+    kept = table.at[index, "second_solve_kept"] == "true"
+    return f"{', '.join(hints)}: {'better, kept' if kept else 'no better'}"
+
+
 def comparison_table(table: pd.DataFrame) -> Table:
     """The comparison as a rich table: one row per metric, one column per scenario, each
-    scenario's change against the baseline in brackets."""
+    scenario's change against the baseline in brackets; a change of companies placed or of
+    total travel within the two rosters' gaps says it is not significant."""
     baseline = str(table.at[0, "scenario"]) if len(table) else ""
     out = Table(title=f"What-if comparison (changes against {baseline!r} in brackets)")
+    marked = False
     out.add_column("", style="bold")
     for index in range(len(table)):
         out.add_column(str(table.at[index, "scenario"]), overflow="fold")
     for metric in comparison_rows(table):
+        if metric in _FOLDED:
+            continue
         label = METRIC_LABELS.get(metric) or "  " + metric.removeprefix("unplaced_").replace(
             "_", " "
         )
         cells = []
         for index in range(len(table)):
             text = _fmt(metric, table.at[index, metric])
-            if index > 0 and metric == "venues":  # the baseline's list, then what differs
+            if metric == "second_solve_hints":
+                text = _second_solve(table, index)
+            elif index > 0 and metric == "venues":  # the baseline's list, then what differs
                 text = _fmt_change(metric, change_of(table, index, metric)) or "same"
-            elif index > 0 and metric not in ("changes", "status", "gap", "max_venues"):
+            elif index > 0 and metric not in (*NO_CHANGE, "max_venues"):
                 change = _fmt_change(metric, change_of(table, index, metric))
+                if change and change != "(=)" and _not_significant(table, index, metric):
+                    change, marked = f"{change[:-1]}, {NOT_SIGNIFICANT})", True
                 text = f"{text} {change}" if change else text
             cells.append(text)
         out.add_row(label, *cells)
+    if marked:
+        out.caption = (
+            "Not significant: the change is no larger than the two rosters' gaps (how far "
+            "each may be from the best roster of its scenario), so better rosters could "
+            "close or reverse it."
+        )
     return out
 
 
@@ -127,7 +173,13 @@ def _done_line(result: ScenarioResult, index: int, count: int) -> Text:
         f"{summary.travel_km_total:,.1f} km, {len(result.roster.cohorts)} cohorts at "
         f"{len(summary.venues_used)} venues, {result.roster.solver.status.value}"
     )
-    if result.reused:
+    if result.second_solve_hints:
+        verdict = "better, kept" if result.second_solve_kept else "no better, first kept"
+        line.append(
+            f" (solved again from the roster of {', '.join(result.second_solve_hints)}: {verdict})",
+            style="dim",
+        )
+    elif result.reused:
         line.append(" (same problem as an earlier scenario: solved once)", style="dim")
     return line
 
@@ -182,7 +234,8 @@ def run_whatif(
     console.print(
         Text(
             f"What-if for round {problem.round.name}: {len(scenarios)} scenarios, up to "
-            f"{time_limit:g} s each; baseline: {scenarios[0].name!r}",
+            f"{time_limit:g} s each (twice for one solved again from another's better "
+            f"roster); baseline: {scenarios[0].name!r}",
             style="bold",
         )
     )
@@ -197,9 +250,16 @@ def run_whatif(
             transient=True,
         ) as bar:
             task = bar.add_task("scenarios", total=len(scenarios))
+            started: set[int] = set()
+            solves = {"total": len(scenarios)}
 
             def start(index: int, count: int, scenario: Scenario) -> None:
                 current["name"] = scenario.name
+                if index in started:  # the second pass: one more solve
+                    solves["total"] += 1
+                    bar.update(task, total=solves["total"], description=f"{scenario.name}: again")
+                    return
+                started.add(index)
                 bar.update(task, description=f"{scenario.name}: solving")
 
             def improved(line: str) -> None:

@@ -86,7 +86,15 @@ def read_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
 
 #: The metrics that count something (and the ``unplaced_<code>`` columns).
 _COUNTS = frozenset(
-    {"max_venues", "cohorts", "placed", "unplaced", "facilitator_days", "session_days"}
+    {
+        "max_venues",
+        "cohorts",
+        "placed",
+        "placed_bound",
+        "unplaced",
+        "facilitator_days",
+        "session_days",
+    }
 )
 
 

@@ -4,7 +4,11 @@ For ``--venues`` ranges, lines against the number of venues: total one-way trave
 mean and 90th-percentile travel per placed company, and companies placed (and without a
 place). For named scenarios, one bar
 per scenario in three panels (companies placed, total travel, mean travel), the baseline
-in a darker colour. Figures are built with :class:`matplotlib.figure.Figure` and the Agg
+in a darker colour. Where a roster is not proven best, its total travel shows the range
+down to the proven lower bound (``travel_km_bound``), and a figure whose change against
+the baseline is within the two rosters' gaps is marked ``n.s.`` (not significant).
+
+Figures are built with :class:`matplotlib.figure.Figure` and the Agg
 canvas, never pyplot, so nothing depends on a display or on global pyplot state.
 """
 
@@ -44,6 +48,21 @@ def _annotate(ax: Axes, x: list[int], y: list[float], fmt: str, colour: str) -> 
                         ha="center", fontsize=8, color=colour)  # fmt: skip
 
 
+def _column(table: pd.DataFrame, column: str) -> list[object]:
+    """A column's values; None for each row when the table has no such column."""
+    return list(table[column]) if column in table.columns else [None] * len(table)
+
+
+def _not_significant(table: pd.DataFrame, column: str) -> list[bool]:
+    """Per row: its change of `column` against the baseline is within the gaps (and not 0)."""
+    verdicts = _column(table, f"significant_{column}")
+    changes = [_num(v) for v in _column(table, f"delta_{column}")]
+    return [
+        v == "false" and not math.isnan(c) and c != 0
+        for v, c in zip(verdicts, changes, strict=True)
+    ]
+
+
 def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
     """Three panels against ``max_venues``: total travel; mean and 90th-percentile travel
     per company; companies placed and without a place.
@@ -66,6 +85,13 @@ def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
     top, middle, bottom = fig.subplots(3, 1, sharex=True)
     top.plot(x, total, marker="o", color=_TRAVEL)
     _annotate(top, x, total, "{:,.0f}", _TRAVEL)
+    bound = [_num(v) for v in _column(data, "travel_km_bound")]
+    known = [not math.isnan(b) and b < t - 0.05 for b, t in zip(bound, total, strict=True)]
+    if any(known):
+        low = [b if k else t for b, t, k in zip(bound, total, known, strict=True)]
+        top.fill_between(x, low, total, color=_TRAVEL, alpha=0.15, linewidth=0,
+                         label="not proven best: down to the proven bound")  # fmt: skip
+        top.legend(loc="best", fontsize=8)
     top.set_ylabel("km, one way")
     top.set_title("Total travel of the placed companies")
 
@@ -113,13 +139,32 @@ def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
     axes = fig.subplots(1, len(panels), sharey=True)
     colours = [_BASE] + [_OTHER] * (len(names) - 1)
     positions = list(range(len(names)))
+    notes: list[str] = []
     for ax, (column, label, fmt) in zip(axes, panels, strict=True):
         values = [_num(v) for v in table[column]]
         shown = [0.0 if math.isnan(v) else v for v in values]
         bars = ax.barh(positions, shown, color=colours)
+        if column == "travel_km_total":
+            bound = [_num(v) for v in _column(table, "travel_km_bound")]
+            below = [
+                t - b if not math.isnan(b) and b < t else 0.0
+                for b, t in zip(bound, shown, strict=True)
+            ]
+            rows = [i for i, b in enumerate(below) if b > 0]
+            if rows:
+                ax.errorbar([shown[i] for i in rows], [positions[i] for i in rows],
+                            xerr=[[below[i] for i in rows], [0.0] * len(rows)], fmt="none",
+                            ecolor="#333333", capsize=3, linewidth=1)  # fmt: skip
+                notes.append("whisker: down to the proven lower bound (not proven best)")
+        unsure = _not_significant(table, column)
+        if any(unsure) and not any("n.s." in n for n in notes):
+            notes.append("n.s.: the change against the baseline is within the two rosters' gaps")
         ax.bar_label(
             bars,
-            labels=["-" if math.isnan(v) else fmt.format(v) for v in values],
+            labels=[
+                "-" if math.isnan(v) else fmt.format(v) + (" (n.s.)" if n else "")
+                for v, n in zip(values, unsure, strict=True)
+            ],
             padding=3,
             fontsize=8,
         )
@@ -129,6 +174,8 @@ def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(positions, names)
     axes[0].invert_yaxis()
+    if notes:
+        fig.supxlabel("; ".join(notes), fontsize=8)
     if title:
         fig.suptitle(title)
     return fig

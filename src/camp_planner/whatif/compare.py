@@ -16,29 +16,46 @@ roster :func:`camp_planner.scheduler.solve` found for it:
 
 Extra columns after CONTRACT.md's: ``changes`` (the scenario in words),
 ``unplaced_<code>`` per unplaced code, ``session_days``, ``venues_added`` /
-``venues_dropped`` and ``delta_<metric>`` (this scenario minus the first row, the baseline).
+``venues_dropped`` and ``delta_<metric>`` (this scenario minus the first row, the baseline);
+then what the solver proved and whether a difference means anything:
+``travel_km_bound`` and ``travel_km_gap`` (the proven lower bound of the total travel and
+how far the roster may be above it), ``placed_bound`` (the proven upper bound of the
+companies placed), ``significant_placed`` and ``significant_travel_km_total`` and the
+runner's ``second_solve_hints`` / ``second_solve_kept``.
+
+Significance: a scenario's difference to the baseline is *significant* when its absolute
+value is larger than the two rosters' absolute gaps together (:func:`significant`). The
+travel gap is ``travel_km_total - best_bound`` (0 when proven OPTIMAL; infinite when the
+solver proved no bound), the placed gap ``placed_bound - placed`` (likewise). Within the
+gaps, better rosters of the two scenarios could close or reverse the difference, so the
+table must not read it as an effect of the scenario.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from camp_planner.models import PlanningProblem, Roster, UnplacedCode, VenueStatus
+from camp_planner.models import PlanningProblem, Roster, SolverStatus, UnplacedCode, VenueStatus
 
 __all__ = [
     "CONTRACT_COLUMNS",
     "DELTA_METRICS",
     "METRIC_LABELS",
     "WITHIN_KM",
+    "SIGNIFICANCE_METRICS",
     "comparison_sheet",
     "facilitator_days",
     "nearest_rank",
+    "placed_gap",
     "placed_travel_km",
     "scenario_metrics",
+    "significant",
+    "travel_gap_km",
     "venue_usage",
     "whatif_table",
 ]
@@ -53,6 +70,14 @@ CONTRACT_COLUMNS = [
 DELTA_METRICS = [
     "cohorts", "placed", "unplaced", "travel_km_total", "travel_km_mean", "travel_km_p90",
     "travel_km_max", "share_within_50km", "facilitator_days",
+]  # fmt: skip
+#: Metrics whose change gets a ``significant_<metric>`` column, with the gap of each.
+SIGNIFICANCE_METRICS = ["placed", "travel_km_total"]
+#: Columns after the deltas: the proven bounds, the significance, the second solve.
+BOUND_COLUMNS = [
+    "travel_km_bound", "travel_km_gap", "placed_bound",
+    *(f"significant_{m}" for m in SIGNIFICANCE_METRICS),
+    "second_solve_hints", "second_solve_kept",
 ]  # fmt: skip
 #: "Within reasonable travel" for the share column, km one way.
 WITHIN_KM = 50.0
@@ -73,7 +98,18 @@ METRIC_LABELS: dict[str, str] = {
     "session_days": "Session days (all cohorts)",
     "status": "Solver status",
     "gap": "Gap (0 = proven best)",
+    "travel_km_bound": "Total travel: proven lower bound (km)",
+    "travel_km_gap": "Total travel: gap (km; 0 = proven best)",
+    "placed_bound": "Companies placed: proven upper bound",
+    "significant_placed": "Change in companies placed beyond the gaps",
+    "significant_travel_km_total": "Change in total travel beyond the gaps",
+    "second_solve_hints": "Solved again from the roster of",
+    "second_solve_kept": "Second solve's roster kept",
 }
+#: Rows of the comparison without a change against the baseline.
+NO_CHANGE = frozenset({"changes", "status", "gap", *BOUND_COLUMNS})
+#: Differences this close to the gaps count as within them (rounding of the km figures).
+_SIGNIFICANCE_EPS = 1e-6
 _KM_DIGITS = 3
 _SHARE_DIGITS = 4
 
@@ -125,6 +161,54 @@ def _codes(codes: Counter[str]) -> list[str]:
     return known + sorted(c for c in codes if c not in known)
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def travel_gap_km(status: str, travel_km_total: Any, best_bound: Any) -> float:
+    """How far a roster's total travel may be above the least possible, in km: 0 when
+    proven OPTIMAL, ``travel_km_total - best_bound`` (at least 0) when a bound is proven,
+    infinite when none is (e.g. no roster found)."""
+    if status == SolverStatus.OPTIMAL.value:
+        return 0.0
+    if _missing(best_bound) or _missing(travel_km_total):
+        return math.inf
+    return max(0.0, float(travel_km_total) - float(best_bound))
+
+
+def placed_gap(status: str, placed: Any, placed_bound: Any) -> float:
+    """How many more companies a roster of the scenario might place: 0 when proven
+    OPTIMAL, ``placed_bound - placed`` (at least 0) when a bound is proven, else infinite."""
+    if status == SolverStatus.OPTIMAL.value:
+        return 0.0
+    if _missing(placed_bound) or _missing(placed):
+        return math.inf
+    return max(0.0, float(placed_bound) - float(placed))
+
+
+def significant(difference: Any, gap: float, base_gap: float) -> bool | None:
+    """Whether a difference between two rosters' figures is larger than their two gaps
+    together: only then can no better roster of either scenario close or reverse it.
+
+    ``significant(-34.1, 80.0, 0.0)`` is False (within the gaps); ``significant(-34.1,
+    0.0, 0.0)`` is True (both proven). A difference of 0 is never significant; None when
+    the difference is unknown.
+    """
+    if _missing(difference):
+        return None
+    return abs(float(difference)) > gap + base_gap + _SIGNIFICANCE_EPS
+
+
+def _gaps(row: dict[str, Any]) -> dict[str, float]:
+    status = str(row.get("status") or "")
+    return {
+        "placed": placed_gap(status, row.get("placed"), row.get("placed_bound")),
+        "travel_km_total": travel_gap_km(
+            status, row.get("travel_km_total"), row.get("travel_km_bound")
+        ),
+    }
+
+
 def scenario_metrics(
     problem: PlanningProblem, roster: Roster, scenario: str, changes: str = ""
 ) -> dict[str, Any]:
@@ -137,8 +221,9 @@ def scenario_metrics(
         changes: The scenario in words (extra column ``changes``).
 
     Returns:
-        CONTRACT.md's columns, then ``changes``, ``unplaced_<code>`` for every code and
-        ``session_days``.
+        CONTRACT.md's columns, then ``changes``, ``unplaced_<code>`` for every code,
+        ``session_days``, ``travel_km_bound``, ``travel_km_gap`` (None: no bound proven)
+        and ``placed_bound`` (a proven OPTIMAL roster is its own bound).
     """
     travel = placed_travel_km(problem, roster)
     placed = roster.summary.placed
@@ -164,6 +249,13 @@ def scenario_metrics(
     for code in _codes(codes):
         row[f"unplaced_{code}"] = codes.get(code, 0)
     row["session_days"] = _session_days(roster)
+    optimal = roster.solver.status == SolverStatus.OPTIMAL
+    bound = roster.solver.best_bound
+    row["travel_km_bound"] = roster.summary.travel_km_total if optimal and bound is None else bound
+    gap = travel_gap_km(row["status"], roster.summary.travel_km_total, row["travel_km_bound"])
+    row["travel_km_gap"] = None if math.isinf(gap) else round(gap, _KM_DIGITS)
+    placed_bound = roster.solver.placed_bound
+    row["placed_bound"] = placed if optimal and placed_bound is None else placed_bound
     return row
 
 
@@ -191,7 +283,9 @@ def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     Returns:
         CONTRACT.md's columns in order, then ``changes``, ``unplaced_<code>``,
         ``session_days``, ``venues_added``, ``venues_dropped`` and ``delta_<metric>`` for
-        :data:`DELTA_METRICS` (baseline row: 0 and empty lists).
+        :data:`DELTA_METRICS` (baseline row: 0 and empty lists), then
+        :data:`BOUND_COLUMNS`: ``significant_<metric>`` is ``"true"`` / ``"false"``
+        (:func:`significant`), empty in the baseline row.
     """
     if not rows:
         return pd.DataFrame(columns=CONTRACT_COLUMNS)
@@ -200,6 +294,7 @@ def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         codes.update(k.removeprefix("unplaced_") for k in row if k.startswith("unplaced_"))
     unplaced_cols = [f"unplaced_{c}" for c in _codes(codes)]
     base = rows[0]
+    base_gaps = _gaps(base)
     base_venues = set(_venue_set(base["venues"]))
     out = []
     for row in rows:
@@ -213,6 +308,17 @@ def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         full["venues_dropped"] = ";".join(sorted(base_venues - set(venues)))
         for metric in DELTA_METRICS:
             full[f"delta_{metric}"] = _delta(row.get(metric), base.get(metric), metric)
+        for col in ("travel_km_bound", "travel_km_gap", "placed_bound"):
+            full[col] = row.get(col)
+        gaps = _gaps(row)
+        for metric in SIGNIFICANCE_METRICS:
+            verdict = None
+            if row is not base:
+                difference = full[f"delta_{metric}"]
+                verdict = significant(difference, gaps[metric], base_gaps[metric])
+            full[f"significant_{metric}"] = None if verdict is None else str(verdict).lower()
+        full["second_solve_hints"] = row.get("second_solve_hints") or ""
+        full["second_solve_kept"] = row.get("second_solve_kept")
         out.append(full)
     frame = pd.DataFrame(out)
     for col in ("cohorts", "placed", "unplaced", "facilitator_days", "max_venues", *unplaced_cols):
@@ -234,10 +340,21 @@ def comparison_rows(table: pd.DataFrame) -> list[str]:
         for c in table.columns
         if c.startswith("unplaced_") and c != "unplaced" and table[c].fillna(0).astype(int).any()
     ]
+    proofs = [
+        m
+        for m in (
+            "travel_km_bound",
+            "placed_bound",
+            *(f"significant_{m}" for m in SIGNIFICANCE_METRICS),
+        )
+        if m in table.columns
+    ]
+    if "second_solve_hints" in table.columns and table["second_solve_hints"].fillna("").any():
+        proofs += [m for m in ("second_solve_hints", "second_solve_kept") if m in table.columns]
     return [
         "changes", "max_venues", "venues", "cohorts", "placed", "unplaced", *codes,
         "travel_km_total", "travel_km_mean", "travel_km_p90", "travel_km_max",
-        "share_within_50km", "facilitator_days", "session_days", "status", "gap",
+        "share_within_50km", "facilitator_days", "session_days", "status", "gap", *proofs,
     ]  # fmt: skip
 
 
@@ -270,13 +387,22 @@ def comparison_sheet(table: pd.DataFrame) -> pd.DataFrame:
     data: dict[str, list[Any]] = {"metric": [_label(m) for m in metrics]}
     for index in range(len(table)):
         name = str(table.at[index, "scenario"])
-        data[name] = [_cell(table.at[index, m]) for m in metrics]
+        data[name] = [_sheet_cell(m, table.at[index, m]) for m in metrics]
         if index > 0:
             data[f"{name}: change"] = [
-                None if m in ("changes", "status", "gap") else change_of(table, index, m)
-                for m in metrics
+                None if m in NO_CHANGE else change_of(table, index, m) for m in metrics
             ]
     return pd.DataFrame(data)
+
+
+def _sheet_cell(metric: str, value: Any) -> Any:
+    """A comparison cell; the significance in words."""
+    cell = _cell(value)
+    if metric.startswith("significant_") and cell is not None:
+        return "yes" if cell == "true" else "no: within the gaps"
+    if metric == "second_solve_kept" and cell is not None:
+        return "yes" if cell == "true" else "no: the first was as good"
+    return cell
 
 
 def _cell(value: Any) -> Any:
