@@ -1,4 +1,4 @@
-"""An independent MIP of the calendar-free roster model, solved by HiGHS (issue 3, item 6).
+"""An independent MIP of the roster model, solved by HiGHS, with or without the calendar.
 
 Written from DOMAIN.md / CONTRACT.md alone; it shares no code with ``camp_planner.scheduler``
 (segments and travel come from ``bench_common.py``). Without the calendar the rules are:
@@ -20,6 +20,21 @@ Members split among the ``n[s, v]`` cohorts of a (segment, venue) whenever the p
 ``[cohort_min * n, cohort_max * n]`` and nobody brings more than ``cohort_max - cohort_min + 1``
 people (here at most 3 against 10 - 8 + 1), so the model is exact for the cohort rules.
 
+With ``calendar=True`` the facilitator's calendar is added, time-indexed (issue 13): working
+days are Monday-Friday without Danish public holidays (the ``holidays`` package) and the
+facilitator's unavailable days; ``z[m, a, b]`` integer counts the cohorts of module ``m``
+held on working day ``a`` (Module 2: on ``a`` and the next working day) with their lab on
+working day ``b``, ``lab_gap_days`` calendar days after the module's last day:
+
+    sum_{(m, a, b) using day d} z[m, a, b] <= facilitators      every working day d
+    sum_{a, b} z[m, a, b] = sum_{s of module m, v} n[s, v]        every cohort is dated
+
+For the facilitator all cohorts of a module are alike, so these counts are exact for the
+calendar. Venues' and companies' unavailable days are not in this aggregate (the benchmark
+venues have none; about 3 % of the companies have 1-3), so with the calendar the model is
+the roster problem up to those blackout days: its optimum is a lower bound on travel that
+an exact roster meets whenever the blackouts do not bind.
+
 The objective is lexicographic, in two solves: first maximise the companies placed; then,
 with ``sum a >= placed``, minimise total travel km (the first solution is the start of the
 second). With a calendar that does not bind (the ``loose`` variant), this is the roster
@@ -32,9 +47,11 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import highspy
+import holidays
 import numpy as np
 
 from bench_common import SegmentKey, allowed
@@ -66,6 +83,8 @@ class MipResult:
     seconds: float
     venues: list[str]
     stage_seconds: tuple[float, float] = (0.0, 0.0)
+    #: seconds from the start until the final travel value was first found
+    to_best: float | None = None
 
 
 class _Rows:
@@ -106,8 +125,34 @@ class _Model:
     km: np.ndarray
 
 
-def build(problem: PlanningProblem) -> _Model:
-    """The calendar-free MIP of a round (see the module docstring)."""
+def calendar_options(problem: PlanningProblem) -> dict[str, list[tuple[list[int], int]]]:
+    """Per module, every (days the module takes, lab day) as working-day indices."""
+    rnd = problem.round
+    danish = holidays.country_holidays("DK", years=range(rnd.start.year, rnd.end.year + 1))
+    off = set(rnd.facilitator_unavailable)
+    days: list[date] = []
+    day = rnd.start
+    while day <= rnd.end:
+        if day.weekday() < 5 and day not in danish:
+            days.append(day)
+        day += timedelta(days=1)
+    lo, hi = rnd.lab_gap_days
+    options: dict[str, list[tuple[list[int], int]]] = {}
+    for module, length in (("module1", 1), ("module2", 2)):
+        options[module] = []
+        for a in range(len(days) - length + 1):
+            held = list(range(a, a + length))
+            if any(days[d] in off for d in held):
+                continue
+            last = days[held[-1]]
+            for b, lab in enumerate(days):
+                if lab not in off and lo <= (lab - last).days <= hi:
+                    options[module].append((held, b))
+    return options
+
+
+def build(problem: PlanningProblem, calendar: bool = False) -> _Model:
+    """The MIP of a round, calendar-free or with the calendar (see the module docstring)."""
     rnd = problem.round
     info = allowed(problem)
     inf = highspy.kHighsInf
@@ -171,6 +216,19 @@ def build(problem: PlanningProblem) -> _Model:
             rows.add(cols, [1.0] * len(cols), 1, inf)
         if v.max_cohorts is not None and cols:
             rows.add(cols, [1.0] * len(cols), -inf, v.max_cohorts)
+    if calendar:
+        per_day: dict[int, list[int]] = defaultdict(list)
+        for module, options in calendar_options(problem).items():
+            dated = []
+            for held, lab in options:
+                col = var(0, rnd.facilitators)
+                dated.append(col)
+                for d in (*held, lab):
+                    per_day[d].append(col)
+            cohorts = [col for (seg, _), (col, _) in n_cols.items() if seg[0] == module]
+            rows.add([*dated, *cohorts], [1.0] * len(dated) + [-1.0] * len(cohorts), 0, 0)
+        for cols in per_day.values():
+            rows.add(cols, [1.0] * len(cols), -inf, rnd.facilitators)
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -233,8 +291,9 @@ def solve_mip(
     threads: int = 2,
     seed: int = 0,
     start_roster: dict[str, Any] | None = None,
+    calendar: bool = False,
 ) -> MipResult:
-    """Maximise placed, then minimise travel, of the calendar-free model with HiGHS.
+    """Maximise placed, then minimise travel, with HiGHS.
 
     Args:
         problem: the round.
@@ -243,11 +302,18 @@ def solve_mip(
         seed: HiGHS ``random_seed``.
         start_roster: a roster.json document to start stage 1 from (e.g. the greedy
             baseline's); None: HiGHS starts from nothing.
+        calendar: add the facilitator's calendar (time-indexed); else calendar-free.
     """
     started = time.perf_counter()
     deadline = started + time_limit
-    model = build(problem)
+    model = build(problem, calendar)
     h = model.h
+    found: list[tuple[float, float]] = []  # (seconds from the start, objective) per improvement
+    h.cbMipImprovingSolution.subscribe(
+        lambda event: found.append(
+            (time.perf_counter() - started, event.data_out.objective_function_value)
+        )
+    )
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", seed)
@@ -274,7 +340,9 @@ def solve_mip(
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     _set_start(h, np.array(start))
     t2 = time.perf_counter()
+    found.clear()
     proven2, travel, travel_bound = _run(h, deadline)
+    to_best = next((at for at, value in found if value <= travel + 1e-6), t2 - started)
     t2 = time.perf_counter() - t2
     values = h.getSolution().col_value
     chosen = [key for key, col in model.a_cols.items() if values[col] > 0.5]
@@ -297,4 +365,5 @@ def solve_mip(
         seconds=time.perf_counter() - started,
         venues=used,
         stage_seconds=(t1, t2),
+        to_best=to_best,
     )

@@ -62,6 +62,10 @@ class Row:
     checker: str = ""
     ratio: float | None = None  # camp-planner wall / HiGHS wall, same run
     vs_highs: str = ""
+    #: seconds until the final travel value was first found (time to the optimum when proven)
+    to_best: float | None = None
+    #: camp-planner run again: "same roster" or what differed
+    repeat: str = ""
 
 
 def _checker(problem: PlanningProblem, roster: dict[str, Any]) -> str:
@@ -83,13 +87,38 @@ def run_greedy(problem: PlanningProblem, size: int, variant: str) -> tuple[Row, 
     return row, res.roster
 
 
+def _members(doc: dict[str, Any]) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """A roster's cohorts as comparable tuples (venue, module, dates, members)."""
+    return sorted(
+        (c["venue_id"], c["module"], json.dumps(c["sessions"]), tuple(sorted(c["members"])))
+        for c in doc["cohorts"]
+    )
+
+
 def run_camp_planner(
-    problem: PlanningProblem, size: int, variant: str, time_limit: float, workers: int, seed: int
+    problem: PlanningProblem,
+    size: int,
+    variant: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    repeat: bool = False,
+    deterministic: bool = False,
 ) -> Row:
-    """camp_planner.scheduler.solve, wall time measured around the call."""
+    """camp_planner.scheduler.solve, wall time measured around the call; with `repeat`
+    solved again with the same input, seed and workers, and the two rosters compared."""
     started = time.perf_counter()
+    improved: list[float] = []  # when each travel-stage solution was found
+
+    def progress(line: str) -> None:
+        if line.startswith("travel km"):
+            improved.append(time.perf_counter() - started)
+
     try:
-        roster = solve(problem, time_limit=time_limit, seed=seed, workers=workers)
+        roster = solve(
+            problem, time_limit=time_limit, seed=seed, workers=workers, progress=progress,
+            deterministic=deterministic,
+        )  # fmt: skip
     except Exception as exc:  # the benchmark reports a crash and carries on
         traceback.print_exc()
         seconds = time.perf_counter() - started
@@ -102,10 +131,26 @@ def run_camp_planner(
     gap = report.gap
     if gap is None and report.best_bound is not None and travel > 0:
         gap = max(0.0, (travel - report.best_bound) / travel)
-    return Row(
-        size, variant, "camp-planner", roster.summary.placed, report.placed_bound, travel,
+    method = "camp-planner" + (" (deterministic)" if deterministic else "")
+    row = Row(
+        size, variant, method, roster.summary.placed, report.placed_bound, travel,
         report.best_bound, report.status.value, gap, seconds, _checker(problem, doc),
+        to_best=improved[-1] if improved else None,
     )  # fmt: skip
+    if repeat:
+        again = solve(
+            problem, time_limit=time_limit, seed=seed, workers=workers,
+            deterministic=deterministic,
+        )  # fmt: skip
+        other = json.loads(again.to_json())
+        if _members(other) == _members(doc):
+            row.repeat = "same roster"
+        else:
+            row.repeat = (
+                f"differs ({again.summary.placed} placed, "
+                f"{again.summary.travel_km_total:,.1f} km, {again.solver.status.value})"
+            )
+    return row
 
 
 def run_highs(
@@ -116,25 +161,31 @@ def run_highs(
     threads: int,
     seed: int,
     start: dict[str, Any] | None = None,
+    calendar: bool = False,
 ) -> Row:
-    """The independent calendar-free MIP (started from `start` when given)."""
-    res = solve_mip(problem, time_limit, threads, seed, start_roster=start)
-    method = "HiGHS (no calendar)" if start is None else "HiGHS (no calendar, greedy start)"
+    """The independent MIP, calendar-free or with the exact calendar (started from `start`
+    when given)."""
+    res = solve_mip(problem, time_limit, threads, seed, start_roster=start, calendar=calendar)
+    method = "HiGHS (calendar)" if calendar else "HiGHS (no calendar)"
+    if start is not None:
+        method = method[:-1] + ", greedy start)"
     return Row(
         size, variant, method, res.placed, res.placed_bound, res.travel_km,
-        res.travel_bound, res.status, res.gap, res.seconds,
+        res.travel_bound, res.status, res.gap, res.seconds, to_best=res.to_best,
     )  # fmt: skip
 
 
 def compare(rows: list[Row]) -> None:
-    """Fill the wall-time ratio and the travel against HiGHS (same size and variant)."""
-    highs = next((r for r in rows if r.method.startswith("HiGHS")), None)
+    """Fill the wall-time ratio and the travel against HiGHS (same size and variant): HiGHS
+    with the calendar when it ran (the same problem), else the calendar-free one."""
+    peers = [r for r in rows if r.method.startswith("HiGHS")]
+    highs = next((r for r in peers if "(calendar" in r.method), peers[0] if peers else None)
     if highs is None or highs.placed is None:
         return
     for row in rows:
-        if row is highs or row.placed is None or row.travel is None:
+        if row in peers or row.placed is None or row.travel is None:
             continue
-        if row.method == "camp-planner" and highs.seconds > 0:
+        if row.method.startswith("camp-planner") and highs.seconds > 0:
             row.ratio = row.seconds / highs.seconds
         if row.placed == highs.placed and highs.travel:
             pct = round(100 * (row.travel / highs.travel - 1), 1) + 0.0  # no "-0.0"
@@ -152,8 +203,8 @@ def _fmt(value: float | None, spec: str) -> str:
 
 HEADER = (
     "| size | variant | method | placed | placed bound | travel km | travel bound | status "
-    "| gap | wall s | wall / HiGHS | vs HiGHS | checker |\n"
-    "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---|"
+    "| gap | to best s | wall s | wall / HiGHS | vs HiGHS | checker | run again |\n"
+    "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|"
 )
 
 
@@ -162,8 +213,9 @@ def markdown_row(r: Row) -> str:
     cells = [
         str(r.size), r.variant, r.method, _fmt(r.placed, "d"), _fmt(r.placed_bound, "d"),
         _fmt(r.travel, ",.1f"), _fmt(r.travel_bound, ",.1f"), r.status,
-        _fmt(r.gap, ".2%").replace("%", " %"),
+        _fmt(r.gap, ".2%").replace("%", " %"), _fmt(r.to_best, ".1f"),
         _fmt(r.seconds, ".1f"), _fmt(r.ratio, ".2f"), r.vs_highs or "—", r.checker or "—",
+        r.repeat or "—",
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
@@ -224,7 +276,9 @@ def write(
         "# Roster benchmark results",
         "",
         f"`python benchmarks/run.py --sizes {args.sizes} --variants {args.variants} "
-        f"--time-limit {args.time_limit:g} --workers {args.workers} --seed {args.seed}"
+        f"--time-limit {args.time_limit:g} --workers {args.workers} --seed {args.seed} "
+        f"--methods {args.methods}"
+        + (" --repeat" if args.repeat else "")
         + ("" if args.highs_start == "none" else f" --highs-start {args.highs_start}")
         + "`",
         "",
@@ -253,7 +307,15 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2, help="camp-planner and HiGHS threads")
     parser.add_argument("--seed", type=int, default=0, help="solver seed")
-    parser.add_argument("--methods", default="greedy,camp-planner,highs")
+    parser.add_argument(
+        "--methods",
+        default="greedy,camp-planner,highs,highs-calendar",
+        help="any of greedy, camp-planner, camp-planner-deterministic, highs (calendar-free), "
+        "highs-calendar (the exact time-indexed calendar)",
+    )
+    parser.add_argument(
+        "--repeat", action="store_true", help="solve camp-planner's rounds twice and compare"
+    )
     parser.add_argument(
         "--highs-start",
         choices=("none", "greedy"),
@@ -278,19 +340,35 @@ def main() -> None:
                 row, greedy_roster = run_greedy(problem, size, variant)
                 if "greedy" in methods:
                     these.append(row)
-            if "camp-planner" in methods:
-                these.append(
-                    run_camp_planner(
-                        problem, size, variant, args.time_limit, args.workers, args.seed
+            for method in ("camp-planner", "camp-planner-deterministic"):
+                if method in methods:
+                    these.append(
+                        run_camp_planner(
+                            problem,
+                            size,
+                            variant,
+                            args.time_limit,
+                            args.workers,
+                            args.seed,
+                            repeat=args.repeat,
+                            deterministic=method.endswith("deterministic"),
+                        )  # fmt: skip
                     )
-                )
-            if "highs" in methods:
-                start = greedy_roster if args.highs_start == "greedy" else None
-                these.append(
-                    run_highs(
-                        problem, size, variant, args.time_limit, args.workers, args.seed, start
+            for method in ("highs", "highs-calendar"):
+                if method in methods:
+                    start = greedy_roster if args.highs_start == "greedy" else None
+                    these.append(
+                        run_highs(
+                            problem,
+                            size,
+                            variant,
+                            args.time_limit,
+                            args.workers,
+                            args.seed,
+                            start,
+                            calendar=method == "highs-calendar",
+                        )  # fmt: skip
                     )
-                )
             compare(these)
             for row in these:
                 print(markdown_row(row), flush=True)

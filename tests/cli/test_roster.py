@@ -304,3 +304,20 @@ def test_check_reports_what_roster_refuses(
     assert code == 2 and "Traceback" not in output
     assert said in " ".join(output.split())
     assert not (folder / "out").exists()
+
+
+def test_the_solver_gets_the_time_left_less_the_writing():
+    from camp_planner.cli.roster import solver_time
+    from tests.helpers.sched_build import co, rnd, ve
+
+    def problem(n):
+        from camp_planner.models import PlanningProblem
+
+        return PlanningProblem(
+            round=rnd(), companies=tuple(co(f"c{i}") for i in range(n)), venues=(ve("v"),)
+        )
+
+    assert solver_time(problem(1000), 60.0) == pytest.approx(57.0)  # 1 s + 2 ms x 1,000
+    assert solver_time(problem(10), 60.0) == pytest.approx(58.98)
+    assert solver_time(problem(1000), 8.0) == pytest.approx(6.0)  # at most a quarter
+    assert solver_time(problem(10), 0.5) == 1.0  # at least a second

@@ -20,10 +20,11 @@ INSTANCES = {
 }
 
 
-def roster_text(seed: int, workers: int) -> str:
+def roster_text(seed: int, workers: int, deterministic: bool = False) -> str:
     round_config, companies, venues = INSTANCES[seed]
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
-    data = json.loads(solve(problem, time_limit=20, seed=7, workers=workers).to_json())
+    roster = solve(problem, time_limit=20, seed=7, workers=workers, deterministic=deterministic)
+    data = json.loads(roster.to_json())
     assert data["solver"]["status"] == "OPTIMAL"
     assert check_roster(round_config, companies, venues, data) == []
     data["solver"].pop("wall_time_s")
@@ -34,4 +35,10 @@ def roster_text(seed: int, workers: int) -> str:
 @pytest.mark.parametrize("seed", sorted(INSTANCES))
 def test_same_input_seed_and_workers_give_the_same_roster(seed, workers):
     runs = {roster_text(seed, workers) for _ in range(4)}
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize("seed", sorted(INSTANCES))
+def test_the_deterministic_mode_gives_the_same_roster(seed):
+    runs = {roster_text(seed, 2, deterministic=True) for _ in range(3)}
     assert len(runs) == 1

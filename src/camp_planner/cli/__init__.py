@@ -75,14 +75,31 @@ def demo(
 def roster(
     folder: Annotated[Path, typer.Argument(help="Planning folder")],
     out: OutDir = None,
-    time_limit: TimeLimit = 60.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", help="Seconds for the whole run: reading, solving and writing"
+        ),
+    ] = 60.0,
     seed: Seed = 0,
     workers: Workers = 2,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="The same roster on any machine at any load (the limit counts the "
+            "solver's deterministic work, not the clock; see docs)",
+        ),
+    ] = False,
 ) -> None:
     """Solve the round's roster; write roster.json/.xlsx, participants, invitations, map."""
     from camp_planner.cli.roster import run_roster
 
-    raise typer.Exit(run_roster(folder, out, time_limit, seed, workers, *_consoles()))
+    raise typer.Exit(
+        run_roster(
+            folder, out, time_limit, seed, workers, *_consoles(), deterministic=deterministic
+        )
+    )
 
 
 @app.command("map")

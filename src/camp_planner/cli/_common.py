@@ -131,7 +131,12 @@ def solver_args_problem(time_limit: float, workers: int) -> str | None:
 
 
 def solve_with_progress(
-    problem: PlanningProblem, time_limit: float, seed: int, workers: int, out: Console
+    problem: PlanningProblem,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    out: Console,
+    deterministic: bool = False,
 ) -> Roster:
     """Solve with a live status line: spinner, the solver's latest improvement, elapsed time."""
     from camp_planner.scheduler import solve
@@ -147,4 +152,11 @@ def solve_with_progress(
         def report(message: str) -> None:
             progress.update(task, description=escape(message))
 
-        return solve(problem, time_limit=time_limit, seed=seed, workers=workers, progress=report)
+        return solve(
+            problem,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            progress=report,
+            deterministic=deterministic,
+        )

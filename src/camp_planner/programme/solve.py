@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import SolverStatus, Step
+from camp_planner.models import RoundConfig, Segment, SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
 from camp_planner.programme.model import Key, ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
@@ -136,6 +136,45 @@ def _rehint(pm: ProgrammeModel, hint: dict[cp_model.IntVar, int]) -> None:
         pm.model.add_hint(var, value)
 
 
+def cohort_ranges(
+    people: dict[Segment, int], rnd: RoundConfig, capacity: CalendarCapacity, seed: int
+) -> dict[Segment, tuple[int, int]]:
+    """With the people of each segment in a round fixed: the fewest and the most cohorts
+    each segment can have (whole cohorts of cohort_min..cohort_max people, the calendar's
+    frontier on all of them together). As in the roster's travel stage (issue 13): the
+    relaxation does not see these numbers on its own when the calendar binds."""
+    model = cp_model.CpModel()
+    k = {
+        s: model.new_int_var(-(-p // rnd.cohort_max), p // rnd.cohort_min, f"k_{s.label}")
+        for s, p in people.items()
+        if p
+    }
+    if capacity.frontier is not None:
+        frontier = capacity.frontier
+        n2 = model.new_int_var(0, len(frontier) - 1, "n2")
+        most_n1 = model.new_int_var(min(frontier), max(frontier), "most_n1")
+        model.add(n2 == sum(v for s, v in k.items() if s.module == Step.MODULE2))
+        model.add_element(n2, frontier, most_n1)
+        model.add(sum(v for s, v in k.items() if s.module == Step.MODULE1) <= most_n1)
+    ranges: dict[Segment, tuple[int, int]] = {}
+    for segment, var in k.items():
+        bounds = []
+        for maximize in (False, True):
+            if maximize:
+                model.maximize(var)
+            else:
+                model.minimize(var)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = seed
+            solver.parameters.max_time_in_seconds = 1.0
+            if solver.solve(model) != cp_model.OPTIMAL:
+                return {}
+            bounds.append(round(solver.objective_value))
+        ranges[segment] = (bounds[0], bounds[1])
+    return ranges
+
+
 def _per_round_travel(
     pm: ProgrammeModel,
     solver: cp_model.CpSolver,
@@ -166,10 +205,17 @@ def _per_round_travel(
         for (gi, step, rr, _), var in pm.x.items():
             if rr == r:
                 counts[gi, step] += solver.value(var)
+        people: dict[Segment, int] = defaultdict(int)
         for gi, group in enumerate(groups):
             for step in group.steps:
                 if (0, step) in group.options:
                     sub.model.add(sub.taken(gi, step) == counts.get((gi, step), 0))
+                    segment = group.options[0, step].segment
+                    people[segment] += counts.get((gi, step), 0) * group.participants
+        rnd = pm.programme.rounds[r]
+        for segment, (low, high) in cohort_ranges(people, rnd, pm.capacities[r], seed).items():
+            cohorts = [n for (s, _, _), n in sub.n.items() if s == segment]
+            sub.model.add_linear_constraint(sum(cohorts), low, high)
         for (gi, step, _, v), var in sub.x.items():
             sub.model.add_hint(var, solver.value(pm.x[gi, step, r, v]))
         share = (deadline - time.time()) / (rounds - r)

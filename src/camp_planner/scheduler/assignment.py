@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import Segment, Step, VenueStatus
+from camp_planner.models import Roster, Segment, Step, VenueStatus
 from camp_planner.models.groups import cohorts_possible, fillable_totals, most_companies
 from camp_planner.scheduler.best_members import best_members
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds, venue_min
+from camp_planner.scheduler.placed_bound import CountRanges
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
 
 
@@ -125,6 +126,42 @@ class AssignmentModel:
         for vi, var in self.y.items():
             self.model.add_hint(var, solver.value(other.y[vi]))
 
+    def roster_values(self, roster: Roster) -> dict[cp_model.IntVar, int] | None:
+        """The values of x, n, w and y that `roster` stands for here; None when it has a
+        member, venue or kind of cohort this model does not have (e.g. a venue closed in
+        this round). The values may still break a rule of this round (a solver hint only)."""
+        group_of = {c.company_id: gi for gi, g in enumerate(self.prep.groups) for c in g.companies}
+        venue_of = {v.venue_id: vi for vi, v in enumerate(self.prep.venues)}
+        kind_of = {(k.module, k.level_text, k.age_text): k for k in self.kinds}
+        x: dict[tuple[int, Kind, int], int] = defaultdict(int)
+        n: dict[tuple[Kind, int], int] = defaultdict(int)
+        for cohort in roster.cohorts:
+            kind = kind_of.get((cohort.module, str(cohort.level), str(cohort.age_group)))
+            vi = ONLINE if cohort.online else venue_of.get(cohort.venue_id)
+            if kind is None or vi is None or (kind, vi) not in self.n:
+                return None
+            n[kind, vi] += 1
+            for member in cohort.members:
+                gi = group_of.get(member)
+                if gi is None or (gi, kind, vi) not in self.x:
+                    return None
+                x[gi, kind, vi] += 1
+        values: dict[cp_model.IntVar, int] = {}
+        for xkey, var in self.x.items():
+            values[var] = x.get(xkey, 0)
+        for nkey, var in self.n.items():
+            values[var] = n.get(nkey, 0)
+            values[self.w[nkey]] = int(n.get(nkey, 0) > 0)
+        for vi, var in self.y.items():
+            values[var] = int(any(n.get((k, vi), 0) for k in self.kinds))
+        return values
+
+    def hint_values(self, values: Mapping[cp_model.IntVar, int]) -> None:
+        """Make `values` (of this model's variables) the solver's hint."""
+        self.model.clear_hints()
+        for var, value in values.items():
+            self.model.add_hint(var, value)
+
     def remedy_pools(self) -> dict[tuple[Segment, tuple[Kind, bool]], list[cp_model.IntVar]]:
         """x of each segment in the online (True) or in-person (False) cohorts of a kind,
         for the kinds and places that are online or mixed."""
@@ -143,6 +180,23 @@ class AssignmentModel:
         for key, (low, high) in bounds.items():
             if key in terms:
                 self.model.add_linear_constraint(sum(terms[key]), low, high)
+
+    def bound_counts(self, ranges: CountRanges) -> None:
+        """Cohorts of each pool (a kind, in person or online) and companies of each segment
+        placed: within the ranges the counts proved for every roster reaching the earlier
+        stages' optimum (`placed_bound.count_ranges`)."""
+        cohorts: dict[tuple[Kind, bool], list[cp_model.IntVar]] = defaultdict(list)
+        for (kind, vi), var in self.n.items():
+            cohorts[kind, vi == ONLINE].append(var)
+        for pool, (low, high) in ranges.cohorts.items():
+            if pool in cohorts:
+                self.model.add_linear_constraint(sum(cohorts[pool]), low, high)
+        placed: dict[Segment, list[cp_model.IntVar]] = defaultdict(list)
+        for (gi, _, _), var in self.x.items():
+            placed[self.prep.groups[gi].segment].append(var)
+        for segment, (low, high) in ranges.placed.items():
+            if segment in placed:
+                self.model.add_linear_constraint(sum(placed[segment]), low, high)
 
     def placed(self) -> cp_model.LinearExpr:
         """Number of companies placed."""

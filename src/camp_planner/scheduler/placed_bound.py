@@ -46,6 +46,8 @@ class CountsModel:
     capacity: CalendarCapacity
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[Class, Pool], cp_model.IntVar] = field(default_factory=dict)
+    #: cohorts of each pool
+    k: dict[Pool, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         rnd = self.prep.problem.round
@@ -74,6 +76,7 @@ class CountsModel:
         for (kind, online), terms in people.items():
             smallest = rnd.online_cohort_min if online else rnd.cohort_min
             k = self.model.new_int_var(0, 1000, f"k_{kind.label}{'_online' if online else ''}")
+            self.k[kind, online] = k
             self.model.add(sum(terms) >= smallest * k)
             self.model.add(sum(terms) <= rnd.cohort_max * k)
             cohorts[kind.module].append(k)
@@ -192,3 +195,52 @@ def remedy_pool_bounds(
             continue
         bounds[where] = (low, high)
     return bounds
+
+
+@dataclass
+class CountRanges:
+    """Proven ranges, over every roster reaching stage 1's optimum (and the fewest online or
+    mixed places, when the round allows them): the cohorts of each pool, the companies of
+    each segment placed."""
+
+    cohorts: dict[Pool, tuple[int, int]] = field(default_factory=dict)
+    placed: dict[Segment, tuple[int, int]] = field(default_factory=dict)
+
+
+def count_ranges(
+    prep: Prepared,
+    capacity: CalendarCapacity,
+    weight: int,
+    placed_value: int,
+    remedy_value: int | None,
+    seconds: float,
+    seed: int,
+) -> CountRanges:
+    """How many cohorts each pool has, and how many companies of each segment are placed,
+    in any roster reaching `placed_value` (weight * placed + priority placed; with at most
+    `remedy_value` online or mixed places): the fewest and the most on the counts. With a
+    binding calendar these are often single values (measured: 300 companies, one
+    facilitator, 58 days: every pool's cohorts fixed), which the travel stage's relaxation
+    cannot see on its own. Bounds not proven in time are left out; `seconds` is shared."""
+    counts = CountsModel(prep, capacity)
+    counts.model.add(counts.placed_value(weight) >= placed_value)
+    if remedy_value is not None:
+        counts.model.add(counts.remedy_use() <= remedy_value)
+    by_segment: dict[Segment, list[cp_model.IntVar]] = defaultdict(list)
+    for (cls, _), var in counts.x.items():
+        by_segment[cls[0]].append(var)
+    targets: list[tuple[str, object, cp_model.LinearExprT]] = [
+        ("cohorts", pool, k) for pool, k in counts.k.items()
+    ]
+    targets += [("placed", segment, sum(terms)) for segment, terms in by_segment.items()]
+    ranges = CountRanges()
+    each = seconds / max(1, 2 * len(targets))
+    for what, key, expr in targets:
+        counts.model.minimize(expr)
+        low = counts.solve(each, seed, maximize=False)
+        counts.model.maximize(expr)
+        high = counts.solve(each, seed)
+        if low is None or high is None:
+            continue
+        getattr(ranges, what)[key] = (low, high)
+    return ranges

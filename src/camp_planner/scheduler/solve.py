@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -48,7 +49,9 @@ from camp_planner.scheduler.kinds import (
     venue_min,
 )
 from camp_planner.scheduler.placed_bound import (
+    CountRanges,
     RemedyPlan,
+    count_ranges,
     remedy_bound,
     remedy_pool_bounds,
     stage1_bound,
@@ -104,6 +107,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.stop_search()
         if self.progress:
             value, bound = self.objective_value, self.best_objective_bound
+            if self.target is not None:  # the tighter of the two proven bounds
+                bound = min(bound, self.target) if self.maximize else max(bound, self.target)
             elapsed = f"{time.time() - self.start:.1f} s"
             if self.maximize and self.scale > 1 and float(self.scale).is_integer():
                 # companies placed, weighted so that priority breaks ties: whole companies
@@ -118,6 +123,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 @dataclass
+class WorkBudget:
+    """Deterministic seconds left (deterministic mode)."""
+
+    left: float
+
+
+@dataclass
 class SolveSettings:
     """Time limit as an absolute deadline, seed, threads and a progress callback."""
 
@@ -125,6 +137,32 @@ class SolveSettings:
     seed: int
     workers: int
     progress: Progress | None
+    #: CP-SAT's interleaved search, limited in deterministic time (see `solve`)
+    deterministic: bool = False
+    #: deterministic seconds left for the stages (deterministic mode only); shared by the
+    #: copies made for a stage's own deadline
+    work: WorkBudget = dataclasses.field(default_factory=lambda: WorkBudget(0.0))
+
+    def set_parameters(self, params: Any, seconds: float | None = None) -> None:
+        """Time limit (the deadline, or `seconds` if sooner), threads, seed; in deterministic
+        mode the interleaved search, limited by the deterministic time left, with the wall
+        clock only as a safety net at three times the round's time limit."""
+        now = time.time()
+        wall = self.deadline - now if seconds is None else min(seconds, self.deadline - now)
+        params.num_workers = self.workers
+        params.random_seed = self.seed
+        params.max_time_in_seconds = max(0.01, wall)
+        if self.deterministic:
+            params.interleave_search = True
+            left = self.work.left
+            params.max_deterministic_time = max(
+                0.01, left if seconds is None else min(seconds, left)
+            )
+            params.max_time_in_seconds = max(0.01, 3 * left + 1.0)
+
+    def spent(self, solver: cp_model.CpSolver) -> None:
+        """Count a finished solve's deterministic time against the budget."""
+        self.work.left -= solver.response_proto.deterministic_time
 
 
 def solve_stage(
@@ -145,9 +183,7 @@ def solve_stage(
         model.minimize(objective)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, settings.deadline - time.time())
-    params.num_workers = settings.workers
-    params.random_seed = settings.seed
+    settings.set_parameters(params)
     # Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
     # (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
     # portfolio; for placing, the default portfolio finds rosters of large rounds far sooner.
@@ -159,6 +195,7 @@ def solve_stage(
         params.linearization_level = 2
     reporter = _Reporter(name, settings.progress, scale, target, maximize)
     status = solver.solve(model, reporter)
+    settings.spent(solver)
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, StageResult(status_name)
@@ -168,6 +205,8 @@ def solve_stage(
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     if reporter.reached(value):  # reached a bound proven by another model
         return solver, StageResult(status_name, True, value, value)
+    if target is not None:  # the tighter of the two proven bounds
+        bound = min(bound, target) if maximize else max(bound, target)
     return solver, StageResult(status_name, status == cp_model.OPTIMAL, value, bound)
 
 
@@ -296,16 +335,100 @@ def guide_by_counts(
     )
     guided.clear_objective()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, min(seconds, settings.deadline - time.time()))
-    solver.parameters.num_workers = settings.workers
-    solver.parameters.random_seed = settings.seed
+    settings.set_parameters(solver.parameters, seconds)
     status = solver.solve(guided)
+    settings.spent(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     master.model.clear_hints()
     for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
         master.model.add_hint(var, solver.value(var))
     return True
+
+
+def travel_ranges(
+    prep: Prepared,
+    capacity: CalendarCapacity,
+    weight: int,
+    placed_value: int,
+    remedy_value: int | None,
+    time_limit: float,
+    seed: int,
+) -> CountRanges:
+    """Cohorts per pool and companies placed per segment, proven on the counts for every
+    roster the travel stage may choose from (see `placed_bound.count_ranges`). Measured on
+    300 companies with one facilitator (benchmarks/README.md): the counts fix every
+    kind's cohorts, which the travel stage's relaxation does not see on its own."""
+    seconds = min(5.0, 0.05 * time_limit)
+    return count_ranges(prep, capacity, weight, placed_value, remedy_value, seconds, seed)
+
+
+def travel_of(master: AssignmentModel, solver: cp_model.CpSolver) -> int:
+    """Travel units of the solution `solver` found for `master`."""
+    values = {var: solver.value(var) for var in master.x.values()}
+    return RosterHints.travel(master, values)
+
+
+@dataclass
+class RosterHints:
+    """Rosters of the same companies solved before (e.g. other what-if scenarios): each
+    one this round can take is a starting point for its stages (a solution hint)."""
+
+    rosters: Sequence[Roster] = ()
+
+    def candidates(self, master: AssignmentModel) -> list[dict[cp_model.IntVar, int]]:
+        """The rosters as values of `master`'s variables (those it can express)."""
+        found = (master.roster_values(roster) for roster in self.rosters)
+        return [values for values in found if values is not None]
+
+    @staticmethod
+    def score(master: AssignmentModel, values: Mapping[cp_model.IntVar, int], weight: int) -> int:
+        """weight * placed + priority of `values` (stage 1's objective)."""
+        groups = master.prep.groups
+        return sum((weight + groups[gi].priority) * values[v] for (gi, _, _), v in master.x.items())
+
+    @staticmethod
+    def travel(master: AssignmentModel, values: Mapping[cp_model.IntVar, int]) -> int:
+        """Travel units of `values` (the travel stage's objective)."""
+        groups = master.prep.groups
+        return sum(
+            round(groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * values[v]
+            for (gi, _, vi), v in master.x.items()
+        )
+
+    def hint_placing(self, master: AssignmentModel, weight: int) -> None:
+        """Hint the roster placing the most (stage 1's objective)."""
+        options = self.candidates(master)
+        if options:
+            master.hint_values(max(options, key=lambda v: self.score(master, v, weight)))
+
+    def hint_travel(
+        self,
+        master: AssignmentModel,
+        weight: int,
+        placed_value: int,
+        remedy_value: int | None,
+        current_travel: int,
+    ) -> None:
+        """Hint the roster of least travel among those reaching the earlier stages' optima,
+        when it travels less than `current_travel`, the last stage's solution's (which
+        stays the hint otherwise)."""
+        best, best_travel = None, current_travel
+        for values in self.candidates(master):
+            if self.score(master, values, weight) < placed_value:
+                continue
+            if remedy_value is not None:
+                remedy = sum(
+                    (int(kind.mixed) + int(vi == ONLINE)) * values[v]
+                    for (_, kind, vi), v in master.x.items()
+                )
+                if remedy > remedy_value:
+                    continue
+            travel = self.travel(master, values)
+            if travel < best_travel:
+                best, best_travel = values, travel
+        if best is not None:
+            master.hint_values(best)
 
 
 def remedies_can_act(problem: PlanningProblem) -> bool:
@@ -321,6 +444,8 @@ def solve(
     seed: int = 0,
     workers: int = 2,
     progress: Progress | None = None,
+    hints: Sequence[Roster] = (),
+    deterministic: bool = False,
 ) -> Roster:
     """The roster placing the most companies, then the highest total priority, then the
     least travel, that every rule allows. Every company is a member or in `unplaced`.
@@ -331,9 +456,20 @@ def solve(
         seed: CP-SAT random seed; same input, seed and workers give the same roster.
         workers: CP-SAT threads.
         progress: called with a line of text on each improvement.
+        hints: rosters of the same companies solved before (e.g. other what-if
+            scenarios); each one this round allows is a starting point, never a rule.
+        deterministic: CP-SAT's interleaved search, the stages limited by CP-SAT's
+            deterministic time (9/10 of `time_limit` in its work units, about seconds on
+            this machine) instead of the wall clock: the same input, seed and workers give
+            the same roster on any machine at any load. The wall clock then only stops a
+            solve at three times the limit (a very slow machine), which is the one case
+            where the roster may differ. The default parallel search is usually faster and
+            gave the same roster on the benchmark's instances (benchmarks/README.md), but
+            does not promise it.
     """
     started = time.time()
-    settings = SolveSettings(started + time_limit, seed, workers, progress)
+    settings = SolveSettings(started + time_limit, seed, workers, progress, deterministic)
+    settings.work.left = 0.9 * time_limit  # deterministic mode: a tenth for dating
     prep = prepare(problem)
     rnd = problem.round
     capacity = round_capacity(prep, min(20.0, 0.25 * time_limit), seed)
@@ -344,6 +480,8 @@ def solve(
         # Stage 1: most companies, then (in the same objective: the weight makes it
         # lexicographic) the highest total priority placed.
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
+        starts = RosterHints(hints)
+        starts.hint_placing(master, weight)
         # The counts-only bound stops stage 1 as soon as a roster reaches it (as a
         # constraint in the model it slowed large rounds down: measured on 3,000 companies).
         bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
@@ -373,6 +511,7 @@ def solve(
         master.model.add(master.placed() >= placed_value)
         master.model.add(master.priority() >= priority_value)
         travel: StageResult | None = None
+        remedy_value: int | None = None
         # Leave time to form and date the cohorts afterwards.
         reserve = min(30.0, 0.1 * time_limit)
         travel_settings = dataclasses.replace(settings, deadline=settings.deadline - reserve)
@@ -408,6 +547,7 @@ def solve(
                             prep, capacity, weight, first.value, fewest.value, seconds, seed
                         )
                     )
+                remedy_value = fewest.value
                 if fewest.proven and fewest.value == 0 and not cuts:
                     # No remedy is needed: travel on the model of the domain's rules alone
                     # (smaller, and with the single-cohort members it cannot use otherwise),
@@ -415,6 +555,9 @@ def solve(
                     pure = AssignmentModel(prep, capacity=capacity, pure=True)
                     pure.model.add(pure.placed() >= placed_value)
                     pure.model.add(pure.priority() >= priority_value)
+                    pure.bound_counts(
+                        travel_ranges(prep, capacity, weight, first.value, 0, time_limit, seed)
+                    )
                     pure.hint_from(master, solver)
                     solver3, travel = solve_stage(
                         pure,
@@ -427,6 +570,10 @@ def solve(
                     if travel.found:  # else keep the solution of the whole model
                         master = pure
         if travel is None:
+            master.bound_counts(
+                travel_ranges(prep, capacity, weight, first.value, remedy_value, time_limit, seed)
+            )
+            starts.hint_travel(master, weight, first.value, remedy_value, travel_of(master, solver))
             solver3, travel = solve_stage(
                 master,
                 "travel km",
@@ -439,9 +586,9 @@ def solve(
             proven = False
         else:
             solver, proven = solver3, proven and travel.proven
-        plans, hints = cohort_plans(prep, master, solver)
+        plans, date_hints = cohort_plans(prep, master, solver)
         dating = DatingProblem(
-            prep.days, plans, hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed
+            prep.days, plans, date_hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed
         )
         dated = date_cohorts(dating, seconds=settings.deadline - time.time())
         if dated is not None:
