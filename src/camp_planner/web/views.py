@@ -313,6 +313,21 @@ def _changes(entry: dict[str, Any], venue_names: dict[str, str]) -> list[tuple[s
     return out
 
 
+#: the whatif.csv column saying whether a metric's change is beyond the solver's gaps
+_SIGNIFICANCE = {
+    "placed": "significant_placed",
+    "unplaced": "significant_placed",
+    "travel_km_total": "significant_travel_km_total",
+}
+
+
+def _within_gaps(row: dict[str, Any], column: str) -> bool:
+    """Whether the row's change in `column` is within the two rosters' gaps (whatif.csv's
+    ``significant_*`` is false): not a difference the solver has shown."""
+    flag = row.get(_SIGNIFICANCE.get(column, ""))
+    return str(flag).strip().lower() in ("false", "0")
+
+
 def comparison_view(
     columns: list[str],
     data: list[list[Any]],
@@ -373,6 +388,9 @@ def comparison_view(
                         "neutral" if better == 0 else
                         "better" if sign == better else "worse"
                     )  # fmt: skip
+                    if sign and _within_gaps(row, column):
+                        cell["verdict"] = "neutral"
+                        cell["not_significant"] = True
             cells.append(cell)
         out.append({"metric": column, "label": label, "kind": kind, "cells": cells})
     gaps = [None if _missing(r.get("gap")) else r.get("gap") for r in rows]
