@@ -27,6 +27,7 @@ from camp_planner.models import Roster, Segment, Step, VenueStatus
 from camp_planner.models.groups import cohorts_possible, fillable_totals, most_companies
 from camp_planner.scheduler.best_members import best_members
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
+from camp_planner.scheduler.dominance import beyond_nearest
 from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds, venue_min
 from camp_planner.scheduler.placed_bound import CountRanges
 from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
@@ -197,6 +198,12 @@ class AssignmentModel:
         for segment, (low, high) in ranges.placed.items():
             if segment in placed:
                 self.model.add_linear_constraint(sum(placed[segment]), low, high)
+        # With at most `high` companies of a segment placed, only the nearest `high` of a
+        # class at a venue are needed there (`dominance`): the others stay away.
+        beyond = set(beyond_nearest(self.prep, {s: hi for s, (_, hi) in ranges.placed.items()}))
+        for (gi, _, vi), var in self.x.items():
+            if (gi, vi) in beyond:
+                self.model.add(var == 0)
 
     def placed(self) -> cp_model.LinearExpr:
         """Number of companies placed."""

@@ -1,0 +1,143 @@
+"""A first roster at the counts bound, built directly (a hint for stage 1).
+
+With a binding calendar the counts-only model (`placed_bound`) knows how many companies of
+each class go into how many cohorts of each kind; what is left is where. Here each kind's
+cohorts all go to one venue, chosen by a small model (at most `max_venues` venues,
+required venues used, `max_cohorts`, only venues the kind may use), and each class sends
+its nearest companies there. The roster keeps the rules of the assignment model, so stage
+1, which stops once it reaches the counts bound, ends on it at once; the travel stage then
+improves it. Measured on 1,000 companies with one facilitator (benchmarks/README.md): the
+whole model took 15-42 s to place the 290 the calendar holds; this takes well under a
+second. Rounds with online or mixed cohorts use `guide_by_counts` instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from camp_planner.models import VenueStatus
+from camp_planner.scheduler.assignment import AssignmentModel
+from camp_planner.scheduler.kinds import ONLINE, Kind
+from camp_planner.scheduler.placed_bound import Class, CountsModel
+
+
+def class_of(master: AssignmentModel, gi: int) -> Class:
+    """The counts model's class of group `gi`."""
+    group = master.prep.groups[gi]
+    physical, online = any(v != ONLINE for v in group.travel), ONLINE in group.travel
+    return (group.segment, group.participants, group.priority, physical, online)
+
+
+def counts_start(
+    master: AssignmentModel, weight: int, placed_value: int, seconds: float, seed: int
+) -> dict[cp_model.IntVar, int] | None:
+    """Values of `master`'s variables for a roster reaching `placed_value`, built from a
+    counts solution; None when the counts find none in time, it uses online or mixed
+    cohorts, or no venue choice fits."""
+    if master.capacity is None or master.uses_remedies():
+        return None
+    counts = CountsModel(master.prep, master.capacity)
+    counts.model.add(counts.placed_value(weight) >= placed_value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    if solver.solve(counts.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    need: dict[Kind, dict[Class, int]] = defaultdict(dict)
+    for (cls, (kind, online)), var in counts.x.items():
+        if solver.value(var):
+            if online or kind.mixed:
+                return None
+            need[kind][cls] = solver.value(var)
+    cohorts = {kind: solver.value(k) for (kind, _), k in counts.k.items() if solver.value(k)}
+    by_class: dict[Class, list[int]] = defaultdict(list)
+    for gi in range(len(master.prep.groups)):
+        by_class[class_of(master, gi)].append(gi)
+    picks: dict[tuple[Kind, int], dict[int, int]] = {}
+    cost: dict[tuple[Kind, int], int] = {}
+    for kind, classes in need.items():
+        for vi in (v for k, v in master.n if k == kind and v != ONLINE):
+            chosen: dict[int, int] = {}
+            km = 0.0
+            for cls, count in classes.items():
+                here = [gi for gi in by_class[cls] if (gi, kind, vi) in master.x]
+                here.sort(key=lambda gi: (master.prep.groups[gi].travel[vi], gi))
+                for gi in here:
+                    if count == 0:
+                        break
+                    take = min(count, master.prep.groups[gi].size)
+                    chosen[gi], count = take, count - take
+                    km += take * master.prep.groups[gi].travel[vi]
+                if count:
+                    break
+            else:
+                if master.n_max[kind, vi] >= cohorts[kind]:
+                    picks[kind, vi], cost[kind, vi] = chosen, round(km * 100)
+    where = _choose_venues(master, cohorts, cost)
+    if where is None:
+        return None
+    values = dict.fromkeys(
+        (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()), 0
+    )
+    for kind, vi in where.items():
+        values[master.n[kind, vi]] = cohorts[kind]
+        values[master.w[kind, vi]] = 1
+        values[master.y[vi]] = 1
+        for gi, take in picks[kind, vi].items():
+            values[master.x[gi, kind, vi]] = take
+    return values
+
+
+def _choose_venues(
+    master: AssignmentModel, cohorts: dict[Kind, int], cost: dict[tuple[Kind, int], int]
+) -> dict[Kind, int] | None:
+    """One venue per kind with cohorts, least travel, within the venue rules."""
+    model = cp_model.CpModel()
+    z = {key: model.new_bool_var(f"z_{key[0].label}_{key[1]}") for key in cost}
+    for kind in cohorts:
+        options = [var for (k, _), var in z.items() if k == kind]
+        if not options:
+            return None
+        model.add_exactly_one(options)
+    venues = master.prep.venues
+    used = {vi: model.new_bool_var(f"y_{vi}") for vi in master.y}
+    for (_, vi), var in z.items():
+        model.add_implication(var, used[vi])
+    for vi, var in used.items():
+        here = [zv for (_, v), zv in z.items() if v == vi]
+        if here:
+            model.add_bool_or(here).only_enforce_if(var)
+        else:
+            model.add(var == 0)
+        if venues[vi].status == VenueStatus.REQUIRED:
+            model.add(var == 1)
+        most = venues[vi].max_cohorts
+        if most is not None:
+            model.add(sum(cohorts[k] * zv for (k, v), zv in z.items() if v == vi) <= most)
+    model.add(sum(used.values()) <= master.prep.problem.round.max_venues)
+    model.minimize(sum(cost[key] * var for key, var in z.items()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 2.0
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {k: vi for (k, vi), var in z.items() if solver.value(var)}
+
+
+def checked_start(
+    master: AssignmentModel, values: dict[cp_model.IntVar, int], seconds: float
+) -> cp_model.CpSolver | None:
+    """A solver holding `values` as the solution of `master`'s model (every variable fixed,
+    so CP-SAT only checks every rule), or None when they break one. Its `value()` reads
+    `master`'s variables (the same indices)."""
+    fixed = master.model.clone()
+    fixed.clear_hints()
+    for var, value in values.items():
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    return solver if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
