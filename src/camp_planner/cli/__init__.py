@@ -142,7 +142,12 @@ def whatif(
     ] = None,
     out: OutDir = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Solver time limit per scenario, seconds")
+        float,
+        typer.Option(
+            "--time-limit",
+            help="Solver time limit per solve of a scenario, seconds (a scenario not proven "
+            "may be solved once more from a better roster of another)",
+        ),
     ] = 30.0,
     seed: Seed = 0,
     workers: Workers = 2,
