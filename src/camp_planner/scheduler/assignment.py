@@ -157,6 +157,15 @@ class AssignmentModel:
             values[var] = int(any(n.get((k, vi), 0) for k in self.kinds))
         return values
 
+    def hint_solution(self, solver: cp_model.CpSolver) -> None:
+        """Make the solution `solver` found for this model the solver's hint."""
+        self.hint_values(
+            {
+                var: solver.value(var)
+                for var in (*self.x.values(), *self.n.values(), *self.w.values(), *self.y.values())
+            }
+        )
+
     def hint_values(self, values: Mapping[cp_model.IntVar, int]) -> None:
         """Make `values` (of this model's variables) the solver's hint."""
         self.model.clear_hints()

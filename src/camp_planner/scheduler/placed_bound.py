@@ -29,13 +29,19 @@ from ortools.sat.python import cp_model
 from camp_planner.models import Segment, Step
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds
-from camp_planner.scheduler.prepare import Prepared
+from camp_planner.scheduler.prepare import Group, Prepared
 
 #: A pool of a kind's cohorts: in person (False) or online (True).
 Pool = tuple[Kind, bool]
 #: Companies alike for the counts: segment, participants, priority, may meet in person,
 #: may meet online.
 Class = tuple[Segment, int, int, bool, bool]
+
+
+def class_of(group: Group) -> Class:
+    """The counts model's class of a group of companies."""
+    physical, online = any(v != ONLINE for v in group.travel), ONLINE in group.travel
+    return (group.segment, group.participants, group.priority, physical, online)
 
 
 @dataclass
@@ -54,9 +60,7 @@ class CountsModel:
         kinds = round_kinds(rnd, {g.segment for g in self.prep.groups})
         sizes: dict[Class, int] = defaultdict(int)
         for group in self.prep.groups:
-            physical, online = any(v != ONLINE for v in group.travel), ONLINE in group.travel
-            key = (group.segment, group.participants, group.priority, physical, online)
-            sizes[key] += group.size
+            sizes[class_of(group)] += group.size
         people: dict[Pool, list[cp_model.LinearExprT]] = defaultdict(list)
         for ci, (key, size) in enumerate(sizes.items()):
             segment, participants, _, physical, online = key
@@ -101,6 +105,17 @@ class CountsModel:
         return cp_model.LinearExpr.weighted_sum(
             [self.x[k] for k in keys], [int(kind.mixed) + int(online) for _, (kind, online) in keys]
         )
+
+    def fewest_and_most(
+        self, expr: cp_model.LinearExprT, seconds: float, seed: int
+    ) -> tuple[int, int] | None:
+        """Proven lower and upper bounds of `expr` over the model (`seconds` each); None
+        when either is unknown (infeasible or out of time)."""
+        self.model.minimize(expr)
+        low = self.solve(seconds, seed, maximize=False)
+        self.model.maximize(expr)
+        high = self.solve(seconds, seed)
+        return None if low is None or high is None else (low, high)
 
     def solve(self, seconds: float, seed: int, maximize: bool = True) -> int | None:
         """The proven bound of the objective set on the model (rounded outwards: down when
@@ -187,13 +202,9 @@ def remedy_pool_bounds(
     bounds: dict[tuple[Segment, Pool], tuple[int, int]] = {}
     each = seconds / max(1, 2 * len(by_pool))
     for where, terms in by_pool.items():
-        counts.model.minimize(sum(terms))
-        low = counts.solve(each, seed, maximize=False)
-        counts.model.maximize(sum(terms))
-        high = counts.solve(each, seed)
-        if low is None or high is None:  # infeasible or out of time: no bound known
-            continue
-        bounds[where] = (low, high)
+        found = counts.fewest_and_most(sum(terms), each, seed)
+        if found is not None:
+            bounds[where] = found
     return bounds
 
 
@@ -236,11 +247,7 @@ def count_ranges(
     ranges = CountRanges()
     each = seconds / max(1, 2 * len(targets))
     for what, key, expr in targets:
-        counts.model.minimize(expr)
-        low = counts.solve(each, seed, maximize=False)
-        counts.model.maximize(expr)
-        high = counts.solve(each, seed)
-        if low is None or high is None:
-            continue
-        getattr(ranges, what)[key] = (low, high)
+        found = counts.fewest_and_most(expr, each, seed)
+        if found is not None:
+            getattr(ranges, what)[key] = found
     return ranges

@@ -201,9 +201,7 @@ def solve_stage(
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, StageResult(status_name)
-    model.clear_hints()
-    for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
-        model.add_hint(var, solver.value(var))
+    master.hint_solution(solver)
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     if reporter.reached(value):  # reached a bound proven by another model
         return solver, StageResult(status_name, True, value, value)
@@ -342,9 +340,7 @@ def guide_by_counts(
     settings.spent(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
-    master.model.clear_hints()
-    for var in (*master.x.values(), *master.n.values(), *master.w.values(), *master.y.values()):
-        master.model.add_hint(var, solver.value(var))
+    master.hint_solution(solver)
     return True
 
 

@@ -20,14 +20,7 @@ from ortools.sat.python import cp_model
 from camp_planner.models import VenueStatus
 from camp_planner.scheduler.assignment import AssignmentModel
 from camp_planner.scheduler.kinds import ONLINE, Kind
-from camp_planner.scheduler.placed_bound import Class, CountsModel
-
-
-def class_of(master: AssignmentModel, gi: int) -> Class:
-    """The counts model's class of group `gi`."""
-    group = master.prep.groups[gi]
-    physical, online = any(v != ONLINE for v in group.travel), ONLINE in group.travel
-    return (group.segment, group.participants, group.priority, physical, online)
+from camp_planner.scheduler.placed_bound import Class, CountsModel, class_of
 
 
 def counts_start(
@@ -55,7 +48,7 @@ def counts_start(
     cohorts = {kind: solver.value(k) for (kind, _), k in counts.k.items() if solver.value(k)}
     by_class: dict[Class, list[int]] = defaultdict(list)
     for gi in range(len(master.prep.groups)):
-        by_class[class_of(master, gi)].append(gi)
+        by_class[class_of(master.prep.groups[gi])].append(gi)
     picks: dict[tuple[Kind, int], dict[int, int]] = {}
     cost: dict[tuple[Kind, int], int] = {}
     for kind, classes in need.items():
