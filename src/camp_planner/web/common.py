@@ -23,7 +23,7 @@ from camp_planner.web import views
 from camp_planner.web.i18n import DEFAULT, LANGUAGES, environment, translations
 from camp_planner.web.jobs import CANCELLED_TEXT, CRASHED, RESTARTED, STOPPED, JobManager
 from camp_planner.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf_token
-from camp_planner.web.store import DONE, FINISHED, Job, Store, new_id
+from camp_planner.web.store import CANCELLED, DONE, FINISHED, Job, Store, new_id
 from camp_planner.web.uploads import Assigned, Upload, discard, load_plan_folder, save_plan_files
 from camp_planner.web.worker import INTERNAL
 
@@ -234,12 +234,14 @@ class Web:
             "label": gettext(views.JOB_STATUS_LABELS.get(job.status, job.status)),
             "progress": views.progress_text(job.progress, gettext, number) if job.progress else "",
             "elapsed": None if job.elapsed is None else round(job.elapsed, 1),
-            "finished": job.status in FINISHED,
+            "finished": job.status in FINISHED and not job.stopping,
             "result_url": self.result_url(job),
         }
 
     @staticmethod
     def result_url(job: Job) -> str | None:
+        if job.status == CANCELLED and job.kept:
+            return f"/plans/{job.plan_id}/roster"
         if job.status != DONE:
             return None
         if job.kind == "whatif":

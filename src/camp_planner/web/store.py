@@ -72,6 +72,12 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_plan ON jobs(plan_id, created);
 """
+#: Columns added after the first release (added to an older database when it is opened).
+_ADDED = {
+    "kept": "INTEGER NOT NULL DEFAULT 0",  # a stopped solve whose best roster was kept
+    "pid": "INTEGER",  # the worker process while it lives
+    "pid_start": "TEXT",  # its start time (/proc), so a reused pid is never ended
+}
 
 
 def new_id() -> str:
@@ -114,6 +120,15 @@ class Job:
     progress: str
     summary: dict[str, Any]
     error: str
+    #: Stopped, with the best roster found so far kept (a cancelled solve).
+    kept: bool = False
+    #: The worker process while it lives (None once it ended).
+    pid: int | None = None
+
+    @property
+    def stopping(self) -> bool:
+        """A stopped solve whose worker is still writing the best roster it found."""
+        return self.status == CANCELLED and self.kind == "solve" and self.pid is not None
 
     @property
     def elapsed(self) -> float | None:
@@ -138,6 +153,10 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            have = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+            for name, kind in _ADDED.items():
+                if name not in have:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
 
     # -- paths: only ever from checked ids -------------------------------------------------
 
@@ -258,9 +277,15 @@ class Store:
         return [_job(row) for row in rows]
 
     def latest_done(self, plan_id: str, kind: str) -> Job | None:
-        """The plan's newest finished job of `kind` that produced files."""
-        done = self.jobs(plan_id, (DONE,), kind, limit=1)
-        return done[0] if done else None
+        """The plan's newest finished job of `kind` that produced files (done, or stopped
+        with its best roster kept)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND (status = ? OR "
+                "(status = ? AND kept = 1)) ORDER BY created DESC, rowid DESC LIMIT 1",
+                (plan_id, kind, DONE, CANCELLED),
+            ).fetchone()
+        return _job(row) if row else None
 
     def oldest_queued(self) -> Job | None:
         """The job to start next."""
@@ -278,6 +303,47 @@ class Store:
                 (RUNNING, time.time(), job_id, QUEUED),
             )
         return cursor.rowcount == 1
+
+    def cancel(self, job_id: str, error: str) -> bool:
+        """Queued or running -> cancelled, in one statement (a Stop is never lost: the
+        worker checks the status before it starts and while it runs).
+
+        Returns:
+            True when this call cancelled it.
+        """
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET status = ?, finished = ?, error = ? "
+                "WHERE job_id = ? AND status IN (?, ?)",
+                (CANCELLED, time.time(), error, job_id, QUEUED, RUNNING),
+            )
+        return cursor.rowcount == 1
+
+    def keep_stopped(self, job_id: str, summary: dict[str, Any], progress: str) -> bool:
+        """A stopped job's best roster is written: keep it (the job stays cancelled)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET kept = 1, summary = ?, progress = ? "
+                "WHERE job_id = ? AND status = ?",
+                (json.dumps(summary), progress, job_id, CANCELLED),
+            )
+        return cursor.rowcount == 1
+
+    def set_pid(self, job_id: str, pid: int | None, pid_start: str | None = None) -> None:
+        """The job's worker process (None when it ends)."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE jobs SET pid = ?, pid_start = ? WHERE job_id = ?",
+                (pid, pid_start, job_id),
+            )
+
+    def workers(self) -> list[tuple[str, int, str | None]]:
+        """(job, pid, start time) of every worker recorded as alive."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT job_id, pid, pid_start FROM jobs WHERE pid IS NOT NULL"
+            ).fetchall()
+        return [(row["job_id"], row["pid"], row["pid_start"]) for row in rows]
 
     def set_progress(self, job_id: str, progress: str) -> None:
         """The job's latest progress line (while it runs)."""
@@ -324,5 +390,5 @@ def _job(row: sqlite3.Row) -> Job:
     return Job(
         row["job_id"], row["plan_id"], row["kind"], row["status"], json.loads(row["params"]),
         row["created"], row["started"], row["finished"], row["progress"],
-        json.loads(row["summary"]), row["error"],
+        json.loads(row["summary"]), row["error"], bool(row["kept"]), row["pid"],
     )  # fmt: skip

@@ -171,6 +171,8 @@ def job_answer(job: Job) -> JobAnswer:
     summary["elapsed_s"] = None if job.elapsed is None else round(job.elapsed, 1)
     if job.error:
         summary["error"] = job.error
+    if job.status == "cancelled":
+        summary["kept"] = job.kept  # a stopped solve's best roster, downloadable
     progress = job.error if job.status in ("failed", "cancelled") and job.error else None
     return JobAnswer(status=job.status, progress=progress or job.progress, summary=summary)
 

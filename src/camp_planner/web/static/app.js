@@ -40,7 +40,7 @@
     var box = document.getElementById("job");
     if (box) {
       var status = box.getAttribute("data-status");
-      if (status === "queued" || status === "running") follow(box);
+      if (status === "queued" || status === "running" || status === "stopping") follow(box);
     }
     Array.prototype.forEach.call(document.querySelectorAll("form[data-once]"), function (form) {
       form.addEventListener("submit", function () {
