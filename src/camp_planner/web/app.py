@@ -11,6 +11,7 @@ what-if (form, comparison table and chart). The routes are in :mod:`camp_planner
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Iterable
@@ -22,7 +23,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.io.errors import InputError
-from camp_planner.web.common import Plans, Web, job_error, problem_dict, web_of
+from camp_planner.web.common import (
+    Plans,
+    Web,
+    delete_old_plans,
+    job_error,
+    problem_dict,
+    web_of,
+)
 from camp_planner.web.jobs import JobManager
 from camp_planner.web.routes import api, jobs, plans, whatif
 from camp_planner.web.security import (
@@ -51,6 +59,7 @@ def create_app(
     max_jobs: int | None = None,
     solver_workers: int = 2,
     upload_limit: int = UPLOAD_LIMIT,
+    keep_days: float | None = None,
 ) -> FastAPI:
     """The web app for one data folder.
 
@@ -61,6 +70,8 @@ def create_app(
         max_jobs: Jobs solving at once; None for one per two cores.
         solver_workers: Solver threads per job.
         upload_limit: The most bytes one request may carry.
+        keep_days: Plans older than this many days are deleted (on start, then hourly);
+            None keeps every plan.
 
     Returns:
         The ASGI app; its job queue runs while the app runs (lifespan).
@@ -71,10 +82,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        manager.start()
+        store.clean_tmp()  # uploads a killed server was checking
+        manager.start()  # ends the workers a killed server left
+        retention = asyncio.create_task(_retention(web, keep_days))
         try:
             yield
         finally:
+            retention.cancel()
             await run_in_threadpool(manager.stop)
 
     app = FastAPI(
@@ -87,8 +101,8 @@ def create_app(
     app.state.web = web
     app.state.store, app.state.manager, app.state.plans = store, manager, web.plans
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
-    # Middleware added last runs first: ErrorGuard is the outermost.
-    app.add_middleware(Headers)
+    # Middleware added last runs first: Headers is the outermost (every answer gets the
+    # security headers, the guards' 400/401/403/413 and a 500 too).
     app.add_middleware(BodyLimit, limit=upload_limit)
     app.add_middleware(SameOrigin)
     app.add_middleware(BasicAuth, password=password)
@@ -96,10 +110,19 @@ def create_app(
     app.add_middleware(HostCheck, hosts=hosts)
     app.add_middleware(AccessLog)
     app.add_middleware(ErrorGuard)
+    app.add_middleware(Headers)
     app.add_exception_handler(InputError, _unreadable_plan)  # type: ignore[arg-type]
     for router in (plans.router, jobs.router, whatif.router, api.router):
         app.include_router(router)
     return app
+
+
+async def _retention(web: Web, keep_days: float | None) -> None:
+    """Delete the plans older than `keep_days`, now and every hour (None: never)."""
+    while keep_days is not None:
+        with contextlib.suppress(Exception):  # a full disk, say: the next hour retries
+            await run_in_threadpool(delete_old_plans, web, keep_days)
+        await asyncio.sleep(3600)
 
 
 async def _unreadable_plan(request: Request, exc: InputError) -> Response:

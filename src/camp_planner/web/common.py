@@ -7,10 +7,13 @@ Each router (:mod:`camp_planner.web.routes`) finds the app's :class:`Web` with
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import threading
+import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -22,7 +25,13 @@ from camp_planner.models import PlanningProblem
 from camp_planner.web import views
 from camp_planner.web.i18n import DEFAULT, LANGUAGES, environment, translations
 from camp_planner.web.jobs import CANCELLED_TEXT, CRASHED, RESTARTED, STOPPED, JobManager
-from camp_planner.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf_token
+from camp_planner.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    csrf_cookie,
+    csrf_ok,
+    new_csrf_token,
+)
 from camp_planner.web.store import CANCELLED, DONE, FINISHED, Job, Store, new_id
 from camp_planner.web.uploads import Assigned, Upload, discard, load_plan_folder, save_plan_files
 from camp_planner.web.worker import INTERNAL
@@ -92,6 +101,11 @@ class Plans:
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
 
+    def forget(self, plan_id: str) -> None:
+        """Drop a plan from memory (it is being deleted)."""
+        with self._lock:
+            self._cache.pop(plan_id, None)
+
     def create(self, upload: Assigned, source: str) -> str:
         """Check the files and keep them as a new plan; returns its id.
 
@@ -106,7 +120,8 @@ class Plans:
             try:
                 problem, notes = load_plan_folder(tmp)
             except InputError as exc:
-                raise Problems(exc.problems + upload.unused_problems()) from None
+                problems = [_no_path(p, tmp) for p in exc.problems]
+                raise Problems(problems + upload.unused_problems()) from None
             plan_id = new_id()
             os.replace(tmp, self.store.plan_dir(plan_id))
         finally:
@@ -115,9 +130,24 @@ class Plans:
             plan_id, source, problem.round.name, len(problem.companies), len(problem.venues),
             names, upload.ignored,
         )  # fmt: skip
-        with self._lock:
-            self._cache[plan_id] = (problem, notes)
+        self._keep(plan_id, (problem, notes))  # the cache stays within its size
         return plan_id
+
+
+def _no_path(problem: InputProblem, folder: Path) -> InputProblem:
+    """The problem without the server's folder in any of its texts."""
+
+    def clean(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return text.replace(f"{folder}{os.sep}", "").replace(str(folder), "")
+
+    return dataclasses.replace(
+        problem,
+        file=clean(problem.file) or "",
+        value=clean(problem.value),
+        expected=clean(problem.expected) or "",
+    )
 
 
 def time_limit(value: Any, default: float) -> float:
@@ -170,7 +200,8 @@ class Web:
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> Response:
         lang = self.lang_of(request)
-        token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+        cookie = csrf_cookie(request.url.scheme)
+        token = request.cookies.get(cookie) or new_csrf_token()
         gettext = translations(lang).gettext
         page = (
             environment(lang)
@@ -190,8 +221,11 @@ class Web:
             )
         )
         response = HTMLResponse(page, status_code=status)
-        if request.cookies.get(CSRF_COOKIE) != token:
-            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+        if request.cookies.get(cookie) != token:
+            response.set_cookie(
+                cookie, token, httponly=True, samesite="strict", path="/",
+                secure=cookie != CSRF_COOKIE,
+            )  # fmt: skip
         if request.query_params.get("lang") in LANGUAGES:
             response.set_cookie(
                 LANG_COOKIE, lang, samesite="lax", path="/", max_age=365 * 24 * 3600
@@ -206,7 +240,8 @@ class Web:
     async def page_form(self, request: Request) -> FormData | None:
         """The page form, or None when its CSRF token is missing or wrong."""
         form = await request.form(max_files=20, max_fields=200)
-        if not csrf_ok(request.cookies.get(CSRF_COOKIE), str(form.get(CSRF_FIELD) or "")):
+        cookie = request.cookies.get(csrf_cookie(request.url.scheme))
+        if not csrf_ok(cookie, str(form.get(CSRF_FIELD) or "")):
             return None
         return form
 
@@ -255,6 +290,23 @@ class Web:
         from camp_planner.scheduler.preflight import preflight
 
         return preflight(problem, lang)
+
+
+def delete_plan(web: Web, plan_id: str) -> None:
+    """A plan and everything made from it, gone (its jobs are stopped first)."""
+    web.manager.end_plan_jobs(plan_id)
+    web.plans.forget(plan_id)
+    web.store.delete_plan(plan_id)
+
+
+def delete_old_plans(web: Web, keep_days: float | None) -> int:
+    """Delete the plans older than `keep_days` (None: keep every plan); returns how many."""
+    if keep_days is None:
+        return 0
+    old = web.store.plans_before(time.time() - keep_days * 86400)
+    for plan_id in old:
+        delete_plan(web, plan_id)
+    return len(old)
 
 
 def web_of(request: Request) -> Web:

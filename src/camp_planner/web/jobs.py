@@ -153,6 +153,21 @@ class JobManager:
         self._wake.set()
         return self.store.job(job_id)
 
+    def end_plan_jobs(self, plan_id: str) -> None:
+        """Cancel a plan's queued and running jobs and end their workers now (before the
+        plan is deleted: nothing may write into its folders afterwards)."""
+        for job in self.store.jobs(plan_id, status=ACTIVE, limit=10_000):
+            self.store.cancel(job.job_id, CANCELLED_TEXT)
+        with self._lock:
+            ending = [
+                (job_id, self._running.pop(job_id))
+                for job_id in list(self._running)
+                if (found := self.store.job(job_id)) is not None and found.plan_id == plan_id
+            ]
+        for job_id, process in ending:
+            _end(process)
+            self.store.set_pid(job_id, None)
+
     def running(self) -> list[str]:
         """Ids of the jobs whose worker is alive."""
         with self._lock:

@@ -39,7 +39,9 @@ __all__ = [
     "Headers",
     "HostCheck",
     "SameOrigin",
+    "csrf_cookie",
     "csrf_ok",
+    "log_safe",
     "is_loopback",
     "new_csrf_token",
 ]
@@ -54,6 +56,8 @@ log = logging.getLogger("camp_planner.web")
 access_log = logging.getLogger("camp_planner.web.access")
 
 CSRF_COOKIE = "cp_csrf"
+#: The CSRF cookie over https: ``__Host-`` (secure, this host only, path /).
+CSRF_COOKIE_HTTPS = "__Host-cp_csrf"
 CSRF_FIELD = "csrf_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: The pages' policy: everything from the app; inline styles for the map's legend only.
@@ -130,7 +134,8 @@ class ErrorGuard:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:  # noqa: BLE001 - logged without its message
-            log.error("error %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
+            method, path = log_safe(scope["method"]), log_safe(scope["path"])
+            log.error("error %s on %s %s", type(exc).__name__, method, path)
             if not started:
                 await _error(
                     scope, send, 500, "Internal error; the details are not shown. Try again."
@@ -160,7 +165,8 @@ class AccessLog:
             await self.app(scope, receive, watch)
         finally:
             ms = (time.perf_counter() - start) * 1000
-            access_log.info("%s %s %s %.0f ms", scope["method"], scope["path"], status, ms)
+            method, path = log_safe(scope["method"]), log_safe(scope["path"])
+            access_log.info("%s %s %s %.0f ms", method, path, status, ms)
 
 
 class HostCheck:
@@ -312,6 +318,7 @@ class Headers:
 
         async def add(message: Message) -> None:
             if message["type"] == "http.response.start":
+                message = dict(message)
                 headers = list(message.get("headers", []))
                 names = {bytes(k).lower() for k, _ in headers}
                 for name, value in (
@@ -327,6 +334,21 @@ class Headers:
             await send(message)
 
         await self.app(scope, receive, add)
+
+
+def csrf_cookie(scheme: str) -> str:
+    """The CSRF cookie's name: with the ``__Host-`` prefix over https (a browser then
+    keeps it for this host only, set by a secure page); plain on loopback http."""
+    return CSRF_COOKIE_HTTPS if scheme == "https" else CSRF_COOKIE
+
+
+def log_safe(text: str) -> str:
+    """`text` with control characters (a newline, an escape) and backslashes escaped, so
+    that one request is one log line whatever its path holds."""
+    return "".join(
+        c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
 
 
 def new_csrf_token() -> str:

@@ -15,9 +15,11 @@ progress while the web process reads it; every call opens its own short connecti
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -147,8 +149,11 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            self.root.chmod(0o700)  # only this user reads the plans
         for sub in ("plans", "jobs", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+            (self.root / sub).mkdir(mode=0o700, exist_ok=True)
         self.db_path = self.root / DB_NAME
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -181,8 +186,20 @@ class Store:
     def tmp_dir(self) -> Path:
         """A fresh folder for an upload being checked."""
         path = self._inside("tmp", new_id())
-        path.mkdir(parents=True)
+        path.mkdir(mode=0o700, parents=True)
         return path
+
+    def clean_tmp(self) -> int:
+        """Remove what uploads being checked left (a server that was killed); returns how
+        many were removed."""
+        count = 0
+        for path in (self.root / "tmp").iterdir():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            count += 1
+        return count
 
     # -- SQLite ------------------------------------------------------------------------------
 
@@ -231,6 +248,34 @@ class Store:
                 "SELECT * FROM plans ORDER BY created DESC LIMIT ?", (limit,)
             ).fetchall()
         return [_plan(row) for row in rows]
+
+    def delete_plan(self, plan_id: str) -> list[str]:
+        """Forget a plan and everything made from it: its jobs (rows and folders: rosters,
+        maps, what-ifs) and its uploaded files. Its jobs must have ended.
+
+        Returns:
+            The ids of the jobs that were deleted.
+        """
+        plan_dir = self.plan_dir(plan_id)
+        with self._connect() as db:
+            jobs = [
+                row["job_id"]
+                for row in db.execute("SELECT job_id FROM jobs WHERE plan_id = ?", (plan_id,))
+            ]
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM jobs WHERE plan_id = ?", (plan_id,))
+            db.execute("DELETE FROM plans WHERE plan_id = ?", (plan_id,))
+            db.execute("COMMIT")
+        for job_id in jobs:
+            shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+        shutil.rmtree(plan_dir, ignore_errors=True)
+        return jobs
+
+    def plans_before(self, when: float) -> list[str]:
+        """Ids of the plans made before `when` (seconds since the epoch)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT plan_id FROM plans WHERE created < ?", (when,)).fetchall()
+        return [row["plan_id"] for row in rows]
 
     # -- jobs --------------------------------------------------------------------------------
 

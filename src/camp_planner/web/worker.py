@@ -279,20 +279,26 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
         else:
             store.finish(job.job_id, FAILED, error=f"unknown job kind {job.kind!r}")
     except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback
-        store.finish(job.job_id, FAILED, error=_failure(exc))
+        store.finish(job.job_id, FAILED, error=_failure(exc, store.root))
     finally:
         progress.close()
         ended.set()
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception, root: Path) -> str:
+    """Why a job failed, in a sentence without a server path."""
     from camp_planner.io.errors import InputError
     from camp_planner.whatif import ScenarioError
 
     if isinstance(exc, InputError):
-        return "The plan's files can no longer be read: " + "; ".join(
+        text = "The plan's files can no longer be read: " + "; ".join(
             str(p) for p in exc.problems[:5]
         )
-    if isinstance(exc, ScenarioError):
-        return "; ".join(exc.problems)
-    return f"{INTERNAL}({type(exc).__name__}: {exc})."
+    elif isinstance(exc, ScenarioError):
+        text = "; ".join(exc.problems)
+    elif isinstance(exc, OSError):  # its message names the file: only the reason is shown
+        reason = exc.strerror or type(exc).__name__
+        text = f"{INTERNAL}(the files could not be written: {reason})."
+    else:
+        text = f"{INTERNAL}({type(exc).__name__}: {exc})."
+    return text.replace(str(root), "…")

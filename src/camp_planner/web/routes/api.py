@@ -25,6 +25,7 @@ from camp_planner.web.common import (
     DEFAULT_TIME,
     DEFAULT_WHATIF_TIME,
     Problems,
+    delete_plan,
     problem_dict,
     time_limit,
     web_of,
@@ -101,6 +102,16 @@ def plan_api(request: Request, plan_id: str) -> Response:
     return _json(answer)
 
 
+@router.delete("/plans/{plan_id}")
+async def delete_plan_api(request: Request, plan_id: str) -> Response:
+    """The plan and everything made from it (jobs, rosters, maps, what-ifs, its files)."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    await run_in_threadpool(delete_plan, web, plan_id)
+    return JSONResponse({"deleted": plan_id})
+
+
 async def json_body(request: Request) -> dict[str, Any] | Response:
     """The request's JSON object, or the answer saying why there is none."""
     content_type = request.headers.get("content-type", "")
@@ -111,7 +122,7 @@ async def json_body(request: Request) -> dict[str, Any] | Response:
         )
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
         return JSONResponse({"detail": "the body is not valid JSON"}, status_code=422)
     if not isinstance(body, dict):
         return JSONResponse({"detail": "expected a JSON object"}, status_code=422)

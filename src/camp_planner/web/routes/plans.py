@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.web import views
-from camp_planner.web.common import DEFAULT_TIME, Problems, time_limit, web_of
+from camp_planner.web.common import DEFAULT_TIME, Problems, delete_plan, time_limit, web_of
 from camp_planner.web.store import ACTIVE
 from camp_planner.web.uploads import ALLOWED, Assigned, assign_files
 from camp_planner.web.worker import OUT
@@ -100,6 +100,17 @@ async def solve_page(request: Request, plan_id: str) -> Response:
     params = {"time_limit": limit, "workers": web.solver_workers}
     job = web.manager.submit(plan_id, "solve", params)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/delete")
+async def delete_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    if await web.page_form(request) is None:
+        return web.forbidden(request)
+    await run_in_threadpool(delete_plan, web, plan_id)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/plans/{plan_id}/roster", response_class=HTMLResponse)

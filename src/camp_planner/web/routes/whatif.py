@@ -21,6 +21,10 @@ from camp_planner.web.worker import COMPARISON_JSON, OUT
 router = APIRouter()
 
 SCENARIO_ROWS = 3
+#: The most scenarios one what-if request may ask for (docs/web.md).
+MAX_SCENARIOS = 12
+#: The longest scenario name accepted (it names the scenario's files).
+MAX_NAME = 80
 #: The what-if files a page links to.
 WHATIF_FILES: dict[str, str] = {
     "whatif.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,23 +67,21 @@ def scenarios_from_form(
 
 
 def whatif_params(problem: PlanningProblem, request: dict[str, Any]) -> list[str]:
-    """Every problem of a what-if request (nothing is solved when there are any)."""
-    from camp_planner.whatif import Scenario, ScenarioError, venue_range_scenarios, with_baseline
+    """Every problem of a what-if request (nothing is solved when there are any): at most
+    :data:`MAX_SCENARIOS` scenarios, each an object with a name of at most
+    :data:`MAX_NAME` characters."""
+    from camp_planner.whatif import ScenarioError, venue_range_scenarios, with_baseline
     from camp_planner.whatif.runner import prepare_scenarios
 
     try:
         if request.get("venues"):
+            if not isinstance(request["venues"], str | int):
+                return ['venues: expected a range of venue counts such as "4-6"']
             scenarios = venue_range_scenarios(str(request["venues"]), len(problem.venues))
+            if len(scenarios) > MAX_SCENARIOS:
+                return [f"venues: at most {MAX_SCENARIOS} scenarios in one request"]
         else:
-            raw = request.get("scenarios") or []
-            if not isinstance(raw, list) or not raw:
-                return ["give 'venues' (e.g. \"4-6\") or a list of 'scenarios'"]
-            problems, parsed = [], []
-            for entry in raw:
-                try:
-                    parsed.append(Scenario.model_validate(entry))
-                except Exception as exc:  # noqa: BLE001 - pydantic's message, shortened
-                    problems.append(f"scenario {entry.get('name', '?')!r}: {exc}")
+            parsed, problems = _scenarios(request.get("scenarios"))
             if problems:
                 return problems
             scenarios = with_baseline(parsed)
@@ -87,6 +89,45 @@ def whatif_params(problem: PlanningProblem, request: dict[str, Any]) -> list[str
     except ScenarioError as exc:
         return exc.problems
     return []
+
+
+def _scenarios(raw: Any) -> tuple[list[Any], list[str]]:
+    """The scenarios of a request's list, or its problems (sentences, no traceback)."""
+    from pydantic import ValidationError
+
+    from camp_planner.whatif import Scenario
+
+    if not isinstance(raw, list) or not raw:
+        return [], ["give 'venues' (e.g. \"4-6\") or a list of 'scenarios'"]
+    if len(raw) > MAX_SCENARIOS:
+        return [], [f"scenarios: at most {MAX_SCENARIOS} in one request, got {len(raw)}"]
+    problems, parsed = [], []
+    for number, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict):
+            problems.append(f"scenario {number}: expected an object with a 'name'")
+            continue
+        name = entry.get("name")
+        if isinstance(name, str) and len(name) > MAX_NAME:
+            problems.append(f"scenario {number}: a name of at most {MAX_NAME} characters")
+            continue
+        try:
+            parsed.append(Scenario.model_validate(entry))
+        except (ValidationError, ValueError, TypeError) as exc:
+            shown = name if isinstance(name, str) else number
+            problems.append(f"scenario {shown!r}: {_short(exc)}")
+    return parsed, problems
+
+
+def _short(exc: Exception) -> str:
+    """pydantic's sentences without its links."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'scenario'}: {e['msg']}"
+            for e in exc.errors()[:5]
+        )
+    return str(exc)
 
 
 def _whatif_form(
