@@ -37,7 +37,7 @@ _ROUND_KEYS = (
     "mix_levels",
     "mix_age_groups",
     "language",
-    "change_cost",  # read by `replan` (camp_planner.io.replan_files)
+    "change_cost",  # read by `replan` (camp_planner.outputs.replan_files)
 )
 
 
