@@ -1,4 +1,5 @@
-"""Reading ``round.toml``: the settings of one round (CONTRACT.md), checked key by key."""
+"""Reading ``round.toml``: the settings of one round (docs/planning-folder.md), checked key
+by key."""
 
 from __future__ import annotations
 
