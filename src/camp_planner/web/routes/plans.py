@@ -47,7 +47,7 @@ async def demo_page(request: Request) -> Response:
     web = web_of(request)
     if await web.page_form(request) is None:
         return web.forbidden(request)
-    from camp_planner.io.demo import packaged_demo
+    from camp_planner.demo.generator import packaged_demo
 
     files = {n: text.encode("utf-8") for n, text in packaged_demo().items() if n in ALLOWED}
     plan_id = await run_in_threadpool(web.plans.create, Assigned(files, [], []), "demo")
@@ -115,7 +115,8 @@ async def delete_page(request: Request, plan_id: str) -> Response:
 
 @router.get("/plans/{plan_id}/roster", response_class=HTMLResponse)
 def roster_page(request: Request, plan_id: str) -> Response:
-    from camp_planner.io.outputs import ROSTER_JSON, RosterFileError, read_roster
+    from camp_planner.io.roster_file import RosterFileError, read_roster
+    from camp_planner.outputs.roster_files import ROSTER_JSON
 
     web = web_of(request)
     plan = web.store.plan(plan_id)
