@@ -219,7 +219,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         c.cohort_id: COHORT_COLOURS[i % len(COHORT_COLOURS)] for i, c in enumerate(roster.cohorts)
     }
     fmap = folium.Map(location=_DEFAULT_CENTRE, zoom_start=8, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name=_(TILES_LAYER)).add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name=html.escape(_(TILES_LAYER))).add_to(fmap)
     points: list[tuple[float, float]] = []
 
     by_venue: dict[str, list[Cohort]] = {}
@@ -232,7 +232,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         if venue is None:
             continue
         layer = venue.name if names.count(venue.name) == 1 else f"{venue.name} ({venue_id})"
-        group = folium.FeatureGroup(name=layer)
+        group = folium.FeatureGroup(name=html.escape(layer))  # shown as HTML
         circles: list[folium.CircleMarker] = []
         for cohort in cohorts:
             for cid in cohort.members:
@@ -295,7 +295,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
 
     online = [c for c in roster.cohorts if c.online]
     if online:  # no venue, no travel: the members in their cohort's colour, no lines
-        group = folium.FeatureGroup(name=_(ONLINE_LAYER))
+        group = folium.FeatureGroup(name=html.escape(_(ONLINE_LAYER)))
         for cohort in online:
             for cid in cohort.members:
                 company = companies.get(cid)
@@ -322,7 +322,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
     reasons = {u.company_id: f"{u.reason} ({u.code.value})" for u in roster.unplaced}
     outside = [c for c in problem.companies if c.company_id not in placed]
     if outside:
-        group = folium.FeatureGroup(name=_(UNPLACED_LAYER))
+        group = folium.FeatureGroup(name=html.escape(_(UNPLACED_LAYER)))
         for company in outside:
             where = labels.where(company)
             points.append(where)
@@ -340,7 +340,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         v for v in problem.venues if v.venue_id not in by_venue and v.status != VenueStatus.CLOSED
     ]
     if unused:
-        group = folium.FeatureGroup(name=_(UNUSED_LAYER), show=False)
+        group = folium.FeatureGroup(name=html.escape(_(UNUSED_LAYER)), show=False)
         for venue in unused:
             tip = _("%(venue)s (not used this round)") % {"venue": venue_location(venue)}
             folium.Marker(

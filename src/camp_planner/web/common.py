@@ -25,6 +25,7 @@ from camp_planner.models import PlanningProblem
 from camp_planner.web import views
 from camp_planner.web.i18n import DEFAULT, LANGUAGES, environment, translations
 from camp_planner.web.jobs import CANCELLED_TEXT, CRASHED, RESTARTED, STOPPED, JobManager
+from camp_planner.web.parsing import load_isolated
 from camp_planner.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -33,7 +34,7 @@ from camp_planner.web.security import (
     new_csrf_token,
 )
 from camp_planner.web.store import CANCELLED, DONE, FINISHED, Job, Store, new_id
-from camp_planner.web.uploads import Assigned, Upload, discard, load_plan_folder, save_plan_files
+from camp_planner.web.uploads import Assigned, Upload, discard, save_plan_files
 from camp_planner.web.worker import INTERNAL
 
 __all__ = [
@@ -91,7 +92,7 @@ class Plans:
             if plan_id in self._cache:
                 self._cache.move_to_end(plan_id)
                 return self._cache[plan_id]
-        loaded = load_plan_folder(self.store.plan_dir(plan_id))
+        loaded = load_isolated(self.store.plan_dir(plan_id))
         self._keep(plan_id, loaded)
         return loaded
 
@@ -118,7 +119,7 @@ class Plans:
         try:
             names = save_plan_files(upload.files, tmp)
             try:
-                problem, notes = load_plan_folder(tmp)
+                problem, notes = load_isolated(tmp)
             except InputError as exc:
                 problems = [_no_path(p, tmp) for p in exc.problems]
                 raise Problems(problems + upload.unused_problems()) from None

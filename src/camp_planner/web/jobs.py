@@ -236,6 +236,8 @@ class JobManager:
 #: Imported once by the fork server, so that a worker starts in a moment.
 _PRELOAD = [
     "camp_planner.web.worker",
+    "camp_planner.web.parsing",
+    "camp_planner.io.folder",
     "camp_planner.scheduler",
     "camp_planner.outputs.roster_files",
 ]

@@ -66,11 +66,6 @@ PAGE_CSP = (
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
-#: The map page (folium inlines its scripts and styles; tiles come from the web).
-MAP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: https:; frame-ancestors 'self'; base-uri 'none'"
-)
 
 
 def is_loopback(host: str) -> bool:

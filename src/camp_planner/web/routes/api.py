@@ -30,8 +30,8 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.map_pages import map_response
 from camp_planner.web.routes.whatif import whatif_params
-from camp_planner.web.security import MAP_CSP
 from camp_planner.web.store import Job
 from camp_planner.web.uploads import assign_files
 from camp_planner.web.worker import INVITATIONS_ZIP, OUT
@@ -220,5 +220,5 @@ def roster_file(request: Request, plan_id: str, name: str) -> Response:
     if not path.is_file():
         return web.not_found(request)
     if name == "map.html":
-        return FileResponse(path, media_type=media, headers={"content-security-policy": MAP_CSP})
+        return map_response(path)
     return FileResponse(path, media_type=media, filename=name)

@@ -14,7 +14,7 @@ from camp_planner.models import PlanningProblem
 from camp_planner.web import views
 from camp_planner.web.common import DEFAULT_WHATIF_TIME, time_limit, web_of
 from camp_planner.web.i18n import translations
-from camp_planner.web.security import MAP_CSP
+from camp_planner.web.map_pages import map_response
 from camp_planner.web.store import DONE
 from camp_planner.web.worker import COMPARISON_JSON, OUT
 
@@ -249,6 +249,4 @@ def whatif_map(request: Request, job_id: str, slug: str) -> Response:
     path = web.store.job_dir(job_id) / OUT / "maps" / f"{name}.html"
     if not path.is_file():
         return web.not_found(request)
-    return FileResponse(
-        path, media_type="text/html; charset=utf-8", headers={"content-security-policy": MAP_CSP}
-    )
+    return map_response(path)
