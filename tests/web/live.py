@@ -122,6 +122,9 @@ def start(data: Path, *extra: str, env: dict[str, str] | None = None) -> Live:
             with urllib.request.urlopen(f"{live.base}/api/health", timeout=2) as answer:
                 if answer.status == 200:
                     return live
+        except urllib.error.HTTPError as error:
+            if error.code == 401:  # up, and asking for its password
+                return live
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(log.read_text()) from None

@@ -150,10 +150,10 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            self.root.chmod(0o700)  # only this user reads the plans
-        for sub in ("plans", "jobs", "tmp"):
-            (self.root / sub).mkdir(mode=0o700, exist_ok=True)
+        for folder in (self.root, *(self.root / sub for sub in ("plans", "jobs", "tmp"))):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            with contextlib.suppress(OSError):
+                folder.chmod(0o700)  # only this user reads the plans
         self.db_path = self.root / DB_NAME
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
