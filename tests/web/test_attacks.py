@@ -182,7 +182,7 @@ def test_a_cancel_is_never_lost(live: Live, small_files: dict[str, bytes]) -> No
     Stop at the same moment) is kept: the job ends cancelled, never done."""
     demo = live.upload(_demo()).json()["plan_id"]
     small = live.upload(small_files).json()["plan_id"]
-    for _ in range(10):
+    for _ in range(3):
         first = live.post_json(f"/api/plans/{demo}/solve", {"time_limit": 60}).json()["job_id"]
         second = live.post_json(f"/api/plans/{small}/solve", {"time_limit": 30}).json()
         live.wait(first, ("running",))
@@ -355,3 +355,46 @@ def test_the_plan_cache_is_bounded(make_client: object, small_files: dict[str, b
     for _ in range(12):
         upload(client, small_files)
     assert len(client.app.state.plans._cache) <= client.app.state.plans.size
+
+
+# -- 8. a full disk: a sentence on writes, reads keep working ---------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 20 MB tmpfs (needs the right to mount, as root in a container has)."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(folder)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small disk here: {made.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_answers_writes_with_a_sentence_and_reads_work(
+    small_disk: Path, small_files: dict[str, bytes]
+) -> None:
+    server = start(small_disk / "data")
+    try:
+        plan_id = server.upload(small_files).json()["plan_id"]
+        job_id = server.post_json(f"/api/plans/{plan_id}/solve", {"time_limit": 10}).json()
+        server.wait(job_id["job_id"], ("done",))
+        with (small_disk / "filler").open("wb") as filler, pytest.raises(OSError):
+            while True:
+                filler.write(b"x" * 65536)
+                filler.flush()
+        reads = [
+            "/", f"/plans/{plan_id}", f"/plans/{plan_id}/roster", f"/api/plans/{plan_id}",
+            f"/api/plans/{plan_id}/roster.json", f"/jobs/{job_id['job_id']}",
+        ]  # fmt: skip
+        assert [server.get(url).status for url in reads] == [200] * len(reads)
+        for answer in (
+            server.upload(small_files),
+            server.post_json(f"/api/plans/{plan_id}/solve", {"time_limit": 5}),
+        ):
+            assert answer.status == 507 and "disk is full" in answer.json()["detail"]
+    finally:
+        server.stop()

@@ -83,6 +83,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         store.clean_tmp()  # uploads a killed server was checking
+        store.hold()  # reads keep working on a full disk
         manager.start()  # ends the workers a killed server left
         retention = asyncio.create_task(_retention(web, keep_days))
         try:
@@ -90,6 +91,7 @@ def create_app(
         finally:
             retention.cancel()
             await run_in_threadpool(manager.stop)
+            store.release()
 
     app = FastAPI(
         title="camp-planner",

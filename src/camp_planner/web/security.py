@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import ipaddress
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -66,6 +68,24 @@ PAGE_CSP = (
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
+
+
+#: The answer to a write when the data folder's disk is full (reads keep working).
+DISK_FULL = (
+    "The server's disk is full, so nothing new can be kept. Pages and downloads still work; "
+    "free some space (or delete old plans) and try again."
+)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when `exc` says the disk (or the user's quota) is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        text = str(exc).lower()
+        return "disk is full" in text or "disk i/o error" in text
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and disk_full(cause)
 
 
 def is_loopback(host: str) -> bool:
@@ -130,8 +150,15 @@ class ErrorGuard:
             await self.app(scope, receive, watch)
         except Exception as exc:  # noqa: BLE001 - logged without its message
             method, path = log_safe(scope["method"]), log_safe(scope["path"])
-            log.error("error %s on %s %s", type(exc).__name__, method, path)
-            if not started:
+            full = disk_full(exc)
+            log.error(
+                "%s on %s %s", "disk full" if full else f"error {type(exc).__name__}", method, path
+            )
+            if started:
+                return
+            if full:
+                await _error(scope, send, 507, DISK_FULL)
+            else:
                 await _error(
                     scope, send, 500, "Internal error; the details are not shown. Try again."
                 )

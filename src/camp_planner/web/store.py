@@ -155,6 +155,7 @@ class Store:
             with contextlib.suppress(OSError):
                 folder.chmod(0o700)  # only this user reads the plans
         self.db_path = self.root / DB_NAME
+        self._held: sqlite3.Connection | None = None
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
@@ -162,6 +163,19 @@ class Store:
             for name, kind in _ADDED.items():
                 if name not in have:
                     db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+
+    def hold(self) -> None:
+        """Keep one connection open while the server runs: SQLite then keeps its WAL files
+        between calls instead of deleting and making them again, so reading needs no new
+        disk space (pages keep working when the disk is full)."""
+        self._held = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        self._held.execute("SELECT count(*) FROM plans").fetchone()
+
+    def release(self) -> None:
+        """Close the connection of :meth:`hold`."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     # -- paths: only ever from checked ids -------------------------------------------------
 
