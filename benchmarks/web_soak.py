@@ -27,10 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.helpers.whatif_folder import write_small_folder  # noqa: E402
 from tests.web.live import Live, alive, children_of, start  # noqa: E402
 
+from camp_planner.demo.generator import packaged_demo  # noqa: E402
+
 #: Server memory may grow by at most this much from the warm-up (every kind of request
 #: once) to the end, MB.
 MEMORY_BOUND_MB = 30
 FINISHED = ("done", "failed", "cancelled")
+DEMO_FILES = ("companies.csv", "venues.csv", "round.toml")
 
 
 def rss_mb(pid: int) -> float:
@@ -90,6 +93,11 @@ def soak(uploads: int, solves: int, seed: int, budget: float) -> dict[str, objec
     elapsed = time.monotonic() - started
     end = rss_mb(pid)
     stop.set()
+    # the kill comes while a worker solves (the demo round, 60 s)
+    demo = {n: t.encode() for n, t in packaged_demo().items() if n in DEMO_FILES}
+    last = server.upload(demo).json()["plan_id"]
+    running = server.post_json(f"/api/plans/{last}/solve", {"time_limit": 60}).json()["job_id"]
+    _wait_running(server, running)
     family = children_of(pid)
     server.process.send_signal(signal.SIGKILL)
     server.process.wait()
@@ -112,6 +120,15 @@ def soak(uploads: int, solves: int, seed: int, budget: float) -> dict[str, objec
         "processes_before_kill": len(family),
         "processes_left_after_kill": len(left),
     }
+
+
+def _wait_running(server: Live, job: str) -> None:
+    deadline = time.monotonic() + 60
+    while server.get(f"/api/jobs/{job}").json()["status"] != "running":
+        if time.monotonic() > deadline:
+            raise AssertionError("the last solve never started")
+        time.sleep(0.2)
+    time.sleep(1.0)
 
 
 def _wait(server: Live, job: str, until: float) -> str:
