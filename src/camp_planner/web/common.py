@@ -24,7 +24,14 @@ from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 from camp_planner.web import views
 from camp_planner.web.i18n import DEFAULT, LANGUAGES, environment, translations
-from camp_planner.web.jobs import CANCELLED_TEXT, CRASHED, RESTARTED, STOPPED, JobManager
+from camp_planner.web.jobs import (
+    CANCELLED_TEXT,
+    CRASHED,
+    OVERRUN,
+    RESTARTED,
+    STOPPED,
+    JobManager,
+)
 from camp_planner.web.parsing import load_isolated
 from camp_planner.web.security import (
     CSRF_COOKIE,
@@ -57,6 +64,7 @@ _ERRORS = {
     RESTARTED: views.N_("The server was restarted while this job was running; start it again."),
     STOPPED: views.N_("The server was stopped while this job was running; start it again."),
     CANCELLED_TEXT: views.N_("Stopped by the user."),
+    OVERRUN: views.N_("The job took far longer than its time limit and was ended; start it again."),
 }
 
 
