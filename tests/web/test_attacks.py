@@ -20,7 +20,7 @@ import pytest
 
 from camp_planner.demo.generator import packaged_demo
 from tests.web.conftest import workbook_from_csv
-from tests.web.live import Live, alive, children_of, start
+from tests.web.live import Live, alive, children_of, describe, start, started
 
 HEADERS = ("x-content-type-options", "content-security-policy", "x-frame-options")
 
@@ -215,14 +215,15 @@ def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
     job_id = server.post_json(f"/api/plans/{plan_id}/solve", {"time_limit": 120}).json()["job_id"]
     server.wait(job_id, ("running",))
     time.sleep(1.5)
-    family = children_of(server.process.pid)
+    family = {pid: started(pid) for pid in children_of(server.process.pid)}
     assert family, "no worker process"
     server.process.send_signal(signal.SIGKILL)
     server.process.wait()
-    deadline = time.monotonic() + 15
-    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 20
+    while any(alive(p, s) for p, s in family.items()) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not [pid for pid in family if alive(pid)]
+    left = {p: describe(p) for p, s in family.items() if alive(p, s)}
+    assert not left, left
 
 
 def test_a_left_worker_is_ended_on_start(tmp_path: Path, small_files: dict[str, bytes]) -> None:
