@@ -31,7 +31,7 @@ from camp_planner.demo.generator import packaged_demo  # noqa: E402
 
 #: Server memory may grow by at most this much from the warm-up (every kind of request
 #: once) to the end, MB.
-MEMORY_BOUND_MB = 30
+MEMORY_BOUND_MB = 10
 FINISHED = ("done", "failed", "cancelled")
 DEMO_FILES = ("companies.csv", "venues.csv", "round.toml")
 
