@@ -88,7 +88,7 @@ def round_from_data(
         )
     values = {k: _model_form(k, v) for k, v in data.items() if k in RoundConfig.model_fields}
     try:
-        return RoundConfig.model_validate(values)
+        return RoundConfig.model_validate(values, context={"written": set(values)})
     except ValidationError as exc:
         problems = []
         seen: set[str] = set()

@@ -217,6 +217,13 @@ class RoundConfig(_Frozen):
     @field_validator("online_cohort_min")
     @classmethod
     def _online_min_at_most_max(cls, low: int, info: ValidationInfo) -> int:
+        """A written online_cohort_min must fit cohort_max. Checked only for settings a person
+        wrote (a file or a form passes ``context={"written": keys}``): a default above a
+        small cohort_max, or settings built by the program (a remedy switching online cohorts
+        on), mean "no online cohort fits", which the planner handles."""
+        written = (info.context or {}).get("written")
+        if written is None or "online_cohort_min" not in written:
+            return low
         high = info.data.get("cohort_max")
         if high is not None and low > high:
             raise PydanticCustomError(
