@@ -28,6 +28,7 @@ from camp_planner.models import (
     Venue,
     VenueStatus,
 )
+from camp_planner.models.domain import is_email
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult
@@ -63,6 +64,8 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "participants",
     "waiting_since",
     "available_from",
+    "contact_name",
+    "email",
 )
 VENUE_COLUMNS: tuple[str, ...] = (
     "venue_id",
@@ -74,6 +77,7 @@ VENUE_COLUMNS: tuple[str, ...] = (
     "max_cohorts",
     "unavailable",
     "status",
+    "address",
 )
 __all__ = [
     "COMPANY_COLUMNS",
@@ -211,6 +215,10 @@ COMPANY_ALIASES: dict[str, str] = {
     "antal_deltagere": "participants",
     "venter_siden": "waiting_since",
     "tilgængelig_fra": "available_from",
+    "kontaktperson": "contact_name",
+    "kontakt": "contact_name",
+    "e_mail": "email",
+    "mail": "email",
 }
 VENUE_ALIASES: dict[str, str] = {
     "sted_id": "venue_id",
@@ -224,6 +232,7 @@ VENUE_ALIASES: dict[str, str] = {
     "maks_hold": "max_cohorts",
     "utilgængelig": "unavailable",
     "ikke_tilgængelig": "unavailable",
+    "adresse": "address",
 }
 #: Sheet names of the workbook (normalised) -> the kind of table they hold.
 SHEET_NAMES: dict[str, str] = {
@@ -475,6 +484,9 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
         participants = r.integer("participants", 1, low=1, high=3, expected=N_("1, 2 or 3"))
         waiting_since = r.iso_date("waiting_since")
         available_from = r.iso_date("available_from")
+        email = r.text("email") or None
+        if email is not None and not is_email(email):
+            r.fail("email", email, N_("an e-mail address, e.g. name@firma.dk"))
         if not r.ok:
             continue
         assert where is not None and level is not None
@@ -497,6 +509,8 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
             participants=participants,
             waiting_since=waiting_since,
             available_from=available_from,
+            contact_name=r.text("contact_name") or None,
+            email=email,
         )
     if scored:
         out.notes.append(
@@ -547,5 +561,6 @@ def _venues(table: Table, out: Collector) -> list[Venue] | None:
             max_cohorts=max_cohorts,
             unavailable=frozenset(unavailable or []),
             status=VenueStatus(status[0]) if status else VenueStatus.CANDIDATE,
+            address=r.text("address") or None,
         )
     return venues

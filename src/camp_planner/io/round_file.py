@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector, InputProblem
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import Level, RoundConfig
+from camp_planner.models.domain import is_email
 
 ROUND_TOML = "round.toml"
 
@@ -37,6 +38,11 @@ _ROUND_KEYS = (
     "mix_levels",
     "mix_age_groups",
     "language",
+    "coordinator_name",
+    "coordinator_email",
+    "session_start",
+    "session_end",
+    "reply_by",
     "change_cost",  # read by `replan` (camp_planner.io.replan_files)
 )
 
@@ -120,6 +126,14 @@ def round_from_data(
     low, high = values.get("cohort_min", 8), values.get("cohort_max", 10)
     if high < low:
         bad("cohort_max", Message(N_("at least cohort_min (%(low)s)"), low=low))
+    hours = values.get("session_start"), values.get("session_end")
+    if (hours[0] is None) != (hours[1] is None):
+        bad(
+            "session_end" if hours[1] is None else "session_start",
+            N_("both session_start and session_end, or neither"),
+        )
+    elif hours[0] is not None and hours[1] <= hours[0]:
+        bad("session_end", Message(N_("a time after session_start (%(start)s)"), start=hours[0]))
     online_min = values.get("online_cohort_min")
     if online_min is not None and online_min > high:
         bad("online_cohort_min", Message(N_("at most cohort_max (%(high)s)"), high=high))
@@ -186,12 +200,40 @@ def _round_value(key: str, value: Any) -> Any:
         if levels is None or any(v not in ("A", "B", "C") for v in levels):
             return _Bad(N_('a list of levels, e.g. ["A", "B"]'))
         return tuple(Level(v) for v in dict.fromkeys(levels))
+    if key in _INVITATION_KEYS:
+        return _invitation_value(key, value)
     if key == "change_cost":
         return _Skip()
     if key == "language":
         text = str(value).strip().lower()
         return text if text in ("en", "da") else _Bad(N_('"en" or "da"'))
     return value  # pragma: no cover
+
+
+_INVITATION_KEYS = (
+    "coordinator_name",
+    "coordinator_email",
+    "session_start",
+    "session_end",
+    "reply_by",
+)
+
+
+def _invitation_value(key: str, value: Any) -> Any:
+    """The keys `send` uses: who invites, the sessions' hours, the reply date."""
+    if key == "reply_by":
+        return _toml_date(value) or _Bad(N_("a date, e.g. 2027-01-04"))
+    text = value.strip() if isinstance(value, str) else ""
+    if key == "coordinator_name":
+        return text or _Bad(N_("a text"))
+    if key == "coordinator_email":
+        return text if is_email(text) else _Bad(N_("an e-mail address, e.g. name@region.dk"))
+    if isinstance(value, time):  # TOML's own 09:00:00
+        text = value.strftime("%H:%M")
+    if re.fullmatch(r"\d:\d\d", text):
+        text = "0" + text
+    ok = re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text)
+    return text if ok else _Bad(N_('a time of day, e.g. "09:00"'))
 
 
 def _level_priority(value: Any) -> Any:

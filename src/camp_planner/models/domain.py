@@ -6,6 +6,7 @@ planning folder and `camp_planner.scheduler` consumes them.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -18,6 +19,15 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 #: A company is young when founded less than this many years before the round starts.
 YOUNG_YEARS = 3
+#: An e-mail address as a person types one: local part, @, a domain with a dot (no spaces).
+_EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\"]+\.[^@\s,;:<>()\[\]\".]{2,}$")
+#: A time of day as written in round.toml: "09:00".
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def is_email(text: str) -> bool:
+    """True for ``name@firma.dk`` (one address; no display name, no spaces)."""
+    return bool(_EMAIL.match(text)) and ".." not in text and not text.startswith(".")
 
 
 class _Frozen(BaseModel):
@@ -50,6 +60,16 @@ class Company(_Frozen):
     waiting_since: date | None = None
     #: the company cannot start before this day (it signed up for a later round)
     available_from: date | None = None
+    #: the person the invitation is addressed to, and their e-mail address (optional)
+    contact_name: str | None = None
+    email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not is_email(value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _age_known(self) -> Company:
@@ -93,6 +113,8 @@ class Venue(_Frozen):
     max_cohorts: int | None = Field(default=None, ge=0)
     unavailable: frozenset[date] = frozenset()
     status: VenueStatus = VenueStatus.CANDIDATE
+    #: street address for the invitation (optional; the town is used when absent)
+    address: str | None = None
 
 
 class RoundConfig(_Frozen):
@@ -125,6 +147,26 @@ class RoundConfig(_Frozen):
     mix_age_groups: tuple[Level, ...] = ()
     #: language of the text people read in the outputs: "en" or "da"
     language: Literal["en", "da"] = "en"
+    #: who sends the invitations (ORGANIZER of the events; the From line's name)
+    coordinator_name: str | None = None
+    coordinator_email: str | None = None
+    #: the sessions' hours ("09:00", "16:00"); events are all-day when not given
+    session_start: str | None = Field(default=None, pattern=_CLOCK.pattern)
+    session_end: str | None = Field(default=None, pattern=_CLOCK.pattern)
+    #: the day companies are asked to answer the invitation by
+    reply_by: date | None = None
+
+    @model_validator(mode="after")
+    def _invitation_settings(self) -> RoundConfig:
+        if self.coordinator_email is not None and not is_email(self.coordinator_email):
+            raise ValueError(
+                f"coordinator_email is not an e-mail address: {self.coordinator_email}"
+            )
+        if (self.session_start is None) != (self.session_end is None):
+            raise ValueError("give both session_start and session_end, or neither")
+        if self.session_start and self.session_end and self.session_end <= self.session_start:
+            raise ValueError(f"session_end {self.session_end} is not after {self.session_start}")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundConfig:
