@@ -127,12 +127,12 @@ def round_from_data(
     if high < low:
         bad("cohort_max", Message(N_("at least cohort_min (%(low)s)"), low=low))
     hours = values.get("session_start"), values.get("session_end")
-    if (hours[0] is None) != (hours[1] is None):
+    if ("session_start" in data) != ("session_end" in data):
         bad(
             "session_end" if hours[1] is None else "session_start",
             N_("both session_start and session_end, or neither"),
         )
-    elif hours[0] is not None and hours[1] <= hours[0]:
+    elif hours[0] is not None and hours[1] is not None and hours[1] <= hours[0]:
         bad("session_end", Message(N_("a time after session_start (%(start)s)"), start=hours[0]))
     online_min = values.get("online_cohort_min")
     if online_min is not None and online_min > high:
