@@ -202,9 +202,9 @@ def run_answers(
 ) -> ExitCode:
     """Write answers.csv to fill in (when it does not exist), or summarise it and write
     declined.csv."""
-    from camp_planner.io.atomic import atomic_write_text
+    from camp_planner.outputs.atomic import atomic_write_text
     from camp_planner.io.errors import Collector
-    from camp_planner.io.excel_safe import csv_text
+    from camp_planner.outputs.excel_safe import csv_text
     from camp_planner.mail.answers import answers_frame, declined_frame, read_answers, summarise
     from camp_planner.mail.batch import read_roster_file
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from camp_planner.i18n import N_, Message, joined
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
 from camp_planner.io.errors import Collector, InputError, InputProblem
-from camp_planner.io.gazetteer import region_note
 from camp_planner.io.round_file import ROUND_TOML, read_round
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook, same_id
 from camp_planner.models import (
@@ -29,6 +28,7 @@ from camp_planner.models import (
     VenueStatus,
 )
 from camp_planner.models.domain import is_email
+from camp_planner.places.gazetteer import region_note
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult

@@ -43,7 +43,7 @@ _ROUND_KEYS = (
     "session_start",
     "session_end",
     "reply_by",
-    "change_cost",  # read by `replan` (camp_planner.io.replan_files)
+    "change_cost",  # read by `replan` (camp_planner.outputs.replan_files)
 )
 
 

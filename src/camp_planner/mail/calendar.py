@@ -1,7 +1,7 @@
 """A company's own invitation: its cohort's events with its name, its contact person as
 ATTENDEE and the coordinator as ORGANIZER.
 
-The events are :func:`~camp_planner.io.ics.session_events` (so hours, location and text are
+The events are :func:`~camp_planner.outputs.ics.session_events` (so hours, location and text are
 those of the cohort files). Each gets the company's own UID, the cohort event's UID with the
 company's id added (``C01-module1-2027-01-12-2027-Q1-12345678@camp-planner``), and the cohort
 event's SEQUENCE: after a replan the roster.json's ``replan.events`` record keeps a cohort's UIDs
@@ -20,7 +20,7 @@ from typing import Any
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from camp_planner.i18n import gettext_for
-from camp_planner.io.ics import PRODID, session_events
+from camp_planner.outputs.ics import PRODID, session_events
 from camp_planner.models import Cohort, Company, PlanningProblem, Roster
 
 __all__ = ["cancellation", "company_calendar", "company_events", "event_record"]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from camp_planner.io.atomic import atomic_write_text
-from camp_planner.io.excel_safe import csv_text
+from camp_planner.outputs.atomic import atomic_write_text
+from camp_planner.outputs.excel_safe import csv_text
 
 __all__ = ["SENT_LOG", "LogRow", "fingerprint", "read_log", "append_log", "delivered"]
 
