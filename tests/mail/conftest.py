@@ -17,7 +17,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
-from camp_planner import demo
+from camp_planner.demo import generator as demo
 
 COORDINATOR = 'coordinator_name = "Åse Østergård"\ncoordinator_email = "aase@region.dk"\n'
 INVITATION_KEYS = (

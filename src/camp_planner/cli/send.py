@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -29,6 +29,11 @@ from camp_planner.cli._common import (
     print_notes,
     print_problems,
 )
+
+if TYPE_CHECKING:
+    from camp_planner.mail import SmtpSettings
+    from camp_planner.mail.answers import Answer
+    from camp_planner.models import PlanningProblem, Roster
 
 __all__ = ["register", "run_answers", "run_send"]
 
@@ -50,9 +55,8 @@ def run_send(
     """Compose and deliver the messages; OK when every message went, NO_ROSTER (1) when
     some failed or everything was sent before, BAD_INPUT (2) for input that cannot be used."""
     from camp_planner.io.errors import InputError
-    from camp_planner.mail import SENT_LOG, TemplateProblem, deliver, load_template, smtp_settings
-    from camp_planner.mail.batch import make_batch, read_changes, read_roster_file
-    from camp_planner.mail.compose import letters_after_replan, letters_for_roster
+    from camp_planner.mail import SENT_LOG, TemplateProblem, deliver
+    from camp_planner.mail.batch import batch_for, read_roster_file
 
     loaded = load_planning_folder(folder, err)
     if loaded is None:
@@ -73,34 +77,18 @@ def run_send(
             f"{roster_path} is the roster of round {current.version.roster.round!r}, but "
             f"{folder} plans {problem.round.name!r}: give the roster of this folder.",
         )
-    settings, smtp_problems = smtp_settings(os.environ if env is None else env)
-    if smtp_problems:
-        return fail(err, "SMTP settings: " + "; ".join(smtp_problems) + ". Nothing was sent.")
-    if use_smtp and settings is None and eml_dir is None:
-        return fail(err, "--smtp needs CAMP_PLANNER_SMTP_HOST (docs/invitations.md).")
-    smtp = settings if eml_dir is None else None
-    sender = (settings.sender if settings else None) or problem.round.coordinator_email
-    if smtp is not None and not sender:
-        return fail(
-            err,
-            "No sender: set CAMP_PLANNER_SMTP_FROM or coordinator_email in round.toml. "
-            "Nothing was sent.",
-        )
+    transport = _transport(problem, use_smtp, eml_dir, env)
+    if isinstance(transport, str):
+        return fail(err, transport)
+    smtp, sender = transport
     try:
-        rows = read_changes(changes) if changes is not None else None
-        tpl = load_template(template, problem.round.language)
-        roster = current.version.roster
-        if rows is None:
-            letters = letters_for_roster(roster)
-        else:
-            letters = letters_after_replan(rows, roster, before.version.roster if before else None)
-        batch = make_batch(
+        batch = batch_for(
             problem,
             current.version,
-            letters,
-            tpl,
-            sender=sender,
+            template=template,
+            changes=changes,
             published=before.version if before else None,
+            sender=sender,
         )
     except InputError as exc:
         print_problems(str(changes), exc.problems, err)
@@ -129,6 +117,27 @@ def run_send(
     except OSError as exc:
         return fail(err, f"Cannot write to {exc.filename or target}: {exc.strerror or exc}")
     return _report(done, batch.no_address, smtp is not None, target, out, err)
+
+
+def _transport(
+    problem: PlanningProblem, use_smtp: bool, eml_dir: Path | None, env: Mapping[str, str] | None
+) -> tuple[SmtpSettings | None, str | None] | str:
+    """(the SMTP settings or None for .eml files, the sender), or why nothing can be sent."""
+    from camp_planner.mail import smtp_settings
+
+    settings, smtp_problems = smtp_settings(os.environ if env is None else env)
+    if smtp_problems:
+        return "SMTP settings: " + "; ".join(smtp_problems) + ". Nothing was sent."
+    if use_smtp and settings is None and eml_dir is None:
+        return "--smtp needs CAMP_PLANNER_SMTP_HOST (docs/invitations.md). Nothing was sent."
+    smtp = settings if eml_dir is None else None
+    sender = (settings.sender if settings else None) or problem.round.coordinator_email
+    if smtp is not None and not sender:
+        return (
+            "No sender: set CAMP_PLANNER_SMTP_FROM or coordinator_email in round.toml. "
+            "Nothing was sent."
+        )
+    return smtp, sender
 
 
 def _default_published(folder: Path, roster_path: Path) -> Path | None:
@@ -202,11 +211,11 @@ def run_answers(
 ) -> ExitCode:
     """Write answers.csv to fill in (when it does not exist), or summarise it and write
     declined.csv."""
-    from camp_planner.outputs.atomic import atomic_write_text
     from camp_planner.io.errors import Collector
-    from camp_planner.outputs.excel_safe import csv_text
-    from camp_planner.mail.answers import answers_frame, declined_frame, read_answers, summarise
+    from camp_planner.mail.answers import answers_frame, read_answers
     from camp_planner.mail.batch import read_roster_file
+    from camp_planner.outputs.atomic import atomic_write_text
+    from camp_planner.outputs.excel_safe import csv_text
 
     loaded = load_planning_folder(folder, err)
     if loaded is None:
@@ -236,12 +245,29 @@ def run_answers(
         print_problems(str(path), collector.problems, err)
         return ExitCode.BAD_INPUT
     print_notes(collector.notes, out)
+    _print_answers(read, roster, problem, today or date.today(), target, out)
+    return ExitCode.OK
+
+
+def _print_answers(
+    read: list[Answer],
+    roster: Roster,
+    problem: PlanningProblem,
+    today: date,
+    target: Path,
+    out: Console,
+) -> None:
+    """The counts, who has not answered (by the reply date), and declined.csv."""
+    from camp_planner.mail.answers import declined_frame, summarise
+    from camp_planner.outputs.atomic import atomic_write_text
+    from camp_planner.outputs.excel_safe import csv_text
+
     placed = {m for c in roster.cohorts for m in c.members}
     unknown = [a.company_id for a in read if a.company_id not in placed]
     if unknown:
         out.print(Text(f"note: not placed in the roster: {', '.join(unknown)}", style="yellow"))
     missing = sorted(placed - {a.company_id for a in read})
-    summary = summarise(read, problem.round.reply_by, today or date.today())
+    summary = summarise(read, problem.round.reply_by, today)
     names = {c.company_id: c.name for c in problem.companies}
     out.print(
         Text(
@@ -272,12 +298,15 @@ def run_answers(
                 style="bold",
             )
         )
-    return ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:
     """Add `send` and `answers` to the command line."""
+    _register_send(app)
+    _register_answers(app)
 
+
+def _register_send(app: typer.Typer) -> None:
     @app.command()
     def send(
         folder: Annotated[Path, typer.Argument(help="Planning folder (companies with email)")],
@@ -326,6 +355,8 @@ def register(app: typer.Typer) -> None:
         )
         raise typer.Exit(code)
 
+
+def _register_answers(app: typer.Typer) -> None:
     @app.command()
     def answers(
         folder: Annotated[Path, typer.Argument(help="Planning folder")],

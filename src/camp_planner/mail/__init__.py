@@ -2,8 +2,8 @@
 and the answers (docs/invitations.md).
 
 - :mod:`~camp_planner.mail.letters`: a company's template values, the template, rendering;
-- :mod:`~camp_planner.mail.calendar`: the company's own events (ATTENDEE, ORGANIZER);
-- :mod:`~camp_planner.mail.compose`: who gets which message, as MIME with the .ics attached;
+- :mod:`~camp_planner.mail.compose`: who gets which message, as MIME with the company's own
+  .ics attached (:func:`camp_planner.outputs.ics.company_events`: ATTENDEE, ORGANIZER);
 - :mod:`~camp_planner.mail.smtp`: the server from environment variables, sending;
 - :mod:`~camp_planner.mail.outbox`: delivering (SMTP or .eml), never twice by mistake;
 - :mod:`~camp_planner.mail.sentlog`: the log of every attempt, without bodies;

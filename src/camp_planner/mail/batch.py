@@ -13,13 +13,19 @@ import jinja2
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.tables import read_csv_table
-from camp_planner.mail.calendar import event_record
-from camp_planner.mail.compose import Outgoing, RosterVersion, compose
-from camp_planner.mail.letters import Letter
+from camp_planner.mail.compose import (
+    Outgoing,
+    RosterVersion,
+    compose,
+    letters_after_replan,
+    letters_for_roster,
+)
+from camp_planner.mail.letters import Letter, load_template
 from camp_planner.mail.sentlog import fingerprint
 from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.ics import event_record
 
-__all__ = ["Batch", "RosterFile", "make_batch", "read_changes", "read_roster_file"]
+__all__ = ["Batch", "RosterFile", "batch_for", "make_batch", "read_changes", "read_roster_file"]
 
 #: changes.csv's columns a letter needs
 _CHANGE_NEEDS = ("company_id", "change")
@@ -109,3 +115,30 @@ def make_batch(
         )
         batch.outgoing.append(Outgoing(letter, email, message))
     return batch
+
+
+def batch_for(
+    problem: PlanningProblem,
+    current: RosterVersion,
+    *,
+    template: Path | None,
+    changes: Path | None,
+    published: RosterVersion | None,
+    sender: str | None,
+) -> Batch:
+    """The batch for a roster: invitations to every placed company, or after a replan (its
+    `changes` csv) the letters the changes call for.
+
+    Raises:
+        InputError: changes.csv cannot be used.
+        TemplateProblem: the template cannot be read or rendered.
+    """
+    rows = read_changes(changes) if changes is not None else None
+    loaded = load_template(template, problem.round.language)
+    if rows is None:
+        letters = letters_for_roster(current.roster)
+    else:
+        letters = letters_after_replan(
+            rows, current.roster, published.roster if published else None
+        )
+    return make_batch(problem, current, letters, loaded, sender=sender, published=published)

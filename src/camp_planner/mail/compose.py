@@ -20,14 +20,14 @@ from email.utils import format_datetime, make_msgid
 import jinja2
 from icalendar import Event
 
-from camp_planner.mail.calendar import (
+from camp_planner.mail.letters import Letter, LetterKind, letter_values, render
+from camp_planner.models import Company, PlanningProblem, Roster
+from camp_planner.outputs.ics import (
     EventRecord,
-    cancellation,
+    cancelled_events,
     company_calendar,
     company_events,
 )
-from camp_planner.mail.letters import Letter, LetterKind, letter_values, render
-from camp_planner.models import Company, PlanningProblem, Roster
 
 __all__ = ["Outgoing", "RosterVersion", "compose", "letters_after_replan", "letters_for_roster"]
 
@@ -134,7 +134,7 @@ def compose(
     new = _events(problem, current, company, stamp) if letter.kind != "cancel" else []
     old = _events(problem, published, company, stamp) if letter.kind in ("update", "cancel") else []
     keep = {str(e["uid"]) for e in new}
-    gone = cancellation([e for e in old if str(e["uid"]) not in keep])
+    gone = cancelled_events([e for e in old if str(e["uid"]) not in keep])
     for events, name in ((new, "invitation.ics"), (gone, "cancelled.ics")):
         if events:
             cal = company_calendar(problem, current.roster.round, events)

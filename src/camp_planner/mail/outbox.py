@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
 
-from camp_planner.outputs.atomic import atomic_write_bytes
 from camp_planner.mail.compose import Outgoing
 from camp_planner.mail.sentlog import FAILED, SENT, WRITTEN, LogRow, append_log, delivered, read_log
 from camp_planner.mail.smtp import SmtpSettings, send_all
+from camp_planner.outputs.atomic import atomic_write_bytes
 
 __all__ = ["Delivery", "deliver"]
 
