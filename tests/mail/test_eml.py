@@ -90,3 +90,23 @@ def test_a_broken_template_sends_nothing(folder: Path, tmp_path: Path, text: str
     )
     assert code == 2 and words in output and "Nothing was sent" in output
     assert not (folder / "out" / "outbox").exists()
+
+
+def test_the_venues_address_is_in_the_message_and_the_event(folder: Path) -> None:
+    import pandas as pd
+
+    venues = pd.read_csv(folder / "venues.csv", dtype=str, keep_default_na=False)
+    venues["adresse"] = [f"Søndergade {i}" for i in range(len(venues))]
+    venues.to_csv(folder / "venues.csv", index=False)
+    address = dict(zip(venues["venue_id"], venues["adresse"], strict=True))
+    roster = json.loads((folder / "out" / "roster.json").read_text())
+    where = {m: c["venue_id"] for c in roster["cohorts"] for m in c["members"]}
+    code, output = run("send", folder, "--roster", folder / "out" / "roster.json")
+    assert code == 0, output
+    for path in sorted((folder / "out" / "outbox").glob("*.eml"))[:5]:
+        message = _read(path)
+        street = address[where[path.stem]]
+        assert f", {street}" in message.get_body(("plain",)).get_content()
+        (part,) = list(message.iter_attachments())
+        event = next(iter(Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")))
+        assert street in str(event["location"])
