@@ -1,9 +1,10 @@
 """Read a planning folder into a :class:`PlanningProblem`, reporting every problem at once.
 
-A planning folder holds ``companies.csv``, ``venues.csv`` and ``round.toml`` (CONTRACT.md);
-instead of the two CSV files it may hold ``plan.xlsx`` with sheets ``companies`` and
-``venues``. Tables are read as text (ids keep their leading zeros). All problems of all files
-are collected and raised together as one :class:`InputError`.
+A planning folder holds ``companies.csv``, ``venues.csv`` and ``round.toml``
+(docs/planning-folder.md); instead of the two CSV files it may hold ``plan.xlsx`` with
+sheets ``companies`` and ``venues``. Tables are read as text (ids keep their leading
+zeros). All problems of all files are collected and raised together as one
+:class:`InputError`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ COMPANIES_CSV = "companies.csv"
 VENUES_CSV = "venues.csv"
 WORKBOOK = "plan.xlsx"
 
-#: The seven scorecard columns, in DOMAIN.md's order.
+#: The seven scorecard columns, in docs/scoring.md's order.
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "ambition",
     "scalability",

@@ -26,7 +26,7 @@ def _number(value: float) -> int | float:
 
 
 def levels_frame(results: list[ScoreResult]) -> pd.DataFrame:
-    """The levels.csv table (CONTRACT.md): one row per result, in order.
+    """The levels.csv table (docs/scoring.md): one row per result, in order.
 
     Args:
         results: Scored scorecards.

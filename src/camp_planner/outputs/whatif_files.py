@@ -2,7 +2,7 @@
 
 Files written to the output folder, each atomically:
 
-- ``whatif.csv``: one row per scenario, the baseline first; CONTRACT.md's columns, then
+- ``whatif.csv``: one row per scenario, the baseline first; docs/whatif.md's columns, then
   extras (see :mod:`camp_planner.whatif.compare`). UTF-8, no byte-order mark; counts
   are whole numbers, shares 0-1, text safe to open in Excel
   (:mod:`camp_planner.outputs.excel_safe`).
@@ -132,7 +132,7 @@ def _whole_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write whatif.csv (CONTRACT.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
+    """Write whatif.csv (docs/whatif.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
     as whole numbers, text safe to open in Excel
     (:func:`camp_planner.outputs.excel_safe.csv_text`)."""
     return atomic_write_text(path, csv_text(_whole_counts(table)))

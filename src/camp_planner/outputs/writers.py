@@ -155,7 +155,7 @@ def _travel(problem: PlanningProblem, roster: Roster, company: Company, venue: V
 
 
 def write_roster_json(roster: Roster, path: str | os.PathLike[str]) -> Path:
-    """Write roster.json (CONTRACT.md) atomically.
+    """Write roster.json (docs/roster-json.md) atomically.
 
     Args:
         roster: The roster to write.
