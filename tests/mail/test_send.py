@@ -187,3 +187,39 @@ def test_after_a_replan_with_a_lost_venue_day_only_the_affected_get_a_message(
         if before.get(company) and before[company][0] != after[company][0]:
             gone = list(cals["cancelled.ics"].walk("VEVENT"))
             assert gone and all(str(e["status"]) == "CANCELLED" for e in gone)
+
+
+def test_a_server_that_cannot_be_reached_fails_every_message(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.mail.conftest import _free_port
+
+    monkeypatch.setenv("CAMP_PLANNER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMP_PLANNER_SMTP_PORT", str(_free_port()))  # nobody listens
+    monkeypatch.setenv("CAMP_PLANNER_SMTP_STARTTLS", "0")
+    code, output = run("send", folder, "--roster", folder / "out" / "roster.json")
+    assert code == 1 and "failed" in output
+    log = _log(folder)
+    assert log and {r["status"] for r in log} == {"failed"}
+    assert all("cannot connect to 127.0.0.1" in r["answer"] for r in log)
+
+
+def test_a_message_refused_at_data_is_failed_with_the_servers_answer(
+    folder: Path, smtp_server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"n": 0}
+    accept = Recorder.handle_DATA
+
+    async def refuse_the_second(self: Recorder, server: Any, session: Any, envelope: Any) -> str:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            return "554 5.6.0 message content rejected"
+        return await accept(self, server, session, envelope)
+
+    monkeypatch.setattr(Recorder, "handle_DATA", refuse_the_second)
+    code, _ = run("send", folder, "--roster", folder / "out" / "roster.json")
+    assert code == 1
+    log = _log(folder)
+    (failed,) = [r for r in log if r["status"] == "failed"]
+    assert failed["answer"] == "554 5.6.0 message content rejected"
+    assert len(smtp_server.messages) == len(log) - 1

@@ -100,7 +100,7 @@ def _send_one(smtp: smtplib.SMTP, message: EmailMessage) -> SendResult:
     try:
         refused = smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
-        smtp.rset()
+        _reset(smtp)
         return SendResult(False, _refusals(exc.recipients))
     except smtplib.SMTPResponseException as exc:
         _reset(smtp)
