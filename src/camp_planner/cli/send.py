@@ -244,7 +244,7 @@ def run_answers(
     if read is None:
         print_problems(str(path), collector.problems, err)
         return ExitCode.BAD_INPUT
-    print_notes(collector.notes, out)
+    print_notes([str(note) for note in collector.notes], out)
     _print_answers(read, roster, problem, today or date.today(), target, out)
     return ExitCode.OK
 

@@ -29,7 +29,7 @@ from camp_planner.models import (
     VenueStatus,
 )
 from camp_planner.models.domain import is_email
-from camp_planner.places.gazetteer import region_note
+from camp_planner.places.gazetteer import region_message
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 COMPANIES_CSV = "companies.csv"
 VENUES_CSV = "venues.csv"
 WORKBOOK = "plan.xlsx"
+#: The two tables of a planning folder, in words.
+_KIND_WORDS = {"companies": N_("companies"), "venues": N_("venues")}
 
 #: The seven scorecard columns, in docs/scoring.md's order.
 SCORECARD_COLUMNS: tuple[str, ...] = (
@@ -107,8 +109,9 @@ def load_folder(folder: Path) -> PlanningProblem:
     return load_folder_with_notes(folder)[0]
 
 
-def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
-    """Like :func:`load_folder`, also returning notes (ignored columns, derived levels, ...).
+def load_folder_with_messages(folder: Path) -> tuple[PlanningProblem, list[Message]]:
+    """Like :func:`load_folder`, also returning notes (ignored columns, derived levels, ...)
+    as messages to render in the reader's language.
 
     Args:
         folder: The planning folder.
@@ -143,7 +146,24 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
     return problem, out.notes
 
 
-def _outside_region_notes(readers: list[RowReader], problem: PlanningProblem) -> list[str]:
+def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
+    """Like :func:`load_folder`, also returning notes (ignored columns, derived levels, ...)
+    in English; :func:`load_folder_with_messages` returns them to render in any language.
+
+    Args:
+        folder: The planning folder.
+
+    Returns:
+        The planning problem and notes for the coordinator.
+
+    Raises:
+        InputError: Every problem found in any of the files.
+    """
+    problem, notes = load_folder_with_messages(folder)
+    return problem, [str(note) for note in notes]
+
+
+def _outside_region_notes(readers: list[RowReader], problem: PlanningProblem) -> list[Message]:
     """A note for every row whose town lies outside Region Midtjylland: its region and the
     distance to the nearest venue (accepted: the programme is open to every company)."""
     venues = [(v.venue_id, v.lat, v.lon) for v in problem.venues]
@@ -152,9 +172,10 @@ def _outside_region_notes(readers: list[RowReader], problem: PlanningProblem) ->
         if reader.outside is None or not reader.ok:
             continue
         town = reader.text("town")
-        note = region_note(reader.outside, venues, label=town)
+        note = region_message(reader.outside, venues, label=town)
         if note:
-            notes.append(f"{reader.file} row {reader.row}: {note}")
+            row_note = N_("%(file)s row %(row)s: %(note)s")
+            notes.append(Message(row_note, file=reader.file, row=reader.row, note=note))
     return notes
 
 
@@ -272,7 +293,9 @@ def _read_table(
     csv_path, xlsx_path = folder / f"{kind}.csv", folder / WORKBOOK
     if csv_path.exists():
         if xlsx_path.exists():
-            out.notes.append(f"{csv_path.name} is used; the {kind} of {WORKBOOK} are ignored")
+            note = N_("%(file)s is used; the %(kind)s of %(workbook)s are ignored")
+            what = Message(_KIND_WORDS[kind])
+            out.notes.append(Message(note, file=csv_path.name, kind=what, workbook=WORKBOOK))
         return read_csv_table(csv_path, out, _ALIASES[kind])
     if not xlsx_path.exists():
         expected = Message(
@@ -316,7 +339,9 @@ def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
         if len(matches) == 1:
             sheet = matches[0]
             found[kind] = Table.from_frame(f"{WORKBOOK}:{sheet}", frames[sheet], _ALIASES[kind])
-            out.notes.append(f"{WORKBOOK}: sheet {sheet!r} read as the {kind} (by its columns)")
+            note = N_("%(workbook)s: sheet %(sheet)s read as the %(kind)s (by its columns)")
+            what = Message(_KIND_WORDS[kind])
+            out.notes.append(Message(note, workbook=WORKBOOK, sheet=repr(sheet), kind=what))
             continue
         names = ", ".join(repr(s) for s in frames)
         column = _KEY_COLUMN[kind]
@@ -368,9 +393,9 @@ def _check_columns(
         ok = False
     extra = [c for c in table.columns if c not in known]
     if extra:
-        out.notes.append(
-            f"{table.label}: column(s) {', '.join(repr(c) for c in extra)} not used (ignored)"
-        )
+        columns = ", ".join(repr(c) for c in extra)
+        note = N_("%(file)s: column(s) %(columns)s not used (ignored)")
+        out.notes.append(Message(note, file=table.label, columns=columns))
     return ok
 
 
@@ -422,10 +447,11 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
     has_scorecard = set(SCORECARD_COLUMNS) <= have
     partial = [c for c in SCORECARD_COLUMNS if c not in have]
     if not has_scorecard and len(partial) < len(SCORECARD_COLUMNS):
-        out.notes.append(
-            f"{table.label}: scorecard columns incomplete (missing {', '.join(partial)}); "
+        note = N_(
+            "%(file)s: scorecard columns incomplete (missing %(columns)s); "
             "levels come from the level column only"
         )
+        out.notes.append(Message(note, file=table.label, columns=", ".join(partial)))
     seen: dict[str, int] = {}
     companies: list[Company] = []
     scored = below_c = 0
@@ -514,10 +540,18 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
             email=email,
         )
     if scored:
-        out.notes.append(
-            f"{table.label}: level from the scorecard for {scored} compan"
-            f"{'y' if scored == 1 else 'ies'} ({below_c} below C, trained with C)"
+        note = (
+            N_(
+                "%(file)s: level from the scorecard for %(count)s company "
+                "(%(below)s below C, trained with C)"
+            )
+            if scored == 1
+            else N_(
+                "%(file)s: level from the scorecard for %(count)s companies "
+                "(%(below)s below C, trained with C)"
+            )
         )
+        out.notes.append(Message(note, file=table.label, count=scored, below=below_c))
     return companies
 
 

@@ -82,7 +82,10 @@ def round_from_data(
     """
     unknown = [k for k in data if k not in ROUND_KEYS]
     if unknown:
-        out.notes.append(f"{label}: key(s) {', '.join(unknown)} not used (ignored)")
+        keys = ", ".join(unknown)
+        out.notes.append(
+            Message(N_("%(file)s: key(s) %(keys)s not used (ignored)"), file=label, keys=keys)
+        )
     values = {k: _model_form(k, v) for k, v in data.items() if k in RoundConfig.model_fields}
     try:
         return RoundConfig.model_validate(values)
