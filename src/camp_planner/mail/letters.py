@@ -20,7 +20,7 @@ import jinja2
 
 from camp_planner.i18n import age_label, format_day, format_number, step_label, weekday
 from camp_planner.io.tables import AmbiguousDateError, parse_date
-from camp_planner.models import Cohort, Company, PlanningProblem, Roster, Venue
+from camp_planner.models import Cohort, PlanningProblem, Roster, Venue
 
 __all__ = ["Letter", "LetterKind", "TemplateProblem", "letter_values", "load_template", "render"]
 
@@ -184,8 +184,3 @@ def _changes(problem: PlanningProblem, row: Mapping[str, str], lang: str) -> lis
                 {"what": what, "old": show(old) if old else "", "new": show(new) if new else ""}
             )
     return out
-
-
-def is_addressable(company: Company) -> bool:
-    """A company a message can go to: it has an e-mail address."""
-    return bool(company.email)
