@@ -55,3 +55,54 @@ def test_bad_answers_are_listed_with_their_rows(folder: Path, tmp_path: Path) ->
     code, output = run("answers", folder, "--roster", roster, "--answers", answers)
     assert code == 2
     assert "måske" in output and "31-02-2026" in output
+
+
+def test_a_decline_followed_by_a_replan(folder: Path, smtp_server: object) -> None:
+    """Declined -> removed from companies.csv (declined.csv says who) -> replan -> send
+    --changes: the declined company is withdrawn and gets nothing; those whose place changed
+    get one message each; one placed from the waitlist is told so."""
+    import pandas as pd
+
+    from tests.mail.conftest import Recorder
+
+    assert isinstance(smtp_server, Recorder)
+    roster = folder / "out" / "roster.json"
+    published = json.loads(roster.read_text())
+    run("answers", folder, "--roster", roster)
+    rows = _rows(folder / "out" / "answers.csv")
+    declined = rows[0]["company_id"]
+    rows[0].update(answer="declined", replied="2026-12-10")
+    with (folder / "out" / "answers.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run("answers", folder, "--roster", roster)[0] == 0
+    withdraw = {r["company_id"] for r in _rows(folder / "out" / "declined.csv")}
+    assert withdraw == {declined}
+    companies = pd.read_csv(folder / "companies.csv", dtype=str, keep_default_na=False)
+    companies[~companies["company_id"].isin(withdraw)].to_csv(folder / "companies.csv", index=False)
+    code, output = run(
+        "replan", folder, "--published", roster, "--as-of", "2026-12-01", "--time-limit", "40",
+        "--out", folder / "replan",
+    )  # fmt: skip
+    assert code == 0, output
+    changes = {r["company_id"]: r["change"] for r in _rows(folder / "replan" / "changes.csv")}
+    assert changes[declined] == "withdrawn"
+    code, output = run(
+        "send", folder, "--roster", folder / "replan" / "roster.json",
+        "--changes", folder / "replan" / "changes.csv", "--published", roster,
+    )  # fmt: skip
+    assert code == 0, output
+    new = json.loads((folder / "replan" / "roster.json").read_text())
+    placed_now = {m for c in new["cohorts"] for m in c["members"]}
+    expected = {c for c, change in changes.items() if change != "withdrawn"}
+    expected -= {c for c, change in changes.items() if change == "new" and c not in placed_now}
+    log_file = folder / "replan" / "sent-log.csv"
+    log = _rows(log_file) if log_file.exists() else []
+    assert len(smtp_server.messages) == len(log)
+    assert sorted(r["company_id"] for r in log) == sorted(expected)
+    assert declined not in {r["company_id"] for r in log}
+    waited = {u["company_id"] for u in published["unplaced"]}
+    for row in log:
+        if changes[row["company_id"]] == "new" and row["company_id"] in waited:
+            assert row["kind"] == "waitlist"
