@@ -399,3 +399,22 @@ def test_a_full_disk_answers_writes_with_a_sentence_and_reads_work(
             assert answer.status == 507 and "disk is full" in answer.json()["detail"]
     finally:
         server.stop()
+
+
+# -- 8. the CSRF cookie: __Host- over https, plain on loopback http ----------------------------
+
+
+def test_csrf_cookie_has_the_host_prefix_over_https(make_client: object) -> None:
+    from fastapi.testclient import TestClient
+
+    plain: TestClient = make_client()  # type: ignore[operator]
+    cookie = plain.get("/").headers["set-cookie"]
+    assert cookie.startswith("cp_csrf=") and "secure" not in cookie.lower()
+    secure = TestClient(plain.app, base_url="https://testserver")
+    cookie = secure.get("/").headers["set-cookie"]
+    assert cookie.startswith("__Host-cp_csrf=")
+    assert "secure" in cookie.lower() and "path=/" in cookie.lower() and "domain" not in cookie
+    token = secure.cookies["__Host-cp_csrf"]
+    answer = secure.post("/plans/demo", data={"csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303  # the form works with the prefixed cookie
+    assert secure.post("/plans/demo", data={"csrf_token": "x"}).status_code == 403
