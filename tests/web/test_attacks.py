@@ -418,3 +418,26 @@ def test_csrf_cookie_has_the_host_prefix_over_https(make_client: object) -> None
     answer = secure.post("/plans/demo", data={"csrf_token": token}, follow_redirects=False)
     assert answer.status_code == 303  # the form works with the prefixed cookie
     assert secure.post("/plans/demo", data={"csrf_token": "x"}).status_code == 403
+
+
+def test_a_cancel_racing_the_start_in_one_interleaving(tmp_path: Path) -> None:
+    """The interleaving that lost Stops, forced: the dispatcher marks the job running
+    right after the Stop has read it as queued. The Stop must still win."""
+    from camp_planner.web.jobs import JobManager
+    from camp_planner.web.store import Store
+
+    store = Store(tmp_path / "data")
+    store.add_plan("0123456789abcdef", "upload", "r", 1, 1, [])
+    job = store.add_job("0123456789abcdef", "solve", {"time_limit": 5})
+    manager = JobManager(store, 1)  # not started: this test is the dispatcher
+    read = store.job
+
+    def read_then_start(job_id: str) -> object:
+        found = read(job_id)
+        store.set_running(job_id)  # the dispatcher, between the read and the write
+        return found
+
+    store.job = read_then_start  # type: ignore[method-assign]
+    manager.cancel(job.job_id)
+    store.job = read  # type: ignore[method-assign]
+    assert read(job.job_id).status == "cancelled"  # type: ignore[union-attr]
