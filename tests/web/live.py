@@ -127,6 +127,7 @@ def start(data: Path, *extra: str, env: dict[str, str] | None = None) -> Live:
                 return live
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                live.stop(signal.SIGKILL)  # never left running by a failed start
                 raise AssertionError(log.read_text()) from None
             time.sleep(0.2)
 
