@@ -735,3 +735,58 @@ def check_replan(
             if want.get(cid) != got.get(cid):
                 err(f"changes.csv {cid}: {got.get(cid)} != recomputed {want.get(cid)}")
     return errors
+
+
+# -- next round's folder (camp-planner next-round, CONTRACT "The year done right") -------
+def check_next_round(
+    rnd: Any,
+    old_companies: Iterable[Any],
+    roster_json: Mapping[str, Any],
+    new_rows: Mapping[str, Mapping[str, str]],
+    absent: Iterable[str] = (),
+) -> list[str]:
+    """Every violation of the next round's companies (rows of its companies.csv by id):
+
+    - every company is there; one placed in the roster and not absent has its module and lab
+      added to `completed`, others keep theirs;
+    - a company placed (and present) has no `waiting_since` before the old round's `end`,
+      and none at all when it has no step left;
+    - a company that still waits for a step has a `waiting_since`, no earlier than its
+      `signed_up` or its `available_from`;
+    - a company with no step to wait for has none.
+    """
+    settings = round_settings(rnd)
+    end = _day(_get(rnd, "end"))
+    placed = {m: c["module"] for c in roster_json.get("cohorts", []) for m in c["members"]}
+    missing = set(absent)
+    lab = {"module1": "lab1", "module2": "lab2"}
+    errors = []
+    for company in old_companies:
+        cid = _text(_get(company, "company_id"))
+        row = new_rows.get(cid)
+        if row is None:
+            errors.append(f"{cid}: not in the next round's companies")
+            continue
+        done = _steps(_get(company, "completed", ()))
+        trained = cid in placed and cid not in missing
+        if trained:
+            done |= {placed[cid], lab[placed[cid]]}
+        got = _steps(row.get("completed", ""))
+        if got != done:
+            errors.append(f"{cid}: completed {sorted(got)} != {sorted(done)}")
+        since = _day(row["waiting_since"]) if row.get("waiting_since") else None
+        after = dict(_as_dict(company), completed=";".join(sorted(done)))
+        step = next_step(after, settings)
+        if step is None:
+            if since is not None:
+                errors.append(f"{cid}: no step left, yet waiting since {since}")
+        elif since is None:
+            errors.append(f"{cid}: waits for {step} but has no waiting_since")
+        elif trained and since < end:
+            errors.append(f"{cid}: trained this round, yet waiting since {since} < end {end}")
+        else:
+            for key in ("signed_up", "available_from"):
+                floor = _get(company, key)
+                if not trained and floor is not None and since < _day(floor):
+                    errors.append(f"{cid}: waiting since {since}, before its {key} {floor}")
+    return errors

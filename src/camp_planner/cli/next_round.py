@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -20,7 +19,7 @@ from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.next_round import read_absent, write_next_round
 from camp_planner.io.outputs import RosterFileError, read_roster
 from camp_planner.io.round_file import read_round
-from camp_planner.programme.carry import carry_over, roster_mismatch
+from camp_planner.programme.carry import carry_counts, carry_over, roster_mismatch
 
 
 def run_next_round(
@@ -90,20 +89,16 @@ def run_next_round(
         return ExitCode.BAD_INPUT
     except OSError as exc:
         return fail(err, f"Cannot write {out_dir}: {exc}")
-    before = {c.company_id: c for c in problem.companies}
-    trained = sum(carry[i].completed != before[i].completed for i in carry)
-    waiting = Counter(
-        "new" if before[i].waiting_since is None else "kept"
-        for i, change in carry.items()
-        if change.waiting_since is not None
-    )
+    counts = carry_counts(problem, carry, absent)
     out.print(
         Text(
             f"Next round {new_round.name} ({new_round.start} to {new_round.end}) written to "
-            f"{out_dir}: {trained} companies have a step more done; "
-            f"{waiting['new'] + waiting['kept']} wait ({waiting['new']} from "
-            f"{problem.round.start}, {waiting['kept']} waiting since earlier); "
-            f"{len(absent & set(carry))} absent.",
+            f"{out_dir}: {counts.trained} companies have a step more done "
+            f"({counts.wait_for_module2} of them wait for Module 2 from {problem.round.end}); "
+            f"{counts.waiting} still wait for their step ({counts.kept} since earlier, "
+            f"{counts.from_start} from {problem.round.start}, {counts.from_signed_up} from "
+            f"their sign-up, {counts.from_available} from their available_from); "
+            f"{counts.absent} absent.",
             style="bold",
         )
     )

@@ -63,6 +63,7 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "participants",
     "waiting_since",
     "available_from",
+    "signed_up",
 )
 VENUE_COLUMNS: tuple[str, ...] = (
     "venue_id",
@@ -211,6 +212,7 @@ COMPANY_ALIASES: dict[str, str] = {
     "antal_deltagere": "participants",
     "venter_siden": "waiting_since",
     "tilgængelig_fra": "available_from",
+    "tilmeldt": "signed_up",
 }
 VENUE_ALIASES: dict[str, str] = {
     "sted_id": "venue_id",
@@ -475,6 +477,7 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
         participants = r.integer("participants", 1, low=1, high=3, expected=N_("1, 2 or 3"))
         waiting_since = r.iso_date("waiting_since")
         available_from = r.iso_date("available_from")
+        signed_up = r.iso_date("signed_up")
         if not r.ok:
             continue
         assert where is not None and level is not None
@@ -497,6 +500,7 @@ def _companies(table: Table, start: date | None, out: Collector) -> list[Company
             participants=participants,
             waiting_since=waiting_since,
             available_from=available_from,
+            signed_up=signed_up,
         )
     if scored:
         out.notes.append(

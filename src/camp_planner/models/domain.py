@@ -50,6 +50,9 @@ class Company(_Frozen):
     waiting_since: date | None = None
     #: the company cannot start before this day (it signed up for a later round)
     available_from: date | None = None
+    #: the day the company signed up (next-round: it waits from then when it has no
+    #: `waiting_since`)
+    signed_up: date | None = None
 
     @model_validator(mode="after")
     def _age_known(self) -> Company:
