@@ -115,6 +115,8 @@ def test_fit_lists_places_and_writes_fit_csv(folder: Path):
     [
         (["--published", "nowhere.json"], "No roster at"),
         (["--as-of", "31-31-2027"], "is not a date"),
+        # the round ended on 26 March: nothing is left to replan (issue 23)
+        (["--as-of", "2027-03-27"], "is after the round's end (2027-03-26)"),
         (["--pins", "PINS"], "a cohort_id of the published roster"),
     ],
 )

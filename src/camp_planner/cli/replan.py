@@ -40,6 +40,7 @@ from camp_planner.io.replan_files import (
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import PlanningProblem, Roster
 from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
+from camp_planner.replan.notice import as_of_problem, changes_from
 from camp_planner.replan.run import proof_sentence
 from camp_planner.replan.setup import is_history
 
@@ -106,6 +107,9 @@ def load_replan_inputs(
     as_of = parse_as_of(as_of_text)
     if isinstance(as_of, str):
         return fail(err, as_of)
+    if (why := as_of_problem(as_of, problem.round)) is not None:
+        return fail(err, why)
+    kept_before = changes_from(as_of, problem.round)
     try:
         published, record = read_published(Path(published_path))
     except RosterFileError as exc:
@@ -118,7 +122,7 @@ def load_replan_inputs(
         )
     venues = {v.venue_id for v in problem.venues}
     for cohort in published.cohorts:
-        if is_history(cohort, as_of) and not cohort.online and cohort.venue_id not in venues:
+        if is_history(cohort, kept_before) and not cohort.online and cohort.venue_id not in venues:
             return fail(
                 err,
                 f"Cohort {cohort.cohort_id} has met at venue {cohort.venue_id}, which is no "
@@ -130,9 +134,10 @@ def load_replan_inputs(
     except InputError as exc:
         print_problems(str(pins_path or folder), exc.problems, err)
         return ExitCode.BAD_INPUT
-    met = {c.cohort_id for c in published.cohorts if is_history(c, as_of)}
+    met = {c.cohort_id for c in published.cohorts if is_history(c, kept_before)}
     pin_notes += [
-        f"pin {p.cohort_id} {p.field.value}: it has met, so it is kept anyway"
+        f"pin {p.cohort_id} {p.field.value}: it has met or meets within the notice period, "
+        "so it is kept anyway"
         for p in pins
         if p.cohort_id in met
     ]

@@ -37,6 +37,7 @@ _ROUND_KEYS = (
     "mix_levels",
     "mix_age_groups",
     "language",
+    "notice_days",  # checked by RoundConfig (replan: no change within it after --as-of)
     "change_cost",  # read by `replan` (camp_planner.io.replan_files)
 )
 

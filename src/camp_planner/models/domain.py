@@ -128,6 +128,8 @@ class RoundConfig(_Frozen):
     mix_age_groups: tuple[Level, ...] = ()
     #: language of the text people read in the outputs: "en" or "da"
     language: Literal["en", "da"] = "en"
+    #: replan neither moves nor adds a session on --as-of or within this many days after it
+    notice_days: int = Field(default=7, ge=0, strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundConfig:
