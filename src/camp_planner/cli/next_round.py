@@ -15,11 +15,14 @@ from camp_planner.cli._common import (
     print_notes,
     print_problems,
 )
+from camp_planner.cli.replan import adopt_or_refuse
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.next_round import read_absent, write_next_round
 from camp_planner.io.outputs import RosterFileError, read_roster
+from camp_planner.io.replan_files import published_names
 from camp_planner.io.round_file import read_round
 from camp_planner.programme.carry import carry_counts, carry_over, roster_mismatch
+from camp_planner.replan.published import likely_renames
 
 
 def run_next_round(
@@ -30,6 +33,7 @@ def run_next_round(
     absent_csv: Path | None,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> ExitCode:
     """Write the next round's folder: `completed` updated for everybody placed (but the
     absent), `waiting_since` kept or set for everybody still waiting, the new round.toml.
@@ -50,9 +54,15 @@ def run_next_round(
         roster = read_roster(roster_path)
     except RosterFileError as exc:
         return fail(err, str(exc))
+    taken = adopt_or_refuse(roster, Path(roster_path), adopt, out, err)
+    if taken is None:
+        return ExitCode.BAD_INPUT
+    roster = taken
     mismatch = roster_mismatch(problem, roster)
     if mismatch:
-        return fail(err, f"{roster_path} does not belong to {folder}: {mismatch}.")
+        renames = likely_renames(problem, roster, published_names(Path(roster_path)))
+        also = "".join(f"; {r.sentence()}" for r in renames)
+        return fail(err, f"{roster_path} does not belong to {folder}: {mismatch}{also}.")
     checked = Collector()
     new_round = read_round(Path(round_toml), checked)
     if new_round is None:

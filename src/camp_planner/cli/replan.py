@@ -38,9 +38,11 @@ from camp_planner.io.replan_files import (
     write_replan_outputs,
 )
 from camp_planner.io.tables import AmbiguousDateError, parse_date
+from camp_planner.io.writers import write_roster_json
 from camp_planner.models import PlanningProblem, Roster
 from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
 from camp_planner.replan.notice import as_of_problem, changes_from
+from camp_planner.replan.published import adopted, likely_renames, not_published
 from camp_planner.replan.run import proof_sentence
 from camp_planner.replan.setup import is_history
 
@@ -87,6 +89,28 @@ def parse_as_of(text: str | None) -> date | str:
     return day if day is not None else f"--as-of {text!r} is not a date (e.g. 2027-02-01)"
 
 
+def adopt_or_refuse(
+    roster: Roster, path: Path, adopt: bool, out: Console, err: Console
+) -> Roster | None:
+    """The roster to take as published: as it is when it is a roster or a replan; a
+    what-if or programme roster only with `adopt`, then recorded as published in its file
+    (kind ``roster``, ``adopted_from``). None (and the sentence printed) when refused."""
+    why = not_published(roster, path)
+    if why is None:
+        return roster
+    if not adopt:
+        fail(err, why)
+        return None
+    taken = adopted(roster, date.today())
+    try:
+        write_roster_json(taken, path)
+    except OSError as exc:
+        fail(err, f"Cannot record {path} as the published roster: {exc}")
+        return None
+    out.print(Text(f"{path} ({roster.kind.value}) is adopted: recorded as the published roster"))
+    return taken
+
+
 def load_replan_inputs(
     folder: Path,
     published_path: Path,
@@ -94,9 +118,12 @@ def load_replan_inputs(
     pins_path: Path | None,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> Loaded | ExitCode:
     """Read the folder, the published roster, --as-of, [change_cost] and pins.csv; print
-    why not (exit code BAD_INPUT) when one of them cannot be used."""
+    why not (exit code BAD_INPUT) when one of them cannot be used: also a what-if or
+    programme roster unless `adopt` (then it is recorded as published), and ids changed
+    against the published roster (likely renames)."""
     from camp_planner.scheduler.preflight import preflight
 
     loaded = load_planning_folder(Path(folder), err)
@@ -114,6 +141,10 @@ def load_replan_inputs(
         published, record = read_published(Path(published_path))
     except RosterFileError as exc:
         return fail(err, str(exc))
+    adopted_roster = adopt_or_refuse(published, Path(published_path), adopt, out, err)
+    if adopted_roster is None:
+        return ExitCode.BAD_INPUT
+    published = adopted_roster
     if published.round != problem.round.name:
         return fail(
             err,
@@ -145,6 +176,11 @@ def load_replan_inputs(
     if refused(preflight(problem), err, "Nothing was replanned."):
         return ExitCode.BAD_INPUT
     names = published_names(Path(published_path))
+    renames = likely_renames(problem, published, names)
+    if renames:
+        for rename in renames:
+            err.print(Text(f"{folder}: {rename.sentence()}", style="red"))
+        return fail(err, "The company ids changed against the published roster; nothing done.")
     return Loaded(problem, published, record, as_of, costs, pins, names)
 
 
@@ -191,8 +227,10 @@ def run_replan(
     workers: int,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> ExitCode:
-    """Replan, write the files and print what changed.
+    """Replan, write the files and print what changed (`adopt`: take a what-if or programme
+    roster as the published one).
 
     Returns:
         OK when the replanned roster was written; NO_ROSTER when no roster meets the
@@ -202,7 +240,7 @@ def run_replan(
     bad_args = solver_args_problem(time_limit, workers)
     if bad_args:
         return fail(err, bad_args)
-    inputs = load_replan_inputs(folder, published_path, as_of_text, pins_path, out, err)
+    inputs = load_replan_inputs(folder, published_path, as_of_text, pins_path, out, err, adopt)
     if isinstance(inputs, ExitCode):
         return inputs
     target = Path(out_dir) if out_dir is not None else Path(folder) / "replan"

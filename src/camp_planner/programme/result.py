@@ -27,6 +27,7 @@ from camp_planner.models import (
     UnplacedCode,
 )
 from camp_planner.models.groups import group_counts
+from camp_planner.models.roster import RosterKind
 from camp_planner.programme.plan import steps_to_take
 from camp_planner.programme.solve import ProgrammeSolution
 from camp_planner.scheduler.days import DayIndex
@@ -166,7 +167,8 @@ def _roster(solution: ProgrammeSolution, r: int) -> tuple[PlanningProblem, Roste
         gap=0.0 if proven else None,
         message=solution.message or f"round {r + 1} of {len(programme.rounds)} of a programme",
     )
-    return problem, assemble_roster(problem, report, cohorts, unplaced, travel)
+    roster = assemble_roster(problem, report, cohorts, unplaced, travel, kind=RosterKind.PROGRAMME)
+    return problem, roster
 
 
 def _sentence(

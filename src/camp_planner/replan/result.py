@@ -23,7 +23,7 @@ from camp_planner.models import (
     Unplaced,
     UnplacedCode,
 )
-from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel
+from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel, RosterKind
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Setup, next_cohort_ids
 from camp_planner.replan.solve import Solved
@@ -303,4 +303,6 @@ def build_roster(
         message=message,
     )
     policy = gettext_for(problem.round.language)(POLICY)
-    return assemble_roster(problem, report, cohorts, unplaced, travel, policy=policy)
+    return assemble_roster(
+        problem, report, cohorts, unplaced, travel, policy=policy, kind=RosterKind.REPLAN
+    )

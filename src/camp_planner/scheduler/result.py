@@ -21,7 +21,13 @@ from camp_planner.models import (
     Unplaced,
     UnplacedCode,
 )
-from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel
+from camp_planner.models.roster import (
+    ONLINE_VENUE_ID,
+    CohortAgeGroup,
+    CohortLevel,
+    RosterKind,
+    fingerprint_of,
+)
 from camp_planner.scheduler.dates import CohortPlan, DatedCohort
 from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group, Prepared
@@ -104,10 +110,14 @@ def assemble_roster(
     unplaced: list[Unplaced],
     travel: dict[str, float],
     policy: str | None = None,
+    kind: RosterKind = RosterKind.ROSTER,
 ) -> Roster:
     """The roster.json document with its summary (placed, unplaced, total travel, venues
-    used: online cohorts have none; the policy sentence unless one is given)."""
+    used: online cohorts have none; the policy sentence unless one is given), its kind and
+    the fingerprint of the folder it was solved from."""
     return Roster(
+        kind=kind,
+        folder_fingerprint=fingerprint_of(problem),
         round=problem.round.name,
         solver=report,
         cohorts=cohorts,
@@ -227,6 +237,7 @@ def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) ->
     )
     unplaced, _ = _unplaced(prep, {})
     return Roster(
+        folder_fingerprint=fingerprint_of(prep.problem),
         round=prep.problem.round.name,
         solver=report,
         unplaced=unplaced,
