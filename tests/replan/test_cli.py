@@ -47,6 +47,11 @@ def write(folder: Path, ids: list[tuple[str, tuple[float, float]]]) -> None:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
+    return make_folder(tmp_path)
+
+
+def make_folder(tmp_path: Path) -> Path:
+    """The planning folder of these tests, with its published roster in out/roster.json."""
     path = tmp_path / "plan"
     path.mkdir()
     (path / "round.toml").write_text(ROUND, encoding="utf-8")

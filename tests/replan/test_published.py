@@ -8,13 +8,21 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from camp_planner.io.folder import load_folder
 from camp_planner.io.writers import write_roster_json
 from camp_planner.models import Roster
 from camp_planner.models.roster import RosterKind, fingerprint_of
 from camp_planner.replan import replan
 from camp_planner.replan.published import likely_renames
-from tests.replan.test_cli import A, B, folder, run, wide_consoles, write  # noqa: F401
+from tests.replan.test_cli import A, B, make_folder, run, wide_consoles, write  # noqa: F401
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return make_folder(tmp_path)
+
 
 NEXT = 'name = "T2"\nstart = 2027-04-05\nend = 2027-06-25\n'
 
