@@ -17,6 +17,7 @@ from camp_planner.i18n import N_, Message, joined
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.gazetteer import region_note
+from camp_planner.io.round_dates import outside_round_notes
 from camp_planner.io.round_file import ROUND_TOML, read_round
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook, same_id
 from camp_planner.models import (
@@ -136,6 +137,7 @@ def load_folder_with_notes(folder: Path) -> tuple[PlanningProblem, list[str]]:
         raise InputError(out.problems)
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
     out.notes.extend(_outside_region_notes(out.readers, problem))
+    out.notes.extend(outside_round_notes(out.readers, problem))
     return problem, out.notes
 
 
