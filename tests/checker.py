@@ -624,6 +624,10 @@ def expected_changes(
             change = "venue"
         elif dates(o) != dates(n):
             change = "dates"
+        elif sorted(o["members"]) != sorted(n["members"]) or any(
+            o.get(k) != n.get(k) for k in ("level", "age_group", "online")
+        ):
+            change = "members"  # the invitation says who and how many: sent again
         else:
             change = ""
         if change:

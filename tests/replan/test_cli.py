@@ -84,7 +84,16 @@ def test_replan_writes_the_roster_and_changes(folder: Path):
         assert (out / name).exists(), name
     with open(out / "changes.csv", encoding="utf-8-sig") as handle:
         rows = {r["company_id"]: r["change"] for r in csv.DictReader(handle)}
-    assert rows == {"a0": "withdrawn", "n0": "new"}
+    # a0 left C01 and n0 joined C02: both cohorts' invitations say other numbers now, so
+    # they are sent again (SEQUENCE 1) and every member who gets one is in changes.csv.
+    assert rows == {
+        "a0": "withdrawn",
+        "n0": "new",
+        **dict.fromkeys(("a1", "a2", "b0", "b1"), "members"),
+    }
+    for cohort, members in (("C01", {"a1", "a2"}), ("C02", {"b0", "b1", "n0"})):
+        ics = (out / "invitations" / f"{cohort}.ics").read_text(encoding="utf-8")
+        assert "SEQUENCE:1" in ics and members <= set(rows)
 
 
 def test_fit_lists_places_and_writes_fit_csv(folder: Path):
