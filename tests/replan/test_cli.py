@@ -91,8 +91,8 @@ def test_replan_writes_the_roster_and_changes(folder: Path):
         "n0": "new",
         **dict.fromkeys(("a1", "a2", "b0", "b1"), "members"),
     }
-    for cohort, members in (("C01", {"a1", "a2"}), ("C02", {"b0", "b1", "n0"})):
-        ics = (out / "invitations" / f"{cohort}.ics").read_text(encoding="utf-8")
+    for cohort_id, members in (("C01", {"a1", "a2"}), ("C02", {"b0", "b1", "n0"})):
+        ics = (out / "invitations" / f"{cohort_id}.ics").read_text(encoding="utf-8")
         assert "SEQUENCE:1" in ics and members <= set(rows)
 
 
