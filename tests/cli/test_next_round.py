@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from camp_planner.io.folder import load_folder
-from camp_planner.io.writers import write_roster_json
 from camp_planner.models import Step
+from camp_planner.outputs.writers import write_roster_json
 from tests.checker import check_next_round
 from tests.helpers.roster_fixture import make_problem, make_roster, write_folder
 

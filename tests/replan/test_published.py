@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from camp_planner.io.folder import load_folder
-from camp_planner.io.writers import write_roster_json
 from camp_planner.models import Roster
 from camp_planner.models.roster import RosterKind, fingerprint_of
+from camp_planner.outputs.writers import write_roster_json
 from camp_planner.replan import replan
 from camp_planner.replan.published import likely_renames
 from tests.replan.test_cli import A, B, make_folder, run, wide_consoles, write  # noqa: F401

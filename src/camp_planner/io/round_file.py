@@ -1,4 +1,5 @@
-"""Reading ``round.toml``: the settings of one round (CONTRACT.md), checked key by key."""
+"""Reading ``round.toml``: the settings of one round (docs/planning-folder.md), checked key
+by key."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ _ROUND_KEYS = (
     "mix_age_groups",
     "language",
     "notice_days",  # checked by RoundConfig (replan: no change within it after --as-of)
-    "change_cost",  # read by `replan` (camp_planner.io.replan_files)
+    "change_cost",  # read by `replan` (camp_planner.outputs.replan_files)
 )
 
 

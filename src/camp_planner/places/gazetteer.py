@@ -332,7 +332,9 @@ class _Code:
 
 
 def _read_postcodes() -> list[_Code]:
-    text = resources.files("camp_planner.io").joinpath("places", POSTCODES_FILE).read_text("utf-8")
+    text = (
+        resources.files("camp_planner.places").joinpath("data", POSTCODES_FILE).read_text("utf-8")
+    )
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     codes = []
     for row in csv.DictReader(lines):
