@@ -64,3 +64,11 @@ def test_planned_later_to_complete_more_tracks() -> None:
         "4 next steps planned, 2 tracks (Module 1 and Module 2) completed"
     )
     assert words["travel km"] == "0.0 km travelled over the horizon"
+
+
+def test_a_programmes_rosters_are_forecasts() -> None:
+    """Each round's roster.json says it is a programme's (issue 23: next-round and replan
+    refuse it unless adopted)."""
+    _, rosters = run([rnd(cohort_min=2, cohort_max=2, **Q1)], [co("a"), co("b")], [ve("v")])
+    assert rosters[0]["kind"] == "programme"
+    assert rosters[0]["folder_fingerprint"].startswith("sha256:")
