@@ -284,6 +284,8 @@ def run_replan(
     )
     for flag in result.flags:
         out.print(Text(f"flag: {flag}", style="yellow"))
+    for note in result.notes:
+        out.print(Text(f"note: {note}"))
     out.print(Text(result.summary, style="bold"))
     out.print(Text(proof_sentence(result.stages)))
     out.print(Text(f"Outputs in {target}:", style="bold"))

@@ -36,6 +36,7 @@ from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.prepare import (
     allowed_venues,
     next_step_or_reason,
+    not_yet_available,
     too_far_reason,
     unavailable_days,
 )
@@ -223,14 +224,11 @@ def _decide_companies(setup: Setup) -> None:
             code = UnplacedCode.UNAVAILABLE
             if company.available_from is not None and company.available_from > rnd.start:
                 code = UnplacedCode.NOT_YET_AVAILABLE
-            setup.excluded[cid] = (
-                code,
-                _(
-                    "is unavailable on every day from %(date)s on that a module and its lab "
-                    "could be held this round"
-                )
-                % {"date": format_day(setup.first_change, rnd.language)},
-            )
+            why = not_yet_available(problem, company, days) or _(
+                "is unavailable on every day from %(date)s on that a module and its lab "
+                "could be held this round"
+            ) % {"date": format_day(setup.first_change, rnd.language)}
+            setup.excluded[cid] = (code, why)
             continue
         setup.companies[cid] = company
         setup.segment[cid] = segment
