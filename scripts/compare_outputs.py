@@ -58,7 +58,9 @@ def _normalise(path: Path) -> str:
                 for cell in row:
                     if cell.value is not None and not (timed and isinstance(cell.value, float)):
                         font = (cell.font.bold, cell.font.italic)
-                        lines.append(f"{cell.coordinate}\t{cell.value!r}\t{cell.number_format}\t{font}")
+                        lines.append(
+                            f"{cell.coordinate}\t{cell.value!r}\t{cell.number_format}\t{font}"
+                        )
         return "\n".join(lines)
     text = path.read_text(encoding="utf-8-sig")
     if path.name.endswith(".json"):

@@ -64,3 +64,12 @@ def test_check_prints_the_notes(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["check", str(_folder(tmp_path))])
     text = " ".join(result.output.split())
     assert "companies.csv row 3: unavailable 2026-02-15 is outside the round" in text
+
+
+def test_the_notes_are_translatable(tmp_path: Path) -> None:
+    from camp_planner.io.folder import load_folder_with_messages
+
+    _, notes = load_folder_with_messages(_folder(tmp_path))
+    danish = [n.render("da") for n in notes if "outside the round" in str(n)]
+    assert danish[1].startswith("companies.csv række 3: utilgængelig ")
+    assert "uden for runden" in danish[1] and "tjek årstallet" in danish[1]

@@ -9,23 +9,33 @@ from __future__ import annotations
 
 from datetime import date
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io._cells import RowReader
 from camp_planner.models import PlanningProblem
+
+_FACILITATOR = N_(
+    "round.toml: facilitator_unavailable %(day)s is outside the round (%(start)s to %(end)s); "
+    "check the year"
+)
+_ROW = N_(
+    "%(file)s row %(row)s: unavailable %(day)s is outside the round (%(start)s to %(end)s); "
+    "check the year"
+)
 
 
 def _outside(days: frozenset[date], start: date, end: date) -> list[date]:
     return sorted(d for d in days if not start <= d <= end)
 
 
-def outside_round_notes(readers: list[RowReader], problem: PlanningProblem) -> list[str]:
+def outside_round_notes(readers: list[RowReader], problem: PlanningProblem) -> list[Message]:
     """A note per unavailable day (a company's, a venue's, the facilitator's) outside the
-    round, in file and row order."""
+    round, in file and row order (translatable, as the folder's other notes)."""
     rnd = problem.round
-    span = f"outside the round ({rnd.start} to {rnd.end}); check the year"
+    span = {"start": rnd.start, "end": rnd.end}
     companies = {c.company_id: c for c in problem.companies}
     venues = {v.venue_id: v for v in problem.venues}
     notes = [
-        f"round.toml: facilitator_unavailable {day} is {span}"
+        Message(_FACILITATOR, day=day, **span)
         for day in _outside(rnd.facilitator_unavailable, rnd.start, rnd.end)
     ]
     for reader in readers:
@@ -39,5 +49,5 @@ def outside_round_notes(readers: list[RowReader], problem: PlanningProblem) -> l
         if entity is None:
             continue
         for day in _outside(entity.unavailable, rnd.start, rnd.end):
-            notes.append(f"{reader.file} row {reader.row}: unavailable {day} is {span}")
+            notes.append(Message(_ROW, file=reader.file, row=reader.row, day=day, **span))
     return notes
