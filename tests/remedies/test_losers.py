@@ -20,7 +20,7 @@ from camp_planner.models import PlanningProblem
 from camp_planner.remedies import run_remedies
 from tests.helpers.sched_build import co, rnd, ve
 
-ROUND = rnd(cohort_min=3, cohort_max=4, end=date(2027, 1, 18))
+ROUND = rnd(cohort_min=3, cohort_max=4, online_cohort_min=3, end=date(2027, 1, 18))
 COMPANIES = (
     *(co(f"c{i}") for i in range(3)),
     *(co(f"a{i}", level="A") for i in range(2)),
