@@ -74,3 +74,23 @@ def test_the_checker_catches_a_change_within_the_notice_period() -> None:
         AS_OF,
     )
     assert any("C01 has met but its module1 moved" in e for e in errors), errors
+
+
+def test_a_late_sign_up_waits_for_the_notice_period() -> None:
+    # The same scene plus n0, a late sign-up in town B. C02 (at B, 2 of 3 places taken)
+    # meets on 13 Jan. With 7 days' notice after 8 Jan, C02 is kept as published: n0 alone
+    # fills no new cohort (a cohort needs 2) and waits, told why. With notice_days = 0 it
+    # takes C02's free place (no change for anybody else: cost 0 beyond C01's re-dating).
+    for notice, placed in ((7, False), (0, True)):
+        now, roster = _scene(notice)
+        now = now.model_copy(update={"companies": (*now.companies, co("n0", TOWN_B))})
+        result = replan(now, roster, AS_OF, time_limit=20)
+        new = checked(now, result, AS_OF)
+        c02 = next(c for c in new["cohorts"] if c["cohort_id"] == "C02")
+        assert ("n0" in c02["members"]) is placed
+        if not placed:
+            reason = next(u["reason"] for u in new["unplaced"] if u["company_id"] == "n0")
+            assert reason.endswith(
+                "; its cohorts meeting before 2027-01-16 (the notice period after --as-of) "
+                "take nobody new"
+            )
