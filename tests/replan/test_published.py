@@ -124,3 +124,21 @@ def test_write_keeps_the_keys(tmp_path: Path) -> None:
     assert {"round", "solver", "cohorts", "unplaced", "summary"} <= set(
         json.loads(path.read_text(encoding="utf-8"))
     )
+
+
+def test_next_round_names_the_likely_rename(folder: Path, tmp_path: Path) -> None:
+    # b0's id became y0 in the sheet: the roster does not belong to the folder any more,
+    # and the sentence names the likely rename.
+    _participants(folder, ["a0", "a1", "a2", "b0", "b1"])
+    lines = (folder / "companies.csv").read_text(encoding="utf-8").splitlines()
+    lines = [ln.replace("b0,Firma b0", "y0,Firma b0") for ln in lines]
+    (folder / "companies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "t2.toml").write_text(NEXT, encoding="utf-8")
+    roster = folder / "out" / "roster.json"
+    code, output = run(
+        "next-round", folder, "--roster", roster, "--round", tmp_path / "t2.toml",
+        "--out", tmp_path / "t2",
+    )  # fmt: skip
+    text = " ".join(output.split())
+    assert code == 2 and "does not belong" in text
+    assert "company 'Firma b0' has id y0 in the folder but b0 in the published roster" in text
