@@ -57,7 +57,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "scheduler/prepare.py:prepare": "the solver's prepared data in one pass",
     "scheduler/remedy_hints.py:remedy_hints": "one hint per remedy in one pass",
     "outputs/maps.py:build_map": "the travel map; being split (issue 19 item 4)",
-    "outputs/ics.py:session_events": "being rewritten for attendees and hours (issue 22)",
     "web/app.py:create_app": "the routes; being split into routers (issue 24)",
     "cli/next_round.py:run_next_round": "a typer command: its options are its signature",
     "cli/programme.py:run_programme": "a typer command: its options are its signature",

@@ -31,6 +31,8 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "waiting_since",
     "available_from",
     "signed_up",
+    "contact_name",
+    "email",
 )
 VENUE_COLUMNS: tuple[str, ...] = (
     "venue_id",
@@ -42,6 +44,7 @@ VENUE_COLUMNS: tuple[str, ...] = (
     "max_cohorts",
     "unavailable",
     "status",
+    "address",
 )
 
 #: Column names of a location, in both tables.
@@ -93,6 +96,10 @@ COMPANY_ALIASES: dict[str, str] = {
     "venter_siden": "waiting_since",
     "tilgængelig_fra": "available_from",
     "tilmeldt": "signed_up",
+    "kontaktperson": "contact_name",
+    "kontakt": "contact_name",
+    "e_mail": "email",
+    "mail": "email",
 }
 VENUE_ALIASES: dict[str, str] = {
     "sted_id": "venue_id",
@@ -106,6 +113,7 @@ VENUE_ALIASES: dict[str, str] = {
     "maks_hold": "max_cohorts",
     "utilgængelig": "unavailable",
     "ikke_tilgængelig": "unavailable",
+    "adresse": "address",
 }
 #: Sheet names of the workbook (normalised) -> the kind of table they hold.
 SHEET_NAMES: dict[str, str] = {

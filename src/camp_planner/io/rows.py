@@ -12,6 +12,7 @@ from camp_planner.io.columns import COMPANY_COLUMNS, SCORECARD_COLUMNS, VENUE_CO
 from camp_planner.io.errors import Collector
 from camp_planner.io.tables import Table, same_id
 from camp_planner.models import Company, Level, Scorecard, Step, Venue, VenueStatus
+from camp_planner.models.domain import is_email
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult
@@ -146,6 +147,9 @@ def _company(
     waiting_since = r.iso_date("waiting_since")
     available_from = r.iso_date("available_from")
     signed_up = r.iso_date("signed_up")
+    email = r.text("email") or None
+    if email is not None and not is_email(email):
+        r.fail("email", email, N_("an e-mail address, e.g. name@firma.dk"))
     if not r.ok:
         return
     assert where is not None and level is not None
@@ -169,6 +173,8 @@ def _company(
         waiting_since=waiting_since,
         available_from=available_from,
         signed_up=signed_up,
+        contact_name=r.text("contact_name") or None,
+        email=email,
     )
 
 
@@ -272,5 +278,6 @@ def _venues(table: Table, out: Collector) -> list[Venue] | None:
             max_cohorts=max_cohorts,
             unavailable=frozenset(unavailable or []),
             status=VenueStatus(status[0]) if status else VenueStatus.CANDIDATE,
+            address=r.text("address") or None,
         )
     return venues
