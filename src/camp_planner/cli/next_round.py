@@ -16,12 +16,13 @@ from camp_planner.cli._common import (
     print_problems,
 )
 from camp_planner.cli.replan import adopt_or_refuse
+from camp_planner.io.absent_file import read_absent
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.io.round_file import read_round
-from camp_planner.outputs.next_round import read_absent, write_next_round
-from camp_planner.outputs.replan_files import published_names
+from camp_planner.outputs.next_round import write_next_round
 from camp_planner.programme.carry import carry_counts, carry_over, roster_mismatch
+from camp_planner.replan.inputs import published_names
 from camp_planner.replan.published import likely_renames
 
 

@@ -31,16 +31,15 @@ from camp_planner.io.errors import InputError
 from camp_planner.io.roster_file import RosterFileError
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import PlanningProblem, Roster
-from camp_planner.outputs.replan_files import (
+from camp_planner.outputs.replan_files import retired_ids, write_replan_outputs
+from camp_planner.outputs.writers import write_roster_json
+from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
+from camp_planner.replan.inputs import (
     published_names,
     read_change_cost,
     read_pins,
     read_published,
-    retired_ids,
-    write_replan_outputs,
 )
-from camp_planner.outputs.writers import write_roster_json
-from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
 from camp_planner.replan.notice import as_of_problem, changes_from
 from camp_planner.replan.published import adopted, likely_renames, not_published
 from camp_planner.replan.run import proof_sentence
