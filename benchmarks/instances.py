@@ -23,9 +23,9 @@ from datetime import date
 
 import numpy as np
 
-from camp_planner.io.demo import VENUE_TOWNS, venue_places
-from camp_planner.io.gazetteer import towns_in_region
+from camp_planner.demo.generator import VENUE_TOWNS, venue_places
 from camp_planner.models import Company, PlanningProblem, RoundConfig, Venue, working_days
+from camp_planner.places.gazetteer import towns_in_region
 
 SIZES = (60, 150, 300, 1000, 3000)
 VARIANTS = ("tight", "loose")

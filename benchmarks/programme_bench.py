@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from camp_planner.io.demo import write_demo_folder
+from camp_planner.demo.generator import write_demo_folder
 from camp_planner.io.folder import load_folder
 from camp_planner.models import Company, Level, PlanningProblem, RoundConfig, Step
 from camp_planner.programme.carry import next_companies

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from camp_planner.io.demo import write_demo_folder  # noqa: E402
+from camp_planner.demo.generator import write_demo_folder  # noqa: E402
 from camp_planner.io.folder import load_folder  # noqa: E402
 from camp_planner.models import Level, PlanningProblem, RoundConfig  # noqa: E402
 from camp_planner.scheduler import solve  # noqa: E402

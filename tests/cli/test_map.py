@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
-from camp_planner.io.writers import write_roster_json
+from camp_planner.outputs.writers import write_roster_json
 from tests.helpers.roster_fixture import make_problem, make_roster, write_folder
 
 

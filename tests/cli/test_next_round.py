@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from camp_planner.io.folder import load_folder
-from camp_planner.io.writers import write_roster_json
 from camp_planner.models import Step
+from camp_planner.outputs.writers import write_roster_json
 from tests.helpers.roster_fixture import make_problem, make_roster, write_folder
 
 NEXT_ROUND = 'name = "2027-Q2"\nstart = 2027-04-05\nend = 2027-06-25\n'

@@ -9,7 +9,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
-from camp_planner.io.demo import write_demo_folder
+from camp_planner.demo.generator import write_demo_folder
 from camp_planner.models import RoundConfig
 from tests.checker import check_programme
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from camp_planner.cli import app
-from camp_planner.io.demo import write_demo_folder
+from camp_planner.demo.generator import write_demo_folder
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.io.folder import load_folder, load_folder_with_notes
 from camp_planner.io.tables import BOOL_EXPECTED, parse_bool, parse_date

@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from camp_planner.io.ics import write_invitations
-from camp_planner.io.writers import (
+from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.ics import write_invitations
+from camp_planner.outputs.writers import (
     ONLINE_LOCATION,
     write_participants_csv,
     write_roster_json,
     write_roster_xlsx,
 )
-from camp_planner.models import PlanningProblem, Roster
 from camp_planner.scheduler import solve
 from tests.helpers.sched_build import TOWN_B, co, rnd, ve
 

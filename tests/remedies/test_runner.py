@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from camp_planner.models import PlanningProblem
-from camp_planner.remedies import AS_IT_IS, COLUMNS, RemedyRun, run_remedies, write_remedies_csv
+from camp_planner.outputs.remedies_files import write_remedies_csv
+from camp_planner.remedies import AS_IT_IS, COLUMNS, RemedyRun, run_remedies
 from tests.checker import check_roster
 from tests.helpers.sched_build import LEG_KM, co, rnd, ve
 from tests.remedies import small_round

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from camp_planner.io.folder import load_folder
-from camp_planner.io.writers import write_roster_json
+from camp_planner.outputs.writers import write_roster_json
 from tests.replan.build import cohort, published
 
 ROUND = """name = "T"

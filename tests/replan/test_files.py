@@ -12,8 +12,8 @@ import pytest
 from icalendar import Calendar
 
 from camp_planner.io.errors import InputError
-from camp_planner.io.ics import write_invitations
-from camp_planner.io.replan_files import (
+from camp_planner.outputs.ics import write_invitations
+from camp_planner.outputs.replan_files import (
     read_change_cost,
     read_pins,
     read_published,

@@ -1,4 +1,4 @@
-"""The embedded demo round (camp_planner/demo_data: 120 companies, 19 venues).
+"""The embedded demo round (camp_planner/demo/data: 120 companies, 19 venues).
 
 Not a timed test (issue 3 keeps timings in benchmarks/); the solve gets the default 60 s
 and must prove its roster optimal (measured: about 5-9 s on 2 workers).
@@ -16,7 +16,7 @@ from tests.checker import check_roster, placed_count, total_travel
 
 
 def test_demo_roster_is_valid_and_optimal():
-    folder = Path(str(resources.files("camp_planner").joinpath("demo_data")))
+    folder = Path(str(resources.files("camp_planner.demo").joinpath("data")))
     problem = load_folder(folder)
     roster = json.loads(solve(problem, time_limit=60, seed=0, workers=2).to_json())
     assert check_roster(problem.round, problem.companies, problem.venues, roster) == []

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from camp_planner.io.demo import packaged_demo
+from camp_planner.demo.generator import packaged_demo
 from camp_planner.web.app import create_app
 from tests.helpers.whatif_folder import write_small_folder
 

@@ -204,7 +204,7 @@ def test_upload_form_recognises_files_by_name_and_header(
 
 def test_a_whole_folder_with_other_files(client: TestClient) -> None:
     """The demo folder as `camp-planner demo` writes it, with its programme.toml."""
-    from camp_planner.io.demo import packaged_demo
+    from camp_planner.demo.generator import packaged_demo
 
     parts = [("csrf_token", (None, token(client)))]
     parts += [("files", (name, text.encode(), "text/plain")) for name, text in

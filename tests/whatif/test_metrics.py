@@ -10,7 +10,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from camp_planner.io.whatif_files import write_whatif_csv, write_whatif_xlsx
 from camp_planner.models import (
     AgeGroup,
     Cohort,
@@ -28,6 +27,7 @@ from camp_planner.models import (
     UnplacedCode,
     Venue,
 )
+from camp_planner.outputs.whatif_files import write_whatif_csv, write_whatif_xlsx
 from camp_planner.whatif import CONTRACT_COLUMNS, comparison_sheet, scenario_metrics, whatif_table
 from camp_planner.whatif.compare import facilitator_days, nearest_rank, placed_travel_km
 

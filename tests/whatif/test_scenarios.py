@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from camp_planner.io.folder import load_folder
-from camp_planner.io.whatif_files import read_scenarios
 from camp_planner.models import PlanningProblem, VenueStatus
+from camp_planner.outputs.whatif_files import read_scenarios
 from camp_planner.whatif import (
     Scenario,
     ScenarioError,

@@ -16,7 +16,6 @@ import pytest
 from rich.console import Console
 
 from camp_planner.cli.whatif import NOT_SIGNIFICANT, comparison_table
-from camp_planner.io.whatif_files import write_whatif_csv, write_whatif_png
 from camp_planner.models import (
     Company,
     Level,
@@ -28,6 +27,7 @@ from camp_planner.models import (
     Summary,
     Venue,
 )
+from camp_planner.outputs.whatif_files import write_whatif_csv, write_whatif_png
 from camp_planner.whatif import CONTRACT_COLUMNS, comparison_sheet, scenario_metrics, whatif_table
 from camp_planner.whatif.compare import placed_gap, significant, travel_gap_km
 

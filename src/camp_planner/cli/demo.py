@@ -12,7 +12,7 @@ from camp_planner.cli._common import ExitCode, fail
 from camp_planner.cli.check import run_check
 from camp_planner.cli.programme import run_programme
 from camp_planner.cli.roster import run_roster
-from camp_planner.io.demo import write_demo_folder
+from camp_planner.demo.generator import write_demo_folder
 
 
 def run_demo(folder: Path, time_limit: float, out: Console, err: Console) -> ExitCode:

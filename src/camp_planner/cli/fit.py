@@ -11,7 +11,7 @@ from rich.text import Text
 
 from camp_planner.cli._common import ExitCode, fail, solver_args_problem
 from camp_planner.cli.replan import load_replan_inputs, with_progress
-from camp_planner.io.replan_files import write_fit_csv
+from camp_planner.outputs.replan_files import write_fit_csv
 from camp_planner.replan.fit import FitError, FitReport, fit
 
 

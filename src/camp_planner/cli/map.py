@@ -33,8 +33,9 @@ def run_map(
     Returns:
         OK when written; BAD_INPUT when the folder, the roster or the assets cannot be used.
     """
-    from camp_planner.io.maps import write_map
-    from camp_planner.io.outputs import MAP_HTML, ROSTER_JSON, RosterFileError, read_roster
+    from camp_planner.io.roster_file import RosterFileError, read_roster
+    from camp_planner.outputs.maps import write_map
+    from camp_planner.outputs.roster_files import MAP_HTML, ROSTER_JSON
 
     folder = Path(folder)
     loaded = load_planning_folder(folder, err)

@@ -17,9 +17,9 @@ from camp_planner.cli._common import (
     print_problems,
 )
 from camp_planner.io.errors import Collector, InputError
-from camp_planner.io.next_round import read_absent, write_next_round
-from camp_planner.io.outputs import RosterFileError, read_roster
+from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.io.round_file import read_round
+from camp_planner.outputs.next_round import read_absent, write_next_round
 from camp_planner.programme.carry import carry_over, roster_mismatch
 
 

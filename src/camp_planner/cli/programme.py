@@ -52,7 +52,8 @@ def run_programme(
         OK; NO_ROSTER when no programme was found; BAD_INPUT for an unusable folder or
         programme.toml.
     """
-    from camp_planner.io.programme_file import read_programme_rounds, write_programme
+    from camp_planner.io.programme_file import read_programme_rounds
+    from camp_planner.outputs.programme_files import write_programme
     from camp_planner.programme.plan import Programme
     from camp_planner.programme.result import programme_result
     from camp_planner.programme.solve import plan_programme

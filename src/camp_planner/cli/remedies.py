@@ -78,7 +78,8 @@ def run_remedies_command(
         OK; BAD_INPUT for an unusable folder or request, or when remedies.csv cannot be
         written; NO_ROSTER when solving fails unexpectedly.
     """
-    from camp_planner.remedies import REMEDIES_CSV, RemedyResult, run_remedies, write_remedies_csv
+    from camp_planner.outputs.remedies_files import REMEDIES_CSV, write_remedies_csv
+    from camp_planner.remedies import RemedyResult, run_remedies
     from camp_planner.scheduler.preflight import preflight
 
     folder = Path(folder)

@@ -28,8 +28,10 @@ from camp_planner.cli._common import (
     solver_args_problem,
 )
 from camp_planner.io.errors import InputError
-from camp_planner.io.outputs import RosterFileError
-from camp_planner.io.replan_files import (
+from camp_planner.io.roster_file import RosterFileError
+from camp_planner.io.tables import AmbiguousDateError, parse_date
+from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.replan_files import (
     published_names,
     read_change_cost,
     read_pins,
@@ -37,8 +39,6 @@ from camp_planner.io.replan_files import (
     retired_ids,
     write_replan_outputs,
 )
-from camp_planner.io.tables import AmbiguousDateError, parse_date
-from camp_planner.models import PlanningProblem, Roster
 from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
 from camp_planner.replan.run import proof_sentence
 from camp_planner.replan.setup import is_history

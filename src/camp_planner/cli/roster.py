@@ -97,7 +97,7 @@ def run_roster(
         still lists every company as unplaced); BAD_INPUT when the folder or the request
         cannot be used (nothing is solved).
     """
-    from camp_planner.io.outputs import write_outputs
+    from camp_planner.outputs.roster_files import write_outputs
     from camp_planner.scheduler.preflight import preflight
 
     started = time.monotonic()

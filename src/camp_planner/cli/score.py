@@ -9,7 +9,8 @@ from rich.console import Console
 
 from camp_planner.cli._common import ExitCode, problem_table
 from camp_planner.io.errors import InputProblem
-from camp_planner.io.scorecards import ScorecardInputError, read_scorecards, write_levels
+from camp_planner.io.scorecards import ScorecardInputError, read_scorecards
+from camp_planner.outputs.levels_file import write_levels
 from camp_planner.scoring import score
 
 

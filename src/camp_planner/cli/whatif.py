@@ -2,7 +2,7 @@
 scenario with the roster optimiser, write the comparison and print it.
 
 A bad range, a bad scenarios file or an unknown venue id is reported in a sentence (exit
-code 2) before anything is solved. Files: :mod:`camp_planner.io.whatif_files`.
+code 2) before anything is solved. Files: :mod:`camp_planner.outputs.whatif_files`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from camp_planner.cli._common import (
     print_notes,
     solver_args_problem,
 )
-from camp_planner.io.whatif_files import MAPS_DIR, ROSTERS_DIR, read_scenarios, write_whatif
 from camp_planner.models import PlanningProblem
+from camp_planner.outputs.whatif_files import MAPS_DIR, ROSTERS_DIR, read_scenarios, write_whatif
 from camp_planner.whatif.compare import (
     METRIC_LABELS,
     NO_CHANGE,

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ValidationError
 
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector
-from camp_planner.io.gazetteer import Place, TownError, in_midtjylland, nearest_match, resolve_town
 from camp_planner.io.tables import (
     BOOL_EXPECTED,
     DATE_EXPECTED,
@@ -24,6 +23,13 @@ from camp_planner.io.tables import (
 )
 from camp_planner.models import Level
 from camp_planner.models.domain import YOUNG_YEARS
+from camp_planner.places.gazetteer import (
+    Place,
+    TownError,
+    in_midtjylland,
+    nearest_match,
+    resolve_town,
+)
 
 __all__ = ["DK_LAT", "DK_LON", "Collector", "RowReader", "parse_date", "parse_float", "young_at"]
 

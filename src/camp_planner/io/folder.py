@@ -1,9 +1,10 @@
 """Read a planning folder into a :class:`PlanningProblem`, reporting every problem at once.
 
-A planning folder holds ``companies.csv``, ``venues.csv`` and ``round.toml`` (CONTRACT.md);
-instead of the two CSV files it may hold ``plan.xlsx`` with sheets ``companies`` and
-``venues``. Tables are read as text (ids keep their leading zeros). All problems of all files
-are collected and raised together as one :class:`InputError`.
+A planning folder holds ``companies.csv``, ``venues.csv`` and ``round.toml``
+(docs/planning-folder.md); instead of the two CSV files it may hold ``plan.xlsx`` with
+sheets ``companies`` and ``venues``. Tables are read as text (ids keep their leading
+zeros). All problems of all files are collected and raised together as one
+:class:`InputError`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from camp_planner.i18n import N_, Message, joined
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader, young_at
 from camp_planner.io.errors import Collector, InputError, InputProblem
-from camp_planner.io.gazetteer import region_note
 from camp_planner.io.round_file import ROUND_TOML, read_round
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook, same_id
 from camp_planner.models import (
@@ -28,6 +28,7 @@ from camp_planner.models import (
     Venue,
     VenueStatus,
 )
+from camp_planner.places.gazetteer import region_note
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult
@@ -36,7 +37,7 @@ COMPANIES_CSV = "companies.csv"
 VENUES_CSV = "venues.csv"
 WORKBOOK = "plan.xlsx"
 
-#: The seven scorecard columns, in DOMAIN.md's order.
+#: The seven scorecard columns, in docs/scoring.md's order.
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "ambition",
     "scalability",

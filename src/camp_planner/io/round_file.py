@@ -1,4 +1,5 @@
-"""Reading ``round.toml``: the settings of one round (CONTRACT.md), checked key by key."""
+"""Reading ``round.toml``: the settings of one round (docs/planning-folder.md), checked key
+by key."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ _ROUND_KEYS = (
     "mix_levels",
     "mix_age_groups",
     "language",
-    "change_cost",  # read by `replan` (camp_planner.io.replan_files)
+    "change_cost",  # read by `replan` (camp_planner.outputs.replan_files)
 )
 
 

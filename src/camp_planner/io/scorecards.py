@@ -1,4 +1,5 @@
-"""Scorecard files: read scorecards.csv (or a workbook), write levels.csv.
+"""Scorecard files: read scorecards.csv (or a workbook); levels.csv is written by
+:mod:`camp_planner.outputs.levels_file`.
 
 Input: `company_id` and the seven scorecard columns (`A`, `B`, `C` or empty, case and
 surrounding spaces ignored; `none` also means none). Optional: `young`, and the figures
@@ -14,12 +15,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
 from camp_planner.i18n import N_, Message
-from camp_planner.io.atomic import atomic_write_text
 from camp_planner.io.errors import Collector, InputError, InputProblem
-from camp_planner.io.excel_safe import csv_text
 from camp_planner.io.tables import (
     BOOL_EXPECTED,
     Table,
@@ -30,16 +27,8 @@ from camp_planner.io.tables import (
 )
 from camp_planner.models.domain import Scorecard
 from camp_planner.models.enums import Level
-from camp_planner.scoring import BELOW_C, CRITERION_KEYS, ScoreResult
+from camp_planner.scoring import CRITERION_KEYS
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "company_id",
-    "level",
-    "score_A",
-    "score_B",
-    "score_C",
-    "explanation",
-)
 REQUIRED_COLUMNS: tuple[str, ...] = ("company_id", *CRITERION_KEYS)
 FIGURE_COLUMNS: tuple[str, ...] = ("growth_pct", "growth_horizon_years", "export_share")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("young", *FIGURE_COLUMNS, "panel_approved")
@@ -166,45 +155,3 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
     if problems:
         raise ScorecardInputError(problems)
     return cards, ignored
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 2)
-
-
-def levels_frame(results: list[ScoreResult]) -> pd.DataFrame:
-    """The levels.csv table (CONTRACT.md): one row per result, in order.
-
-    Args:
-        results: Scored scorecards.
-
-    Returns:
-        Columns company_id, level (A/B/C/below_C), score_A, score_B, score_C, explanation.
-    """
-    rows = [
-        {
-            "company_id": r.company_id,
-            "level": BELOW_C if r.level is None else r.level.value,
-            "score_A": _number(r.scores[Level.A]),
-            "score_B": _number(r.scores[Level.B]),
-            "score_C": _number(r.scores[Level.C]),
-            "explanation": r.explanation,
-        }
-        for r in results
-    ]
-    return pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
-
-
-def write_levels(results: list[ScoreResult], out: Path) -> Path:
-    """Write levels.csv atomically, its text safe to open in Excel
-    (:func:`camp_planner.io.excel_safe.csv_text`).
-
-    Args:
-        results: Scored scorecards.
-        out: Target file; an existing folder gets ``levels.csv`` inside it.
-
-    Returns:
-        The path written.
-    """
-    target = out / "levels.csv" if out.is_dir() else out
-    return atomic_write_text(target, csv_text(levels_frame(results)))

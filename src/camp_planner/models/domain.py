@@ -96,7 +96,7 @@ class Venue(_Frozen):
 
 
 class RoundConfig(_Frozen):
-    """The settings of one round (`round.toml`, CONTRACT.md)."""
+    """The settings of one round (`round.toml`, docs/planning-folder.md)."""
 
     name: str = Field(min_length=1)
     start: date

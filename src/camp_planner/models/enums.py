@@ -1,4 +1,5 @@
-"""Enumerations of the domain vocabulary (DOMAIN.md glossary)."""
+"""Enumerations of the domain vocabulary (docs/rules.md; Danish names in
+docs/planning-folder.md)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class SolverStatus(StrEnum):
 
 
 class UnplacedCode(StrEnum):
-    """Why a company has no place this round (CONTRACT.md)."""
+    """Why a company has no place this round (docs/roster-json.md)."""
 
     SEGMENT_TOO_SMALL = "segment_too_small"
     CAPACITY = "capacity"

@@ -1,4 +1,4 @@
-"""Travel distance: great-circle km times a road factor (DOMAIN.md)."""
+"""Travel distance: great-circle km times a road factor (docs/rules.md "Travel")."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ class PlanningProblem(BaseModel):
         return Segment(module=step, level=level, age_group=company.age_group(self.round.start))
 
     def policy_priority(self, company: Company) -> int:
-        """Who goes first (DOMAIN.md): the company's `priority` plus the round's
+        """Who goes first (docs/rules.md): the company's `priority` plus the round's
         `level_priority` for its level."""
         return company.priority + self.round.level_priority.get(self.level_of(company), 0)
 

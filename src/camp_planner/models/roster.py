@@ -1,4 +1,4 @@
-"""Output side: the roster and its solver report, exactly as CONTRACT.md's roster.json."""
+"""Output side: the roster and its solver report, exactly as docs/roster-json.md's roster.json."""
 
 from __future__ import annotations
 

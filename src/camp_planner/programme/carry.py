@@ -1,4 +1,5 @@
-"""From one round's roster to the next round's companies (DOMAIN.md "The programme").
+"""From one round's roster to the next round's companies (docs/rules.md "The programme",
+docs/programme.md).
 
 Everybody placed in the roster (and not reported absent) has done the step: its module and
 lab join `completed`. Everybody who still waits for a step (unplaced for any reason but

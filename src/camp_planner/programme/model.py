@@ -1,4 +1,4 @@
-"""One CP-SAT model over all rounds of the horizon (DOMAIN.md "A programme").
+"""One CP-SAT model over all rounds of the horizon (docs/rules.md "The programme").
 
 Per round it has the roster model's rules, counted the same way (see
 :mod:`camp_planner.scheduler.assignment`): x[g, s, r, v] companies of group g take step s

@@ -3,23 +3,20 @@ limit, one more venue; what each would buy this round (docs/remedies.md).
 
 - :func:`remedies_for` lists the remedies worth trying on a round;
 - :func:`run_remedies` solves the round once per remedy and once with all of them;
-- :func:`write_remedies_csv` writes the ranked table (``remedies.csv``).
+- the ranked table ``remedies.csv`` is written by :mod:`camp_planner.outputs.remedies_files`.
 """
 
 from camp_planner.remedies.catalogue import ALL, Remedy, all_together, remedies_for
-from camp_planner.remedies.files import REMEDIES_CSV, write_remedies_csv
 from camp_planner.remedies.runner import AS_IT_IS, COLUMNS, RemedyResult, RemedyRun, run_remedies
 
 __all__ = [
     "ALL",
     "AS_IT_IS",
     "COLUMNS",
-    "REMEDIES_CSV",
     "Remedy",
     "RemedyResult",
     "RemedyRun",
     "all_together",
     "remedies_for",
     "run_remedies",
-    "write_remedies_csv",
 ]

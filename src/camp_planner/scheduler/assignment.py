@@ -251,7 +251,7 @@ class AssignmentModel:
             people[kind, vi].append(self.prep.groups[gi].participants * var)
         return people
 
-    # -- rules (DOMAIN.md "Cohort rules" and CONTRACT.md round.toml) ----------------------
+    # -- rules (docs/rules.md "Steps and cohorts", docs/planning-folder.md round.toml) ---
     def company_in_at_most_one_cohort(self) -> None:
         """Every company is in at most one cohort (the rest go to the unplaced list)."""
         by_group: dict[int, list[cp_model.IntVar]] = defaultdict(list)

@@ -41,7 +41,7 @@ class SlotVars:
 def add_slot(model: cp_model.CpModel, days: DayIndex, slot: CohortSlot, name: str) -> SlotVars:
     """Variables and rules of one cohort: its module on working days free of blocked and
     forbidden days (Module 2 on two consecutive working days), and its lab
-    `lab_gap_days` after the module's last day (DOMAIN.md "A lab is held ... 14-42 days
+    `lab_gap_days` after the module's last day (docs/rules.md "A lab is held ... 14-42 days
     after the module ends")."""
     length = SESSION_DAYS[slot.module]
     bad = slot.forbidden | days.blocked
@@ -84,8 +84,8 @@ def add_slot(model: cp_model.CpModel, days: DayIndex, slot: CohortSlot, name: st
 def one_facilitator_per_session(
     model: cp_model.CpModel, slots: list[SlotVars], facilitators: int
 ) -> None:
-    """At most `facilitators` sessions on one day (DOMAIN.md "A facilitator cannot be in two
-    places on one day")."""
+    """At most `facilitators` sessions on one day (docs/rules.md "The facilitator's
+    calendar")."""
     intervals = [iv for s in slots for iv in s.intervals]
     if facilitators == 1:
         model.add_no_overlap(intervals)

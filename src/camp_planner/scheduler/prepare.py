@@ -71,7 +71,7 @@ class Prepared:
 def next_step_or_reason(
     problem: PlanningProblem, company: Company
 ) -> Segment | tuple[UnplacedCode, str]:
-    """The company's segment, or why it has no step this round (DOMAIN.md, "Module 2 ...
+    """The company's segment, or why it has no step this round (docs/rules.md, "Module 2 ...
     only companies that took Module 1 and are at level A or B")."""
     segment = problem.segment_of(company)
     if segment is not None:
@@ -148,7 +148,7 @@ def round_too_short(problem: PlanningProblem, module: Step, lang: str | None = N
 
 
 def placement_priority(problem: PlanningProblem) -> dict[str, int]:
-    """company_id -> who goes first as one number (DOMAIN.md "Who goes first"): higher
+    """company_id -> who goes first as one number (docs/rules.md "Who goes first"): higher
     `priority` + `level_priority[level]` first; among equals, the earliest `waiting_since`.
     The policy priority is scaled above every waiting rank, so the sum the model maximises
     puts a higher priority before any amount of waiting among the companies competing."""

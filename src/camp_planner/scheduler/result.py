@@ -1,4 +1,4 @@
-"""From solver values to the Roster of CONTRACT.md, with every company accounted for."""
+"""From solver values to the Roster of docs/roster-json.md, with every company accounted for."""
 
 from __future__ import annotations
 

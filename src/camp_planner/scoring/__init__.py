@@ -1,4 +1,4 @@
-"""The shared scoring module: scorecard -> growth-potential level (DOMAIN.md, section 3.2).
+"""The shared scoring module: scorecard -> growth-potential level (docs/scoring.md).
 
 Usage::
 

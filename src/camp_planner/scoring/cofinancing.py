@@ -1,4 +1,4 @@
-"""Co-financing caps per level and age group (DOMAIN.md, "Co-financing caps", section 3.5)."""
+"""Co-financing caps per level and age group (docs/scoring.md "Co-financing caps")."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ OWN_CASH_SHARE_MIN = 0.5
 def cofinancing_cap(level: Level, young: bool) -> tuple[int, int]:
     """The indicative co-financing cap for a level and age group.
 
-    Implements DOMAIN.md's table "Co-financing caps (section 3.5) ... (DKK, indicative)":
+    Implements the table of docs/scoring.md "Co-financing caps" (DKK, indicative):
     A 137,000 / 700,000, B 77,000 / 435,000, C 17,000–20,000 / 34,000 for companies under /
     at least 3 years old.
 

@@ -1,8 +1,8 @@
 """The scorecard's seven criteria and the rules that turn a scorecard into per-criterion levels.
 
-Implements DOMAIN.md, section "Growth-potential levels (section 3.2) — the shared scoring
-module": the criteria table with its fixed weights, the demands per level, and the derivation
-of `ambition` and `market` from figures.
+Implements docs/scoring.md, "The rules" (the strategy's growth-potential levels, the
+shared scoring module): the criteria table with its fixed weights, the demands per level,
+and the derivation of `ambition` and `market` from figures.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Criterion:
     has_c_demand: bool = True
 
 
-#: The scorecard table (DOMAIN.md): key, human name, weight in percent.
+#: The scorecard table (docs/scoring.md): key, human name, weight in percent.
 CRITERIA: tuple[Criterion, ...] = (
     Criterion("ambition", "growth ambition", 40),
     Criterion("scalability", "scalability", 10),
@@ -57,7 +57,7 @@ assert sum(WEIGHTS.values()) == 100
 def ambition_from_figures(growth_pct: float | None, horizon_years: float | None) -> Level | None:
     """Derive the ambition level from expected growth and its horizon.
 
-    Implements DOMAIN.md's ambition row: "expects ≥10 %/year growth in revenue, employment
+    Implements docs/scoring.md's ambition row: "expects ≥10 %/year growth in revenue, employment
     and export in the short term (within 2 years)" (A), "the same in the medium term (within
     5 years)" (B), "the same in the long term (beyond 5 years)" (C).
 
@@ -87,7 +87,7 @@ def ambition_from_figures(growth_pct: float | None, horizon_years: float | None)
 def ambition_level(card: Scorecard) -> Level | None:
     """The ambition level used for scoring: as recorded, else derived from figures.
 
-    Implements DOMAIN.md: "for `ambition` and `market` it can also be derived from figures
+    Implements docs/scoring.md: "for `ambition` and `market` it can also be derived from figures
     (expected annual growth % ... and the horizon in years)". A recorded level always wins;
     figures are used only when `ambition` is not recorded (see :func:`ambition_from_figures`).
 
@@ -105,7 +105,7 @@ def ambition_level(card: Scorecard) -> Level | None:
 def market_level(card: Scorecard) -> Level | None:
     """The market level used for scoring, combining the recorded level and the export share.
 
-    Implements DOMAIN.md's market row, A: "international market potential confirmed/tested:
+    Implements docs/scoring.md's market row, A: "international market potential confirmed/tested:
     export share ≥ 25 % (*)", and its footnote "(*) The export-share requirement does not
     apply to young companies (under 3 years)". Interpretation:
 
@@ -139,7 +139,7 @@ def market_level(card: Scorecard) -> Level | None:
 def criterion_levels(card: Scorecard) -> dict[str, Level | None]:
     """The level reached per criterion, after deriving `ambition` and `market`.
 
-    Implements DOMAIN.md: "The scorecard's input is what a growth consultant records per
+    Implements docs/scoring.md: "The scorecard's input is what a growth consultant records per
     criterion (the level reached: A, B, C or none)".
 
     Args:
@@ -157,7 +157,7 @@ def criterion_levels(card: Scorecard) -> dict[str, Level | None]:
 def is_met(criterion: Criterion, reached: Level | None, level: Level) -> bool:
     """Whether a criterion counts as met at a level.
 
-    Implements DOMAIN.md: "a criterion counts as met when the company meets L's demand
+    Implements docs/scoring.md: "a criterion counts as met when the company meets L's demand
     (meeting a higher level's demand implies meeting the lower ones)" and "`role_model` has
     no C demand, so it counts as met at C".
 

@@ -1,7 +1,7 @@
 """Score a scorecard: weighted score per level, the company's level and an explanation.
 
-Implements DOMAIN.md, section "Growth-potential levels (section 3.2) — the shared scoring
-module", paragraph "Scoring rule" and the decisions below it.
+Implements docs/scoring.md, "The rules" (the strategy's growth-potential levels, the
+shared scoring module), paragraph "Scoring rule" and the decisions below it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from camp_planner.scoring.criteria import CRITERIA, CRITERION_NAMES, criterion_l
 THRESHOLD_PCT = 70.0
 #: Levels from highest to lowest.
 LEVELS: tuple[Level, ...] = (Level.A, Level.B, Level.C)
-#: Text used for a company that meets no level (CONTRACT.md's `below_C`).
+#: Text used for a company that meets no level (docs/scoring.md's `below_C`).
 BELOW_C = "below_C"
 
 
@@ -37,7 +37,7 @@ class ScoreResult(BaseModel):
         a_recommendation_only: Level A not (yet) approved by the growth panel.
         explanation: In words: the level and what is missing for the next level up.
         cofinancing_cap_dkk: The indicative co-financing cap (DKK) for the roster level and
-            the company's age group (DOMAIN.md section 3.5), as (min, max).
+            the company's age group (docs/scoring.md "Co-financing caps"), as (min, max).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -58,7 +58,7 @@ class ScoreResult(BaseModel):
 
     @property
     def level_text(self) -> str:
-        """``"A"``, ``"B"``, ``"C"`` or ``"below_C"`` (CONTRACT.md's `level` column)."""
+        """``"A"``, ``"B"``, ``"C"`` or ``"below_C"`` (docs/scoring.md's `level` column)."""
         return BELOW_C if self.level is None else self.level.value
 
 
@@ -79,7 +79,7 @@ def explain(
 ) -> str:
     """Say in words why the company has its level and not the next one up.
 
-    Implements DOMAIN.md: "A score is an explainable result: per level, which criteria were
+    Implements docs/scoring.md: "A score is an explainable result: per level, which criteria were
     met and which were not. Consultants will ask 'why is this company B and not A?'".
 
     Args:
@@ -112,7 +112,7 @@ def explain(
 def score(card: Scorecard) -> ScoreResult:
     """Score a scorecard.
 
-    Implements DOMAIN.md's "Scoring rule": "`score(L) = Σ weight(criterion) over the criteria
+    Implements docs/scoring.md's scoring rule: "`score(L) = Σ weight(criterion) over the criteria
     met at L`. A company meets level L when `score(L) ≥ 70 %`; its level is the **highest**
     level it meets", and the decisions "A company that meets no level (score(C) < 70 %) is
     reported as *below C*" (trained with C companies) and "the scorecard result A is a

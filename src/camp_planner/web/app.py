@@ -381,7 +381,7 @@ def create_app(
     async def demo_page(request: Request) -> Response:
         if await page_form(request) is None:
             return forbidden(request)
-        from camp_planner.io.demo import packaged_demo
+        from camp_planner.demo.generator import packaged_demo
 
         files = {n: text.encode("utf-8") for n, text in packaged_demo().items() if n in ALLOWED}
         plan_id = await run_in_threadpool(plans.create, Assigned(files, [], []), "demo")
@@ -438,7 +438,8 @@ def create_app(
 
     @app.get("/plans/{plan_id}/roster", response_class=HTMLResponse)
     def roster_page(request: Request, plan_id: str) -> Response:
-        from camp_planner.io.outputs import ROSTER_JSON, RosterFileError, read_roster
+        from camp_planner.io.roster_file import RosterFileError, read_roster
+        from camp_planner.outputs.roster_files import ROSTER_JSON
 
         plan = store.plan(plan_id)
         if plan is None:

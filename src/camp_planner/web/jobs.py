@@ -170,7 +170,11 @@ class JobManager:
 
 
 #: Imported once by the fork server, so that a worker starts in a moment.
-_PRELOAD = ["camp_planner.web.worker", "camp_planner.scheduler", "camp_planner.io.outputs"]
+_PRELOAD = [
+    "camp_planner.web.worker",
+    "camp_planner.scheduler",
+    "camp_planner.outputs.roster_files",
+]
 
 
 def _context() -> Any:

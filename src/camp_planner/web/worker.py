@@ -102,7 +102,7 @@ def _zip_invitations(folder: Path, target: Path) -> None:
 
 def _solve(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
     from camp_planner.io.folder import load_folder_with_notes
-    from camp_planner.io.outputs import INVITATIONS, write_outputs
+    from camp_planner.outputs.roster_files import INVITATIONS, write_outputs
     from camp_planner.scheduler import solve
     from camp_planner.scheduler.preflight import preflight
 
@@ -133,8 +133,9 @@ def _solve(store: Store, job_id: str, params: dict[str, Any], progress: _Progres
 
 def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
     from camp_planner.io.folder import load_folder_with_notes
-    from camp_planner.io.outputs import ROSTER_JSON, RosterFileError, read_roster
-    from camp_planner.io.whatif_files import write_whatif
+    from camp_planner.io.roster_file import RosterFileError, read_roster
+    from camp_planner.outputs.roster_files import ROSTER_JSON
+    from camp_planner.outputs.whatif_files import write_whatif
     from camp_planner.whatif import (
         Scenario,
         ScenarioResult,

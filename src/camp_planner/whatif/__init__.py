@@ -6,7 +6,7 @@
 - :mod:`~camp_planner.whatif.compare`: the metrics and the comparison tables;
 - :mod:`~camp_planner.whatif.chart`: the chart.
 
-Files and the ``camp-planner whatif`` command are in :mod:`camp_planner.io.whatif_files`.
+Files and the ``camp-planner whatif`` command are in :mod:`camp_planner.outputs.whatif_files`.
 """
 
 from camp_planner.whatif.compare import (

@@ -1,6 +1,6 @@
 """What-if figures: the metrics of one scenario's roster and the comparison of scenarios.
 
-Per scenario (one row of ``whatif.csv``, CONTRACT.md), from the scenario's problem and the
+Per scenario (one row of ``whatif.csv``, docs/whatif.md), from the scenario's problem and the
 roster :func:`camp_planner.scheduler.solve` found for it:
 
 - ``placed``, ``unplaced`` and ``travel_km_total`` are the roster's own summary figures, so
@@ -14,7 +14,7 @@ roster :func:`camp_planner.scheduler.solve` found for it:
   counts its two days), ``session_days`` (extra) the session days summed over cohorts
   (larger than ``facilitator_days`` only when two facilitators work on the same day).
 
-Extra columns after CONTRACT.md's: ``changes`` (the scenario in words),
+Extra columns after docs/whatif.md's first ones: ``changes`` (the scenario in words),
 ``unplaced_<code>`` per unplaced code, ``session_days``, ``venues_added`` /
 ``venues_dropped`` and ``delta_<metric>`` (this scenario minus the first row, the baseline);
 then what the solver proved and whether a difference means anything:
@@ -60,7 +60,7 @@ __all__ = [
     "whatif_table",
 ]
 
-#: The columns of whatif.csv that CONTRACT.md fixes, in order.
+#: The columns of whatif.csv that docs/whatif.md fixes, in order.
 CONTRACT_COLUMNS = [
     "scenario", "max_venues", "venues", "cohorts", "placed", "unplaced",
     "travel_km_total", "travel_km_mean", "travel_km_p90", "travel_km_max",
@@ -221,7 +221,7 @@ def scenario_metrics(
         changes: The scenario in words (extra column ``changes``).
 
     Returns:
-        CONTRACT.md's columns, then ``changes``, ``unplaced_<code>`` for every code,
+        docs/whatif.md's columns, then ``changes``, ``unplaced_<code>`` for every code,
         ``session_days``, ``travel_km_bound``, ``travel_km_gap`` (None: no bound proven)
         and ``placed_bound`` (a proven OPTIMAL roster is its own bound).
     """
@@ -281,7 +281,7 @@ def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         rows: :func:`scenario_metrics` rows, baseline first.
 
     Returns:
-        CONTRACT.md's columns in order, then ``changes``, ``unplaced_<code>``,
+        docs/whatif.md's columns in order, then ``changes``, ``unplaced_<code>``,
         ``session_days``, ``venues_added``, ``venues_dropped`` and ``delta_<metric>`` for
         :data:`DELTA_METRICS` (baseline row: 0 and empty lists), then
         :data:`BOUND_COLUMNS`: ``significant_<metric>`` is ``"true"`` / ``"false"``

@@ -2,10 +2,10 @@
 pins.csv, changes.csv, fit.csv, the updated invitations and the cancellations.
 
 Invitations keep their UIDs across replans so that a calendar client updates the events
-it imported instead of adding new ones. :mod:`camp_planner.io.ics` makes a UID from the
+it imported instead of adding new ones. :mod:`camp_planner.outputs.ics` makes a UID from the
 cohort, the step, the session's first date and the round, so a re-dated session would get
 a new UID there; ics.py has no hook to set UID or SEQUENCE, so this module takes the
-events :func:`camp_planner.io.ics.session_events` builds and sets both itself:
+events :func:`camp_planner.outputs.ics.session_events` builds and sets both itself:
 
 - a published cohort's events keep the UIDs they were published with (read back from
   roster.json's ``replan.events`` after a replan, else recomputed as ics.py made them), and
@@ -36,13 +36,14 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from camp_planner.i18n import N_, Message, gettext_for
-from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
-from camp_planner.io.excel_safe import FORMULA_TRIGGERS, csv_text
-from camp_planner.io.ics import PRODID, session_events
-from camp_planner.io.outputs import ROSTER_JSON, read_roster, write_outputs
+from camp_planner.io.roster_file import read_roster
 from camp_planner.io.tables import read_csv_table
 from camp_planner.models import Cohort, PlanningProblem, Roster
+from camp_planner.outputs.atomic import atomic_write_bytes, atomic_write_text
+from camp_planner.outputs.excel_safe import FORMULA_TRIGGERS, csv_text
+from camp_planner.outputs.ics import PRODID, session_events
+from camp_planner.outputs.roster_files import ROSTER_JSON, write_outputs
 from camp_planner.replan.changes import CHANGE_COLUMNS
 from camp_planner.replan.fit import FIT_COLUMNS, FitReport
 from camp_planner.replan.run import ReplanResult

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Event
 
-from camp_planner.io.ics import write_invitations
 from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.ics import write_invitations
 from tests.helpers.roster_fixture import make_problem, make_roster
 
 STAMP = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

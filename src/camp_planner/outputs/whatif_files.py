@@ -2,10 +2,10 @@
 
 Files written to the output folder, each atomically:
 
-- ``whatif.csv``: one row per scenario, the baseline first; CONTRACT.md's columns, then
+- ``whatif.csv``: one row per scenario, the baseline first; docs/whatif.md's columns, then
   extras (see :mod:`camp_planner.whatif.compare`). UTF-8, no byte-order mark; counts
   are whole numbers, shares 0-1, text safe to open in Excel
-  (:mod:`camp_planner.io.excel_safe`).
+  (:mod:`camp_planner.outputs.excel_safe`).
 - ``whatif.xlsx``: sheets ``whatif`` (the same rows), ``comparison`` (one row per metric,
   one column per scenario and its change against the baseline) and ``venues`` (cohorts per
   venue and scenario). Counts are whole numbers, km have one decimal, shares and the gap
@@ -28,9 +28,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
-from camp_planner.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
-from camp_planner.io.excel_safe import csv_text, xlsx_frame
-from camp_planner.io.writers import (
+from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from camp_planner.outputs.excel_safe import csv_text, xlsx_frame
+from camp_planner.outputs.writers import (
     COUNT_FORMAT,
     KM_FORMAT,
     PERCENT_FORMAT,
@@ -132,8 +132,9 @@ def _whole_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write whatif.csv (CONTRACT.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
-    as whole numbers, text safe to open in Excel (:func:`camp_planner.io.excel_safe.csv_text`)."""
+    """Write whatif.csv (docs/whatif.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
+    as whole numbers, text safe to open in Excel
+    (:func:`camp_planner.outputs.excel_safe.csv_text`)."""
     return atomic_write_text(path, csv_text(_whole_counts(table)))
 
 
@@ -224,7 +225,7 @@ def write_whatif(
             write_roster_json(result.roster, folder / ROSTERS_DIR / f"{result.slug}.json")
         )
     if maps:
-        from camp_planner.io.maps import write_map
+        from camp_planner.outputs.maps import write_map
 
         for result in whatif.results:
             target = folder / MAPS_DIR / f"{result.slug}.html"

@@ -1,7 +1,7 @@
 """Every CSV the product writes is safe to open in Excel; workbooks store text as text.
 
 participants.csv, whatif.csv and levels.csv go through one function
-(:func:`camp_planner.io.excel_safe.csv_text`): a text cell starting with ``=``, ``+``,
+(:func:`camp_planner.outputs.excel_safe.csv_text`): a text cell starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'``; numbers stay numbers.
 """
 
@@ -16,7 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from camp_planner.io.excel_safe import (
+from camp_planner.models import Level, PlanningProblem, Roster, Scorecard
+from camp_planner.outputs.excel_safe import (
     FORMULA_TRIGGERS,
     csv_text,
     neutralise,
@@ -25,10 +26,9 @@ from camp_planner.io.excel_safe import (
     xlsx_frame,
     xlsx_text,
 )
-from camp_planner.io.scorecards import write_levels
-from camp_planner.io.whatif_files import write_whatif_csv, write_whatif_xlsx
-from camp_planner.io.writers import write_participants_csv, write_roster_xlsx
-from camp_planner.models import Level, PlanningProblem, Roster, Scorecard
+from camp_planner.outputs.levels_file import write_levels
+from camp_planner.outputs.whatif_files import write_whatif_csv, write_whatif_xlsx
+from camp_planner.outputs.writers import write_participants_csv, write_roster_xlsx
 from camp_planner.scoring import score
 from camp_planner.whatif import scenario_metrics, whatif_table
 from tests.helpers.roster_fixture import make_problem, make_roster

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import camp_planner.io.demo as demo
+import camp_planner.demo.generator as demo
 from camp_planner.io.folder import load_folder
 from camp_planner.models import AgeGroup, Level, Step
 from camp_planner.models.groups import group_counts, no_next_step

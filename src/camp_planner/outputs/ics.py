@@ -27,10 +27,10 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from camp_planner.i18n import gettext_for, ngettext_for, step_label
-from camp_planner.io.atomic import atomic_write_bytes
-from camp_planner.io.writers import ONLINE_LOCATION, venue_location
 from camp_planner.models import SESSION_DAYS, Cohort, PlanningProblem, Roster, Session, Venue
 from camp_planner.models.roster import CohortAgeGroup
+from camp_planner.outputs.atomic import atomic_write_bytes
+from camp_planner.outputs.writers import ONLINE_LOCATION, venue_location
 
 __all__ = [
     "cohort_calendar",

@@ -1,4 +1,4 @@
-"""The demo planning folder: generated deterministically, shipped in ``camp_planner/demo_data``.
+"""The demo planning folder: generated deterministically, shipped in ``camp_planner/demo/data``.
 
 ``scripts/make_demo_data.py`` calls :func:`render_demo` and writes the files into the
 package; a test checks that regenerating gives the committed files. ``camp-planner demo``
@@ -21,14 +21,14 @@ import pandas as pd
 
 from camp_planner.io._cells import young_at
 from camp_planner.io.folder import SCORECARD_COLUMNS
-from camp_planner.io.gazetteer import (
+from camp_planner.models import Level, Scorecard, working_days
+from camp_planner.places.gazetteer import (
     Place,
     TownError,
     nearest_match,
     resolve_town,
     towns_in_region,
 )
-from camp_planner.models import Level, Scorecard, working_days
 
 DEMO_SEED = 2027
 DEMO_FILES = ("companies.csv", "venues.csv", "round.toml", "programme.toml")
@@ -316,8 +316,8 @@ def render_demo(seed: int = DEMO_SEED) -> dict[str, str]:
 
 
 def packaged_demo() -> dict[str, str]:
-    """The demo files shipped in the package (``camp_planner/demo_data``), by file name."""
-    data = resources.files("camp_planner").joinpath("demo_data")
+    """The demo files shipped in the package (``camp_planner/demo/data``), by file name."""
+    data = resources.files("camp_planner.demo").joinpath("data")
     return {name: data.joinpath(name).read_text(encoding="utf-8") for name in DEMO_FILES}
 
 

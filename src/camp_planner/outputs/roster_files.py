@@ -1,9 +1,10 @@
-"""The roster's output folder: every file ``roster`` writes, and reading a roster.json back.
+"""The roster's output folder: every file ``roster`` writes (read back with
+:func:`camp_planner.io.roster_file.read_roster`).
 
-- ``roster.json`` (:func:`camp_planner.io.writers.write_roster_json`)
-- ``roster.xlsx`` and ``participants.csv`` (:mod:`camp_planner.io.writers`)
-- ``invitations/`` (:mod:`camp_planner.io.ics`)
-- ``map.html`` (:mod:`camp_planner.io.maps`)
+- ``roster.json`` (:func:`camp_planner.outputs.writers.write_roster_json`)
+- ``roster.xlsx`` and ``participants.csv`` (:mod:`camp_planner.outputs.writers`)
+- ``invitations/`` (:mod:`camp_planner.outputs.ics`)
+- ``map.html`` (:mod:`camp_planner.outputs.maps`)
 
 Each file is written atomically.
 """
@@ -13,8 +14,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from camp_planner.models import PlanningProblem, Roster
 
 ROSTER_JSON = "roster.json"
@@ -22,10 +21,6 @@ ROSTER_XLSX = "roster.xlsx"
 PARTICIPANTS_CSV = "participants.csv"
 INVITATIONS = "invitations"
 MAP_HTML = "map.html"
-
-
-class RosterFileError(ValueError):
-    """A roster.json that cannot be read; the message says why in a sentence."""
 
 
 def _remove_stale_invitations(folder: Path, written: list[Path]) -> None:
@@ -50,9 +45,9 @@ def write_outputs(
         What was written, by kind: ``roster``, ``workbook``, ``participants``,
         ``invitations`` (the folder) and ``map``.
     """
-    from camp_planner.io.ics import write_invitations
-    from camp_planner.io.maps import write_map
-    from camp_planner.io.writers import (
+    from camp_planner.outputs.ics import write_invitations
+    from camp_planner.outputs.maps import write_map
+    from camp_planner.outputs.writers import (
         write_participants_csv,
         write_roster_json,
         write_roster_xlsx,
@@ -68,33 +63,3 @@ def write_outputs(
     files["invitations"] = folder / INVITATIONS
     files["map"] = write_map(problem, roster, folder / MAP_HTML)
     return files
-
-
-def read_roster(path: str | os.PathLike[str]) -> Roster:
-    """Read a roster.json.
-
-    Args:
-        path: The file.
-
-    Returns:
-        The roster.
-
-    Raises:
-        RosterFileError: The file is missing, unreadable or not a roster.json.
-    """
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise RosterFileError(f"No roster at {file}.") from None
-    except OSError as exc:
-        raise RosterFileError(f"Cannot read {file}: {exc}") from None
-    try:
-        return Roster.from_json(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "the document"
-        raise RosterFileError(
-            f"{file} is not a roster.json ({exc.error_count()} problem(s); "
-            f"first at {where}: {first.get('msg', '')})."
-        ) from None

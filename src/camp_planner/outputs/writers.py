@@ -1,9 +1,9 @@
 """Files for the coordinator: roster.json, participants.csv and roster.xlsx.
 
-All files are written atomically (:mod:`camp_planner.io.atomic`). The participants table
+All files are written atomically (:mod:`camp_planner.outputs.atomic`). The participants table
 has one row per input company, in input order, placed or not, so a coordinator can filter
 it in Excel. CSV files are UTF-8 with a byte-order mark, which Excel needs to show æ, ø
-and å correctly, and are safe to open there (:mod:`camp_planner.io.excel_safe`).
+and å correctly, and are safe to open there (:mod:`camp_planner.outputs.excel_safe`).
 
 In the workbook every date is a date cell (``YYYY-MM-DD``), one cell per day: a cohort's
 module days are ``module_day_1`` and ``module_day_2`` (Module 2 takes two days) and its
@@ -35,8 +35,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from camp_planner.i18n import N_, age_label, gettext_for, step_label, weekday
-from camp_planner.io.atomic import atomic_path, atomic_write_text
-from camp_planner.io.excel_safe import csv_text, protect_text_cells, xlsx_frame
 from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
@@ -49,6 +47,8 @@ from camp_planner.models import (
     working_days,
 )
 from camp_planner.models.roster import ONLINE_VENUE_ID
+from camp_planner.outputs.atomic import atomic_path, atomic_write_text
+from camp_planner.outputs.excel_safe import csv_text, protect_text_cells, xlsx_frame
 
 __all__ = [
     "BOOLEAN_FORMAT",
@@ -155,7 +155,7 @@ def _travel(problem: PlanningProblem, roster: Roster, company: Company, venue: V
 
 
 def write_roster_json(roster: Roster, path: str | os.PathLike[str]) -> Path:
-    """Write roster.json (CONTRACT.md) atomically.
+    """Write roster.json (docs/roster-json.md) atomically.
 
     Args:
         roster: The roster to write.
@@ -564,7 +564,7 @@ def write_roster_xlsx(
     ``unplaced`` (company, code, reason), ``calendar`` (:func:`calendar_table`) and
     ``summary`` (solver and totals). Dates are date cells, steps are labelled ``Module 1``
     etc. in every sheet, counts are whole numbers, the gap a percentage; text is stored
-    as text (:mod:`camp_planner.io.excel_safe`). In the round's language (round.toml
+    as text (:mod:`camp_planner.outputs.excel_safe`). In the round's language (round.toml
     ``language``): the header row, the summary's labels and the words in the cells; the
     sheet names stay.
 

@@ -11,15 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from camp_planner.io import writers
-from camp_planner.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
-from camp_planner.io.writers import (
+from camp_planner.models import PlanningProblem, Roster, Session, Step, working_days
+from camp_planner.outputs import writers
+from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from camp_planner.outputs.writers import (
     participants_table,
     write_participants_csv,
     write_roster_json,
     write_roster_xlsx,
 )
-from camp_planner.models import PlanningProblem, Roster, Session, Step, working_days
 from tests.helpers.roster_fixture import make_problem, make_roster
 
 

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from camp_planner.io.maps import COHORT_COLOURS, PACKAGED_ASSETS, write_map
 from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.maps import COHORT_COLOURS, PACKAGED_ASSETS, write_map
 from tests.helpers.roster_fixture import make_problem, make_roster
 
 CHROMIUM = shutil.which("chromium") or (

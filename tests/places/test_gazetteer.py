@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from camp_planner.io.demo import VENUE_TOWNS, venue_places
-from camp_planner.io.gazetteer import (
+from camp_planner.demo.generator import VENUE_TOWNS, venue_places
+from camp_planner.places.gazetteer import (
     MUNICIPALITIES,
     REGIONS,
     Place,

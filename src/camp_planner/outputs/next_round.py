@@ -13,10 +13,10 @@ import io
 from pathlib import Path
 
 from camp_planner.i18n import N_
-from camp_planner.io.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.folder import COMPANY_ALIASES, VENUE_ALIASES, workbook_tables
 from camp_planner.io.tables import Table, read_csv_table
+from camp_planner.outputs.atomic import atomic_write_bytes, atomic_write_text
 from camp_planner.programme.carry import CarryOver, completed_text
 
 COMPANIES_CSV = "companies.csv"

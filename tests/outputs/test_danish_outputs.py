@@ -25,10 +25,10 @@ from icalendar import Calendar
 
 import camp_planner
 from camp_planner import i18n, load_folder, solve, write_outputs
-from camp_planner.io.ics import facilitator_calendar
-from camp_planner.io.maps import build_map
 from camp_planner.models import PlanningProblem, Roster
 from camp_planner.models.roster import CohortAgeGroup
+from camp_planner.outputs.ics import facilitator_calendar
+from camp_planner.outputs.maps import build_map
 from camp_planner.replan import replan
 from camp_planner.scheduler.result import policy_sentence
 from tests.helpers.roster_fixture import make_problem, make_roster, write_folder

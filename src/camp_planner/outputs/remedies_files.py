@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from camp_planner.io.atomic import atomic_write_text
-from camp_planner.io.excel_safe import csv_text
+from camp_planner.outputs.atomic import atomic_write_text
+from camp_planner.outputs.excel_safe import csv_text
 
 __all__ = ["REMEDIES_CSV", "write_remedies_csv"]
 
@@ -18,7 +18,7 @@ REMEDIES_CSV = "remedies.csv"
 def write_remedies_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the remedies table as CSV (UTF-8 with BOM for Excel), atomically; every text
     cell (remedy names, settings, company ids) through
-    :func:`camp_planner.io.excel_safe.csv_text`, so none runs as a formula.
+    :func:`camp_planner.outputs.excel_safe.csv_text`, so none runs as a formula.
 
     Args:
         table: :meth:`camp_planner.remedies.RemedyRun.table`.

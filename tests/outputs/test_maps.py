@@ -14,7 +14,8 @@ import folium
 import pytest
 from branca.element import Element
 
-from camp_planner.io.maps import (
+from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.maps import (
     PACKAGED_ASSETS,
     build_map,
     find_assets,
@@ -22,7 +23,6 @@ from camp_planner.io.maps import (
     offline_assets,
     write_map,
 )
-from camp_planner.models import PlanningProblem, Roster
 from tests.helpers.roster_fixture import make_problem, make_roster
 
 

@@ -18,7 +18,7 @@ venue and company names, ids, levels and codes are as they are.
 
 Assets. folium pages load Leaflet (and jQuery, which folium's popups use) from CDNs; a
 map.html written here does not: :func:`write_map` inlines copies of them that ship inside
-the package (``camp_planner/io/assets``: vendored from the npm registry by
+the package (``camp_planner/outputs/assets``: vendored from the npm registry by
 ``scripts/vendor_map_assets.py``, each with its licence), turns the images the CSS refers
 to into ``data:`` URIs and drops the CDN links the map does not need (Bootstrap, icon
 fonts). So every page draws its markers, lines, popups and legend with no network; only
@@ -51,9 +51,9 @@ from camp_planner.i18n import (
     ngettext_for,
     step_label,
 )
-from camp_planner.io.atomic import atomic_write_text
-from camp_planner.io.writers import venue_location
 from camp_planner.models import Cohort, Company, PlanningProblem, Roster, Venue, VenueStatus
+from camp_planner.outputs.atomic import atomic_write_text
+from camp_planner.outputs.writers import venue_location
 
 __all__ = [
     "COHORT_COLOURS",
