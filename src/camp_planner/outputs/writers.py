@@ -524,6 +524,10 @@ def _shown_length(value: object) -> int:
     return len(str(value))
 
 
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
 def format_sheet(sheet: Worksheet) -> None:
     """Bold header, frozen header row, fitting widths, no formulas, printable landscape."""
     protect_text_cells(sheet)  # a name like "=SUM(...)" is text, not a formula
@@ -536,21 +540,23 @@ def format_sheet(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
     lines: dict[int, int] = {}  # row -> text lines of its longest wrapped cell
-    for index, column in enumerate(sheet.iter_cols(), start=1):
+    last_column = sheet.max_column  # (computed once: it scans every cell)
+    for index, column in enumerate(sheet.iter_cols(max_col=last_column), start=1):
         width = 8
         for cell in column:
             if cell.value is not None:
                 length = _shown_length(cell.value)
                 width = max(width, length + 2)
                 if length > _MAX_WIDTH - 2:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.alignment = _WRAPPED
                     need = math.ceil(length * 1.1 / (_MAX_WIDTH - 2))
                     lines[cell.row] = max(lines.get(cell.row, 1), need)
         sheet.column_dimensions[get_column_letter(index)].width = min(width, _MAX_WIDTH)
     for row, count in lines.items():  # neither Excel nor LibreOffice grows rows on load
         sheet.row_dimensions[row].height = 15 * count
-        for cell in sheet[row]:
-            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
+        (cells,) = sheet.iter_rows(min_row=row, max_row=row, max_col=last_column)
+        for cell in cells:
+            cell.alignment = _WRAPPED if cell.alignment.wrap_text else _TOP
     sheet.auto_filter.ref = sheet.dimensions
 
 
