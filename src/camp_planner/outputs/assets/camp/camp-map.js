@@ -88,7 +88,7 @@ var CampMap = (function () {
       }
       markers.push(new Shape([p[0], p[1]], {
         radius: p[3], color: "#333", weight: 1, dashArray: style[2], fill: true,
-        fillColor: style[0], fillOpacity: 0.9, shape: style[1]
+        fillColor: style[0], fillOpacity: 1, shape: style[1]
       }).bindTooltip(p[4]));
     });
     // the layer is put on the map later (and on and off by the layer control)
