@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -49,6 +51,7 @@ from camp_planner.models import (
 from camp_planner.models.roster import ONLINE_VENUE_ID
 from camp_planner.outputs.atomic import atomic_path, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, protect_text_cells, xlsx_frame
+from camp_planner.outputs.roster_workbook import stream_sheet
 
 __all__ = [
     "BOOLEAN_FORMAT",
@@ -581,6 +584,8 @@ def write_roster_xlsx(
 
     Returns:
         The path written.
+
+    Written in openpyxl's streaming mode (:mod:`camp_planner.outputs.roster_workbook`).
     """
     lang = problem.round.language
     _ = gettext_for(lang)
@@ -595,21 +600,45 @@ def write_roster_xlsx(
     sheets["summary"]["item"] = [_(item) for item in items]
     booleans = BOOLEAN_FORMAT if lang == "en" else _DANISH_BOOLEAN_FORMAT
     target = Path(path)
-    with (
-        atomic_path(target) as tmp,
-        pd.ExcelWriter(tmp, engine="openpyxl", date_format=DATE_FORMAT) as writer,
-    ):
+    book = Workbook(write_only=True)
+    with atomic_path(target) as tmp, _closing_sheets(book):
         for name, frame in sheets.items():
-            xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            if name == "summary":
-                set_number_formats(
-                    sheet, lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]), booleans
-                )
-            else:
-                set_number_formats(sheet, by_column(sheet, _COLUMN_FORMATS), booleans)
-            if lang != "en":
-                for cell in sheet[1]:
-                    cell.value = _column_title(cell.value, lang)
-            format_sheet(sheet)
+            table = xlsx_frame(frame)
+            columns = list(table.columns)
+            pick = (
+                (lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]))
+                if name == "summary"
+                else _by_names(columns, _COLUMN_FORMATS)
+            )
+            header = columns if lang == "en" else [_column_title(c, lang) for c in columns]
+            stream_sheet(
+                book, name, table, header, pick, whole=frozenset(_WHOLE_FORMATS),
+                booleans=booleans, date_format=DATE_FORMAT, max_width=_MAX_WIDTH,
+            )  # fmt: skip
+        book.save(tmp)
     return target
+
+
+@contextmanager
+def _closing_sheets(book: Workbook) -> Iterator[None]:
+    """On a failure, close the streamed sheets' temporary files (no half-written sheet is
+    left to be cleaned up by the garbage collector)."""
+    try:
+        yield
+    except BaseException:
+        for sheet in book.worksheets:
+            with suppress(Exception):
+                sheet.close()
+        raise
+
+
+def _by_names(columns: list[Any], formats: Mapping[str, str]) -> Callable[[int, int], str | None]:
+    """:func:`by_column` for a table not yet in a sheet (its column names)."""
+
+    def pick(row: int, column: int) -> str | None:
+        name = columns[column - 1]
+        if isinstance(name, str) and name.startswith(("module_day_", "lab_day")):
+            return DATE_FORMAT
+        return formats.get(name) if isinstance(name, str) else None
+
+    return pick
