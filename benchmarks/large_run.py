@@ -88,8 +88,29 @@ def open_map(path: Path, profile: Path, shot: Path | None = None) -> dict[str, o
                        timeout=600)  # fmt: skip
     return {
         "drawn": bool(re.search(r'class="[^"]*\bleaflet-container\b', dom)),
-        "clusters": dom.count("marker-cluster"),
+        "clusters": dom.count('class="leaflet-marker-icon camp-cluster'),
+        "venues": dom.count('class="leaflet-marker-icon camp-venue'),
         "dump_dom_s": round(seconds, 1),
+    }
+
+
+def open_in_libreoffice(path: Path, work: Path) -> dict[str, object]:
+    """Convert the workbook's first sheet to CSV with LibreOffice (headless): it opens."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return {"opened": None}
+    start = time.perf_counter()
+    run = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={(work / 'lo').as_uri()}",
+         "--convert-to", "csv", "--outdir", str(work / "lo-out"), str(path)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    csv_file = work / "lo-out" / (path.stem + ".csv")
+    lines = csv_file.read_bytes().count(b"\n") if csv_file.exists() else 0
+    return {
+        "opened": run.returncode == 0 and lines > 0,
+        "first_sheet_lines": lines,
+        "seconds": round(time.perf_counter() - start, 1),
     }
 
 
@@ -118,6 +139,7 @@ def main() -> int:
         "map_mb": round((out / "map.html").stat().st_size / 1e6, 1),
         "workbook_mb": round((out / "roster.xlsx").stat().st_size / 1e6, 1),
         "workbook_rows": open_workbook(out / "roster.xlsx"),
+        "libreoffice": open_in_libreoffice(out / "roster.xlsx", args.work),
         "map": open_map(out / "map.html", args.work / "profile", args.work / "map.png"),
     }
     print(json.dumps(result, indent=2))
