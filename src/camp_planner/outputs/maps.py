@@ -65,6 +65,7 @@ from camp_planner.outputs.map_assets import (
     offline_assets,
 )
 from camp_planner.outputs.map_page import Additions, Companies, Legend, Page, swatch
+from camp_planner.outputs.scrub import Scrubber
 from camp_planner.outputs.writers import venue_location
 
 __all__ = [
@@ -167,21 +168,21 @@ class _Labels:
             if company.company_id not in self.label:
                 n += 1
                 self.label[company.company_id] = unplaced % {"n": n}
-        # longest first, so a name containing another name is replaced whole
-        self._secrets = sorted(
-            ((s, self.label[c.company_id]) for c in problem.companies
-             for s in (c.name, c.company_id)),
-            key=lambda pair: -len(pair[0]),
-        )  # fmt: skip
+        self._secrets = (
+            Scrubber(
+                (s, self.label[c.company_id])
+                for c in problem.companies
+                for s in (c.name, c.company_id)
+            )
+            if anonymize
+            else None
+        )
 
     def name(self, company: Company) -> str:
         return self.label[company.company_id] if self.anonymize else company.name
 
     def text(self, text: str) -> str:
-        if self.anonymize:
-            for secret, label in self._secrets:
-                text = text.replace(secret, label)
-        return text
+        return self._secrets.scrub(text) if self._secrets is not None else text
 
     def where(self, company: Company) -> tuple[float, float]:
         if self.anonymize:
