@@ -12,7 +12,7 @@ copies the files the map needs, with each package's licence, into the package:
     manifest.json   (npm spec, files and their SHA-256)
 
 Usage: ``.venv/bin/python scripts/vendor_map_assets.py`` (needs ``npm``); run it after
-upgrading folium when tests/io/test_maps.py says the versions differ.
+upgrading folium when tests/outputs/test_maps.py says the versions differ.
 """
 
 from __future__ import annotations

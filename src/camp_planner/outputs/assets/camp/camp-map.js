@@ -1,7 +1,7 @@
 /* camp-planner's travel map: draws the companies of one layer from data (one call per
    layer instead of one Leaflet object per company in the page), in cohort colour and
-   shape, and clusters companies that stand on (nearly) one spot. Our own code, MIT like
-   the project; needs Leaflet and Leaflet.markercluster. */
+   shape, and clusters companies that stand on (nearly) one spot. The project's own
+   code; needs Leaflet and Leaflet.markercluster. */
 var CampMap = (function () {
   "use strict";
   // Corners of the shapes on a unit radius (y grows downwards); 0 is a circle.
