@@ -87,7 +87,9 @@ def _chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedPro
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
-def _probe(page: Path, profile: Path, expression: str, prepare: str = "") -> object:
+def _probe(
+    page: Path, profile: Path, expression: str, prepare: str = "", size: str = "1366,900"
+) -> object:
     """Run `prepare` (JavaScript statements) once the page has drawn, then the value of
     `expression` (JSON) a second later, read back from the DOM. axe-core is in the page."""
     runner = (
@@ -104,7 +106,7 @@ def _probe(page: Path, profile: Path, expression: str, prepare: str = "") -> obj
     probed = page.with_name("probed-" + page.name)
     text = page.read_text(encoding="utf-8")
     probed.write_text(text.replace("</head>", axe + runner + "</head>", 1), encoding="utf-8")
-    result = _chromium(probed, profile, "--dump-dom", "--window-size=1366,900")
+    result = _chromium(probed, profile, "--dump-dom", f"--window-size={size}")
     found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
     assert found, result.stderr[-2000:]
     return json.loads(html.unescape(found.group(1)))
@@ -195,6 +197,40 @@ def test_axe_finds_the_old_page_problems(tmp_path: Path) -> None:
     )
     assert isinstance(found, list)
     assert {"document-title", "html-has-lang", "label", "meta-viewport"} <= set(found)
+
+
+LAYOUT = """(function () {
+  var map = document.querySelector(".folium-map").getBoundingClientRect();
+  var legend = document.querySelector(".camp-legend").getBoundingClientRect();
+  var layers = document.querySelector(".leaflet-control-layers");
+  return {
+    layers_open: layers.classList.contains("leaflet-control-layers-expanded"),
+    legend_beside: legend.left >= map.right - 1,
+    legend_below: legend.top >= map.bottom - 1,
+    map_height: Math.round(map.height),
+    wider_than_window: document.documentElement.scrollWidth > window.innerWidth
+  };
+})()"""
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("1366,900", {"layers_open": True, "legend_beside": True, "legend_below": False}),
+        ("390,844", {"layers_open": False, "legend_beside": False, "legend_below": True}),
+    ],
+)
+def test_legend_never_covers_the_map(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster, size: str, expected: dict[str, bool]
+) -> None:
+    """The legend is beside the map (below it on a phone), never over it (it covered the
+    Aarhus area); on a phone the layer list is folded behind its button; nothing is wider
+    than the window."""
+    page = write_map(problem, roster, tmp_path / "map.html")
+    layout = _probe(page, tmp_path / "profile", LAYOUT, size=size)
+    assert isinstance(layout, dict)
+    assert {key: layout[key] for key in expected} == expected
+    assert layout["map_height"] > 300 and layout["wider_than_window"] is False
 
 
 def test_cdn_map_is_blank_with_no_network(

@@ -138,3 +138,21 @@ class Page(Figure):
 #: folium's viewport tag (``maximum-scale=1.0, user-scalable=no`` blocks zooming).
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 _ZOOMABLE = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+
+
+class Layers(MacroElement):
+    """After the layer control: its button's name, and folded on a phone."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        CampMap.layers({{ this._parent.get_name() }}, {{ this.control.get_name() }},
+            {{ this.label|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl, label: str) -> None:
+        super().__init__()
+        self._name = "CampLayers"
+        self.control, self.label = control, label

@@ -64,7 +64,7 @@ from camp_planner.outputs.map_assets import (
     inline_assets,
     offline_assets,
 )
-from camp_planner.outputs.map_page import Additions, Companies, Legend, Page, swatch
+from camp_planner.outputs.map_page import Additions, Companies, Layers, Legend, Page, swatch
 from camp_planner.outputs.scrub import Scrubber
 from camp_planner.outputs.writers import venue_location
 
@@ -313,7 +313,9 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
 
     legend = _legend_html(problem, roster, drawing.style, drawing.venues, bool(outside))
     Legend(legend, _("Legend")).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    control = folium.LayerControl(collapsed=False)
+    control.add_to(fmap)
+    Layers(control, _("Layers")).add_to(fmap)
     if drawing.points:
         lats, lons = [p[0] for p in drawing.points], [p[1] for p in drawing.points]
         fmap.fit_bounds(

@@ -103,5 +103,16 @@ var CampMap = (function () {
     if (box) { box.addEventListener("toggle", function () { map.invalidateSize(); }); }
   }
 
-  return { clusters: clusters, draw: draw, legend: legend, Shape: Shape };
+  /* The layer control: its button named in the page's language; folded on a phone (it
+     would cover half the map), opened by its button, folded again by a click on the map. */
+  function layers(map, control, label) {
+    control._layersLink.title = label;
+    control._layersLink.setAttribute("aria-label", label);
+    if (window.matchMedia("(max-width: 700px)").matches) {
+      control.collapse();
+      map.on("click", control.collapse, control);
+    }
+  }
+
+  return { clusters: clusters, draw: draw, layers: layers, legend: legend, Shape: Shape };
 })();
