@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from camp_planner.io.errors import InputError, InputProblem
-from camp_planner.io.folder import load_folder, load_folder_with_notes
+from camp_planner.io.folder import load_folder, load_folder_with_messages, load_folder_with_notes
 from camp_planner.models import Level, Step
 
 SCORECARD = ("ambition", "scalability", "organisation", "market", "financing", "technology")
@@ -160,6 +160,23 @@ def test_extra_columns_and_keys_are_noted(tmp_path: Path) -> None:
     _, notes = load_folder_with_notes(folder.write(tmp_path))
     assert any("'notes'" in note for note in notes)
     assert any("colour" in note for note in notes)
+
+
+def test_notes_render_in_the_readers_language(tmp_path: Path) -> None:
+    """Notes are messages: the same note in Danish and in English, never pre-rendered."""
+    folder = Folder()
+    for row in folder.companies:
+        row["notes"] = "x"
+    folder.round["colour"] = '"blue"'
+    _, messages = load_folder_with_messages(folder.write(tmp_path))
+    danish = [m.render("da") for m in messages]
+    english = [m.render("en") for m in messages]
+    assert "companies.csv: kolonne(r) 'notes' bruges ikke (ignoreret)" in danish
+    assert "companies.csv: column(s) 'notes' not used (ignored)" in english
+    assert "round.toml: nøgle(r) colour bruges ikke (ignoreret)" in danish
+    assert any(
+        d.startswith("companies.csv: niveau fra scorekortet for 1 virksomhed") for d in danish
+    )
 
 
 def test_workbook_instead_of_csv(tmp_path: Path) -> None:

@@ -217,9 +217,8 @@ class RowReader:
     def _town_agrees(self, town: str, lat: float, lon: float) -> None:
         match = nearest_match(town, lat, lon)
         if match is None:
-            self.out.notes.append(
-                f"{self.file} row {self.row}: town {town!r} is not in the gazetteer; lat/lon used"
-            )
+            note = N_("%(file)s row %(row)s: town %(town)s is not in the gazetteer; lat/lon used")
+            self.out.notes.append(Message(note, file=self.file, row=self.row, town=repr(town)))
             return
         place, km = match
         if km > TOWN_AGREE_KM:

@@ -92,7 +92,8 @@ class Collector:
 
     def __init__(self) -> None:
         self.problems: list[InputProblem] = []
-        self.notes: list[str] = []
+        #: Notes for the coordinator, each a message to render in the reader's language.
+        self.notes: list[Message] = []
 
     def problem(
         self,

@@ -15,31 +15,14 @@ from pydantic import ValidationError
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import Collector, InputProblem
 from camp_planner.io.tables import AmbiguousDateError, parse_date
-from camp_planner.models import Level, RoundConfig
+from camp_planner.models import RoundConfig
 
 ROUND_TOML = "round.toml"
 
 
-_ROUND_REQUIRED = ("name", "start", "end")
-_ROUND_KEYS = (
-    *_ROUND_REQUIRED,
-    "cohort_min",
-    "cohort_max",
-    "max_venues",
-    "facilitators",
-    "facilitator_unavailable",
-    "lab_gap_days",
-    "road_factor",
-    "max_travel_km",
-    "unapproved_a_level",
-    "level_priority",
-    "online_cohorts",
-    "online_cohort_min",
-    "mix_levels",
-    "mix_age_groups",
-    "language",
-    "change_cost",  # read by `replan` (camp_planner.outputs.replan_files)
-)
+#: The keys of round.toml: the settings of :class:`RoundConfig`, and ``change_cost``, which
+#: ``replan`` reads (camp_planner.replan).
+ROUND_KEYS: tuple[str, ...] = (*RoundConfig.model_fields, "change_cost")
 
 
 def read_round(path: Path, out: Collector) -> RoundConfig | None:
@@ -81,7 +64,12 @@ def round_from_data(
     label: str = ROUND_TOML,
     line_of: Callable[[str], int | None] = lambda key: None,
 ) -> RoundConfig | None:
-    """Check a round's settings key by key (as read from TOML), recording every problem.
+    """Check a round's settings (as read from TOML) through :class:`RoundConfig`, recording
+    every problem.
+
+    The rules are the model's; this reader only turns TOML's forms into the model's (dates
+    written as text, day first too), notes unknown keys, and maps the model's errors to
+    problems (file, line, key, value, what was expected).
 
     Args:
         data: Key -> TOML value.
@@ -92,139 +80,76 @@ def round_from_data(
     Returns:
         The round's settings, or None when there were problems.
     """
-    before = len(out.problems)
-
-    def bad(key: str, expected: str | Message) -> None:
-        value = data.get(key)
-        out.problem(label, line_of(key), key, _show(value), expected)
-
-    for key in _ROUND_REQUIRED:
-        if key not in data:
-            out.problem(label, None, key, None, Message(N_("a key %(key)s"), key=repr(key)))
-    unknown = [k for k in data if k not in _ROUND_KEYS]
+    unknown = [k for k in data if k not in ROUND_KEYS]
     if unknown:
-        out.notes.append(f"{label}: key(s) {', '.join(unknown)} not used (ignored)")
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in _ROUND_KEYS:
-            continue
-        checked = _round_value(key, value)
-        if isinstance(checked, _Skip):
-            continue
-        if isinstance(checked, _Bad):
-            bad(key, checked.expected)
-        else:
-            values[key] = checked
-    start, end = values.get("start"), values.get("end")
-    if start is not None and end is not None and end < start:
-        bad("end", Message(N_("a date on or after start (%(start)s)"), start=start))
-    low, high = values.get("cohort_min", 8), values.get("cohort_max", 10)
-    if high < low:
-        bad("cohort_max", Message(N_("at least cohort_min (%(low)s)"), low=low))
-    online_min = values.get("online_cohort_min")
-    if online_min is not None and online_min > high:
-        bad("online_cohort_min", Message(N_("at most cohort_max (%(high)s)"), high=high))
-    if len(out.problems) > before:
-        out.problems[before:] = sorted(out.problems[before:], key=lambda p: p.row or 0)
-        return None
-    try:
-        return RoundConfig(**values)
-    except ValidationError as exc:  # pragma: no cover - the checks above mirror the model
-        for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else None
-            out.problem(label, line_of(field) if field else None, field, None, err["msg"])
-        return None
-
-
-class _Skip:
-    """A key another command reads (not a RoundConfig field)."""
-
-
-class _Bad:
-    def __init__(self, expected: str) -> None:
-        self.expected = expected
-
-
-def _round_value(key: str, value: Any) -> Any:
-    """The checked value of one round.toml key, or a _Bad saying what was expected."""
-    if key == "name":
-        return value.strip() if isinstance(value, str) and value.strip() else _Bad(N_("a text"))
-    if key in ("start", "end"):
-        return _toml_date(value) or _Bad(N_("a date, e.g. 2027-01-04"))
-    if key in ("cohort_min", "cohort_max", "max_venues", "facilitators"):
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return value if ok else _Bad(N_("a whole number >= 1"))
-    if key == "facilitator_unavailable":
-        days = [_toml_date(v) for v in value] if isinstance(value, list) else [None]
-        return days if all(days) else _Bad(N_("a list of dates, e.g. [2027-02-15]"))
-    if key == "lab_gap_days":
-        ok = (
-            isinstance(value, list)
-            and len(value) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-            and 0 < value[0] <= value[1]
+        keys = ", ".join(unknown)
+        out.notes.append(
+            Message(N_("%(file)s: key(s) %(keys)s not used (ignored)"), file=label, keys=keys)
         )
-        return tuple(value) if ok else _Bad(N_("[lo, hi], whole days with 0 < lo <= hi"))
-    if key in ("road_factor", "max_travel_km"):
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if key == "road_factor":
-            return value if number and value > 0 else _Bad(N_("a number > 0"))
-        return value if number and value >= 0 else _Bad(N_("a number >= 0 (0 = no limit)"))
-    if key == "unapproved_a_level":
-        text = str(value).strip().upper()
-        return Level(text) if text in ("A", "B", "C") else _Bad(N_('"A", "B" or "C"'))
-    if key == "level_priority":
-        return _level_priority(value)
-    if key == "online_cohorts":
-        return value if isinstance(value, bool) else _Bad(N_("true or false"))
-    if key == "online_cohort_min":
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return value if ok else _Bad(N_("a whole number >= 1"))
-    if key == "mix_levels":
-        return _mix_levels(value)
-    if key == "mix_age_groups":
-        levels = [str(v).strip().upper() for v in value] if isinstance(value, list) else None
-        if levels is None or any(v not in ("A", "B", "C") for v in levels):
-            return _Bad(N_('a list of levels, e.g. ["A", "B"]'))
-        return tuple(Level(v) for v in dict.fromkeys(levels))
-    if key == "change_cost":
-        return _Skip()
-    if key == "language":
-        text = str(value).strip().lower()
-        return text if text in ("en", "da") else _Bad(N_('"en" or "da"'))
-    return value  # pragma: no cover
+    values = {k: _model_form(k, v) for k, v in data.items() if k in RoundConfig.model_fields}
+    try:
+        return RoundConfig.model_validate(values)
+    except ValidationError as exc:
+        problems = []
+        seen: set[str] = set()
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else ""
+            if key in seen:
+                continue
+            seen.add(key)
+            if err["type"] == "missing":
+                expected = Message(N_("a key %(key)s"), key=repr(key))
+                problems.append(InputProblem.of(label, None, key, None, expected))
+                continue
+            row = line_of(key)
+            problems.append(InputProblem.of(label, row, key, _show(data.get(key)), _expected(err)))
+        out.problems.extend(sorted(problems, key=lambda p: p.row or 0))
+        return None
 
 
-def _level_priority(value: Any) -> Any:
-    expected = N_("a table of levels and whole numbers >= 0, e.g. {A = 2, B = 1, C = 0}")
-    if not isinstance(value, dict):
-        return _Bad(expected)
-    out = {Level.A: 0, Level.B: 0, Level.C: 0}
-    for key, number in value.items():
-        level = str(key).strip().upper()
-        ok = isinstance(number, int) and not isinstance(number, bool) and number >= 0
-        if level not in ("A", "B", "C") or not ok:
-            return _Bad(expected)
-        out[Level(level)] = number
-    return out
+#: What each key expects, when its value is not one the round accepts.
+_EXPECTED: dict[str, str] = {
+    "name": N_("a text"),
+    "start": N_("a date, e.g. 2027-01-04"),
+    "end": N_("a date, e.g. 2027-01-04"),
+    "cohort_min": N_("a whole number >= 1"),
+    "cohort_max": N_("a whole number >= 1"),
+    "max_venues": N_("a whole number >= 1"),
+    "facilitators": N_("a whole number >= 1"),
+    "online_cohort_min": N_("a whole number >= 1"),
+    "facilitator_unavailable": N_("a list of dates, e.g. [2027-02-15]"),
+    "lab_gap_days": N_("[lo, hi], whole days with 0 < lo <= hi"),
+    "road_factor": N_("a number > 0"),
+    "max_travel_km": N_("a number >= 0 (0 = no limit)"),
+    "unapproved_a_level": N_('"A", "B" or "C"'),
+    "level_priority": N_("a table of levels and whole numbers >= 0, e.g. {A = 2, B = 1, C = 0}"),
+    "online_cohorts": N_("true or false"),
+    "mix_levels": N_('a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)'),
+    "mix_age_groups": N_('a list of levels, e.g. ["A", "B"]'),
+    "language": N_('"en" or "da"'),
+}
 
 
-def _mix_levels(value: Any) -> Any:
-    """["A+B"] -> ("A+B",): each mix two or three distinct levels, written highest first."""
-    expected = N_('a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)')
-    if not isinstance(value, list):
-        return _Bad(expected)
-    mixes = []
-    for item in value:
-        parts = [p.strip().upper() for p in str(item).split("+")]
-        if (
-            len(parts) < 2
-            or len(set(parts)) != len(parts)
-            or any(p not in ("A", "B", "C") for p in parts)
-        ):
-            return _Bad(expected)
-        mixes.append("+".join(sorted(parts)))
-    return tuple(dict.fromkeys(mixes))
+def _expected(err: Any) -> Message:
+    """What a model error on one key expected, in words."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "end_before_start":
+        return Message(N_("a date on or after start (%(start)s)"), start=ctx["start"])
+    if err["type"] == "cohort_max_below_min":
+        return Message(N_("at least cohort_min (%(low)s)"), low=ctx["low"])
+    if err["type"] == "online_min_above_max":
+        return Message(N_("at most cohort_max (%(high)s)"), high=ctx["high"])
+    key = str(err["loc"][0]) if err["loc"] else ""
+    return Message(_EXPECTED.get(key, N_("a valid value")))
+
+
+def _model_form(key: str, value: Any) -> Any:
+    """A TOML value in the form the model takes: dates written as text become dates."""
+    if key in ("start", "end"):
+        return _toml_date(value) or value
+    if key == "facilitator_unavailable" and isinstance(value, list):
+        return [_toml_date(v) or v for v in value]
+    return value
 
 
 def _toml_date(value: Any) -> date | None:
@@ -263,7 +188,7 @@ def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> InputProblem:
     key, value = key_match.group(1), key_match.group(2)
     if key in _KEY_EXPECTED:
         expected = Message(_KEY_EXPECTED[key])
-    elif key in _ROUND_KEYS:
+    elif key in ROUND_KEYS:
         expected = Message(N_("a number") if key not in ("name",) else N_("a text in quotes"))
     else:
         expected = Message(N_("a valid value (%(error)s)"), error=str(exc))

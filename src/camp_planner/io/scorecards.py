@@ -127,31 +127,41 @@ def read_scorecards(path: Path) -> tuple[list[Scorecard], list[str]]:
                 fields[key] = _parse_level(values[key])
             except ValueError:
                 row_problems.append(Problem(name, row, key, values[key], _LEVEL_EXPECTED))
-        for key in ("young", "panel_approved"):
-            if key in values:
-                parsed = parse_bool(values[key])
-                if parsed is None and values[key].strip():
-                    row_problems.append(Problem(name, row, key, values[key], BOOL_EXPECTED))
-                    continue
-                if key == "young":
-                    fields[key] = bool(parsed)  # empty: not young
-                elif parsed is not None:
-                    fields[key] = parsed
-        for key in FIGURE_COLUMNS:
-            if key in values:
-                text = values[key].strip()
-                number = parse_float(text) if text else None
-                bad = bool(text) and number is None
-                bad = bad or (number is not None and key == "export_share" and not 0 <= number <= 1)
-                if bad:
-                    expected = (
-                        N_("a share 0-1, e.g. 0.25") if key == "export_share" else N_("a number")
-                    )
-                    row_problems.append(Problem(name, row, key, values[key], expected))
-                fields[key] = None if bad else number
+        _flags_and_figures(name, row, values, fields, row_problems)
         problems += row_problems
         if not row_problems:
             cards.append(Scorecard(company_id=company_id, **fields))  # type: ignore[arg-type]
     if problems:
         raise ScorecardInputError(problems)
     return cards, ignored
+
+
+def _flags_and_figures(
+    name: str,
+    row: int,
+    values: dict[str, str],
+    fields: dict[str, object],
+    row_problems: list[Problem],
+) -> None:
+    """The optional columns of one row (young, panel_approved and the figures) into
+    `fields`, their problems into `row_problems`."""
+    for key in ("young", "panel_approved"):
+        if key in values:
+            parsed = parse_bool(values[key])
+            if parsed is None and values[key].strip():
+                row_problems.append(Problem(name, row, key, values[key], BOOL_EXPECTED))
+                continue
+            if key == "young":
+                fields[key] = bool(parsed)  # empty: not young
+            elif parsed is not None:
+                fields[key] = parsed
+    for key in FIGURE_COLUMNS:
+        if key in values:
+            text = values[key].strip()
+            number = parse_float(text) if text else None
+            bad = bool(text) and number is None
+            bad = bad or (number is not None and key == "export_share" and not 0 <= number <= 1)
+            if bad:
+                expected = N_("a share 0-1, e.g. 0.25") if key == "export_share" else N_("a number")
+                row_problems.append(Problem(name, row, key, values[key], expected))
+            fields[key] = None if bad else number

@@ -201,12 +201,15 @@ def decode_text(raw: bytes, name: str, out: Collector) -> str:
     """The text of a CSV file: UTF-8, UTF-16 or Windows-1252 (with a note for the last two)."""
     utf16 = _utf16(raw)
     if utf16 is not None:
-        out.notes.append(f"{name} is UTF-16 (Excel's Unicode text); read as such")
+        out.notes.append(
+            Message(N_("%(file)s is UTF-16 (Excel's Unicode text); read as such"), file=name)
+        )
         return utf16
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        out.notes.append(f"{name} is not UTF-8; read as Windows-1252 (Excel's default)")
+        note = N_("%(file)s is not UTF-8; read as Windows-1252 (Excel's default)")
+        out.notes.append(Message(note, file=name))
         return raw.decode("cp1252", errors="replace")
 
 
@@ -257,9 +260,10 @@ def read_csv_table(
         )
         return None
     if sep == ";":
-        out.notes.append(f"{name} uses ';' as separator (Danish Excel); read as such")
+        note = N_("%(file)s uses ';' as separator (Danish Excel); read as such")
+        out.notes.append(Message(note, file=name))
     elif sep == "\t":
-        out.notes.append(f"{name} uses tabs as separator; read as such")
+        out.notes.append(Message(N_("%(file)s uses tabs as separator; read as such"), file=name))
     return Table.from_frame(name, frame, aliases)
 
 

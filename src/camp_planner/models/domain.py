@@ -6,10 +6,20 @@ planning folder and `camp_planner.scheduler` consumes them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from camp_planner.models.enums import AgeGroup, Level, Step, VenueStatus
 
@@ -95,20 +105,67 @@ class Venue(_Frozen):
     status: VenueStatus = VenueStatus.CANDIDATE
 
 
+def _whole(value: object) -> object:
+    """A whole number, not a bool nor a float (TOML and forms say ``8``, not ``8.0``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("whole_number", "a whole number")
+    return value
+
+
+def _number(value: object) -> object:
+    """A number, not a bool."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("number", "a number")
+    return value
+
+
+def _day(value: object) -> object:
+    """A date or an ISO date text (as JSON carries it), not a date and time (readers turn
+    dates written in other forms into dates first)."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("date", "a date") from None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise PydanticCustomError("date", "a date")
+    return value
+
+
+def _level_text(value: object) -> Level:
+    text = str(value).strip().upper()
+    if text not in ("A", "B", "C"):
+        raise PydanticCustomError("level", "a level")
+    return Level(text)
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+Number = Annotated[float, BeforeValidator(_number)]
+Day = Annotated[date, BeforeValidator(_day)]
+
+
 class RoundConfig(_Frozen):
-    """The settings of one round (`round.toml`, docs/planning-folder.md)."""
+    """The settings of one round (`round.toml`, docs/planning-folder.md).
+
+    Every rule a setting must keep is checked here, once: the planning folder's reader, the
+    web app's settings form, what-if scenarios and the programme's rounds all validate
+    through this model, and the reader maps its errors to problems (error type ``missing``,
+    a field's own type such as ``whole_number``, or the cross-field types ``end_before_start``,
+    ``cohort_max_below_min`` and ``online_min_above_max`` with the other value in the
+    error's context).
+    """
 
     name: str = Field(min_length=1)
-    start: date
-    end: date
-    cohort_min: int = Field(default=8, ge=1)
-    cohort_max: int = Field(default=10, ge=1)
-    max_venues: int = Field(default=6, ge=1)
-    facilitators: int = Field(default=1, ge=1)
-    facilitator_unavailable: frozenset[date] = frozenset()
-    lab_gap_days: tuple[int, int] = (14, 42)
-    road_factor: float = Field(default=1.3, gt=0)
-    max_travel_km: float = Field(default=0, ge=0)
+    start: Day
+    end: Day
+    cohort_min: WholeNumber = Field(default=8, ge=1)
+    cohort_max: WholeNumber = Field(default=10, ge=1)
+    max_venues: WholeNumber = Field(default=6, ge=1)
+    facilitators: WholeNumber = Field(default=1, ge=1)
+    facilitator_unavailable: frozenset[Day] = frozenset()
+    lab_gap_days: tuple[WholeNumber, WholeNumber] = (14, 42)
+    road_factor: Number = Field(default=1.3, gt=0)
+    max_travel_km: Number = Field(default=0, ge=0)
     #: Level used for an A company the growth panel has not (yet) approved.
     unapproved_a_level: Level = Level.A
     #: added to every company's priority by its level (the region's policy; default 0)
@@ -116,9 +173,9 @@ class RoundConfig(_Frozen):
         default_factory=lambda: {Level.A: 0, Level.B: 0, Level.C: 0}
     )
     #: Module 1 cohorts may be held online (no venue, no travel)
-    online_cohorts: bool = False
+    online_cohorts: StrictBool = False
     #: people an online cohort needs at least (at most cohort_max)
-    online_cohort_min: int = Field(default=5, ge=1)
+    online_cohort_min: WholeNumber = Field(default=5, ge=1)
     #: level mixes allowed in Module 1 cohorts, e.g. ("A+B",)
     mix_levels: tuple[str, ...] = ()
     #: levels at which young and established companies may share a cohort
@@ -126,23 +183,125 @@ class RoundConfig(_Frozen):
     #: language of the text people read in the outputs: "en" or "da"
     language: Literal["en", "da"] = "en"
 
-    @model_validator(mode="after")
-    def _consistent(self) -> RoundConfig:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        if self.cohort_max < self.cohort_min:
-            raise ValueError(f"cohort_max {self.cohort_max} < cohort_min {self.cohort_min}")
-        lo, hi = self.lab_gap_days
-        if not 0 < lo <= hi:
-            raise ValueError(f"lab_gap_days must be [lo, hi] with 0 < lo <= hi, got {lo}, {hi}")
-        return self
+    @field_validator("name", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if not isinstance(value, str):
+            raise PydanticCustomError("text", "a text")
+        return value.strip()
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise PydanticCustomError(
+                "end_before_start",
+                "end {end} is before start {start}",
+                {"start": start, "end": end},
+            )
+        return end
+
+    @field_validator("cohort_max")
+    @classmethod
+    def _max_at_least_min(cls, high: int, info: ValidationInfo) -> int:
+        low = info.data.get("cohort_min")
+        if low is not None and high < low:
+            raise PydanticCustomError(
+                "cohort_max_below_min",
+                "cohort_max {high} < cohort_min {low}",
+                {"low": low, "high": high},
+            )
+        return high
+
+    @field_validator("online_cohort_min")
+    @classmethod
+    def _online_min_at_most_max(cls, low: int, info: ValidationInfo) -> int:
+        high = info.data.get("cohort_max")
+        if high is not None and low > high:
+            raise PydanticCustomError(
+                "online_min_above_max",
+                "online_cohort_min {low} > cohort_max {high}",
+                {"low": low, "high": high},
+            )
+        return low
+
+    @field_validator("facilitator_unavailable", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise PydanticCustomError("date_list", "a list of dates")
+        return frozenset(value)
 
     @field_validator("lab_gap_days", mode="before")
     @classmethod
     def _pair(cls, value: object) -> object:
         if isinstance(value, list):
-            return tuple(value)
+            value = tuple(value)
         return value
+
+    @field_validator("lab_gap_days")
+    @classmethod
+    def _gap(cls, value: tuple[int, int]) -> tuple[int, int]:
+        lo, hi = value
+        if not 0 < lo <= hi:
+            raise PydanticCustomError(
+                "lab_gap",
+                "lab_gap_days must be [lo, hi] with 0 < lo <= hi, got {lo}, {hi}",
+                {"lo": lo, "hi": hi},
+            )
+        return value
+
+    @field_validator("unapproved_a_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return _level_text(value)
+
+    @field_validator("level_priority", mode="before")
+    @classmethod
+    def _level_priority(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise PydanticCustomError("level_priority", "a table of levels")
+        out = {Level.A: 0, Level.B: 0, Level.C: 0}
+        for key, number in value.items():
+            ok = isinstance(number, int) and not isinstance(number, bool) and number >= 0
+            if str(key).strip().upper() not in ("A", "B", "C") or not ok:
+                raise PydanticCustomError("level_priority", "a table of levels")
+            out[_level_text(key)] = number
+        return out
+
+    @field_validator("mix_levels", mode="before")
+    @classmethod
+    def _mixes(cls, value: object) -> object:
+        """["a + b"] -> ("A+B",): each mix two or three distinct levels, highest first."""
+        if not isinstance(value, list | tuple):
+            raise PydanticCustomError("mix_levels", "a list of level mixes")
+        mixes = []
+        for item in value:
+            parts = [p.strip().upper() for p in str(item).split("+")]
+            if (
+                len(parts) < 2
+                or len(set(parts)) != len(parts)
+                or any(p not in ("A", "B", "C") for p in parts)
+            ):
+                raise PydanticCustomError("mix_levels", "a list of level mixes")
+            mixes.append("+".join(sorted(parts)))
+        return tuple(dict.fromkeys(mixes))
+
+    @field_validator("mix_age_groups", mode="before")
+    @classmethod
+    def _mix_ages(cls, value: object) -> object:
+        if not isinstance(value, list | tuple):
+            raise PydanticCustomError("level_list", "a list of levels")
+        try:
+            return tuple(dict.fromkeys(_level_text(v) for v in value))
+        except PydanticCustomError:
+            raise PydanticCustomError("level_list", "a list of levels") from None
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        return str(value).strip().lower()
 
 
 class Scorecard(_Frozen):

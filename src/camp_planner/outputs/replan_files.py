@@ -142,12 +142,13 @@ def read_pins(path: Path, published: Roster) -> tuple[list[Pin], list[str]]:
         if cid in ids and what in fields:
             pin = Pin(cid, PinField(what))
             if pin in pins:
-                out.notes.append(f"{table.label}: {cid} {what} is pinned twice")
+                note = N_("%(file)s: %(cohort)s %(field)s is pinned twice")
+                out.notes.append(Message(note, file=table.label, cohort=cid, field=what))
             else:
                 pins.append(pin)
     if out.problems:
         raise InputError(out.problems)
-    return pins, out.notes
+    return pins, [str(note) for note in out.notes]
 
 
 def read_published(path: Path) -> tuple[Roster, dict[str, Any]]:

@@ -85,6 +85,7 @@ __all__ = [
     "postal_districts",
     "region_code",
     "region_name",
+    "region_message",
     "region_note",
     "resolve_town",
     "towns_in_region",
@@ -395,6 +396,14 @@ def _point_arrays() -> tuple[tuple[Place, ...], Any, Any]:
 def region_note(
     place: Place, venues: Iterable[tuple[str, float, float]], label: str | None = None
 ) -> str | None:
+    """:func:`region_message` in English."""
+    note = region_message(place, venues, label)
+    return None if note is None else str(note)
+
+
+def region_message(
+    place: Place, venues: Iterable[tuple[str, float, float]], label: str | None = None
+) -> Message | None:
     """For a place outside Region Midtjylland: a note naming its region and nearest venue.
 
     Args:
@@ -414,6 +423,8 @@ def region_note(
         default=None,
     )
     if nearest is None:
-        return f"{said} is in {place.region}, outside Region Midtjylland"
+        note = N_("%(place)s is in %(region)s, outside Region Midtjylland")
+        return Message(note, place=said, region=place.region)
     km, venue_id = nearest
-    return f"{said} is in {place.region}, {km:.0f} km from the nearest venue ({venue_id})"
+    note = N_("%(place)s is in %(region)s, %(km)s km from the nearest venue (%(venue)s)")
+    return Message(note, place=said, region=place.region, km=f"{km:.0f}", venue=venue_id)
