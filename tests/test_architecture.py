@@ -55,7 +55,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "scheduler/dates.py:_date": "one CP-SAT dating model built in one place",
     "scheduler/prepare.py:prepare": "the solver's prepared data in one pass",
     "scheduler/remedy_hints.py:remedy_hints": "one hint per remedy in one pass",
-    "outputs/ics.py:session_events": "being rewritten for attendees and hours (issue 22)",
     "web/app.py:create_app": "the routes; being split into routers (issue 24)",
     "cli/next_round.py:run_next_round": "a typer command: its options are its signature",
     "cli/programme.py:run_programme": "a typer command: its options are its signature",

@@ -121,3 +121,47 @@ def test_member_names_only_on_request(
     assert all(name in str(e["description"]) for e in named.walk("VEVENT"))
     facilitator = _events(tmp_path / "plain/invitations/facilitator.ics")
     assert all(name not in str(e["description"]) for e in facilitator)
+
+
+def _with_round(problem: PlanningProblem, **settings: object) -> PlanningProblem:
+    return problem.model_copy(update={"round": problem.round.model_copy(update=settings)})
+
+
+def test_session_hours_make_timed_events_in_utc(tmp_path: Path, problem: PlanningProblem) -> None:
+    timed = _with_round(problem, session_start="09:00", session_end="16:00")
+    roster = make_roster(timed)
+    write_invitations(timed, roster, tmp_path, stamp=STAMP)
+    c01 = _events(tmp_path / "invitations" / "C01.ics")
+    # 12 Jan 2027 09:00-16:00 in Copenhagen (UTC+1 in winter) is 08:00-15:00 UTC
+    assert (c01[0].decoded("dtstart"), c01[0].decoded("dtend")) == (
+        datetime(2027, 1, 12, 8, 0, tzinfo=UTC),
+        datetime(2027, 1, 12, 15, 0, tzinfo=UTC),
+    )
+    # Module 2 Tue-Wed (residential): from the first day's start to the second day's end
+    c03 = _events(tmp_path / "invitations" / "C03.ics")
+    assert (c03[0].decoded("dtstart"), c03[0].decoded("dtend")) == (
+        datetime(2027, 2, 16, 8, 0, tzinfo=UTC),
+        datetime(2027, 2, 17, 15, 0, tzinfo=UTC),
+    )
+    assert "organizer" not in c01[0]  # no coordinator_email: no ORGANIZER
+
+
+def test_a_companys_own_events_name_it_and_its_contact(problem: PlanningProblem) -> None:
+    from camp_planner.outputs.ics import company_calendar, company_events
+
+    invited = _with_round(problem, coordinator_email="aase@region.dk", coordinator_name="Åse")
+    roster = make_roster(invited)
+    cohort = roster.cohorts[0]
+    company = next(c for c in invited.companies if c.company_id == cohort.members[0])
+    company = company.model_copy(update={"contact_name": "Søren Ø", "email": "s@firma.dk"})
+    events = company_events(invited, roster, company, cohort, stamp=STAMP)
+    assert len(events) == 2  # Module 1 and Lab 1
+    for event in events:
+        assert str(event["summary"]).endswith(f"— {company.name}")
+        assert str(event["uid"]).endswith(f"-{company.company_id}@camp-planner")
+        assert str(event["attendee"]) == "mailto:s@firma.dk"
+        assert event["attendee"].params["CN"] == "Søren Ø"
+        assert str(event["organizer"]) == "mailto:aase@region.dk"
+        assert type(event.decoded("dtstart")) is date  # no hours given: all-day
+    cal = Calendar.from_ical(company_calendar(invited, roster.round, events).to_ical())
+    assert str(cal["method"]) == "REQUEST"

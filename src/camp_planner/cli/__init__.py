@@ -282,6 +282,11 @@ def fit(
     )
 
 
+from camp_planner.cli.send import register as _register_mail  # noqa: E402
+
+_register_mail(app)
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

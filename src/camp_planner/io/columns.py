@@ -30,6 +30,8 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "participants",
     "waiting_since",
     "available_from",
+    "contact_name",
+    "email",
 )
 VENUE_COLUMNS: tuple[str, ...] = (
     "venue_id",
@@ -41,6 +43,7 @@ VENUE_COLUMNS: tuple[str, ...] = (
     "max_cohorts",
     "unavailable",
     "status",
+    "address",
 )
 
 #: Column names of a location, in both tables.
@@ -91,6 +94,10 @@ COMPANY_ALIASES: dict[str, str] = {
     "antal_deltagere": "participants",
     "venter_siden": "waiting_since",
     "tilgængelig_fra": "available_from",
+    "kontaktperson": "contact_name",
+    "kontakt": "contact_name",
+    "e_mail": "email",
+    "mail": "email",
 }
 VENUE_ALIASES: dict[str, str] = {
     "sted_id": "venue_id",
@@ -104,6 +111,7 @@ VENUE_ALIASES: dict[str, str] = {
     "maks_hold": "max_cohorts",
     "utilgængelig": "unavailable",
     "ikke_tilgængelig": "unavailable",
+    "adresse": "address",
 }
 #: Sheet names of the workbook (normalised) -> the kind of table they hold.
 SHEET_NAMES: dict[str, str] = {

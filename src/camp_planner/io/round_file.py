@@ -88,7 +88,7 @@ def round_from_data(
         )
     values = {k: _model_form(k, v) for k, v in data.items() if k in RoundConfig.model_fields}
     try:
-        return RoundConfig.model_validate(values)
+        return RoundConfig.model_validate(values, context={"written": set(values)})
     except ValidationError as exc:
         problems = []
         seen: set[str] = set()
@@ -127,6 +127,11 @@ _EXPECTED: dict[str, str] = {
     "mix_levels": N_('a list of level mixes, e.g. ["A+B"] (two or three of A, B, C joined by +)'),
     "mix_age_groups": N_('a list of levels, e.g. ["A", "B"]'),
     "language": N_('"en" or "da"'),
+    "coordinator_name": N_("a text"),
+    "coordinator_email": N_("an e-mail address, e.g. name@region.dk"),
+    "session_start": N_('a time of day, e.g. "09:00"'),
+    "session_end": N_('a time of day, e.g. "09:00"'),
+    "reply_by": N_("a date, e.g. 2027-01-04"),
 }
 
 
@@ -139,13 +144,17 @@ def _expected(err: Any) -> Message:
         return Message(N_("at least cohort_min (%(low)s)"), low=ctx["low"])
     if err["type"] == "online_min_above_max":
         return Message(N_("at most cohort_max (%(high)s)"), high=ctx["high"])
+    if err["type"] == "session_hours_pair":
+        return Message(N_("both session_start and session_end, or neither"))
+    if err["type"] == "session_end_before_start":
+        return Message(N_("a time after session_start (%(start)s)"), start=ctx["start"])
     key = str(err["loc"][0]) if err["loc"] else ""
     return Message(_EXPECTED.get(key, N_("a valid value")))
 
 
 def _model_form(key: str, value: Any) -> Any:
     """A TOML value in the form the model takes: dates written as text become dates."""
-    if key in ("start", "end"):
+    if key in ("start", "end", "reply_by"):
         return _toml_date(value) or value
     if key == "facilitator_unavailable" and isinstance(value, list):
         return [_toml_date(v) or v for v in value]

@@ -12,6 +12,7 @@ from camp_planner.io.columns import COMPANY_COLUMNS, SCORECARD_COLUMNS, VENUE_CO
 from camp_planner.io.errors import Collector
 from camp_planner.io.tables import Table, same_id
 from camp_planner.models import Company, Level, Scorecard, Step, Venue, VenueStatus
+from camp_planner.models.domain import is_email
 
 if TYPE_CHECKING:
     from camp_planner.scoring import ScoreResult
@@ -145,6 +146,9 @@ def _company(
     participants = r.integer("participants", 1, low=1, high=3, expected=N_("1, 2 or 3"))
     waiting_since = r.iso_date("waiting_since")
     available_from = r.iso_date("available_from")
+    email = r.text("email") or None
+    if email is not None and not is_email(email):
+        r.fail("email", email, N_("an e-mail address, e.g. name@firma.dk"))
     if not r.ok:
         return
     assert where is not None and level is not None
@@ -167,6 +171,8 @@ def _company(
         participants=participants,
         waiting_since=waiting_since,
         available_from=available_from,
+        contact_name=r.text("contact_name") or None,
+        email=email,
     )
 
 
@@ -270,5 +276,6 @@ def _venues(table: Table, out: Collector) -> list[Venue] | None:
             max_cohorts=max_cohorts,
             unavailable=frozenset(unavailable or []),
             status=VenueStatus(status[0]) if status else VenueStatus.CANDIDATE,
+            address=r.text("address") or None,
         )
     return venues

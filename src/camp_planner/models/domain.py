@@ -6,7 +6,8 @@ planning folder and `camp_planner.scheduler` consumes them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -28,6 +29,15 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 #: A company is young when founded less than this many years before the round starts.
 YOUNG_YEARS = 3
+#: An e-mail address as a person types one: local part, @, a domain with a dot (no spaces).
+_EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\"]+\.[^@\s,;:<>()\[\]\".]{2,}$")
+#: A time of day as written in round.toml: "09:00".
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def is_email(text: str) -> bool:
+    """True for ``name@firma.dk`` (one address; no display name, no spaces)."""
+    return bool(_EMAIL.match(text)) and ".." not in text and not text.startswith(".")
 
 
 class _Frozen(BaseModel):
@@ -60,6 +70,16 @@ class Company(_Frozen):
     waiting_since: date | None = None
     #: the company cannot start before this day (it signed up for a later round)
     available_from: date | None = None
+    #: the person the invitation is addressed to, and their e-mail address (optional)
+    contact_name: str | None = None
+    email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not is_email(value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _age_known(self) -> Company:
@@ -103,6 +123,8 @@ class Venue(_Frozen):
     max_cohorts: int | None = Field(default=None, ge=0)
     unavailable: frozenset[date] = frozenset()
     status: VenueStatus = VenueStatus.CANDIDATE
+    #: street address for the invitation (optional; the town is used when absent)
+    address: str | None = None
 
 
 def _whole(value: object) -> object:
@@ -182,6 +204,14 @@ class RoundConfig(_Frozen):
     mix_age_groups: tuple[Level, ...] = ()
     #: language of the text people read in the outputs: "en" or "da"
     language: Literal["en", "da"] = "en"
+    #: who sends the invitations (ORGANIZER of the events; the From line's name)
+    coordinator_name: str | None = None
+    coordinator_email: str | None = None
+    #: the sessions' hours, Danish time ("09:00", "16:00"); events are all-day without them
+    session_start: str | None = None
+    session_end: str | None = Field(default=None, validate_default=True)
+    #: the day companies are asked to answer the invitation by
+    reply_by: Day | None = None
 
     @field_validator("name", mode="before")
     @classmethod
@@ -217,6 +247,13 @@ class RoundConfig(_Frozen):
     @field_validator("online_cohort_min")
     @classmethod
     def _online_min_at_most_max(cls, low: int, info: ValidationInfo) -> int:
+        """A written online_cohort_min must fit cohort_max. Checked only for settings a person
+        wrote (a file or a form passes ``context={"written": keys}``): a default above a
+        small cohort_max, or settings built by the program (a remedy switching online cohorts
+        on), mean "no online cohort fits", which the planner handles."""
+        written = (info.context or {}).get("written")
+        if written is None or "online_cohort_min" not in written:
+            return low
         high = info.data.get("cohort_max")
         if high is not None and low > high:
             raise PydanticCustomError(
@@ -302,6 +339,49 @@ class RoundConfig(_Frozen):
     @classmethod
     def _language(cls, value: object) -> object:
         return str(value).strip().lower()
+
+    @field_validator("coordinator_name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> object:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise PydanticCustomError("text", "a text")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("coordinator_email", mode="before")
+    @classmethod
+    def _coordinator_email(cls, value: object) -> object:
+        if value is not None and (not isinstance(value, str) or not is_email(value.strip())):
+            raise PydanticCustomError("email", "an e-mail address")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("session_start", "session_end", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> object:
+        """``"9:00"``, ``"09:00"`` or TOML's ``09:00:00`` -> ``"09:00"``."""
+        if value is None:
+            return value
+        text = value.strftime("%H:%M") if isinstance(value, time) else value
+        if isinstance(text, str) and re.fullmatch(r"\d:\d\d", text.strip()):
+            text = "0" + text.strip()
+        if not isinstance(text, str) or not _CLOCK.match(text.strip()):
+            raise PydanticCustomError("clock", "a time of day")
+        return text.strip()
+
+    @field_validator("session_end")
+    @classmethod
+    def _hours(cls, end: str | None, info: ValidationInfo) -> str | None:
+        if "session_start" not in info.data:  # session_start has a problem of its own
+            return end
+        start = info.data["session_start"]
+        if (start is None) != (end is None):
+            raise PydanticCustomError("session_hours_pair", "both session hours, or neither")
+        if start is not None and end is not None and end <= start:
+            raise PydanticCustomError(
+                "session_end_before_start",
+                "session_end {end} is not after session_start {start}",
+                {"start": start, "end": end},
+            )
+        return end
 
 
 class Scorecard(_Frozen):

@@ -20,26 +20,44 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from camp_planner.i18n import gettext_for, ngettext_for, step_label
-from camp_planner.models import SESSION_DAYS, Cohort, PlanningProblem, Roster, Session, Venue
+from camp_planner.models import (
+    SESSION_DAYS,
+    Cohort,
+    Company,
+    PlanningProblem,
+    Roster,
+    RoundConfig,
+    Session,
+    Venue,
+)
 from camp_planner.models.roster import CohortAgeGroup
 from camp_planner.outputs.atomic import atomic_write_bytes
 from camp_planner.outputs.writers import ONLINE_LOCATION, venue_location
 
 __all__ = [
+    "EventRecord",
+    "cancelled_events",
     "cohort_calendar",
+    "company_calendar",
+    "company_events",
+    "event_record",
     "facilitator_calendar",
     "session_events",
     "write_invitations",
 ]
 
 PRODID = "-//camp-planner//Vaekstcamp roster//EN"
+#: The sessions' hours in round.toml are Danish time.
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -74,46 +92,31 @@ def _people(problem: PlanningProblem, cohort: Cohort) -> int:
     return sum(sizes.get(cid, 1) for cid in cohort.members)
 
 
-def session_events(
+def _location(problem: PlanningProblem, cohort: Cohort) -> tuple[Venue | None, str]:
+    """The cohort's venue and its place in words (with the street address when known)."""
+    lang = problem.round.language
+    if cohort.online:
+        return None, gettext_for(lang)(ONLINE_LOCATION)
+    venue = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
+    location = venue_location(venue, cohort.venue_id, lang)
+    if venue is not None and venue.address:
+        town = f", {venue.town}" if venue.town and venue.town not in venue.address else ""
+        location = f"{venue.name}, {venue.address}{town}"
+    return venue, location
+
+
+def _description(
     problem: PlanningProblem,
     roster: Roster,
     cohort: Cohort,
-    session: Session,
-    *,
-    stamp: datetime,
-    include_members: bool = False,
-    venue_in_summary: bool = False,
-) -> list[Event]:
-    """The all-day VEVENTs of one session (one per run of consecutive days).
-
-    Args:
-        problem: The round's input (venues, company sizes and names).
-        roster: The roster the cohort belongs to (for the round's name).
-        cohort: The cohort holding the session.
-        session: The session.
-        stamp: DTSTAMP of the events (UTC).
-        include_members: Name the member companies in DESCRIPTION.
-        venue_in_summary: Add the venue to SUMMARY (useful in the facilitator's calendar).
-
-    Returns:
-        The events, in date order.
-    """
+    label: str,
+    location: str,
+    include_members: bool,
+) -> list[str]:
+    """The lines of a session's DESCRIPTION: step, cohort, size, venue (and members)."""
     lang = problem.round.language
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
-    venue: Venue | None = None
-    if not cohort.online:
-        venue = next((v for v in problem.venues if v.venue_id == cohort.venue_id), None)
-    location = _(ONLINE_LOCATION) if cohort.online else venue_location(venue, cohort.venue_id, lang)
-    label = step_label(session.step, lang)
-    summary = _("Vækstcamp %(step)s — cohort %(cohort)s") % {
-        "step": label,
-        "cohort": cohort.cohort_id,
-    }
-    if cohort.online:
-        summary += " (online)"
-    elif venue_in_summary:
-        summary += f" ({venue.name if venue else cohort.venue_id})"
     companies = {
         CohortAgeGroup.YOUNG: _("young companies"),
         CohortAgeGroup.ESTABLISHED: _("established companies"),
@@ -138,18 +141,73 @@ def session_events(
         names = {c.company_id: c.name for c in problem.companies}
         members = "; ".join(names.get(m, m) for m in cohort.members)
         lines.append(_("Members: %(names)s") % {"names": members})
+    return lines
+
+
+def _span(config: RoundConfig, first: date, last: date) -> tuple[date | datetime, date | datetime]:
+    """DTSTART and DTEND of a run of days: all-day (DTEND exclusive) without the round's
+    session hours; with them, from the first day's start to the last day's end, Danish time
+    written in UTC (so the file needs no VTIMEZONE)."""
+    if config.session_start is None or config.session_end is None:
+        return first, last + timedelta(days=1)
+    start, end = time.fromisoformat(config.session_start), time.fromisoformat(config.session_end)
+    return (
+        datetime.combine(first, start, tzinfo=DANISH_TIME).astimezone(UTC),
+        datetime.combine(last, end, tzinfo=DANISH_TIME).astimezone(UTC),
+    )
+
+
+def session_events(
+    problem: PlanningProblem,
+    roster: Roster,
+    cohort: Cohort,
+    session: Session,
+    *,
+    stamp: datetime,
+    include_members: bool = False,
+    venue_in_summary: bool = False,
+) -> list[Event]:
+    """The VEVENTs of one session (one per run of consecutive days): all-day, or with the
+    round's ``session_start``/``session_end`` hours; the coordinator as ORGANIZER when
+    round.toml names one.
+
+    Args:
+        problem: The round's input (venues, company sizes and names, the round's settings).
+        roster: The roster the cohort belongs to (for the round's name).
+        cohort: The cohort holding the session.
+        session: The session.
+        stamp: DTSTAMP of the events (UTC).
+        include_members: Name the member companies in DESCRIPTION.
+        venue_in_summary: Add the venue to SUMMARY (useful in the facilitator's calendar).
+
+    Returns:
+        The events, in date order.
+    """
+    config = problem.round
+    _ = gettext_for(config.language)
+    venue, location = _location(problem, cohort)
+    label = step_label(session.step, config.language)
+    summary = _("Vækstcamp %(step)s — cohort %(cohort)s") % {
+        "step": label,
+        "cohort": cohort.cohort_id,
+    }
+    if cohort.online:
+        summary += " (online)"
+    elif venue_in_summary:
+        summary += f" ({venue.name if venue else cohort.venue_id})"
+    lines = _description(problem, roster, cohort, label, location, include_members)
     runs = _runs(session.dates)
     total = max(sum(len(r) for r in runs), SESSION_DAYS.get(session.step, 1))
     events = []
     done = 0
     for run in runs:
         event = Event()
-        first, last = run[0], run[-1]
-        uid = f"{cohort.cohort_id}-{session.step.value}-{first.isoformat()}-{roster.round}"
+        uid = f"{cohort.cohort_id}-{session.step.value}-{run[0].isoformat()}-{roster.round}"
         event.add("uid", f"{_slug(uid)}@camp-planner")
         event.add("dtstamp", stamp)
-        event.add("dtstart", first)
-        event.add("dtend", last + timedelta(days=1))
+        dtstart, dtend = _span(config, run[0], run[-1])
+        event.add("dtstart", dtstart)
+        event.add("dtend", dtend)
         title = summary
         if len(runs) > 1:
             span = f"{done + 1}" if len(run) == 1 else f"{done + 1}-{done + len(run)}"
@@ -164,8 +222,20 @@ def session_events(
         event.add("description", "\n".join(lines))
         event.add("transp", "OPAQUE")
         event.add("categories", ["Vækstcamp", label])
+        if config.coordinator_email:
+            event.add("organizer", _address(config.coordinator_email, config.coordinator_name))
         events.append(event)
     return events
+
+
+def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+    """``mailto:`` an address, with CN and other parameters (ROLE, PARTSTAT, RSVP)."""
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    for key, value in params.items():
+        address.params[key.upper()] = vText(value)
+    return address
 
 
 def cohort_calendar(
@@ -273,3 +343,101 @@ def write_invitations(
     cal = facilitator_calendar(problem, roster, stamp=stamp)
     written.append(atomic_write_bytes(out / "facilitator.ics", cal.to_ical()))
     return written
+
+
+# -- a company's own invitation ---------------------------------------------------------
+#: (cohort_id, step, run) -> (uid, sequence), as roster.json's ``replan.events`` keeps them
+EventRecord = dict[tuple[str, str, int], tuple[str, int]]
+
+
+def event_record(raw: Mapping[str, Any]) -> EventRecord:
+    """The UIDs and SEQUENCEs a roster.json (as parsed JSON) records after a replan; empty
+    for a roster as `roster` wrote it (its UIDs are those :func:`session_events` makes)."""
+    replan = raw.get("replan")
+    events = replan.get("events", []) if isinstance(replan, dict) else []
+    record: EventRecord = {}
+    for e in events:
+        if isinstance(e, dict) and {"cohort_id", "step", "run", "uid"} <= set(e):
+            key = (str(e["cohort_id"]), str(e["step"]), int(e["run"]))
+            record[key] = (str(e["uid"]), int(e.get("sequence", 0)))
+    return record
+
+
+def company_events(
+    problem: PlanningProblem,
+    roster: Roster,
+    company: Company,
+    cohort: Cohort,
+    *,
+    stamp: datetime,
+    record: EventRecord | None = None,
+) -> list[Event]:
+    """The company's own events of `cohort`: its name in SUMMARY and DESCRIPTION, its
+    contact person as ATTENDEE (when it has an e-mail address), the coordinator as ORGANIZER.
+
+    Each event's UID is the cohort event's with the company's id added
+    (``C01-module1-2027-01-12-2027-Q1-12345678@camp-planner``), its SEQUENCE the cohort
+    event's: after a replan roster.json's ``replan.events`` (`record`) keeps a cohort's UIDs
+    and raises SEQUENCE where an event changed, so the company's calendar updates the event
+    it imported.
+    """
+    record = record or {}
+    _ = gettext_for(problem.round.language)
+    who = _("For %(company)s") % {"company": company.name}
+    if company.contact_name:
+        who += f" ({company.contact_name})"
+    events = []
+    for session in cohort.sessions:
+        for run, event in enumerate(session_events(problem, roster, cohort, session, stamp=stamp)):
+            key = (cohort.cohort_id, session.step.value, run)
+            uid, sequence = record.get(key, (str(event["uid"]), 0))
+            local, _at, domain = uid.partition("@")
+            event.pop("uid")
+            event.add("uid", f"{local}-{_slug(company.company_id)}@{domain or 'camp-planner'}")
+            event.add("sequence", sequence)
+            event["summary"] = vText(f"{event['summary']} — {company.name}")
+            event["description"] = vText(f"{who}.\n{event['description']}")
+            if company.email:
+                attendee = _address(
+                    company.email,
+                    company.contact_name or company.name,
+                    role="REQ-PARTICIPANT",
+                    partstat="NEEDS-ACTION",
+                    rsvp="TRUE",
+                )
+                event.add("attendee", attendee)
+            events.append(event)
+    events.sort(key=lambda e: (str(e.decoded("dtstart")), str(e["uid"])))
+    return events
+
+
+def cancelled_events(events: list[Event]) -> list[Event]:
+    """Copies of `events` cancelled: STATUS:CANCELLED and SEQUENCE one higher."""
+    out = []
+    for event in events:
+        copy = event.copy()
+        copy.add("sequence", int(copy.pop("sequence", 0)) + 1)
+        copy.pop("status", None)
+        copy.add("status", "CANCELLED")
+        out.append(copy)
+    return out
+
+
+def company_calendar(problem: PlanningProblem, round_name: str, events: list[Event]) -> Calendar:
+    """A company's calendar to attach: ``METHOD:CANCEL`` when every event is cancelled,
+    else ``REQUEST`` (``PUBLISH`` without an organizer: RFC 5546 requires one in a request).
+    One METHOD per calendar, so a company moved to another cohort gets two calendars."""
+    _ = gettext_for(problem.round.language)
+    if events and all(str(e.get("status", "")) == "CANCELLED" for e in events):
+        method = "CANCEL"
+    else:
+        method = "REQUEST" if problem.round.coordinator_email else "PUBLISH"
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add("x-wr-calname", _("Vækstcamp %(round)s") % {"round": round_name})
+    for event in events:
+        cal.add_component(event)
+    return cal

@@ -1,0 +1,132 @@
+"""Sending through an SMTP server configured by environment variables.
+
+``CAMP_PLANNER_SMTP_HOST`` (sending is off without it), ``CAMP_PLANNER_SMTP_PORT`` (587 with
+STARTTLS, else 25), ``CAMP_PLANNER_SMTP_STARTTLS`` (``1``/``0``, default ``1`` unless the port
+is 25), ``CAMP_PLANNER_SMTP_USER`` and ``CAMP_PLANNER_SMTP_PASSWORD`` (log in when a user is
+given), ``CAMP_PLANNER_SMTP_FROM`` or ``CAMP_PLANNER_MAIL_FROM`` (the sender; else the round's
+``coordinator_email``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+__all__ = ["SendResult", "SmtpSettings", "smtp_settings", "send_all"]
+
+PREFIX = "CAMP_PLANNER_SMTP_"
+_TRUE = {"1", "true", "yes", "ja", "on"}
+_FALSE = {"0", "false", "no", "nej", "off"}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send."""
+
+    host: str
+    port: int
+    starttls: bool
+    user: str | None
+    password: str | None
+    sender: str | None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the server said to one message: delivered (accepted) or the refusal."""
+
+    delivered: bool
+    answer: str
+
+
+def smtp_settings(env: Mapping[str, str]) -> tuple[SmtpSettings | None, list[str]]:
+    """The settings from `env`, or None when no host is set; and the problems found
+    (a port that is not a number, a STARTTLS that is not 1/0, a user without password)."""
+    host = env.get(PREFIX + "HOST", "").strip()
+    if not host:
+        return None, []
+    problems = []
+    tls_text = env.get(PREFIX + "STARTTLS", "").strip().lower()
+    port_text = env.get(PREFIX + "PORT", "").strip()
+    if tls_text and tls_text not in _TRUE | _FALSE:
+        problems.append(f"{PREFIX}STARTTLS: expected 1 or 0, got {tls_text!r}")
+    port = 0
+    if port_text:
+        if port_text.isdigit() and 0 < int(port_text) < 65536:
+            port = int(port_text)
+        else:
+            problems.append(f"{PREFIX}PORT: expected a port number, got {port_text!r}")
+    starttls = tls_text in _TRUE if tls_text else port != 25
+    port = port or (587 if starttls else 25)
+    user = env.get(PREFIX + "USER", "").strip() or None
+    password = env.get(PREFIX + "PASSWORD") or None
+    if user and password is None:
+        problems.append(f"{PREFIX}USER is set but {PREFIX}PASSWORD is not")
+    sender = (env.get(PREFIX + "FROM") or env.get("CAMP_PLANNER_MAIL_FROM") or "").strip()
+    settings = SmtpSettings(host, port, starttls, user, password, sender or None)
+    return (None if problems else settings), problems
+
+
+def send_all(settings: SmtpSettings, messages: list[EmailMessage]) -> list[SendResult]:
+    """Send each message over one connection; a message the server refuses (for any of its
+    recipients, or as a whole) is failed with the server's answer, the others go on.
+
+    A connection that cannot be made fails every message with the reason."""
+    try:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
+    except OSError as exc:
+        return [
+            SendResult(False, f"cannot connect to {settings.host}:{settings.port}: {exc}")
+        ] * len(messages)
+    results: list[SendResult] = []
+    with smtp:
+        try:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+        except (smtplib.SMTPException, OSError) as exc:
+            return [SendResult(False, _answer(exc))] * len(messages)
+        for message in messages:
+            results.append(_send_one(smtp, message))
+    return results
+
+
+def _send_one(smtp: smtplib.SMTP, message: EmailMessage) -> SendResult:
+    try:
+        refused = smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        _reset(smtp)
+        return SendResult(False, _refusals(exc.recipients))
+    except smtplib.SMTPResponseException as exc:
+        _reset(smtp)
+        return SendResult(False, _answer(exc))
+    except (smtplib.SMTPException, OSError) as exc:
+        return SendResult(False, _answer(exc))
+    if refused:  # some recipients accepted, some not: the message did not reach everybody
+        return SendResult(False, _refusals(refused))
+    return SendResult(True, "250 accepted")
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{address}: {code} {text.decode('utf-8', 'replace')}"
+        for address, (code, text) in refused.items()
+    )
+
+
+def _answer(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return f"{exc.smtp_code} {shown}"
+    return f"{type(exc).__name__}: {exc}"
