@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
+from camp_planner.models.roster import RosterKind
 from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, xlsx_frame
 from camp_planner.outputs.writers import (
@@ -221,9 +222,8 @@ def write_whatif(
         write_whatif_png(table, folder / WHATIF_PNG, by_venues, title),
     ]
     for result in whatif.results:
-        written.append(
-            write_roster_json(result.roster, folder / ROSTERS_DIR / f"{result.slug}.json")
-        )
+        scenario = result.roster.model_copy(update={"kind": RosterKind.WHATIF})  # not published
+        written.append(write_roster_json(scenario, folder / ROSTERS_DIR / f"{result.slug}.json"))
     if maps:
         from camp_planner.outputs.maps import write_map
 
