@@ -76,7 +76,9 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     _rewrite(folder / "venues.csv", "name", 0)
     _rewrite(folder / "companies.csv", "name", 20)
     round_toml = (folder / "round.toml").read_text()
-    round_toml = round_toml.replace('name = "2027-Q1"', f"name = {json.dumps(payload(3))}")
+    round_toml = round_toml.replace(
+        'name = "2027-Q1"', f"name = {json.dumps('</title>' + payload(4) + payload(3))}"
+    )
     (folder / "round.toml").write_text(round_toml)
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
