@@ -5,6 +5,7 @@ Layout (nothing is ever read or written outside it)::
     DATA/state.sqlite3        plans and jobs (their state, progress and summaries)
     DATA/plans/<plan_id>/     the uploaded planning folder (fixed file names only)
     DATA/jobs/<job_id>/out/   a job's outputs (roster files, or the what-if files)
+    DATA/versions/<plan_id>/<n>/  every version of a plan's files (web/versions.py)
     DATA/tmp/                 uploads being checked
 
 Ids are made here (:func:`new_id`: 16 random hex digits) and every id that comes from a
@@ -73,6 +74,13 @@ CREATE TABLE IF NOT EXISTS jobs (
     seq INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_by_plan ON jobs(plan_id, created);
+CREATE TABLE IF NOT EXISTS versions (
+    plan_id TEXT NOT NULL REFERENCES plans(plan_id),
+    version INTEGER NOT NULL,
+    created REAL NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (plan_id, version)
+);
 """
 #: Columns added after the first release (added to an older database when it is opened).
 _ADDED = {
@@ -150,7 +158,10 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for folder in (self.root, *(self.root / sub for sub in ("plans", "jobs", "tmp"))):
+        for folder in (
+            self.root,
+            *(self.root / sub for sub in ("plans", "jobs", "tmp", "versions")),
+        ):
             folder.mkdir(mode=0o700, exist_ok=True)
             with contextlib.suppress(OSError):
                 folder.chmod(0o700)  # only this user reads the plans
@@ -278,11 +289,13 @@ class Store:
             ]
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM jobs WHERE plan_id = ?", (plan_id,))
+            db.execute("DELETE FROM versions WHERE plan_id = ?", (plan_id,))
             db.execute("DELETE FROM plans WHERE plan_id = ?", (plan_id,))
             db.execute("COMMIT")
         for job_id in jobs:
             shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
         shutil.rmtree(plan_dir, ignore_errors=True)
+        shutil.rmtree(self._inside("versions", plan_id), ignore_errors=True)
         return jobs
 
     def plans_before(self, when: float) -> list[str]:

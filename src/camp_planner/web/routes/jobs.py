@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.web.common import web_of
+from camp_planner.web.versions import version_at
 
 router = APIRouter()
 
@@ -25,6 +26,7 @@ def job_page(request: Request, job_id: str) -> Response:
         plan=plan,
         job=job,
         state=web.job_state(job, web.lang_of(request)),
+        version=version_at(web.store, job.plan_id, job.created),
     )
 
 

@@ -1,0 +1,293 @@
+"""The coordinator's year (docs/web.md "The year in the browser"): a new plan from the
+companies and venues with the settings as a form, the settings of a plan (each change a new
+version), its versions and their rosters, renaming; pages and JSON calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from camp_planner.io.errors import InputProblem
+from camp_planner.io.round_file import ROUND_TOML
+from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.routes.api import ROSTER_FILES, json_body
+from camp_planner.web.settings import (
+    FIELDS,
+    check_settings,
+    data_from_form,
+    form_values,
+    read_written,
+)
+from camp_planner.web.store import Job
+from camp_planner.web.uploads import assign_files
+from camp_planner.web.versions import (
+    SETTINGS,
+    new_version,
+    rename_plan,
+    version_at,
+    version_dir,
+    versions,
+)
+
+router = APIRouter()
+_KEYS = {spec.key for spec in FIELDS}
+#: The longest name a plan may be given.
+MAX_NAME = 200
+
+
+def _problems(problems: list[InputProblem]) -> JSONResponse:
+    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
+
+
+def _jobs_by_version(web: Web, plan_id: str) -> dict[int, list[Job]]:
+    """The plan's jobs, by the version each was started on (newest first)."""
+    found: dict[int, list[Job]] = {}
+    for job in web.store.jobs(plan_id, limit=500):
+        found.setdefault(version_at(web.store, plan_id, job.created), []).append(job)
+    return found
+
+
+# -- a new plan from the companies and venues, the settings as a form ----------------------
+
+
+@router.get("/plans/new")
+def new_plan_page(request: Request) -> Response:
+    web = web_of(request)
+    return web.render(
+        request, "new_plan.html", fields=FIELDS, values=form_values(None), problems=None
+    )
+
+
+@router.post("/plans/new")
+async def new_plan_post(request: Request) -> Response:
+    web = web_of(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    data = data_from_form(form, form.getlist)
+    try:
+        assigned = assign_files(await web.uploads_of(form))
+        if ROUND_TOML not in assigned.files:
+            text, problems, _ = check_settings(data)
+            if text is None:
+                raise Problems(assigned.problems + problems)
+            assigned.files[ROUND_TOML] = text.encode("utf-8")
+        plan_id = await run_in_threadpool(web.plans.create, assigned, "upload")
+    except Problems as exc:
+        values = {**form_values(None), **_as_shown(form)}
+        return web.render(
+            request, "new_plan.html", status=422, fields=FIELDS, values=values,
+            problems=exc.problems,
+        )  # fmt: skip
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+def _as_shown(form: Any) -> dict[str, Any]:
+    """A refused form's own text, shown again as it was typed."""
+    shown: dict[str, Any] = {}
+    for spec in FIELDS:
+        if spec.kind == "checks":
+            shown[spec.key] = form.getlist(spec.key)
+        elif spec.kind == "pair":
+            shown[spec.key] = [form.get(f"{spec.key}_{i}", "") for i in (0, 1)]
+        elif spec.kind == "levels":
+            shown[spec.key] = {lv: form.get(f"{spec.key}_{lv}", "") for lv in "ABC"}
+        elif spec.kind == "bool":
+            shown[spec.key] = bool(form.get(spec.key))
+        else:
+            shown[spec.key] = form.get(spec.key, "")
+    return shown
+
+
+# -- a plan's settings: each change a new version ----------------------------------------
+
+
+def _settings_page(
+    request: Request, plan_id: str, status: int = 200, values: dict[str, Any] | None = None,
+    problems: list[InputProblem] | None = None,
+) -> Response:  # fmt: skip
+    web = web_of(request)
+    problem, _ = web.plans.get(plan_id)
+    known = versions(web.store, plan_id)
+    return web.render(
+        request, "settings.html", status=status, nav="settings", plan=web.store.plan(plan_id),
+        fields=FIELDS, values=values or form_values(problem.round), problems=problems,
+        version=known[-1].version,
+    )  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/settings")
+def settings_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    return _settings_page(request, plan_id)
+
+
+def _change_settings(web: Web, plan_id: str, data: dict[str, Any]) -> int:
+    """A new version with these settings (Problems when they, or the plan with them, do
+    not read)."""
+    before = read_written(web.store.plan_dir(plan_id))
+    text, problems, _ = check_settings(data, before)
+    if text is None:
+        raise Problems(problems)
+    return new_version(web, plan_id, {ROUND_TOML: text.encode("utf-8")}, SETTINGS)
+
+
+@router.post("/plans/{plan_id}/settings")
+async def settings_post(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    data = data_from_form(form, form.getlist)
+    try:
+        await run_in_threadpool(_change_settings, web, plan_id, data)
+    except Problems as exc:
+        return _settings_page(request, plan_id, 422, _as_shown(form), exc.problems)
+    return RedirectResponse(f"/plans/{plan_id}/versions", status_code=303)
+
+
+# -- versions, their rosters, renaming ----------------------------------------------------
+
+
+@router.get("/plans/{plan_id}/versions")
+def versions_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    plan = web.store.plan(plan_id)
+    if plan is None:
+        return web.not_found(request)
+    return web.render(
+        request, "versions.html", nav="versions", plan=plan,
+        versions=list(reversed(versions(web.store, plan_id))),
+        jobs=_jobs_by_version(web, plan_id), files=list(ROSTER_FILES),
+    )  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/versions/{number}/round.toml")
+@router.get("/api/plans/{plan_id}/versions/{number}/round.toml")
+def version_round_file(request: Request, plan_id: str, number: int) -> Response:
+    web = web_of(request)
+    folder = version_dir(web.store, plan_id, number) if web.store.plan(plan_id) else None
+    if folder is None or not (folder / ROUND_TOML).is_file():
+        return web.not_found(request)
+    return FileResponse(folder / ROUND_TOML, media_type="application/toml", filename=ROUND_TOML)
+
+
+@router.post("/plans/{plan_id}/rename")
+async def rename_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    name = str(form.get("name") or "").strip()
+    if name and len(name) <= MAX_NAME:
+        rename_plan(web.store, plan_id, name)
+    return RedirectResponse(f"/plans/{plan_id}/versions", status_code=303)
+
+
+# -- the JSON API --------------------------------------------------------------------------
+
+
+@router.get("/api/plans/{plan_id}/settings")
+def settings_api(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    problem, _ = web.plans.get(plan_id)
+    folder = web.store.plan_dir(plan_id)
+    return JSONResponse(
+        {
+            "plan_id": plan_id,
+            "version": versions(web.store, plan_id)[-1].version,
+            "settings": problem.round.model_dump(mode="json"),
+            "written": sorted(read_written(folder)),
+            "round_toml": (folder / ROUND_TOML).read_text("utf-8-sig"),
+        }
+    )
+
+
+@router.put("/api/plans/{plan_id}/settings")
+async def settings_put_api(request: Request, plan_id: str) -> Response:
+    """New settings (round.toml's keys and values; dates as text): a new version."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    unknown = sorted(k for k in body if k not in _KEYS)
+    problems = [
+        InputProblem("(request)", None, key, None, "a setting of round.toml") for key in unknown
+    ]
+    if problems:
+        return _problems(problems)
+    try:
+        number = await run_in_threadpool(_change_settings, web, plan_id, body)
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse({"plan_id": plan_id, "version": number}, status_code=201)
+
+
+@router.get("/api/plans/{plan_id}/versions")
+def versions_api(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    plan = web.store.plan(plan_id)
+    if plan is None:
+        return web.not_found(request)
+    jobs = _jobs_by_version(web, plan_id)
+    listed = [
+        {
+            "version": v.version,
+            "created": v.created,
+            "made_by": v.note,
+            "jobs": [
+                {"job_id": j.job_id, "kind": j.kind, "status": j.status}
+                for j in jobs.get(v.version, [])
+            ],
+        }  # fmt: skip
+        for v in versions(web.store, plan_id)
+    ]
+    return JSONResponse({"plan_id": plan_id, "name": plan.round_name, "versions": listed})
+
+
+@router.post("/api/plans/{plan_id}/rename")
+async def rename_api(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
+        value = None if name is None else str(name)[:MAX_NAME]
+        expected = f"a name of 1 to {MAX_NAME} characters"
+        return _problems([InputProblem("(request)", None, "name", value, expected)])
+    rename_plan(web.store, plan_id, name.strip())
+    return JSONResponse({"plan_id": plan_id, "name": name.strip()})
+
+
+@router.get("/api/jobs/{job_id}/files/{name}")
+def job_file_api(request: Request, job_id: str, name: str) -> Response:
+    """A roster file of any solve of a plan (not only its latest)."""
+    from camp_planner.web.map_pages import map_response
+
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "solve" or name not in ROSTER_FILES:
+        return web.not_found(request)
+    inner, media = ROSTER_FILES[name]
+    path = web.store.job_dir(job_id) / inner
+    if not path.is_file():
+        return web.not_found(request)
+    if name == "map.html":
+        return map_response(path)
+    return FileResponse(path, media_type=media, filename=name)
