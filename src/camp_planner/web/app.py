@@ -32,7 +32,7 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import api, jobs, plans, whatif, year
+from camp_planner.web.routes import api, changes, jobs, plans, whatif, year
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -114,7 +114,14 @@ def create_app(
     app.add_middleware(ErrorGuard)
     app.add_middleware(Headers)
     app.add_exception_handler(InputError, _unreadable_plan)  # type: ignore[arg-type]
-    for router in (year.router, plans.router, jobs.router, whatif.router, api.router):
+    for router in (
+        year.router,
+        changes.router,
+        plans.router,
+        jobs.router,
+        whatif.router,
+        api.router,
+    ):
         app.include_router(router)
     return app
 

@@ -290,6 +290,8 @@ class Web:
             return None
         if job.kind == "whatif":
             return f"/jobs/{job.job_id}/whatif"
+        if job.kind == "replan":
+            return f"/jobs/{job.job_id}/replan"
         return f"/plans/{job.plan_id}/roster"
 
     @staticmethod

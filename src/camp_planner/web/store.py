@@ -81,6 +81,11 @@ CREATE TABLE IF NOT EXISTS versions (
     note TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (plan_id, version)
 );
+CREATE TABLE IF NOT EXISTS published (
+    plan_id TEXT PRIMARY KEY REFERENCES plans(plan_id),
+    job_id TEXT NOT NULL,
+    created REAL NOT NULL
+);
 """
 #: Columns added after the first release (added to an older database when it is opened).
 _ADDED = {
@@ -290,6 +295,7 @@ class Store:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM jobs WHERE plan_id = ?", (plan_id,))
             db.execute("DELETE FROM versions WHERE plan_id = ?", (plan_id,))
+            db.execute("DELETE FROM published WHERE plan_id = ?", (plan_id,))
             db.execute("DELETE FROM plans WHERE plan_id = ?", (plan_id,))
             db.execute("COMMIT")
         for job_id in jobs:

@@ -25,7 +25,7 @@ from camp_planner.web.store import Store
 __all__ = ["Version", "new_version", "rename_plan", "version_at", "version_dir", "versions"]
 
 #: What made a version (its ``note``), as the pages name it.
-UPLOAD, SETTINGS = "upload", "settings"
+UPLOAD, SETTINGS, CHANGES = "upload", "settings", "changes"
 _LOCK = threading.Lock()  # one change of a plan's files at a time
 
 
@@ -69,9 +69,12 @@ def version_at(store: Store, plan_id: str, when: float) -> int:
     return max(before) if before else known[0].version if known else 1
 
 
-def new_version(web: Web, plan_id: str, files: dict[str, bytes], note: str) -> int:
-    """Make a new version of a plan: its latest files with `files` in their place, checked
-    as an upload is; the plan's folder then holds it.
+def new_version(
+    web: Web, plan_id: str, files: dict[str, bytes], note: str, drop: tuple[str, ...] = ()
+) -> int:
+    """Make a new version of a plan: its latest files with `files` in their place (and
+    without the files named in `drop`), checked as an upload is; the plan's folder then
+    holds it.
 
     Returns:
         The new version's number.
@@ -87,6 +90,8 @@ def new_version(web: Web, plan_id: str, files: dict[str, bytes], note: str) -> i
             for path in plan_dir.iterdir():
                 if path.is_file() and not path.is_symlink():
                     shutil.copyfile(path, tmp / path.name)
+            for name in drop:
+                (tmp / name).unlink(missing_ok=True)
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
             try:
@@ -102,6 +107,8 @@ def new_version(web: Web, plan_id: str, files: dict[str, bytes], note: str) -> i
             shutil.copytree(tmp, root / str(number))
             for name in files:
                 os.replace(tmp / name, plan_dir / name)
+            for name in drop:
+                (plan_dir / name).unlink(missing_ok=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         problem = loaded[0]

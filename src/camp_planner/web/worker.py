@@ -277,6 +277,10 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             _solve(store, job.job_id, job.params, progress, stopper)
         elif job.kind == "whatif":
             _whatif(store, job.job_id, job.params, progress)
+        elif job.kind == "replan":
+            from camp_planner.web.publish import run_replan_job
+
+            run_replan_job(store, job, progress)
         else:
             store.finish(job.job_id, FAILED, error=f"unknown job kind {job.kind!r}")
     except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback

@@ -277,14 +277,20 @@ async def rename_api(request: Request, plan_id: str) -> Response:
 
 @router.get("/api/jobs/{job_id}/files/{name}")
 def job_file_api(request: Request, job_id: str, name: str) -> Response:
-    """A roster file of any solve of a plan (not only its latest)."""
+    """A roster file of any solve or replan of a plan (not only its latest); a replan's
+    changes.csv and changed-invitations.zip too."""
     from camp_planner.web.map_pages import map_response
+    from camp_planner.web.publish import CHANGED_ZIP
 
     web = web_of(request)
     job = web.store.job(job_id)
-    if job is None or job.kind != "solve" or name not in ROSTER_FILES:
+    known = dict(ROSTER_FILES)
+    if job is not None and job.kind == "replan":
+        known["changes.csv"] = ("out/changes.csv", "text/csv; charset=utf-8")
+        known[CHANGED_ZIP] = (CHANGED_ZIP, "application/zip")
+    if job is None or job.kind not in ("solve", "replan") or name not in known:
         return web.not_found(request)
-    inner, media = ROSTER_FILES[name]
+    inner, media = known[name]
     path = web.store.job_dir(job_id) / inner
     if not path.is_file():
         return web.not_found(request)

@@ -1,0 +1,265 @@
+"""Publishing a roster, the changes after publishing and the replan (docs/web.md "The year
+in the browser"): pages and JSON calls."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from camp_planner.io.errors import InputProblem
+from camp_planner.io.roster_file import RosterFileError, read_roster
+from camp_planner.web.changes import Changes, changed_files
+from camp_planner.web.common import DEFAULT_TIME, Problems, Web, problem_dict, time_limit, web_of
+from camp_planner.web.publish import (
+    publish,
+    publishable,
+    published_job,
+    published_roster,
+)
+from camp_planner.web.routes.api import json_body
+from camp_planner.web.store import Job
+from camp_planner.web.versions import CHANGES, new_version, versions
+
+router = APIRouter()
+
+
+def _problems(problems: list[InputProblem]) -> JSONResponse:
+    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
+
+
+def _one(text: str, column: str, value: Any, expected: str) -> list[InputProblem]:
+    return [InputProblem(text, None, column, None if value is None else str(value), expected)]
+
+
+def _start_replan(web: Web, plan_id: str, changes: Changes, as_of: Any, limit: Any) -> Job:
+    """Apply the changes as a new version (when there are any) and queue the replan.
+
+    Raises:
+        Problems: Every problem of the changes, the day or the time limit.
+    """
+    problems: list[InputProblem] = []
+    if published_roster(web.store, plan_id) is None:
+        problems += _one("(plan)", "published", None, "a published roster (Publish first)")
+    day = _day(as_of)
+    if day is None:
+        problems += _one("(request)", "as_of", as_of, "a date, e.g. 2027-02-01")
+    try:
+        seconds = time_limit(limit, DEFAULT_TIME)
+    except ValueError:
+        problems += _one("(request)", "time_limit", limit, "1 to 3600 seconds")
+        seconds = DEFAULT_TIME
+    if problems:
+        raise Problems(problems)
+    if not changes.empty():
+        files, drop = changed_files(web.store.plan_dir(plan_id), changes)
+        new_version(web, plan_id, files, CHANGES, drop)
+    params = {
+        "as_of": str(day), "time_limit": seconds, "workers": web.solver_workers,
+        "version": versions(web.store, plan_id)[-1].version,
+    }  # fmt: skip
+    return web.manager.submit(plan_id, "replan", params)
+
+
+def _day(value: Any) -> date | None:
+    from camp_planner.io.tables import AmbiguousDateError, parse_date
+
+    if isinstance(value, str) and value.strip():
+        try:
+            return parse_date(value.strip())
+        except AmbiguousDateError:
+            return None
+    return None
+
+
+def _dates(text: Any) -> list[str]:
+    return [p.strip() for p in str(text or "").replace(",", ";").split(";") if p.strip()]
+
+
+# -- pages -------------------------------------------------------------------------------
+
+
+@router.post("/plans/{plan_id}/publish")
+async def publish_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    job = web.store.job(str(form.get("job_id") or ""))
+    if not publishable(job, plan_id):
+        return web.not_found(request)
+    assert job is not None
+    await run_in_threadpool(publish, web.store, plan_id, job)
+    return RedirectResponse(f"/plans/{plan_id}/changes", status_code=303)
+
+
+def _changes_page(request: Request, plan_id: str, status: int = 200,
+                  problems: list[InputProblem] | None = None) -> Response:  # fmt: skip
+    web = web_of(request)
+    problem, _ = web.plans.get(plan_id)
+    path = published_roster(web.store, plan_id)
+    roster = None
+    if path is not None:
+        try:
+            roster = read_roster(path)
+        except RosterFileError:
+            roster = None
+    placed = sorted(
+        ((m, c) for c in (roster.cohorts if roster else []) for m in c.members),
+        key=lambda mc: mc[0],
+    )
+    names = {c.company_id: c.name for c in problem.companies}
+    return web.render(
+        request, "changes.html", status=status, nav="changes", plan=web.store.plan(plan_id),
+        published=published_job(web.store, plan_id), roster=roster, placed=placed,
+        names=names, venues=problem.venues, round=problem.round, problems=problems,
+        replans=web.store.jobs(plan_id, kind="replan", limit=20),
+        today=date.today().isoformat(), latest=web.latest_roster_job(plan_id),
+    )  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/changes")
+def changes_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    return _changes_page(request, plan_id)
+
+
+@router.post("/plans/{plan_id}/replan")
+async def replan_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    late = form.get("late")
+    late_bytes = await late.read() if isinstance(late, UploadFile) else None
+    changes = Changes(
+        withdrawn={str(v) for v in form.getlist("withdraw")},
+        late=late_bytes or None,
+        venue_days={
+            str(k).removeprefix("venue_days_"): _dates(v)
+            for k, v in form.multi_items()
+            if str(k).startswith("venue_days_") and _dates(v)
+        },
+        facilitator_days=_dates(form.get("facilitator_days"))
+        if form.get("facilitator_changed") else None,
+    )  # fmt: skip
+    try:
+        job = await run_in_threadpool(
+            _start_replan, web, plan_id, changes, form.get("as_of"), form.get("time_limit")
+        )
+    except Problems as exc:
+        return _changes_page(request, plan_id, 422, exc.problems)
+    return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
+
+
+def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
+    path = web.store.job_dir(job.job_id) / "out" / "changes.csv"
+    if not path.is_file():
+        return []
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+
+
+@router.get("/jobs/{job_id}/replan")
+def replan_result_page(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "replan":
+        return web.not_found(request)
+    current = published_job(web.store, job.plan_id)
+    return web.render(
+        request, "replan.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
+        rows=_change_rows(job, web), publishable=publishable(job, job.plan_id),
+        is_published=current is not None and current.job_id == job.job_id,
+    )  # fmt: skip
+
+
+# -- the JSON API --------------------------------------------------------------------------
+
+
+@router.post("/api/plans/{plan_id}/publish")
+async def publish_api(request: Request, plan_id: str) -> Response:
+    """Publish a roster of the plan (``job_id``; default: its latest roster)."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    asked = body.get("job_id")
+    job = web.store.job(str(asked)) if asked is not None else web.latest_roster_job(plan_id)
+    if not publishable(job, plan_id):
+        expected = "a finished solve or replan of this plan"
+        return _problems(_one("(request)", "job_id", asked, expected))
+    assert job is not None
+    await run_in_threadpool(publish, web.store, plan_id, job)
+    return JSONResponse({"plan_id": plan_id, "published_job": job.job_id})
+
+
+@router.post("/api/plans/{plan_id}/replan")
+async def replan_api(request: Request, plan_id: str) -> Response:
+    """The changes since publishing, then the replan (a job)."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    problems: list[InputProblem] = []
+    withdrawn = body.get("withdrawn", [])
+    if not isinstance(withdrawn, list) or not all(isinstance(v, str) for v in withdrawn):
+        problems += _one("(request)", "withdrawn", withdrawn, "a list of company ids")
+        withdrawn = []
+    venue_days = body.get("venue_unavailable", {})
+    if not isinstance(venue_days, dict) or not all(
+        isinstance(v, list) and all(isinstance(d, str) for d in v) for v in venue_days.values()
+    ):
+        problems += _one("(request)", "venue_unavailable", venue_days,
+                         "venue_id -> a list of dates")  # fmt: skip
+        venue_days = {}
+    facilitator = body.get("facilitator_unavailable")
+    if facilitator is not None and (
+        not isinstance(facilitator, list) or not all(isinstance(d, str) for d in facilitator)
+    ):
+        problems += _one("(request)", "facilitator_unavailable", facilitator, "a list of dates")
+        facilitator = None
+    late = body.get("late_signups_csv")
+    if late is not None and not isinstance(late, str):
+        problems += _one("(request)", "late_signups_csv", late, "the text of a companies CSV")
+        late = None
+    changes = Changes(
+        set(withdrawn), late.encode("utf-8") if late else None,
+        {str(k): v for k, v in venue_days.items()}, facilitator,
+    )  # fmt: skip
+    try:
+        if problems:
+            raise Problems(problems)
+        job = await run_in_threadpool(
+            _start_replan, web, plan_id, changes, body.get("as_of"), body.get("time_limit")
+        )
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse({"job_id": job.job_id, "version": job.params["version"]}, status_code=202)
+
+
+@router.get("/api/jobs/{job_id}/changes")
+def changes_api(request: Request, job_id: str) -> Response:
+    """A finished replan's change list (the rows of changes.csv) and its sentence."""
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "replan":
+        return web.not_found(request)
+    return JSONResponse(
+        {"status": job.status, "summary": job.summary, "changes": _change_rows(job, web)}
+    )

@@ -1,0 +1,156 @@
+"""The year in the browser, part 3 (issue 17): publish, the changes after publishing and
+the replan; the browser's replan is the command's (same roster), bad input and unknown
+ids."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import camp_planner.cli as cli
+from tests.web.conftest import upload, wait_for
+
+UNKNOWN = "0123456789abcdef"
+
+
+def _solved_and_published(
+    client: TestClient, files: dict[str, bytes]
+) -> tuple[str, dict[str, Any]]:
+    plan_id = upload(client, files)
+    job = client.post(f"/api/plans/{plan_id}/solve", json={"time_limit": 30}).json()["job_id"]
+    assert wait_for(client, job)["status"] == "done"
+    answer = client.post(f"/api/plans/{plan_id}/publish", json={})
+    assert answer.json() == {"plan_id": plan_id, "published_job": job}
+    roster = client.get(f"/api/jobs/{job}/files/roster.json").json()
+    return plan_id, roster
+
+
+def _cohorts(roster: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (c["cohort_id"], c.get("venue_id"), tuple(sorted(c["members"])),
+         json.dumps(c.get("sessions", c.get("dates")), sort_keys=True))
+        for c in roster["cohorts"]
+    )  # fmt: skip
+
+
+def test_replan_in_the_browser_is_the_commands(
+    make_client: Any, small_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    client = make_client(solver_workers=1)
+    plan_id, published = _solved_and_published(client, small_files)
+    herning = next(c for c in published["cohorts"] if c.get("venue_id") == "herning")
+    gone = sorted(herning["members"])[0]
+    companies = small_files["companies.csv"].decode().splitlines()
+    header, row = companies[0], next(r for r in companies if r.startswith(gone + ","))
+    late = f"{header}\n99999999,Sen Tilmelding ApS,{row.split(',', 2)[2]}\n"
+    aarhus = next(c for c in published["cohorts"] if c.get("venue_id") == "aarhus")
+    lost_day = _first_day(aarhus)
+    body = {
+        "withdrawn": [gone], "late_signups_csv": late, "as_of": "2027-01-04",
+        "venue_unavailable": {"aarhus": [lost_day]}, "time_limit": 30,
+    }  # fmt: skip
+    answer = client.post(f"/api/plans/{plan_id}/replan", json=body)
+    assert answer.status_code == 202, answer.text
+    job, version = answer.json()["job_id"], answer.json()["version"]
+    assert version == 2
+    done = wait_for(client, job, timeout=120)
+    assert done["status"] == "done", done
+    web_roster = client.get(f"/api/jobs/{job}/files/roster.json").json()
+    changes = client.get(f"/api/jobs/{job}/changes").json()
+    assert changes["summary"]["sentence"] == web_roster["replan"]["summary"]
+    moved = {r["company_id"] for r in changes["changes"]}
+    assert gone in moved and "99999999" in moved
+    assert moved <= {gone, "99999999", *aarhus["members"], *herning["members"]}
+    assert gone not in {m for c in web_roster["cohorts"] for m in c["members"]}
+    zipped = zipfile.ZipFile(io.BytesIO(
+        client.get(f"/api/jobs/{job}/files/changed-invitations.zip").content
+    ))  # fmt: skip
+    assert any(n.startswith("invitations/") and n.endswith(".ics") for n in zipped.namelist())
+    changes_csv = client.get(f"/api/jobs/{job}/files/changes.csv").text
+    assert list(csv.DictReader(io.StringIO(changes_csv.lstrip("\ufeff")))) == changes["changes"]
+    # the command on the same inputs: the version's files and the published roster
+    root = Path(client.app.state.store.root)
+    folder = tmp_path / "folder"
+    shutil.copytree(root / "versions" / plan_id / str(version), folder)
+    shutil.copytree(root / "versions" / plan_id / "published", tmp_path / "published")
+    result = CliRunner().invoke(cli.app, [
+        "replan", str(folder), "--published", str(tmp_path / "published" / "roster.json"),
+        "--as-of", "2027-01-04", "--time-limit", "30", "--workers", "1",
+        "--out", str(tmp_path / "cli"),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cli_roster = json.loads((tmp_path / "cli" / "roster.json").read_text("utf-8"))
+    assert _cohorts(cli_roster) == _cohorts(web_roster)
+    assert cli_roster["unplaced"] == web_roster["unplaced"]
+    assert cli_roster["replan"]["summary"] == web_roster["replan"]["summary"]
+    page = client.get(f"/jobs/{job}/replan?lang=en").text
+    assert web_roster["replan"]["summary"] in page and gone in page
+    # publishing the replan makes it the published roster
+    assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": job}).status_code == 200
+    assert "published" in client.get(f"/jobs/{job}/replan?lang=en").text
+
+
+def _first_day(cohort: dict[str, Any]) -> str:
+    text = json.dumps(cohort)
+    import re
+
+    return sorted(re.findall(r"\d{4}-\d{2}-\d{2}", text))[0]
+
+
+def test_replan_bad_input_and_unknown_ids(
+    client: TestClient, small_files: dict[str, bytes]
+) -> None:
+    plan_id = upload(client, small_files)
+    answer = client.post(f"/api/plans/{plan_id}/replan", json={"as_of": "2027-01-04"})
+    assert answer.status_code == 422
+    assert [p["column"] for p in answer.json()["problems"]] == ["published"]
+    answer = client.post(f"/api/plans/{plan_id}/publish", json={})
+    assert answer.status_code == 422 and answer.json()["problems"][0]["column"] == "job_id"
+    job = client.post(f"/api/plans/{plan_id}/solve", json={"time_limit": 30}).json()["job_id"]
+    wait_for(client, job)
+    assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": job}).status_code == 200
+    bad = {
+        "withdrawn": "x", "venue_unavailable": [], "facilitator_unavailable": 3,
+        "late_signups_csv": 1, "as_of": "someday", "time_limit": 0,
+    }  # fmt: skip
+    answer = client.post(f"/api/plans/{plan_id}/replan", json=bad)
+    assert answer.status_code == 422
+    columns = [p["column"] for p in answer.json()["problems"]]
+    assert columns == ["withdrawn", "venue_unavailable", "facilitator_unavailable",
+                       "late_signups_csv"]  # fmt: skip
+    bad = {"withdrawn": ["nobody"], "venue_unavailable": {"nowhere": ["2027-02-01"]},
+           "as_of": "someday", "time_limit": 0}  # fmt: skip
+    answer = client.post(f"/api/plans/{plan_id}/replan", json=bad)
+    assert {p["column"] for p in answer.json()["problems"]} == {"as_of", "time_limit"}
+    bad["as_of"], bad["time_limit"] = "2027-01-04", 10
+    answer = client.post(f"/api/plans/{plan_id}/replan", json=bad)
+    assert answer.status_code == 422
+    assert [(p["column"], p["value"]) for p in answer.json()["problems"]] == [
+        ("company_id", "nobody"),
+        ("venue_id", "nowhere"),
+    ]
+    late = "company_id,name,lat,lon,founded,level\n77,Ny,56.2,9.6,2010-01-01,Q\n"
+    answer = client.post(
+        f"/api/plans/{plan_id}/replan", json={"late_signups_csv": late, "as_of": "2027-01-04"}
+    )
+    assert answer.status_code == 422 and answer.json()["problems"][0]["column"] == "level"
+    versions = client.get(f"/api/plans/{plan_id}/versions").json()["versions"]
+    assert len(versions) == 1  # nothing was changed
+    for method, url in (
+        ("post", f"/api/plans/{UNKNOWN}/publish"),
+        ("post", f"/api/plans/{UNKNOWN}/replan"),
+        ("get", f"/api/jobs/{UNKNOWN}/changes"),
+        ("get", f"/api/jobs/{job}/changes"),  # a solve, not a replan
+        ("get", f"/jobs/{UNKNOWN}/replan"),
+        ("get", f"/plans/{UNKNOWN}/changes"),
+    ):
+        kwargs: dict[str, Any] = {"json": {}} if method == "post" else {}
+        assert getattr(client, method)(url, **kwargs).status_code == 404, url
