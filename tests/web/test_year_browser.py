@@ -1,0 +1,147 @@
+"""The coordinator's year in a real browser (issue 17), as far as it is built: headless
+Chromium driven by Selenium against ``camp-planner serve`` (the fixtures of
+tests/web/test_browser.py).
+
+On the demo: create a plan from the workbook and the settings form (no round.toml), change
+the settings (version 2), solve, publish, withdraw two companies, add a late sign-up (a
+small CSV), mark a venue's day lost, replan (the change list names only the companies
+affected; the invitations zip is downloaded and checked), open the versions. Every page is
+saved as a screenshot in ``.pytest_cache/d/web-screenshots`` (``year-*``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+
+from tests.web import test_browser as shared
+from tests.web.conftest import workbook_from_csv
+
+# The browser test's fixtures and marks, shared (a real server and Chromium per module).
+pytestmark = shared.pytestmark
+server, browser, downloads, shots = shared.server, shared.browser, shared.downloads, shared.shots
+TIMEOUT, _shot, _wait = shared.TIMEOUT, shared._shot, shared._wait
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def _set(driver: Any, element_id: str, value: str) -> None:
+    """A date or time input's value (as its picker sets it)."""
+    element = driver.find_element(By.ID, element_id)
+    driver.execute_script("arguments[0].value = arguments[1]", element, value)
+
+
+def test_the_year_in_the_browser(
+    server: str,
+    browser: Any,
+    shots: Path,
+    tmp_path: Path,
+    demo_files: dict[str, bytes],
+) -> None:
+    driver = browser
+    # 1. A new plan from the workbook and the settings form: no round.toml.
+    driver.get(server + "/")
+    driver.find_element(By.ID, "new-plan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "s-start")))
+    assert "Første mulige dag" in driver.page_source
+    workbook = tmp_path / "Tilmeldinger.xlsx"
+    workbook.write_bytes(workbook_from_csv(demo_files["companies.csv"], demo_files["venues.csv"]))
+    driver.find_element(By.ID, "files").send_keys(str(workbook))
+    driver.find_element(By.ID, "s-name").send_keys("Forår 2027")
+    _set(driver, "s-start", "2027-01-04")
+    _set(driver, "s-end", "2027-03-26")
+    _shot(driver, shots, "year-01-new-plan")
+    driver.find_element(By.ID, "create").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    assert "Forår 2027" in driver.page_source
+    plan_url = driver.current_url
+    plan_id = plan_url.rstrip("/").rsplit("/", 1)[1]
+
+    # 2. Change the settings: a new version of the same plan.
+    driver.find_element(By.LINK_TEXT, "Indstillinger").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "save")))
+    select = driver.find_element(By.ID, "s-language")
+    select.find_element(By.CSS_SELECTOR, "option[value=da]").click()
+    _set(driver, "s-session_start", "09:00")  # (headless Chromium's pickers are en-US)
+    _set(driver, "s-session_end", "16:00")
+    _shot(driver, shots, "year-02-settings")
+    driver.find_element(By.ID, "save").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "version-2")))
+    settings = _get_json(f"{server}/api/plans/{plan_id}/settings")
+    assert settings["version"] == 2 and settings["settings"]["language"] == "da"
+    assert settings["settings"]["session_start"] == "09:00"
+
+    # 3. Solve (10 s); the job page names the plan and its version.
+    driver.get(plan_url)
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("10")
+    driver.find_element(By.ID, "start").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "job-plan")))
+    assert "Plan Forår 2027, version 2" in driver.find_element(By.ID, "job-plan").text
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+
+    # 4. Publish, then the changes: two withdrawals, a late sign-up, a venue's day lost.
+    driver.find_element(By.LINK_TEXT, "Ændringer").click()
+    driver.find_element(By.ID, "publish").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    published = _get_json(f"{server}/api/plans/{plan_id}/versions")["versions"][-1]["jobs"][0]
+    roster = _get_json(f"{server}/api/jobs/{published['job_id']}/files/roster.json")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=withdraw]")
+    gone = [box.get_attribute("value") for box in boxes[:2]]
+    for box in boxes[:2]:
+        box.click()
+    companies = demo_files["companies.csv"].decode().splitlines()
+    first = next(r for r in companies[1:] if r.split(",")[0] in gone)
+    late = tmp_path / "sene.csv"
+    late.write_text(f"{companies[0]}\n55555555,Sen Tilmelding ApS,{first.split(',', 2)[2]}\n")
+    driver.find_element(By.ID, "late").send_keys(str(late))
+    cohort = next(c for c in roster["cohorts"] if c.get("venue_id") and c["module"] == "module2")
+    lost = sorted(re.findall(r"\d{4}-\d{2}-\d{2}", json.dumps(cohort["sessions"])))[-1]
+    driver.find_element(By.ID, f"venue_days_{cohort['venue_id']}").send_keys(lost)
+    _set(driver, "as_of", "2027-01-04")
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("30")
+    _shot(driver, shots, "year-03-changes")
+    driver.find_element(By.ID, "replan").click()
+
+    # 5. The replan: its sentence, the change list, the invitations zip.
+    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), TIMEOUT * 2)
+    sentence = driver.find_element(By.ID, "sentence").text
+    assert "withdrew" in sentence or "meldte fra" in sentence, sentence
+    job_id = driver.current_url.split("/jobs/")[1].split("/")[0]
+    changes = _get_json(f"{server}/api/jobs/{job_id}/changes")
+    # "members" rows only tell a cohort's members who joined or left (nobody moves)
+    moved = {r["company_id"] for r in changes["changes"] if r["change"] != "members"}
+    affected = set(gone) | {"55555555"} | set(cohort["members"])
+    assert set(gone) | {"55555555"} <= moved
+    assert moved <= affected, moved - affected  # nobody who was not affected moves
+    _shot(driver, shots, "year-04-replan")
+    with urllib.request.urlopen(
+        f"{server}/api/jobs/{job_id}/files/changed-invitations.zip", timeout=30
+    ) as answer:
+        archive = zipfile.ZipFile(io.BytesIO(answer.read()))
+    ics = [n for n in archive.namelist() if n.endswith(".ics")]
+    assert ics and all("BEGIN:VCALENDAR" in archive.read(n).decode() for n in ics)
+    with urllib.request.urlopen(f"{server}/api/jobs/{job_id}/files/changes.csv") as answer:
+        rows = list(csv.DictReader(io.StringIO(answer.read().decode("utf-8-sig"))))
+    assert {r["company_id"] for r in rows} == {r["company_id"] for r in changes["changes"]}
+
+    # 6. The versions: upload, settings, changes; each roster downloadable.
+    driver.find_element(By.LINK_TEXT, "Versioner").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "version-3")))
+    assert driver.find_elements(By.CSS_SELECTOR, "#version-3 a[href$='roster.json']")
+    _shot(driver, shots, "year-05-versions")
