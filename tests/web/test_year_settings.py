@@ -217,3 +217,22 @@ def test_deleting_a_plan_with_versions_leaves_no_file(
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith("state.")]
     assert files == []
     assert client.get(f"/api/plans/{plan_id}/versions").status_code == 404
+
+
+def test_api_plan_from_tables_and_settings_fields(
+    client: TestClient, demo_files: dict[str, bytes]
+) -> None:
+    parts: list[Any] = [(n, (n, d, "text/csv")) for n, d in _tables(demo_files).items()]
+    fields = [(k, (None, v)) for k, v in _settings_form(mix_levels="A+B").items()]
+    answer = client.post("/api/plans", files=parts + fields)
+    assert answer.status_code == 201, answer.text
+    settings = client.get(f"/api/plans/{answer.json()['plan_id']}/settings").json()
+    assert settings["settings"]["mix_levels"] == ["A+B"]
+    bad = [(k, (None, v)) for k, v in _settings_form(start="2027-13-01", cohort_max="0").items()]
+    answer = client.post("/api/plans", files=parts + bad)
+    assert answer.status_code == 422
+    assert {p["column"] for p in answer.json()["problems"]} == {"start", "cohort_max"}
+    # without settings and without round.toml the upload is refused as before
+    answer = client.post("/api/plans", files=parts)
+    assert answer.status_code == 422
+    assert any("round.toml" in p["file"] for p in answer.json()["problems"])

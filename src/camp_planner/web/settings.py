@@ -253,6 +253,25 @@ def _field_value(spec: SettingField, form: Mapping[str, Any], getlist: Any) -> A
     return text
 
 
+def with_form_settings(assigned: Any, form: Any) -> Any:
+    """An upload without round.toml whose form carries the settings (``name``, ``start``,
+    ``end``, ...): round.toml made from them. An upload with round.toml, or without any
+    setting, is left as it is.
+
+    Raises:
+        Problems: Every problem of the settings (and of the upload).
+    """
+    from camp_planner.web.common import Problems
+
+    if ROUND_TOML in assigned.files or not any(form.get(s.key) for s in FIELDS):
+        return assigned
+    text, problems, _ = check_settings(data_from_form(form, form.getlist))
+    if text is None:
+        raise Problems(assigned.problems + problems)
+    assigned.files[ROUND_TOML] = text.encode("utf-8")
+    return assigned
+
+
 def _number(text: str, *, whole: bool) -> Any:
     try:
         number = float(text.replace(",", "."))

@@ -32,6 +32,7 @@ from camp_planner.web.common import (
 )
 from camp_planner.web.map_pages import map_response
 from camp_planner.web.routes.whatif import whatif_params
+from camp_planner.web.settings import with_form_settings
 from camp_planner.web.store import Job
 from camp_planner.web.uploads import assign_files
 from camp_planner.web.worker import INVITATIONS_ZIP, OUT
@@ -75,6 +76,7 @@ async def create_plan(request: Request) -> Response:
     form = await request.form(max_files=20, max_fields=50)
     try:
         assigned = assign_files(await web.uploads_of(form))
+        assigned = with_form_settings(assigned, form)  # no round.toml: the settings' fields
         plan_id = await run_in_threadpool(web.plans.create, assigned, "upload")
     except Problems as exc:
         return _problems(exc.problems)

@@ -71,7 +71,7 @@ async def new_plan_post(request: Request) -> Response:
     try:
         assigned = assign_files(await web.uploads_of(form))
         if ROUND_TOML not in assigned.files:
-            text, problems, _ = check_settings(data)
+            text, problems, _ = check_settings(data)  # name, start, end are required here
             if text is None:
                 raise Problems(assigned.problems + problems)
             assigned.files[ROUND_TOML] = text.encode("utf-8")
