@@ -197,6 +197,26 @@ def test_every_roster_of_every_version_downloadable(
     venues = {c["venue_id"] for c in new["cohorts"] if c.get("venue_id")}
     assert len(venues) <= 1
     assert "Plan To, version 2" in client.get(f"/jobs/{second}?lang=en").text
+    compared = client.get(f"/api/plans/{plan_id}/compare", params={"a": first, "b": second})
+    assert compared.status_code == 200
+    c = compared.json()
+    assert c["a"]["placed"] == old["summary"]["placed"]
+    assert c["b"]["placed"] == new["summary"]["placed"]
+    assert c["b"]["travel_km_total"] == round(new["summary"]["travel_km_total"], 1)
+    venue_of = {m: (x["venue_id"], x["sessions"]) for x in new["cohorts"] for m in x["members"]}
+    before = {m: (x["venue_id"], x["sessions"]) for x in old["cohorts"] for m in x["members"]}
+    expected = sorted(m for m in venue_of.keys() & before.keys() if venue_of[m] != before[m])
+    assert [m["company_id"] for m in c["moved"]] == expected and expected
+    assert c["only_a"] == sorted(before.keys() - venue_of.keys())
+    page = client.get(f"/plans/{plan_id}/compare", params={"a": first, "b": second}).text
+    assert 'id="moved"' in page and expected[0] in page
+    for bad in ({"a": first}, {"a": first, "b": UNKNOWN}, {"a": "x", "b": second}):
+        assert client.get(f"/api/plans/{plan_id}/compare", params=bad).status_code == 404
+    assert (
+        client.get(f"/api/plans/{UNKNOWN}/compare", params={"a": first, "b": second}).status_code
+        == 404
+    )
+    assert 'id="compare-form"' in client.get(f"/plans/{plan_id}/versions").text
     assert client.get(f"/api/jobs/{first}/files/nothing.txt").status_code == 404
 
 

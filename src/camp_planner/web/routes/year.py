@@ -297,3 +297,39 @@ def job_file_api(request: Request, job_id: str, name: str) -> Response:
     if name == "map.html":
         return map_response(path)
     return FileResponse(path, media_type=media, filename=name)
+
+
+def _compared(web: Web, plan_id: str, first: str, second: str) -> dict[str, Any] | None:
+    """Two rosters of the plan compared (None when one is not a roster of it)."""
+    from camp_planner.web.compare import compare_rosters
+    from camp_planner.web.publish import publishable
+
+    jobs = [web.store.job(first), web.store.job(second)]
+    if not all(publishable(job, plan_id) for job in jobs):
+        return None
+    paths = [web.store.job_dir(job.job_id) / "out" / "roster.json" for job in jobs if job]
+    if not all(path.is_file() for path in paths):
+        return None
+    problem, _ = web.plans.get(plan_id)
+    names = {c.company_id: c.name for c in problem.companies}
+    return compare_rosters(paths[0], paths[1], names)
+
+
+@router.get("/plans/{plan_id}/compare")
+def compare_page(request: Request, plan_id: str, a: str = "", b: str = "") -> Response:
+    web = web_of(request)
+    plan = web.store.plan(plan_id)
+    compared = _compared(web, plan_id, a, b) if plan else None
+    if compared is None:
+        return web.not_found(request)
+    return web.render(request, "compare.html", nav="versions", plan=plan, c=compared, a=a, b=b)
+
+
+@router.get("/api/plans/{plan_id}/compare")
+def compare_api(request: Request, plan_id: str, a: str = "", b: str = "") -> Response:
+    """Two rosters of the plan (jobs ``a`` and ``b``): figures and who moved."""
+    web = web_of(request)
+    compared = _compared(web, plan_id, a, b) if web.store.plan(plan_id) else None
+    if compared is None:
+        return web.not_found(request)
+    return JSONResponse({"plan_id": plan_id, "a_job": a, "b_job": b, **compared})
