@@ -32,7 +32,7 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import api, changes, jobs, plans, whatif, year
+from camp_planner.web.routes import after, api, changes, jobs, plans, whatif, year
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -117,6 +117,7 @@ def create_app(
     for router in (
         year.router,
         changes.router,
+        after.router,
         plans.router,
         jobs.router,
         whatif.router,
