@@ -140,8 +140,43 @@ def test_the_year_in_the_browser(
         rows = list(csv.DictReader(io.StringIO(answer.read().decode("utf-8-sig"))))
     assert {r["company_id"] for r in rows} == {r["company_id"] for r in changes["changes"]}
 
+    # the replan's roster becomes the published one
+    driver.find_element(By.ID, "publish-replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    assert f"/jobs/{job_id}/replan" in driver.page_source
+
     # 6. The versions: upload, settings, changes; each roster downloadable.
     driver.find_element(By.LINK_TEXT, "Versioner").click()
     _wait(driver, EC.presence_of_element_located((By.ID, "version-3")))
     assert driver.find_elements(By.CSS_SELECTOR, "#version-3 a[href$='roster.json']")
     _shot(driver, shots, "year-05-versions")
+
+    # 7. After the round: who came (one did not), the next round's plan, solved.
+    driver.find_element(By.LINK_TEXT, "Næste runde").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "attendance")))
+    assert driver.find_element(By.ID, "s-start").get_attribute("value") == "2027-03-27"
+    came = driver.find_elements(By.CSS_SELECTOR, "input[name=came]")
+    assert all(box.is_selected() for box in came)
+    no_show = came[0].get_attribute("value")
+    came[0].click()
+    driver.find_element(By.ID, "s-name").clear()
+    driver.find_element(By.ID, "s-name").send_keys("Sommer 2027")
+    _shot(driver, shots, "year-06-next-round")
+    driver.find_element(By.ID, "make-next").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    assert "Sommer 2027" in driver.page_source
+    next_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
+    assert next_id != plan_id
+    with urllib.request.urlopen(f"{server}/api/plans/{next_id}/versions/1/round.toml") as answer:
+        assert "start = 2027-03-27" in answer.read().decode()
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("10")
+    driver.find_element(By.ID, "start").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    roster2 = _get_json(f"{server}/api/plans/{next_id}/roster.json")
+    assert roster2["round"] == "Sommer 2027" and roster2["cohorts"]
+    assert no_show in {m for c in roster2["cohorts"] for m in c["members"]} | {
+        u["company_id"] for u in roster2["unplaced"]
+    }  # the one who did not come is still planned for
+    _shot(driver, shots, "year-07-next-roster")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -96,12 +97,15 @@ def test_replan_in_the_browser_is_the_commands(
     # publishing the replan makes it the published roster
     assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": job}).status_code == 200
     assert "published" in client.get(f"/jobs/{job}/replan?lang=en").text
+    page = client.get(f"/plans/{plan_id}/versions?lang=en").text
+    links = re.findall(r'href="(/api/jobs/[^"]+)"', page)
+    assert len(links) >= 10 and f"/api/jobs/{job}/files/changes.csv" in links
+    assert all(client.get(link).status_code == 200 for link in links), links
+    assert f'id="published-{job}"' in page  # the published roster is marked, not offered
 
 
 def _first_day(cohort: dict[str, Any]) -> str:
     text = json.dumps(cohort)
-    import re
-
     return sorted(re.findall(r"\d{4}-\d{2}-\d{2}", text))[0]
 
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.publish import published_job
 from camp_planner.web.routes.api import ROSTER_FILES, json_body
 from camp_planner.web.settings import (
     FIELDS,
@@ -166,6 +167,8 @@ def versions_page(request: Request, plan_id: str) -> Response:
         request, "versions.html", nav="versions", plan=plan,
         versions=list(reversed(versions(web.store, plan_id))),
         jobs=_jobs_by_version(web, plan_id), files=list(ROSTER_FILES),
+        replan_files=[*list(ROSTER_FILES)[:4], "changes.csv", "changed-invitations.zip"],
+        published=published_job(web.store, plan_id),
     )  # fmt: skip
 
 
