@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import camp_planner.cli as cli
 from tests.web.conftest import upload, wait_for
+from tests.web.test_pages import token
 
 UNKNOWN = "0123456789abcdef"
 
@@ -158,3 +159,51 @@ def test_replan_bad_input_and_unknown_ids(
     ):
         kwargs: dict[str, Any] = {"json": {}} if method == "post" else {}
         assert getattr(client, method)(url, **kwargs).status_code == 404, url
+
+
+def test_fit_one_late_sign_up(make_client: Any, small_files: dict[str, bytes]) -> None:
+    client = make_client(solver_workers=1)
+    plan_id, published = _solved_and_published(client, small_files)
+    companies = small_files["companies.csv"].decode().splitlines()
+    header, row = companies[0], companies[1]
+    late = f"{header}\n88888888,Sen To ApS,{row.split(',', 2)[2]}\n"
+    # the late sign-up saved as a new version without a replan (the page's second button)
+    good = token(client, f"/plans/{plan_id}/changes")
+    answer = client.post(
+        f"/plans/{plan_id}/replan",
+        data={"csrf_token": good, "only_save": "1", "as_of": "2027-01-04"},
+        files={"late": ("sene.csv", late.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    assert client.get(f"/api/plans/{plan_id}/versions").json()["versions"][-1]["made_by"] == (
+        "changes"
+    )
+    assert client.get(f"/plans/{plan_id}/changes").text.count('value="88888888"') == 1
+    answer = client.post(
+        f"/api/plans/{plan_id}/fit",
+        json={"company_id": "88888888", "as_of": "2027-01-04", "time_limit": 30},
+    )
+    assert answer.status_code == 202, answer.text
+    job = answer.json()["job_id"]
+    done = wait_for(client, job, timeout=120)
+    assert done["status"] == "done", done
+    options = done["summary"]["options"]
+    assert options[0]["rank"] == "1" and options[0]["cohort_id"]
+    # the command on the same folder and published roster ranks the same first place
+    fit_csv = client.get(f"/api/jobs/{job}/files/fit.csv").text
+    assert list(csv.DictReader(io.StringIO(fit_csv.lstrip("\ufeff")))) == options
+    page = client.get(f"/jobs/{job}/fit?lang=en").text
+    assert 'id="apply-fit"' in page and options[0]["cohort_id"] in page
+    # Replan (the page's button under the places) places the company
+    answer = client.post(f"/api/plans/{plan_id}/replan", json={"as_of": "2027-01-04"})
+    replan = wait_for(client, answer.json()["job_id"], timeout=120)
+    assert replan["status"] == "done"
+    roster = client.get(f"/api/jobs/{answer.json()['job_id']}/files/roster.json").json()
+    assert any("88888888" in c["members"] for c in roster["cohorts"])
+    bad = client.post(f"/api/plans/{plan_id}/fit", json={"company_id": "x", "as_of": "?"})
+    assert bad.status_code == 422
+    assert [p["column"] for p in bad.json()["problems"]] == ["company_id", "as_of"]
+    assert client.post(f"/api/plans/{UNKNOWN}/fit", json={}).status_code == 404
+    assert client.get(f"/jobs/{job}/replan").status_code == 404
+    assert len(published["cohorts"]) >= 1

@@ -290,8 +290,8 @@ class Web:
             return None
         if job.kind == "whatif":
             return f"/jobs/{job.job_id}/whatif"
-        if job.kind == "replan":
-            return f"/jobs/{job.job_id}/replan"
+        if job.kind in ("replan", "fit"):
+            return f"/jobs/{job.job_id}/{job.kind}"
         return f"/plans/{job.plan_id}/roster"
 
     @staticmethod

@@ -134,3 +134,34 @@ def _zip_changed(out: Path, target: Path) -> None:
             for file in sorted((out / sub).glob("*.ics")):
                 archive.write(file, f"{sub}/{file.name}")
     target.write_bytes(buffer.getvalue())
+
+
+def run_fit_job(store: Store, job: Job, progress: Any) -> None:
+    """The worker's part of a fit job: ``camp-planner fit``'s own code for one company of
+    the plan's latest files against the published roster; the options are fit.csv's rows."""
+    import csv
+
+    from rich.console import Console
+
+    from camp_planner.cli._common import ExitCode
+    from camp_planner.cli.fit import run_fit
+
+    params = job.params
+    frozen = store.job_dir(job.job_id) / PUBLISHED
+    shutil.copytree(published_dir(store, job.plan_id), frozen, dirs_exist_ok=True)
+    out = store.job_dir(job.job_id) / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    said, errors = io.StringIO(), io.StringIO()
+    progress.now("fitting")
+    code = run_fit(
+        store.plan_dir(job.plan_id), frozen / "roster.json", str(params["company_id"]), 5,
+        out / "fit.csv", str(params["as_of"]), None, float(params["time_limit"]),
+        Console(file=said, width=200), Console(file=errors, width=200),
+    )  # fmt: skip
+    if code != ExitCode.OK:
+        text = " ".join(errors.getvalue().split()) or "No place was found."
+        store.finish(job.job_id, FAILED, error=text.replace(str(store.root), "…"))
+        return
+    rows = list(csv.DictReader(io.StringIO((out / "fit.csv").read_text("utf-8-sig"))))
+    summary = {"kind": "fit", "company_id": params["company_id"], "options": rows}
+    store.finish(job.job_id, DONE, summary=summary, progress="done: fit")

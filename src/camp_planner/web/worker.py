@@ -281,6 +281,10 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             from camp_planner.web.publish import run_replan_job
 
             run_replan_job(store, job, progress)
+        elif job.kind == "fit":
+            from camp_planner.web.publish import run_fit_job
+
+            run_fit_job(store, job, progress)
         else:
             store.finish(job.job_id, FAILED, error=f"unknown job kind {job.kind!r}")
     except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback

@@ -123,6 +123,8 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
         names=names, venues=problem.venues, round=problem.round, problems=problems,
         replans=web.store.jobs(plan_id, kind="replan", limit=20),
         today=date.today().isoformat(), latest=web.latest_roster_job(plan_id),
+        unplaced_now=[(c.company_id, c.name) for c in problem.companies
+                      if c.company_id not in {m for m, _ in placed}],
     )  # fmt: skip
 
 
@@ -156,12 +158,24 @@ async def replan_page(request: Request, plan_id: str) -> Response:
         if form.get("facilitator_changed") else None,
     )  # fmt: skip
     try:
+        if form.get("only_save"):  # the changes as a new version, no replan (e.g. to fit)
+            await run_in_threadpool(_save_changes, web, plan_id, changes)
+            return RedirectResponse(f"/plans/{plan_id}/changes", status_code=303)
         job = await run_in_threadpool(
             _start_replan, web, plan_id, changes, form.get("as_of"), form.get("time_limit")
         )
     except Problems as exc:
         return _changes_page(request, plan_id, 422, exc.problems)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
+
+
+def _save_changes(web: Web, plan_id: str, changes: Changes) -> None:
+    """The changes as a new version of the plan, without a replan."""
+    if published_roster(web.store, plan_id) is None:
+        raise Problems(_one("(plan)", "published", None, "a published roster (Publish first)"))
+    if not changes.empty():
+        files, drop = changed_files(web.store.plan_dir(plan_id), changes)
+        new_version(web, plan_id, files, CHANGES, drop)
 
 
 def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
@@ -263,3 +277,79 @@ def changes_api(request: Request, job_id: str) -> Response:
     return JSONResponse(
         {"status": job.status, "summary": job.summary, "changes": _change_rows(job, web)}
     )
+
+
+# -- fit: the places for one company -----------------------------------------------------
+
+
+def _start_fit(web: Web, plan_id: str, company_id: Any, as_of: Any, limit: Any) -> Job:
+    """Queue a fit of one company of the plan (Problems: why not)."""
+    problems: list[InputProblem] = []
+    if published_roster(web.store, plan_id) is None:
+        problems += _one("(plan)", "published", None, "a published roster (Publish first)")
+    problem, _ = web.plans.get(plan_id)
+    if not isinstance(company_id, str) or company_id not in {
+        c.company_id for c in problem.companies
+    }:
+        problems += _one("(request)", "company_id", company_id, "a company of the plan")
+    day = _day(as_of)
+    if day is None:
+        problems += _one("(request)", "as_of", as_of, "a date, e.g. 2027-02-01")
+    try:
+        seconds = time_limit(limit, 30.0)
+    except ValueError:
+        problems += _one("(request)", "time_limit", limit, "1 to 3600 seconds")
+        seconds = 30.0
+    if problems:
+        raise Problems(problems)
+    params = {"company_id": company_id, "as_of": str(day), "time_limit": seconds}
+    return web.manager.submit(plan_id, "fit", params)
+
+
+@router.post("/plans/{plan_id}/fit")
+async def fit_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    try:
+        job = await run_in_threadpool(
+            _start_fit, web, plan_id, form.get("company_id"), form.get("as_of"),
+            form.get("time_limit"),
+        )  # fmt: skip
+    except Problems as exc:
+        return _changes_page(request, plan_id, 422, exc.problems)
+    return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}/fit")
+def fit_result_page(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "fit":
+        return web.not_found(request)
+    return web.render(
+        request, "fit.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
+        options=job.summary.get("options", []), today=job.params.get("as_of"),
+    )  # fmt: skip
+
+
+@router.post("/api/plans/{plan_id}/fit")
+async def fit_api(request: Request, plan_id: str) -> Response:
+    """JSON ``{"company_id", "as_of", "time_limit"}``: the best places for one company."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    try:
+        job = await run_in_threadpool(
+            _start_fit, web, plan_id, body.get("company_id"), body.get("as_of"),
+            body.get("time_limit"),
+        )  # fmt: skip
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse({"job_id": job.job_id}, status_code=202)
