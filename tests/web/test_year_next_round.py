@@ -96,3 +96,25 @@ def test_next_round_from_the_page_and_bad_input(
     fresh = upload(client, small_files)
     answer = client.post(f"/api/plans/{fresh}/next-round", json={})
     assert answer.status_code == 422 and answer.json()["problems"][0]["column"] == "roster"
+
+
+def test_deleting_a_published_replanned_plan_leaves_no_file(
+    client: TestClient, small_files: dict[str, bytes]
+) -> None:
+    plan_id, roster = _solved(client, small_files)
+    placed = sorted({m for c in roster["cohorts"] for m in c["members"]})
+    body = {"withdrawn": placed[:1], "as_of": "2027-01-04", "time_limit": 20}
+    replan = client.post(f"/api/plans/{plan_id}/replan", json=body).json()["job_id"]
+    assert wait_for(client, replan, timeout=120)["status"] == "done"
+    assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": replan}).status_code == 200
+    answer = client.post(f"/api/plans/{plan_id}/next-round", json={"absent": placed[1:2]})
+    assert answer.status_code == 201, answer.text
+    new_id = answer.json()["plan_id"]
+    root = Path(client.app.state.store.root)
+    jobs = [j["job_id"] for v in client.get(f"/api/plans/{plan_id}/versions").json()["versions"]
+            for j in v["jobs"]]  # fmt: skip
+    assert len(jobs) == 2 and (root / "versions" / plan_id / "attendance.json").is_file()
+    assert client.delete(f"/api/plans/{plan_id}").status_code == 200
+    left = [p for p in root.rglob("*") if plan_id in str(p) or any(j in str(p) for j in jobs)]
+    assert left == []
+    assert client.get(f"/api/plans/{new_id}/settings").status_code == 200  # the next round stays
