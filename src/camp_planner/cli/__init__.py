@@ -33,6 +33,17 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limi
 OutDir = Annotated[Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")]
 Seed = Annotated[int, typer.Option("--seed", help="Solver random seed")]
 Workers = Annotated[int, typer.Option("--workers", help="Solver threads")]
+#: Where the solves of whatif and remedies run (docs/ray.md).
+Ray = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="Solve as Ray tasks: 'auto' starts a local Ray runtime, an address such as "
+        "10.0.0.5:6379 joins a cluster (pip install 'camp-planner[ray]'; docs/ray.md). "
+        "Default: here, one solve after the other",
+    ),
+]
 
 
 @app.command()
@@ -152,12 +163,15 @@ def whatif(
     seed: Seed = 0,
     workers: Workers = 2,
     maps: Annotated[bool, typer.Option("--maps", help="Also write maps/<scenario>.html")] = False,
+    ray: Ray = None,
 ) -> None:
     """Compare scenarios (numbers of venues, closed/required venues, ...): whatif.csv/.xlsx/.png."""
     from camp_planner.cli.whatif import run_whatif
 
     raise typer.Exit(
-        run_whatif(folder, venues, scenarios, out, time_limit, seed, workers, maps, *_consoles())
+        run_whatif(
+            folder, venues, scenarios, out, time_limit, seed, workers, maps, *_consoles(), ray
+        )
     )
 
 
@@ -187,11 +201,14 @@ def remedies(
     ] = 30.0,
     seed: Seed = 0,
     workers: Workers = 2,
+    ray: Ray = None,
 ) -> None:
     """What each remedy for groups too small for a cohort would place: remedies.csv."""
     from camp_planner.cli.remedies import run_remedies_command
 
-    raise typer.Exit(run_remedies_command(folder, out, time_limit, seed, workers, *_consoles()))
+    raise typer.Exit(
+        run_remedies_command(folder, out, time_limit, seed, workers, *_consoles(), ray)
+    )
 
 
 @app.command()
