@@ -75,7 +75,7 @@ def run_waves(
         roster, failure = _solved(outcome, distinct[task])
         for index, (scenario, scenario_problem) in enumerate(prepared):
             if owner[index] == task:
-                first = scenario_problem is distinct[task]
+                first = owner.index(task) == index
                 result = runner.ScenarioResult(
                     scenario, scenario_problem, roster, slugs[index], not first, failure=failure
                 )
