@@ -152,3 +152,29 @@ def test_a_cancelled_sweep_leaves_no_task_running(problem: PlanningProblem, tmp_
     assert not any(_alive(pid) for pid in running)  # the running tasks' workers were stopped
     assert ray.available_resources().get("CPU", 0) == 2  # nothing holds a CPU
     assert len(list(pids.iterdir())) == 2  # the queued ones never started
+
+
+def test_no_contact_person_e_mail_or_company_name_travels(
+    problem: PlanningProblem, tmp_path: Path
+) -> None:
+    seen = tmp_path / "seen.txt"
+    named = problem.model_copy(
+        update={
+            "companies": tuple(
+                c.model_copy(update={"contact_name": "Jens Hansen", "email": "jh@example.dk"})
+                for c in problem.companies
+            )
+        }
+    )
+
+    def looking(task: SolveTask) -> Roster:
+        fields = {(c.name, c.contact_name, c.email) for c in task.problem.companies}
+        ids = {c.company_id for c in task.problem.companies}
+        seen.write_text(repr(sorted(fields) == sorted((i, None, None) for i in ids)))
+        return run_task(task)
+
+    whatif = run_scenarios(named, SCENARIOS[:1], **SOLVE, executor=RayExecutor(looking))
+    assert seen.read_text() == "True"
+    assert whatif["baseline"].problem is named  # the files are written from the full data
+    here = run_scenarios(problem, SCENARIOS[:1], **SOLVE)
+    assert whatif["baseline"].roster.cohorts == here["baseline"].roster.cohorts

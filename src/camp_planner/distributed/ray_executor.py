@@ -8,6 +8,8 @@ task that fails twice becomes a :class:`~camp_planner.distributed.tasks.TaskFail
 saying why, and the others are kept. Cancelling a sweep cancels its tasks (``ray.cancel``
 with ``force=True``: queued ones never start, running ones are stopped).
 
+A task carries the scenario's planning problem without the companies' names, contact
+persons and e-mail addresses (:func:`~camp_planner.distributed.tasks.for_the_cluster`).
 Each task asks Ray for as many CPUs as the solver has threads (``--workers``), so a
 cluster never runs more solver threads than it has CPUs.
 """
@@ -28,7 +30,7 @@ from camp_planner.distributed.executor import (
     SweepCancelled,
     describe_failure,
 )
-from camp_planner.distributed.tasks import SolveTask, TaskFailure, run_task
+from camp_planner.distributed.tasks import SolveTask, TaskFailure, for_the_cluster, run_task
 from camp_planner.models import Roster
 
 __all__ = ["RAY_MISSING", "RayExecutor"]
@@ -119,7 +121,8 @@ class RayExecutor:
         ray = self._ray
         self._cancelled.clear()
         refs = [
-            self._function.options(num_cpus=max(1, task.workers)).remote(task) for task in tasks
+            self._function.options(num_cpus=max(1, task.workers)).remote(for_the_cluster(task))
+            for task in tasks
         ]
         position = {ref: i for i, ref in enumerate(refs)}
         outcomes: list[Outcome | None] = [None] * len(refs)

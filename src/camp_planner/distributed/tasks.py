@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from camp_planner.models import PlanningProblem, Roster
 
-__all__ = ["SolveTask", "TaskFailure", "failed_roster", "run_task"]
+__all__ = ["SolveTask", "TaskFailure", "failed_roster", "for_the_cluster", "run_task"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,17 @@ class TaskFailure:
     """A solve that failed (twice, with Ray's retry): why, in a sentence."""
 
     reason: str
+
+
+def for_the_cluster(task: SolveTask) -> SolveTask:
+    """`task` with only what the solver uses of each company: its name is replaced by its
+    ``company_id`` and its contact person and e-mail are left out (the solver uses none of
+    them, so the roster is the same). What still travels: docs/ray.md."""
+    companies = tuple(
+        company.model_copy(update={"name": company.company_id, "contact_name": None, "email": None})
+        for company in task.problem.companies
+    )
+    return replace(task, problem=task.problem.model_copy(update={"companies": companies}))
 
 
 def run_task(task: SolveTask) -> Roster:
