@@ -7,10 +7,12 @@ cluster of N workers from the measured task times (docs/ray.md, benchmarks/READM
 The scenarios: ``max_venues`` = 4, 5, ... (16 of them: 4..19 of the 19 venues) on the
 ``tight`` instance of ``instances.py``. Each line: mode, solver threads per solve, wall
 seconds of the sweep, solves, the sum of companies placed and of travel km over the
-scenarios, the 1-minute load average before. Ray waves are recorded (each task's solve
-seconds) and the projection on N workers schedules them longest first on N workers, wave
-after wave, plus the measured overhead of each wave (its wall time less its longest task
-on this machine's slots). Writes the JSON given by ``--out``.
+scenarios, the 1-minute load average before. Solved here once per ``--local-workers``
+value (threads per solve; default 2, the command's default, and 1, as each Ray task).
+Ray waves are recorded (each task's solve seconds) and the projection on N workers
+schedules them longest first on N workers, wave after wave, plus the measured overhead of
+each wave (its wall time less its makespan on this machine's slots). Writes the JSON
+given by ``--out``.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--scenarios", type=int, default=16)
     parser.add_argument("--time-limit", type=float, default=5.0)
-    parser.add_argument("--local-workers", type=int, default=2)
+    parser.add_argument("--local-workers", default="2,1", help="threads per solve, one run each")
     parser.add_argument("--ray-workers", type=int, default=1)
     parser.add_argument("--cpus", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results-ray.json"))
@@ -109,16 +111,17 @@ def main() -> None:
     record: dict[str, Any] = {"size": args.size, "scenarios": len(scenarios), **vars(args)}
     record["out"] = str(args.out)
 
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    here = run_scenarios(problem, scenarios, args.time_limit, 0, args.local_workers)
-    record["local"] = {
-        "wall_s": round(time.perf_counter() - started, 1),
-        "load_before": load,
-        "workers": args.local_workers,
-        **summary(here),
-    }
-    print("local", record["local"], flush=True)
+    record["local"] = {}
+    for workers in (int(w) for w in args.local_workers.split(",")):
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        here = run_scenarios(problem, scenarios, args.time_limit, 0, workers)
+        record["local"][workers] = {
+            "wall_s": round(time.perf_counter() - started, 1),
+            "load_before": load,
+            **summary(here),
+        }
+        print(f"local, {workers} threads", record["local"][workers], flush=True)
 
     load = os.getloadavg()[0]
     started = time.perf_counter()
@@ -138,9 +141,11 @@ def main() -> None:
         "projected_s": projection(executor.waves, slots, (1, 2, 4, 8, 16, 32)),
         **summary(on_ray),
     }
-    record["ratio_local_over_ray"] = round(record["local"]["wall_s"] / record["ray"]["wall_s"], 2)
+    record["ratio_local_over_ray"] = {
+        w: round(run["wall_s"] / record["ray"]["wall_s"], 2) for w, run in record["local"].items()
+    }
     print("ray", {k: v for k, v in record["ray"].items() if k != "waves"}, flush=True)
-    print("ratio", record["ratio_local_over_ray"])
+    print("local wall / ray wall, by local threads per solve:", record["ratio_local_over_ray"])
     args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 

@@ -72,7 +72,8 @@ class Executor(Protocol):
         ...
 
     def cancel(self) -> None:
-        """Cancel the sweep running now (from any thread)."""
+        """Cancel the sweep (from any thread): the wave running now and every later one
+        raise :class:`SweepCancelled`; a cancelled executor stays cancelled."""
         ...
 
     def close(self) -> None:
@@ -103,7 +104,6 @@ class LocalExecutor:
         on_result: OnResult | None = None,
         on_counts: OnCounts | None = None,
     ) -> list[Outcome]:
-        self._cancelled.clear()
         out: list[Outcome] = []
         for position, task in enumerate(tasks):
             if self._cancelled.is_set():

@@ -119,7 +119,6 @@ class RayExecutor:
     ) -> list[Outcome]:
         """Submit every task, then collect them as they finish (see the module)."""
         ray = self._ray
-        self._cancelled.clear()
         refs = [
             self._function.options(num_cpus=max(1, task.workers)).remote(for_the_cluster(task))
             for task in tasks

@@ -1,18 +1,19 @@
 """The what-if sweep on an executor that solves many scenarios at once (Ray; docs/ray.md).
 
 The same solves and merging as :func:`~camp_planner.whatif.runner.run_scenarios` run one
-after the other, in two waves instead of a chain:
+after the other, in waves instead of a chain:
 
-1. every distinct scenario problem at once, each with the ``reuse`` rosters that keep its
-   rules as hints (one after the other, a scenario also starts from the scenarios solved
-   before it; at once, none is solved before it);
+1. the baseline (the first scenario) alone, from the ``reuse`` rosters that keep its
+   rules; then every other distinct scenario problem at once, each from the ``reuse``
+   rosters and the baseline's roster that keep its rules (one after the other, a scenario
+   also starts from every other scenario solved before it);
 2. the second pass at once: each problem not proven optimal for which another scenario's
    roster (of wave 1) keeps its rules and is better, with those rosters and its own as
    hints; the better of its two rosters is kept (:func:`~camp_planner.whatif.runner.
    keep_better`), exactly as one after the other.
 
-So the rosters a scenario starts from differ from the chain's only where no scenario was
-proven: where every solve is proven optimal, the figures are the same. A solve that fails
+So a scenario may start from fewer rosters than in the chain; where every solve is proven
+optimal, the figures are the same. A solve that fails
 twice becomes its scenario's row saying why (:attr:`ScenarioResult.failure`); it is no
 hint and is not solved again.
 """
@@ -95,14 +96,25 @@ def run_waves(
             results[index] = taken_as_is
             if on_done:
                 on_done(index, count, taken_as_is)
-    tasks = [
-        SolveTask(
-            prepared[owner.index(k)][0].name, p, tuple(runner._hints(p, reuse_rosters)),
-            time_limit, seed, workers,
-        )
-        for k, p in enumerate(distinct)
-    ]  # fmt: skip
-    executor.run(tasks, on_result=finished, on_counts=on_counts)
+
+    def wave(chosen: list[int], hints: list[Roster]) -> None:
+        tasks = [
+            SolveTask(
+                prepared[owner.index(k)][0].name, distinct[k],
+                tuple(runner._hints(distinct[k], hints)), time_limit, seed, workers,
+            )
+            for k in chosen
+        ]  # fmt: skip
+        executor.run(tasks, lambda i, outcome: finished(chosen[i], outcome), on_counts)
+
+    rest = list(range(len(distinct)))
+    if owner and owner[0] == 0:  # the baseline first: a starting point for the others
+        wave([0], reuse_rosters)
+        rest = rest[1:]
+        base = results[0]
+        if base is not None and not base.failure:
+            reuse_rosters = [*reuse_rosters, base.roster]
+    wave(rest, reuse_rosters)
     whatif = runner.WhatIf([r for r in results if r is not None])
     if second_pass:
         _second_wave(executor, whatif, time_limit, seed, workers, on_start, on_done, on_counts)
