@@ -7,10 +7,12 @@ copies the files the map needs, with each package's licence, into the package:
 
     leaflet/leaflet.js, leaflet/leaflet.css, leaflet/images/*.png, leaflet/LICENSE
     jquery/jquery-<version>.min.js, jquery/LICENSE.txt
+    markercluster/leaflet.markercluster.js, markercluster/MarkerCluster.css,
+        markercluster/MIT-LICENCE.txt   (Leaflet.markercluster, pinned: not one of folium's)
     manifest.json   (npm spec, files and their SHA-256)
 
 Usage: ``.venv/bin/python scripts/vendor_map_assets.py`` (needs ``npm``); run it after
-upgrading folium when tests/io/test_maps.py says the versions differ.
+upgrading folium when tests/outputs/test_maps.py says the versions differ.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ def npm_pack(spec: str, into: Path) -> Path:
     return into / "package"
 
 
+#: Packages the map uses besides folium's: folder -> (npm name, pinned version).
+PINNED = {"markercluster": ("leaflet.markercluster", "1.5.3")}
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -82,11 +88,17 @@ def vendor(out: Path) -> dict[str, object]:
             "dist/jquery.min.js": f"jquery-{versions['jquery']}.min.js",
             "LICENSE.txt": "LICENSE.txt",
         },
+        "markercluster": {
+            "dist/leaflet.markercluster.js": "leaflet.markercluster.js",
+            "dist/MarkerCluster.css": "MarkerCluster.css",
+            "MIT-LICENCE.txt": "MIT-LICENCE.txt",
+        },
     }
     manifest: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, files in wanted.items():
-            spec = f"{name}@{versions[name]}"
+            npm_name, version = PINNED.get(name, (name, versions.get(name, "")))
+            spec = f"{npm_name}@{version}"
             package = npm_pack(spec, Path(tmp) / name)
             target = out / name
             shutil.rmtree(target, ignore_errors=True)
@@ -95,7 +107,10 @@ def vendor(out: Path) -> dict[str, object]:
                 (target / dest).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(package / source, target / dest)
                 copied[dest] = _sha256(target / dest)
-            manifest[name] = {"npm": spec, "version": versions[name], "files": copied}
+            entry: dict[str, object] = {"npm": spec, "version": version, "files": copied}
+            if name in PINNED:
+                entry["pinned"] = True  # not one of folium's CDN links
+            manifest[name] = entry
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 

@@ -624,6 +624,10 @@ def expected_changes(
             change = "venue"
         elif dates(o) != dates(n):
             change = "dates"
+        elif sorted(o["members"]) != sorted(n["members"]) or any(
+            o.get(k) != n.get(k) for k in ("level", "age_group", "online")
+        ):
+            change = "members"  # the invitation says who and how many: sent again
         else:
             change = ""
         if change:
@@ -662,9 +666,13 @@ def check_replan(
     (:func:`check_roster`; a cohort that has met may break the rules it broke by changes
     after it met: too few people, new unavailable days, ...), and the replan's own:
 
-    - a published cohort with a session before `as_of` is in the replanned roster with its
-      venue and sessions, and its members are its published ones still in the folder;
-    - no other session is before `as_of`; a published cohort id keeps its module;
+    - the notice period: a published cohort with a session before `as_of` + `notice_days` + 1
+      (round.toml, default 7) has met or is too near to change: it is in the replanned roster
+      with its venue and sessions, and its members are its published ones still in the
+      folder; only a session of it after the notice period whose day is now lost (the
+      facilitator or the venue unavailable) may be re-dated, to a day after the notice period
+      that is not lost (the lab rule is check_roster's);
+    - no other session is before that day; a published cohort id keeps its module;
     - a pin (cohort_id, field) keeps the published cohort's members (those still in the
       folder), venue or dates;
     - changes.csv (if given) has exactly the rows recomputed by :func:`expected_changes`.
@@ -673,7 +681,9 @@ def check_replan(
     present = {_text(_get(c, "company_id")) for c in companies}
     old = {c["cohort_id"]: c for c in published.get("cohorts", [])}
     new = {c["cohort_id"]: c for c in replanned.get("cohorts", [])}
-    met = {cid for cid, c in old.items() if _cohort_days(c) and _cohort_days(c)[0] < as_of}
+    # Kept as published: cohorts that have met or meet within the notice period.
+    first = as_of + timedelta(days=int(_get(rnd, "notice_days", 7)) + 1)
+    met = {cid for cid, c in old.items() if _cohort_days(c) and _cohort_days(c)[0] < first}
     errors = [
         e
         for e in check_roster(rnd, companies, venues, replanned)
@@ -684,6 +694,8 @@ def check_replan(
         )
     ]
     err = errors.append
+    venue_off = {_text(_get(v, "venue_id")): _days(_get(v, "unavailable")) for v in venues}
+    ill = _days(_get(rnd, "facilitator_unavailable"))
     for cid in sorted(met):
         stay = sorted(m for m in old[cid]["members"] if m in present)
         if not stay:
@@ -694,13 +706,24 @@ def check_replan(
         if c is None:
             err(f"cohort {cid} has met but is not in the replanned roster")
             continue
-        if c["venue_id"] != old[cid]["venue_id"] or _cohort_days(c) != _cohort_days(old[cid]):
-            err(f"cohort {cid} has met but its venue or dates changed")
+        lost = ill | venue_off.get(old[cid]["venue_id"], set())
+        if c["venue_id"] != old[cid]["venue_id"]:
+            err(f"cohort {cid} has met but its venue changed")
+        for was, now in zip(old[cid]["sessions"], c["sessions"], strict=False):
+            before, after = _days(was["dates"]), _days(now["dates"])
+            if before == after:
+                continue
+            if min(before) < first or not before & lost:
+                err(f"cohort {cid} has met but its {was['step']} moved from {sorted(before)}")
+            elif min(after) < first or after & lost:
+                err(f"cohort {cid}: {was['step']} re-dated into the notice period or a lost day")
+        if len(old[cid]["sessions"]) != len(c["sessions"]):
+            err(f"cohort {cid} has met but its sessions changed")
         if sorted(c["members"]) != stay:
             err(f"cohort {cid} has met but its members changed: {sorted(c['members'])} != {stay}")
     for cid, c in new.items():
-        if cid not in met and any(d < as_of for d in _cohort_days(c)):
-            err(f"cohort {cid}: a session before {as_of} that is not one it had already")
+        if cid not in met and any(d < first for d in _cohort_days(c)):
+            err(f"cohort {cid}: a session before {first} (--as-of {as_of} and the notice period)")
         if cid in old and old[cid]["module"] != c["module"]:
             err(f"cohort id {cid} was {old[cid]['module']}, is now {c['module']}")
     for cid, what in pins:
@@ -734,4 +757,59 @@ def check_replan(
         for cid in sorted(set(want) | set(got)):
             if want.get(cid) != got.get(cid):
                 err(f"changes.csv {cid}: {got.get(cid)} != recomputed {want.get(cid)}")
+    return errors
+
+
+# -- next round's folder (camp-planner next-round, CONTRACT "The year done right") -------
+def check_next_round(
+    rnd: Any,
+    old_companies: Iterable[Any],
+    roster_json: Mapping[str, Any],
+    new_rows: Mapping[str, Mapping[str, str]],
+    absent: Iterable[str] = (),
+) -> list[str]:
+    """Every violation of the next round's companies (rows of its companies.csv by id):
+
+    - every company is there; one placed in the roster and not absent has its module and lab
+      added to `completed`, others keep theirs;
+    - a company placed (and present) has no `waiting_since` before the old round's `end`,
+      and none at all when it has no step left;
+    - a company that still waits for a step has a `waiting_since`, no earlier than its
+      `signed_up` or its `available_from`;
+    - a company with no step to wait for has none.
+    """
+    settings = round_settings(rnd)
+    end = _day(_get(rnd, "end"))
+    placed = {m: c["module"] for c in roster_json.get("cohorts", []) for m in c["members"]}
+    missing = set(absent)
+    lab = {"module1": "lab1", "module2": "lab2"}
+    errors = []
+    for company in old_companies:
+        cid = _text(_get(company, "company_id"))
+        row = new_rows.get(cid)
+        if row is None:
+            errors.append(f"{cid}: not in the next round's companies")
+            continue
+        done = _steps(_get(company, "completed", ()))
+        trained = cid in placed and cid not in missing
+        if trained:
+            done |= {placed[cid], lab[placed[cid]]}
+        got = _steps(row.get("completed", ""))
+        if got != done:
+            errors.append(f"{cid}: completed {sorted(got)} != {sorted(done)}")
+        since = _day(row["waiting_since"]) if row.get("waiting_since") else None
+        after = dict(_as_dict(company), completed=";".join(sorted(done)))
+        step = next_step(after, settings)
+        if step is None:
+            if since is not None:
+                errors.append(f"{cid}: no step left, yet waiting since {since}")
+        elif since is None:
+            errors.append(f"{cid}: waits for {step} but has no waiting_since")
+        elif trained and since < end:
+            errors.append(f"{cid}: trained this round, yet waiting since {since} < end {end}")
+        else:
+            for key in ("signed_up", "available_from"):
+                floor = _get(company, key)
+                if not trained and floor is not None and since < _day(floor):
+                    errors.append(f"{cid}: waiting since {since}, before its {key} {floor}")
     return errors

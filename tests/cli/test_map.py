@@ -42,7 +42,7 @@ def test_map_writes_html_by_default_next_to_the_roster(folder: Path) -> None:
     assert code == 0, output
     page = (folder / "out" / "map.html").read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html>")
-    assert "L.circleMarker" in page and "L.polyline" in page and "control.layers" in page.lower()
+    assert "CampMap.draw(" in page and "L.polyline" in page and "control.layers" in page.lower()
     assert any(form in page for form in _forms("Ølgod Robotics ApS"))
     assert str(folder / "out" / "map.html") in output
 

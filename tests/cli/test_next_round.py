@@ -7,6 +7,7 @@ C03 Module 2 (ids 8-23), id 24 segment_too_small, id 25 track_complete, id 26 ca
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import camp_planner.cli as cli
 from camp_planner.io.folder import load_folder
 from camp_planner.models import Step
 from camp_planner.outputs.writers import write_roster_json
+from tests.checker import check_next_round
 from tests.helpers.roster_fixture import make_problem, make_roster, write_folder
 
 NEXT_ROUND = 'name = "2027-Q2"\nstart = 2027-04-05\nend = 2027-06-25\n'
@@ -107,3 +109,58 @@ def test_a_new_round_before_the_old_one_ends_is_refused(folder: Path, tmp_path: 
     code, output = _next(folder, tmp_path / "q2")
     assert code == 2 and "before the old one ends" in " ".join(output.split())
     assert not (tmp_path / "q2").exists()
+
+
+def _add_columns(path: Path, values: dict[str, dict[str, str]]) -> None:
+    """Add columns to companies.csv: company_id -> column -> value."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = list(rows[0]) + sorted({c for v in values.values() for c in v} - set(rows[0]))
+    for row in rows:
+        row.update(values.get(row["company_id"], {}))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_waiting_dates_pass_the_independent_check(folder: Path, tmp_path: Path) -> None:
+    """Issue 23 item 1 end to end: placed companies start waiting at the round's end (the
+    fixture's B companies after Module 1 wait for Module 2), the C cohort and the Module 2
+    cohorts have no step left, a late sign-up waits from its available_from, one with a
+    sign-up day from that day; and the printed counts say so."""
+    ids = [c.company_id for c in make_problem().companies]
+    _add_columns(
+        folder / "companies.csv",
+        {
+            ids[24]: {"available_from": "2027-02-01", "waiting_since": ""},
+            ids[26]: {"signed_up": "2027-02-10"},
+        },
+    )
+    problem = load_folder(folder)
+    code, output = _next(folder, tmp_path / "q2")
+    assert code == 0, output
+    rows = _rows(tmp_path / "q2" / "companies.csv")
+    roster = json.loads((folder / "out" / "roster.json").read_text(encoding="utf-8"))
+    assert check_next_round(problem.round, problem.companies, roster, rows) == []
+    assert rows[ids[24]]["waiting_since"] == "2027-02-01"  # not the round's start
+    assert rows[ids[26]]["waiting_since"] == "2027-02-10"
+    # 24 placed (C01's 8 C companies, C02/C03's 16 Module 2): nobody has a step left; 2 wait.
+    text = " ".join(output.split())
+    assert "24 companies have a step more done (0 of them wait for Module 2" in text
+    assert (
+        "2 still wait for their step (0 since earlier, 0 from 2027-01-04, 1 from their "
+        "sign-up, 1 from their available_from)" in text
+    )
+
+
+def test_the_checker_catches_a_stale_waiting_date(folder: Path, tmp_path: Path) -> None:
+    """The check is not vacuous: a Module 2 company keeping its old date is an error."""
+    problem = load_folder(folder)
+    assert _next(folder, tmp_path / "q2")[0] == 0
+    rows = _rows(tmp_path / "q2" / "companies.csv")
+    roster = json.loads((folder / "out" / "roster.json").read_text(encoding="utf-8"))
+    victim = problem.companies[10].company_id
+    rows[victim] = dict(rows[victim], waiting_since="2026-10-01")
+    errors = check_next_round(problem.round, problem.companies, roster, rows)
+    assert errors == [f"{victim}: no step left, yet waiting since 2026-10-01"]

@@ -95,6 +95,7 @@ def test_venue_range(folder: Path, plain: dict[str, object], tmp_path: Path) -> 
     assert (out / "whatif.png").read_bytes().startswith(b"\x89PNG")
     saved = Roster.from_json((out / "rosters" / "6-venues.json").read_text(encoding="utf-8"))
     assert saved.summary == plain["roster"].summary  # type: ignore[attr-defined]
+    assert saved.kind == "whatif"  # a scenario, never the published roster (issue 23)
     assert "What-if comparison" in output and "5 venues" in output and "Traceback" not in output
 
 

@@ -25,12 +25,12 @@ from babel.messages.pofile import read_po
 import camp_planner
 from camp_planner import i18n
 from camp_planner.i18n import Message
+from camp_planner.io.absent_file import read_absent
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.io.programme_file import read_programme_rounds
 from camp_planner.io.scorecards import read_scorecards
 from camp_planner.models import PlanningProblem, VenueStatus
-from camp_planner.outputs.next_round import read_absent
-from camp_planner.outputs.replan_files import read_change_cost, read_pins
+from camp_planner.replan.inputs import read_change_cost, read_pins
 from camp_planner.scheduler.preflight import preflight
 from tests.helpers.roster_fixture import make_problem, make_roster
 from tests.io.test_folder import CASES, Folder, company, problems_of, round_key, venue

@@ -95,7 +95,9 @@ def test_a_decline_followed_by_a_replan(folder: Path, smtp_server: object) -> No
     assert code == 0, output
     new = json.loads((folder / "replan" / "roster.json").read_text())
     placed_now = {m for c in new["cohorts"] for m in c["members"]}
-    expected = {c for c, change in changes.items() if change != "withdrawn"}
+    # "members" rows (issue 23: a cohort-mate left, so the invitation's count changed) are
+    # listed in changes.csv but not mailed by send --changes (mail/compose.py _UPDATE)
+    expected = {c for c, change in changes.items() if change not in ("withdrawn", "members")}
     expected -= {c for c, change in changes.items() if change == "new" and c not in placed_now}
     log_file = folder / "replan" / "sent-log.csv"
     log = _rows(log_file) if log_file.exists() else []

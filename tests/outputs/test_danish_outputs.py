@@ -257,9 +257,11 @@ def test_reason_and_policy_of_a_capacity_decision_in_danish() -> None:
     roster = run(r, [co("n1"), co("n2"), co("f", TOWN_B)], [ve("v")])
     (left,) = roster["unplaced"]
     assert (left["company_id"], left["code"]) == ("f", "capacity")
+    # issue 23: travel decided, and the reason gives both distances (n1, n2: 0 km; f: LEG_KM)
     assert left["reason"] == (
-        "C/etableret Modul 1 har 3 personer; hold på 2-2 kan rumme 2; ved lige prioritet og "
-        "ventetid fik virksomhederne med kortest kørsel pladserne"
+        "C/etableret Modul 1: ikke plads til alle; ved lige prioritet og ventetid fik "
+        "virksomhederne med kortest kørsel pladserne: de placerede virksomheder, den "
+        "konkurrerede med, kører højst 0,0 km, denne virksomhed 14,5 km"
     )
     assert roster["summary"]["policy"].endswith(
         "; ikke plads til 1 virksomhed: 1 pga. kørsel (lige prioritet og ventetid)"

@@ -5,11 +5,17 @@ all: what it draws comes from the page itself. ``write_map`` inlines the Leaflet
 copies shipped in the package by default (and a folder of one's own with ``assets_dir``).
 Map tiles cannot load, so the background stays grey; everything else is drawn.
 
+Some tests run a script in the page after it has drawn (:func:`_probe`): it asks Leaflet
+what is on the map, or runs axe-core (``tests/outputs/axe/axe.min.js``, the npm package
+``axe-core`` vendored with its licence, MPL-2.0) and reads its violations.
+
 Skipped, with the reason, when Chromium is missing (``apt-get install chromium``).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -33,6 +39,21 @@ pytestmark = pytest.mark.skipif(
 NO_NETWORK = ("--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>")
 #: The map's element once Leaflet has run (the page's CSS names the class too).
 DRAWN = re.compile(r'class="[^"]*\bleaflet-container\b')
+AXE = Path(__file__).with_name("axe") / "axe.min.js"
+#: What is on the map: company markers drawn one by one, clusters and the companies in them.
+ON_MAP = """(function () {
+  var map = Object.values(window).find(function (v) { return v instanceof L.Map; });
+  var out = {shapes: 0, clusters: [], spots: {}};
+  map.eachLayer(function (layer) {
+    if (layer instanceof L.MarkerCluster) { out.clusters.push(layer.getChildCount()); }
+    else if (layer instanceof CampMap.Shape) {
+      var p = map.latLngToContainerPoint(layer.getLatLng());
+      out.shapes += 1; out.spots[Math.round(p.x) + "," + Math.round(p.y)] = 1;
+    }
+  });
+  out.spots = Object.keys(out.spots).length;
+  return out;
+})()"""
 
 
 @pytest.fixture
@@ -66,14 +87,38 @@ def _chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedPro
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
+def _probe(
+    page: Path, profile: Path, expression: str, prepare: str = "", size: str = "1366,900"
+) -> object:
+    """Run `prepare` (JavaScript statements) once the page has drawn, then the value of
+    `expression` (JSON) a second later, read back from the DOM. axe-core is in the page."""
+    runner = (
+        "<script>window.addEventListener('load', function () {"
+        f"setTimeout(function () {{ {prepare} }}, 500);"
+        "setTimeout(function () { Promise.resolve(" + expression + ").then(function (v) {"
+        "var pre = document.createElement('pre'); pre.id = 'probe';"
+        "pre.textContent = JSON.stringify(v); document.body.appendChild(pre); }); }, 1500);"
+        "});</script>"
+    )
+    axe = (
+        "<script>" + AXE.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+    )
+    probed = page.with_name("probed-" + page.name)
+    text = page.read_text(encoding="utf-8")
+    probed.write_text(text.replace("</head>", axe + runner + "</head>", 1), encoding="utf-8")
+    result = _chromium(probed, profile, "--dump-dom", f"--window-size={size}")
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert found, result.stderr[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
 def _check_drawn(dom: str, stderr: str) -> None:
     assert DRAWN.search(dom), stderr[-2000:]
     labels = re.findall(r"<span> ([^<]+)</span>", dom)
     assert {"Herning", "Aarhus Kongrescenter", "Unplaced", "Unused venues"} <= set(labels)
     assert "leaflet-control-layers" in dom
-    # 24 lines + 24 circles of placed companies + 3 unplaced circles, all SVG paths
-    paths = re.findall(r'<path class="leaflet-interactive"', dom)
-    assert len(paths) == 24 + 24 + 3
+    # companies and lines are drawn on one canvas (camp-map.js), venues are icons
+    assert '<canvas class="leaflet-zoom-animated"' in dom
     assert dom.count('class="leaflet-marker-icon camp-venue') == 2  # hidden: unused venues
     assert "camp-legend" in dom and "C01 · Herning · Module 1" in dom
 
@@ -85,6 +130,107 @@ def test_default_map_draws_with_no_network(
     page = write_map(problem, roster, tmp_path / "map.html")
     result = _chromium(page, tmp_path / "profile", "--dump-dom")
     _check_drawn(result.stdout, result.stderr)
+    drawn = _probe(page, tmp_path / "profile", ON_MAP)
+    assert isinstance(drawn, dict)
+    # the fixture's companies stand apart: all 27 drawn one by one, nothing clustered
+    assert drawn == {"shapes": 27, "clusters": [], "spots": 27}
+
+
+def test_companies_on_one_spot_are_clustered_and_spread_on_click(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """Six companies of one town (one point) are one cluster of 6, not six markers stacked
+    on one spot; clicking it spreads them out to six spots."""
+    companies = list(problem.companies)
+    town = companies[0]
+    for k in range(1, 6):
+        companies[k] = companies[k].model_copy(update={"lat": town.lat, "lon": town.lon})
+    problem = problem.model_copy(update={"companies": tuple(companies)})
+    page = write_map(problem, roster, tmp_path / "map.html")
+    drawn = _probe(page, tmp_path / "profile", ON_MAP)
+    assert isinstance(drawn, dict)
+    assert drawn["clusters"] == [6] and drawn["shapes"] == 27 - 6 and drawn["spots"] == 21
+    click = (
+        "var map = Object.values(window).find(function (v) { return v instanceof L.Map; });"
+        "map.eachLayer(function (l) { if (l instanceof L.MarkerCluster) { l.fire('click', "
+        "{latlng: l.getLatLng(), originalEvent: {}}, true); } });"
+    )
+    spread = _probe(page, tmp_path / "profile2", ON_MAP, prepare=click)
+    assert isinstance(spread, dict)
+    assert spread["shapes"] == 27 and spread["spots"] == 27  # six spots around the town
+
+
+def test_axe_finds_no_serious_or_critical_violation(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster
+) -> None:
+    """axe-core in Chromium on map.html (English and Danish): no violation of impact
+    serious or critical (title, lang, zoom allowed, landmarks, names of controls, contrast)."""
+    for lang in ("en", "da"):
+        local = problem.model_copy(
+            update={"round": problem.round.model_copy(update={"language": lang})}
+        )
+        page = write_map(local, roster, tmp_path / f"map-{lang}.html")
+        found = _probe(
+            page,
+            tmp_path / f"profile-{lang}",
+            "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+            " return r.violations.map(function (v) { return [v.id, v.impact]; }); })",
+        )
+        assert isinstance(found, list)
+        bad = [v for v in found if v[1] in ("serious", "critical")]
+        assert not bad, f"{lang}: {bad}"
+
+
+def test_axe_finds_the_old_page_problems(tmp_path: Path) -> None:
+    """The control: the same axe run does report a page without title and lang that blocks
+    zooming (what map.html was), so the test above can fail."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width, '
+        'maximum-scale=1.0, user-scalable=no"></head><body><input type="file"></body></html>'
+    )
+    found = _probe(
+        page,
+        tmp_path / "profile",
+        "axe.run(document).then(function (r) { return r.violations.map(function (v) {"
+        " return v.id; }); })",
+    )
+    assert isinstance(found, list)
+    assert {"document-title", "html-has-lang", "label", "meta-viewport"} <= set(found)
+
+
+LAYOUT = """(function () {
+  var map = document.querySelector(".folium-map").getBoundingClientRect();
+  var legend = document.querySelector(".camp-legend").getBoundingClientRect();
+  var layers = document.querySelector(".leaflet-control-layers");
+  return {
+    layers_open: layers.classList.contains("leaflet-control-layers-expanded"),
+    legend_beside: legend.left >= map.right - 1,
+    legend_below: legend.top >= map.bottom - 1,
+    map_height: Math.round(map.height),
+    wider_than_window: document.documentElement.scrollWidth > window.innerWidth
+  };
+})()"""
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("1366,900", {"layers_open": True, "legend_beside": True, "legend_below": False}),
+        ("390,844", {"layers_open": False, "legend_beside": False, "legend_below": True}),
+    ],
+)
+def test_legend_never_covers_the_map(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster, size: str, expected: dict[str, bool]
+) -> None:
+    """The legend is beside the map (below it on a phone), never over it (it covered the
+    Aarhus area); on a phone the layer list is folded behind its button; nothing is wider
+    than the window."""
+    page = write_map(problem, roster, tmp_path / "map.html")
+    layout = _probe(page, tmp_path / "profile", LAYOUT, size=size)
+    assert isinstance(layout, dict)
+    assert {key: layout[key] for key in expected} == expected
+    assert layout["map_height"] > 300 and layout["wider_than_window"] is False
 
 
 def test_cdn_map_is_blank_with_no_network(

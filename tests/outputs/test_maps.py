@@ -15,9 +15,14 @@ import pytest
 from branca.element import Element
 
 from camp_planner.models import PlanningProblem, Roster
+from camp_planner.outputs.map_page import Companies
 from camp_planner.outputs.maps import (
+    COHORT_COLOURS,
+    COHORT_SHAPES,
     PACKAGED_ASSETS,
+    UNPLACED_COLOUR,
     build_map,
+    cohort_style,
     find_assets,
     inline_assets,
     offline_assets,
@@ -50,6 +55,17 @@ def _count(element: Element, kind: type) -> int:
     return sum(type(e) is kind for e in _walk(element))
 
 
+def _rows(element: Element) -> list[list[object]]:
+    """The companies drawn in `element` (a layer or the map): camp-map.js's data rows
+    ``[lat, lon, style, radius, tooltip, venue lat, venue lon]``."""
+    data = [json.loads(e.data) for e in _walk(element) if isinstance(e, Companies)]
+    return [row for d in data for row in d["points"]]
+
+
+def _lines(element: Element) -> int:
+    return sum(row[5] is not None for row in _rows(element))
+
+
 def _forms(text: str) -> set[str]:
     """How a string can appear in the page: raw, HTML-escaped or JSON-escaped."""
     return {text, html.escape(text), html.escape(text, quote=False), json.dumps(text)[1:-1]}
@@ -60,13 +76,13 @@ def test_layers_named_after_venues(problem: PlanningProblem, roster: Roster) -> 
     groups = _groups(fmap)
     assert set(groups) == {"Herning", "Aarhus Kongrescenter", "Unplaced", "Unused venues"}
     assert groups["Unused venues"].show is False
-    assert _count(groups["Herning"], folium.CircleMarker) == 8
-    assert _count(groups["Herning"], folium.PolyLine) == 8
-    assert _count(groups["Aarhus Kongrescenter"], folium.CircleMarker) == 16
-    assert _count(groups["Unplaced"], folium.CircleMarker) == 3
-    assert _count(groups["Unplaced"], folium.PolyLine) == 0
-    assert _count(fmap, folium.CircleMarker) == len(problem.companies)
-    assert _count(fmap, folium.PolyLine) == 24
+    assert len(_rows(groups["Herning"])) == 8
+    assert _lines(groups["Herning"]) == 8
+    assert len(_rows(groups["Aarhus Kongrescenter"])) == 16
+    assert len(_rows(groups["Unplaced"])) == 3
+    assert _lines(groups["Unplaced"]) == 0
+    assert len(_rows(fmap)) == len(problem.companies)
+    assert _lines(fmap) == 24
     assert _count(fmap, folium.LayerControl) == 1
     assert _count(groups["Aarhus Kongrescenter"], folium.Marker) == 1  # the venue
 
@@ -102,8 +118,10 @@ def test_anonymized_map_has_no_names_or_ids(
 
 def test_anonymized_coordinates_are_coarse(problem: PlanningProblem, roster: Roster) -> None:
     fmap = build_map(problem, roster, anonymize=True)
-    for circle in (e for e in _walk(fmap) if isinstance(e, folium.CircleMarker)):
-        lat, lon = circle.location
+    rows = _rows(fmap)
+    assert len(rows) == len(problem.companies)
+    for lat, lon, *_ in rows:
+        assert isinstance(lat, float) and isinstance(lon, float)
         assert round(lat, 2) == lat and round(lon, 2) == lon
 
 
@@ -172,14 +190,21 @@ def test_packaged_assets_are_folium_versions_with_licences() -> None:
     manifest = json.loads((PACKAGED_ASSETS / "manifest.json").read_text())
     urls = " ".join(offline_assets().values())
     for name, entry in manifest.items():
-        assert f"{name}@{entry['version']}" in urls or f"{name}-{entry['version']}" in urls, (
-            f"folium now uses another {name} than {entry['npm']}: run scripts/vendor_map_assets.py"
-        )
+        if entry.get("pinned"):  # not one of folium's (Leaflet.markercluster)
+            assert entry["npm"] == f"leaflet.{name}@{entry['version']}"
+        else:
+            folium_uses = (
+                f"{name}@{entry['version']}" in urls or f"{name}-{entry['version']}" in urls
+            )
+            assert folium_uses, f"folium now uses another {name} than {entry['npm']}: run " + (
+                "scripts/vendor_map_assets.py"
+            )
         for file, digest in entry["files"].items():
             data = (PACKAGED_ASSETS / name / file).read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest, f"{name}/{file} was changed"
     assert (PACKAGED_ASSETS / "leaflet" / "LICENSE").is_file()
     assert (PACKAGED_ASSETS / "jquery" / "LICENSE.txt").is_file()
+    assert "MIT" in (PACKAGED_ASSETS / "markercluster" / "MIT-LICENCE.txt").read_text()
     assert set(find_assets()) == set(offline_assets().values())
 
 
@@ -243,10 +268,91 @@ def test_online_cohort_members_are_drawn_without_lines(
     fmap = build_map(problem, online)
     groups = _groups(fmap)
     assert "Herning" not in groups
-    assert _count(groups["Online cohorts"], folium.CircleMarker) == 8
-    assert _count(groups["Online cohorts"], folium.PolyLine) == 0
-    assert _count(fmap, folium.CircleMarker) == len(problem.companies)  # nobody vanished
-    assert _count(fmap, folium.PolyLine) == 16
+    assert len(_rows(groups["Online cohorts"])) == 8
+    assert _lines(groups["Online cohorts"]) == 0
+    assert len(_rows(fmap)) == len(problem.companies)  # nobody vanished
+    assert _lines(fmap) == 16
     page = fmap.get_root().render()
     assert "C01 · Online · Module 1 · C/established" in page
     assert "cohort C01 (online)" in page
+
+
+# --- cohort styles, the page ------------------------------------------------------------
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a #rrggbb colour, written out here (no colour library)."""
+
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_cohort_colours_are_far_apart() -> None:
+    """Every two colours (and the unplaced grey) differ by a CIELAB distance of at least 30
+    (the old #2ca02c and #31a354 differed by about 3)."""
+    colours = [*COHORT_COLOURS, UNPLACED_COLOUR]
+    for i, a in enumerate(colours):
+        for b in colours[i + 1 :]:
+            distance = sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+            assert distance >= 30, (a, b, round(distance, 1))
+
+
+def test_no_two_cohorts_share_colour_and_shape(problem: PlanningProblem, roster: Roster) -> None:
+    """A roster of 40 cohorts: 40 different (colour, shape) pairs on the map and in its
+    legend; a colour comes back only with another shape."""
+    first = roster.cohorts[0]
+    many = [
+        first.model_copy(update={"cohort_id": f"C{k:02d}", "members": [first.members[k % 8]]})
+        for k in range(1, 41)
+    ]
+    big = roster.model_copy(update={"cohorts": many, "unplaced": []})
+    fmap = build_map(problem, big)
+    data = [json.loads(e.data) for e in _walk(fmap) if isinstance(e, Companies)]
+    styles = [(s[0], s[1]) for d in data for s in d["styles"] if s[0] != UNPLACED_COLOUR]
+    assert len(styles) == 40 and len(set(styles)) == 40
+    assert {colour for colour, _ in styles} == set(COHORT_COLOURS)
+    assert {shape for _, shape in styles} == set(range(len(COHORT_SHAPES)))
+    assert [cohort_style(k) for k in range(40)] == [
+        (colour, COHORT_SHAPES[shape]) for colour, shape in styles
+    ]
+    legend = fmap.get_root().render().split('class="camp-legend-body"', 1)[1]
+    swatches = re.findall(r'fill="(#[0-9A-Fa-f]{6})"[^>]*>(<[^>]*>)', legend)
+    assert len(set(swatches[:40])) == 40  # the legend shows colour and shape too
+
+
+def test_page_has_language_title_main_heading_and_allows_zoom(
+    problem: PlanningProblem, roster: Roster
+) -> None:
+    danish = problem.model_copy(
+        update={"round": problem.round.model_copy(update={"language": "da"})}
+    )
+    page = build_map(danish, roster).get_root().render()
+    assert '<html lang="da">' in page
+    assert "<title>Vækstcamp 2027-Q1: kort over kørsel</title>" in page
+    assert re.search(
+        r'<main class="camp-page">\s*<h1>Vækstcamp 2027-Q1: kort over kørsel</h1>', page
+    )
+    assert page.index("<main") < page.index('class="folium-map"') < page.index("</main>")
+    assert (
+        page.index('class="folium-map"') < page.index('class="camp-legend"') < page.index("</main>")
+    )  # the legend beside the map, not over it
+    assert "maximum-scale" not in page and "user-scalable=no" not in page
+    assert "<summary>Forklaring</summary>" in page  # the legend folds away
+
+
+def test_company_data_cannot_end_the_script(problem: PlanningProblem, roster: Roster) -> None:
+    companies = list(problem.companies)
+    companies[0] = companies[0].model_copy(update={"name": "X </script><script>alert(1)//"})
+    problem = problem.model_copy(update={"companies": tuple(companies)})
+    page = build_map(problem, roster).get_root().render()
+    assert "</script><script>alert(1)" not in page and "alert(1)" in page

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -72,12 +73,19 @@ def test_xlsx_failure_midway_keeps_previous_workbook(
     target = tmp_path / "roster.xlsx"
     target.write_bytes(b"previous")
 
-    def fail(sheet: object) -> None:
-        raise OSError("disk full")
+    written: list[str] = []
+    stream_sheet = writers.stream_sheet
 
-    monkeypatch.setattr(writers, "format_sheet", fail)
+    def fail(book: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        if written:  # the second sheet: the first one is in the workbook being written
+            raise OSError("disk full")
+        written.append(name)
+        stream_sheet(book, name, *args, **kwargs)
+
+    monkeypatch.setattr(writers, "stream_sheet", fail)
     with pytest.raises(OSError, match="disk full"):
         write_roster_xlsx(problem, roster, target)
+    assert written == ["cohorts"]
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["roster.xlsx"]
 
@@ -351,3 +359,97 @@ def test_xlsx_has_a_column_per_day_of_a_longer_session(
         datetime(2027, 1, 27), datetime(2027, 1, 28), datetime(2027, 1, 29)
     ]  # fmt: skip
     assert rows[0]["module_day_3"] is None and rows[1]["lab_day"] == datetime(2027, 3, 1)
+
+
+# --- the streamed workbook is the workbook pandas and format_sheet write ---------------
+
+
+def _by_pandas(problem: PlanningProblem, roster: Roster, path: Path) -> None:
+    """roster.xlsx the way it was written before streaming: pandas, then
+    set_number_formats and format_sheet on each sheet (which whatif.xlsx still uses)."""
+    from camp_planner.outputs.excel_safe import xlsx_frame
+    from camp_planner.outputs.writers import by_column, format_sheet, set_number_formats
+
+    lang = problem.round.language
+    gettext = writers.gettext_for(lang)
+    sheets = {
+        "cohorts": writers._cohorts_table(problem, roster),
+        "participants": writers._participants_sheet(problem, roster),
+        "unplaced": writers._unplaced_table(problem, roster),
+        "calendar": writers.calendar_table(problem, roster),
+        "summary": writers._summary_table(problem, roster),
+    }
+    items = list(sheets["summary"]["item"])
+    sheets["summary"]["item"] = [gettext(item) for item in items]
+    booleans = writers.BOOLEAN_FORMAT if lang == "en" else writers._DANISH_BOOLEAN_FORMAT
+
+    def summary_pick(row: int, _column: int) -> str | None:
+        return writers._SUMMARY_FORMATS.get(items[row - 2])
+
+    with pd.ExcelWriter(path, engine="openpyxl", date_format=writers.DATE_FORMAT) as writer:
+        for name, frame in sheets.items():
+            xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            if name == "summary":
+                set_number_formats(sheet, summary_pick, booleans)
+            else:
+                set_number_formats(sheet, by_column(sheet, writers._COLUMN_FORMATS), booleans)
+            if lang != "en":
+                for cell in sheet[1]:
+                    cell.value = writers._column_title(cell.value, lang)
+            format_sheet(sheet)
+
+
+def _described(path: Path) -> dict[str, Any]:
+    book = openpyxl.load_workbook(path)
+    out: dict[str, Any] = {"sheets": book.sheetnames}
+    for sheet in book:
+        cells = {
+            cell.coordinate: (
+                cell.value, cell.data_type, cell.number_format, cell.font.b, cell.font.name,
+                cell.alignment.wrap_text, cell.alignment.vertical, cell.quotePrefix,
+            )
+            for row in sheet.iter_rows()
+            for cell in row
+        }  # fmt: skip
+        setup = sheet.sheet_properties.pageSetUpPr
+        out[sheet.title] = {
+            "cells": cells,
+            "widths": {k: d.width for k, d in sheet.column_dimensions.items()},
+            "heights": {k: d.height for k, d in sheet.row_dimensions.items() if d.height},
+            "layout": (
+                sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows,
+                sheet.page_setup.orientation, sheet.page_setup.fitToWidth,
+                sheet.page_setup.fitToHeight, setup.fitToPage if setup else None,
+            ),
+        }  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_streamed_workbook_is_the_pandas_workbook(
+    tmp_path: Path, problem: PlanningProblem, roster: Roster, lang: str
+) -> None:
+    """Cell by cell (value, type, number format, font, wrapping, quote prefix), widths, row
+    heights and page layout: the same as the old way, with a formula-like name and an
+    unplaced reason long enough to wrap."""
+    companies = list(problem.companies)
+    companies[0] = companies[0].model_copy(update={"name": "=SUM(A1:A2) ApS"})
+    round_ = problem.round.model_copy(update={"language": lang})
+    problem = problem.model_copy(update={"companies": tuple(companies), "round": round_})
+    long = "a reason long enough to be wrapped in its cell, " * 3
+    unplaced = [u.model_copy(update={"reason": long + u.reason}) for u in roster.unplaced]
+    roster = roster.model_copy(update={"unplaced": unplaced})
+    write_roster_xlsx(problem, roster, tmp_path / "streamed.xlsx")
+    _by_pandas(problem, roster, tmp_path / "pandas.xlsx")
+    streamed, reference = (
+        _described(tmp_path / "streamed.xlsx"),
+        _described(tmp_path / "pandas.xlsx"),
+    )
+    assert streamed["sheets"] == reference["sheets"]
+    for name in reference["sheets"]:
+        assert streamed[name]["layout"] == reference[name]["layout"], name
+        assert streamed[name]["widths"] == reference[name]["widths"], name
+        assert streamed[name]["heights"] == reference[name]["heights"], name
+        assert streamed[name]["cells"] == reference[name]["cells"], name
+    assert reference["unplaced"]["heights"]  # the long reasons did wrap

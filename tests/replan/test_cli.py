@@ -47,6 +47,11 @@ def write(folder: Path, ids: list[tuple[str, tuple[float, float]]]) -> None:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
+    return make_folder(tmp_path)
+
+
+def make_folder(tmp_path: Path) -> Path:
+    """The planning folder of these tests, with its published roster in out/roster.json."""
     path = tmp_path / "plan"
     path.mkdir()
     (path / "round.toml").write_text(ROUND, encoding="utf-8")
@@ -79,7 +84,16 @@ def test_replan_writes_the_roster_and_changes(folder: Path):
         assert (out / name).exists(), name
     with open(out / "changes.csv", encoding="utf-8-sig") as handle:
         rows = {r["company_id"]: r["change"] for r in csv.DictReader(handle)}
-    assert rows == {"a0": "withdrawn", "n0": "new"}
+    # a0 left C01 and n0 joined C02: both cohorts' invitations say other numbers now, so
+    # they are sent again (SEQUENCE 1) and every member who gets one is in changes.csv.
+    assert rows == {
+        "a0": "withdrawn",
+        "n0": "new",
+        **dict.fromkeys(("a1", "a2", "b0", "b1"), "members"),
+    }
+    for cohort_id, members in (("C01", {"a1", "a2"}), ("C02", {"b0", "b1", "n0"})):
+        ics = (out / "invitations" / f"{cohort_id}.ics").read_text(encoding="utf-8")
+        assert "SEQUENCE:1" in ics and members <= set(rows)
 
 
 def test_fit_lists_places_and_writes_fit_csv(folder: Path):
@@ -115,6 +129,8 @@ def test_fit_lists_places_and_writes_fit_csv(folder: Path):
     [
         (["--published", "nowhere.json"], "No roster at"),
         (["--as-of", "31-31-2027"], "is not a date"),
+        # the round ended on 26 March: nothing is left to replan (issue 23)
+        (["--as-of", "2027-03-27"], "is after the round's end (2027-03-26)"),
         (["--pins", "PINS"], "a cohort_id of the published roster"),
     ],
 )

@@ -13,14 +13,9 @@ from icalendar import Calendar
 
 from camp_planner.io.errors import InputError
 from camp_planner.outputs.ics import write_invitations
-from camp_planner.outputs.replan_files import (
-    read_change_cost,
-    read_pins,
-    read_published,
-    retired_ids,
-    write_replan_outputs,
-)
+from camp_planner.outputs.replan_files import retired_ids, write_replan_outputs
 from camp_planner.replan import ChangeCost, Pin, PinField, replan
+from camp_planner.replan.inputs import read_change_cost, read_pins, read_published
 from tests.helpers.sched_build import TOWN_A, TOWN_B, co, rnd, ve
 from tests.replan.build import cohort, d, problem_of, published
 

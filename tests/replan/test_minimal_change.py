@@ -41,7 +41,12 @@ def test_a_withdrawal_that_needs_no_move():
     assert _stage(result, "changes") == 0
     assert members(new) == {"C01": ["a1", "a2"], "C02": ["b0", "b1"]}
     assert dates(new) == {"C01": ["2027-01-12", "2027-02-02"], "C02": ["2027-01-13", "2027-02-03"]}
-    assert [(r.company_id, r.change.value) for r in result.rows] == [("a0", "withdrawn")]
+    # C01's invitation now says 2 companies: a1 and a2 are told (change "members").
+    assert [(r.company_id, r.change.value) for r in result.rows] == [
+        ("a1", "members"),
+        ("a2", "members"),
+        ("a0", "withdrawn"),
+    ]
     assert result.summary == "1 company withdrew, nobody lost a place"
 
 

@@ -52,7 +52,11 @@ def test_late_sign_ups_take_a_free_place_and_then_a_new_cohort():
     assert sum(len(m) for m in members(new).values()) == 8
     assert set(members(new)) == {"C01", "C02", "C03"}
     assert members(new)["C01"] == ["a0", "a1", "a2"]
-    assert {r.change.value for r in result.rows} == {"new"}
+    # C02's b0 and b1 keep their place, but their invitation now counts 3: "members".
+    assert {r.company_id: r.change.value for r in result.rows if r.change.value != "new"} == {
+        "b0": "members",
+        "b1": "members",
+    }
     assert result.summary == "1 new cohort, 3 late sign-ups placed, nobody lost a place"
 
 
@@ -82,7 +86,14 @@ def test_a_company_that_cannot_meet_any_more_loses_its_place_with_a_reason():
     assert reason["b1"]["code"] == "unavailable"
     rows = {r.company_id: (r.change.value, r.new_cohort_id) for r in result.rows}
     assert rows.pop("b1") == ("unplaced", "")
-    assert list(rows.values()) == [("moved", "C02")]
+    # one of C01 moved to C02; the two left in C01 and b0 (C02) are told their cohort's
+    # companies changed
+    assert sorted(rows.values()) == [
+        ("members", "C01"),
+        ("members", "C01"),
+        ("members", "C02"),
+        ("moved", "C02"),
+    ]
     assert len(members(new)["C02"]) == 2
     assert result.summary == "1 company moved, 1 company lost its place"
 
@@ -157,25 +168,35 @@ def test_weights_change_the_choice():
 
 
 def test_a_facilitator_ill_for_a_week():
-    # As of 13 Jan, C01 has met (module 12 Jan) and C02 has not (module 13 Jan). The
-    # facilitator is ill 1-5 Feb, the week of both labs. C01's lab (2 Feb) is history: kept
-    # and flagged. C02's lab (3 Feb) must move: 20, the only change needed (its module
-    # stays; a lab 14-42 days after 13 Jan outside 1-5 Feb is free).
+    # As of 13 Jan with notice_days = 0, C01 has met (module 12 Jan) and C02 meets today
+    # (module 13 Jan): both are kept. The facilitator is ill 1-5 Feb, the week of both labs,
+    # so both labs are re-dated (issue 23: a cohort that has met is re-dated, not "arranged
+    # by hand"), each to the nearest free day 14-42 days after its module, after 13 Jan:
+    # C01 (module 12 Jan, lab window 26 Jan-23 Feb): 29 Jan is 4 days from 2 Feb, 8 Feb is
+    # 6: 29 Jan. C02 (13 Jan, window 27 Jan-24 Feb): 29 Jan is now taken (one facilitator);
+    # 8 Feb is 5 days from 3 Feb, 28 Jan is 6: 8 Feb. The model has nothing left to change.
     companies, cohorts = _two_cohorts()
     roster = published(problem_of(rnd(), companies, VENUES), cohorts)
     ill = frozenset(d(f"2027-02-0{k}") for k in range(1, 6))
-    now = problem_of(rnd(facilitator_unavailable=ill), companies, VENUES)
+    now = problem_of(rnd(facilitator_unavailable=ill, notice_days=0), companies, VENUES)
     as_of = date(2027, 1, 13)
     result = replan(now, roster, as_of, time_limit=20)
     new = checked(now, result, as_of)
-    assert next(s.value for s in result.stages if s.name == "changes") == 20
-    assert dates(new)["C01"] == ["2027-01-12", "2027-02-02"]
-    module, lab = dates(new)["C02"]
-    assert module == "2027-01-13" and d(lab) not in ill
-    assert any(
-        "C01 has met; its lab1 on 2027-02-02 is kept, but the facilitator" in f
-        for f in result.flags
+    assert next(s.value for s in result.stages if s.name == "changes") == 0
+    assert dates(new) == {
+        "C01": ["2027-01-12", "2027-01-29"],
+        "C02": ["2027-01-13", "2027-02-08"],
+    }
+    assert (
+        "C01 has met; the facilitator cannot be there on 2027-02-02, so its lab1 moves "
+        "to 2027-01-29" in result.roster.solver.message
     )
+    assert not result.flags  # nothing left to arrange by hand
+    # Every member is told: changes.csv has a "dates" row for each (the checker compared
+    # every row with the two rosters).
+    assert {(r.company_id, r.change.value) for r in result.rows} == {
+        (m, "dates") for m in ("a0", "a1", "a2", "b0", "b1")
+    }
 
 
 def test_the_same_input_gives_the_same_replan():

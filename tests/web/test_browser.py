@@ -49,6 +49,19 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 TIMEOUT = 60
 
 
+#: Companies on the embedded map (camp-map.js draws them on a canvas, one by one or in
+#: clusters): the markers drawn plus the companies inside the clusters.
+DRAWN_COMPANIES = """
+var map = Object.values(window).find(function (v) { return v instanceof L.Map; });
+var n = 0;
+map.eachLayer(function (l) {
+  if (l instanceof CampMap.Shape) { n += 1; }
+  else if (l instanceof L.MarkerCluster) { n += l.getChildCount(); }
+});
+return n;
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -208,7 +221,7 @@ def test_coordinator_flow(
     frame = driver.find_element(By.ID, "map-frame")
     driver.execute_script("arguments[0].scrollIntoView()", frame)
     driver.switch_to.frame(frame)
-    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")) > 100)
+    _wait(driver, lambda d: d.execute_script(DRAWN_COMPANIES) > 100)
     assert driver.find_elements(By.CSS_SELECTOR, ".camp-venue")
     driver.switch_to.default_content()
     driver.execute_script("arguments[0].scrollIntoView()", frame)

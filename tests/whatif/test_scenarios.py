@@ -8,7 +8,6 @@ import pytest
 
 from camp_planner.io.folder import load_folder
 from camp_planner.models import PlanningProblem, VenueStatus
-from camp_planner.outputs.whatif_files import read_scenarios
 from camp_planner.whatif import (
     Scenario,
     ScenarioError,
@@ -17,7 +16,7 @@ from camp_planner.whatif import (
     venue_range_scenarios,
     with_baseline,
 )
-from camp_planner.whatif.scenarios import parse_venue_range, slugify
+from camp_planner.whatif.scenarios import parse_venue_range, read_scenarios, slugify
 from tests.helpers.whatif_folder import write_small_folder
 
 

@@ -46,6 +46,13 @@ Ray = Annotated[
 ]
 
 
+#: --adopt of replan and next-round (issue 23: a roster knows what it is)
+ADOPT_HELP = (
+    "Take a what-if scenario's or a programme's roster as the published one (recorded in "
+    "its file as published)"
+)
+
+
 @app.command()
 def check(folder: Annotated[Path, typer.Argument(help="Planning folder")]) -> None:
     """Validate a planning folder and print a summary per group and venue."""
@@ -185,11 +192,14 @@ def next_round(
         Path | None,
         typer.Option("--absent", help="absent.csv: placed companies that did not attend"),
     ] = None,
+    adopt: Annotated[bool, typer.Option("--adopt", help=ADOPT_HELP)] = False,
 ) -> None:
     """Write the next round's planning folder: completed steps and waiting time carried over."""
     from camp_planner.cli.next_round import run_next_round
 
-    raise typer.Exit(run_next_round(folder, roster_json, round_toml, out, absent, *_consoles()))
+    raise typer.Exit(
+        run_next_round(folder, roster_json, round_toml, out, absent, *_consoles(), adopt)
+    )
 
 
 @app.command()
@@ -263,12 +273,15 @@ def replan(
     time_limit: TimeLimit = 60.0,
     seed: Seed = 0,
     workers: Annotated[int, typer.Option("--workers", help="Solver threads")] = 1,
+    adopt: Annotated[bool, typer.Option("--adopt", help=ADOPT_HELP)] = False,
 ) -> None:
     """Replan a published roster with the fewest changes: roster, changes.csv, invitations."""
     from camp_planner.cli.replan import run_replan
 
     raise typer.Exit(
-        run_replan(folder, published, as_of, pins, out, time_limit, seed, workers, *_consoles())
+        run_replan(
+            folder, published, as_of, pins, out, time_limit, seed, workers, *_consoles(), adopt
+        )
     )
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -16,11 +15,15 @@ from camp_planner.cli._common import (
     print_notes,
     print_problems,
 )
+from camp_planner.cli.replan import adopt_or_refuse
+from camp_planner.io.absent_file import read_absent
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.io.round_file import read_round
-from camp_planner.outputs.next_round import read_absent, write_next_round
-from camp_planner.programme.carry import carry_over, roster_mismatch
+from camp_planner.outputs.next_round import write_next_round
+from camp_planner.programme.carry import carry_counts, carry_over, roster_mismatch
+from camp_planner.replan.inputs import published_names
+from camp_planner.replan.published import likely_renames
 
 
 def run_next_round(
@@ -31,6 +34,7 @@ def run_next_round(
     absent_csv: Path | None,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> ExitCode:
     """Write the next round's folder: `completed` updated for everybody placed (but the
     absent), `waiting_since` kept or set for everybody still waiting, the new round.toml.
@@ -51,9 +55,15 @@ def run_next_round(
         roster = read_roster(roster_path)
     except RosterFileError as exc:
         return fail(err, str(exc))
+    taken = adopt_or_refuse(roster, Path(roster_path), adopt, out, err)
+    if taken is None:
+        return ExitCode.BAD_INPUT
+    roster = taken
     mismatch = roster_mismatch(problem, roster)
     if mismatch:
-        return fail(err, f"{roster_path} does not belong to {folder}: {mismatch}.")
+        renames = likely_renames(problem, roster, published_names(Path(roster_path)))
+        also = "".join(f"; {r.sentence()}" for r in renames)
+        return fail(err, f"{roster_path} does not belong to {folder}: {mismatch}{also}.")
     checked = Collector()
     new_round = read_round(Path(round_toml), checked)
     if new_round is None:
@@ -90,20 +100,16 @@ def run_next_round(
         return ExitCode.BAD_INPUT
     except OSError as exc:
         return fail(err, f"Cannot write {out_dir}: {exc}")
-    before = {c.company_id: c for c in problem.companies}
-    trained = sum(carry[i].completed != before[i].completed for i in carry)
-    waiting = Counter(
-        "new" if before[i].waiting_since is None else "kept"
-        for i, change in carry.items()
-        if change.waiting_since is not None
-    )
+    counts = carry_counts(problem, carry, absent)
     out.print(
         Text(
             f"Next round {new_round.name} ({new_round.start} to {new_round.end}) written to "
-            f"{out_dir}: {trained} companies have a step more done; "
-            f"{waiting['new'] + waiting['kept']} wait ({waiting['new']} from "
-            f"{problem.round.start}, {waiting['kept']} waiting since earlier); "
-            f"{len(absent & set(carry))} absent.",
+            f"{out_dir}: {counts.trained} companies have a step more done "
+            f"({counts.wait_for_module2} of them wait for Module 2 from {problem.round.end}); "
+            f"{counts.waiting} still wait for their step ({counts.kept} since earlier, "
+            f"{counts.from_start} from {problem.round.start}, {counts.from_signed_up} from "
+            f"their sign-up, {counts.from_available} from their available_from); "
+            f"{counts.absent} absent.",
             style="bold",
         )
     )

@@ -125,6 +125,9 @@ def run_programme(
             style="bold",
         )
     )
+    for stage in solution.stages:
+        if stage.words:
+            out.print(Text(f"  {stage.name} ({stage.status}): {stage.words}"))
     if solution.message:
         out.print(Text(solution.message, style="yellow"))
     out.print(Text(f"Written to {target}: programme.json, programme.xlsx, rounds/", style="bold"))

@@ -24,16 +24,23 @@ from camp_planner.cli._executor import counter, counts_text, open_executor, swee
 from camp_planner.distributed import Counts, ExecutorError, SweepCancelled
 
 
+def _few(ids: list[str]) -> str:
+    """At most four ids, then how many more."""
+    return ", ".join(ids[:4]) + (f" +{len(ids) - 4} more" if len(ids) > 4 else "")
+
+
 def remedies_table(table: pd.DataFrame) -> Table:
     """The remedies as a rich table, best first, changes against the round as it is."""
     out = Table(title="Remedies, best first (changes against the round as it is)")
-    for column in ("remedy", "round.toml", "placed", "travel km", "helped", "status"):
+    for column in ("remedy", "round.toml", "placed", "travel km", "helped", "lost", "status"):
         out.add_column(column, overflow="fold")
     for row in table.to_dict("records"):
         placed, km = int(row["placed"]), float(row["travel_km_total"])
         delta_placed, delta_km = int(row["delta_placed"]), float(row["delta_travel_km"])
-        helped = [c for c in str(row["companies_helped"]).split(";") if c]
-        shown = ", ".join(helped[:4]) + (f" +{len(helped) - 4} more" if len(helped) > 4 else "")
+        helped, lost = (
+            [c for c in str(row[key]).split(";") if c and c != "nan"]
+            for key in ("companies_helped", "companies_lost")
+        )
         status, gap = str(row["status"]), row["gap"]
         if status == "FEASIBLE" and gap is not None and not pd.isna(gap):
             status += f" (gap {float(gap):.1%})"
@@ -42,7 +49,8 @@ def remedies_table(table: pd.DataFrame) -> Table:
             Text(str(row["settings"]).replace("; ", "\n")),
             f"{placed}" + (f" ({delta_placed:+d})" if delta_placed else ""),
             f"{km:,.1f}" + (f" ({delta_km:+,.1f})" if delta_km else ""),
-            Text(shown),
+            Text(_few(helped)),
+            Text(_few(lost)),
             status,
         )
     return out

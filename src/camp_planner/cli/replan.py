@@ -31,15 +31,17 @@ from camp_planner.io.errors import InputError
 from camp_planner.io.roster_file import RosterFileError
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import PlanningProblem, Roster
-from camp_planner.outputs.replan_files import (
+from camp_planner.outputs.replan_files import retired_ids, write_replan_outputs
+from camp_planner.outputs.writers import write_roster_json
+from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
+from camp_planner.replan.inputs import (
     published_names,
     read_change_cost,
     read_pins,
     read_published,
-    retired_ids,
-    write_replan_outputs,
 )
-from camp_planner.replan import ChangeCost, Pin, ReplanInfeasible, ReplanResult, replan
+from camp_planner.replan.notice import as_of_problem, changes_from
+from camp_planner.replan.published import adopted, likely_renames, not_published
 from camp_planner.replan.run import proof_sentence
 from camp_planner.replan.setup import is_history
 
@@ -86,6 +88,28 @@ def parse_as_of(text: str | None) -> date | str:
     return day if day is not None else f"--as-of {text!r} is not a date (e.g. 2027-02-01)"
 
 
+def adopt_or_refuse(
+    roster: Roster, path: Path, adopt: bool, out: Console, err: Console
+) -> Roster | None:
+    """The roster to take as published: as it is when it is a roster or a replan; a
+    what-if or programme roster only with `adopt`, then recorded as published in its file
+    (kind ``roster``, ``adopted_from``). None (and the sentence printed) when refused."""
+    why = not_published(roster, path)
+    if why is None:
+        return roster
+    if not adopt:
+        fail(err, why)
+        return None
+    taken = adopted(roster, date.today())
+    try:
+        write_roster_json(taken, path)
+    except OSError as exc:
+        fail(err, f"Cannot record {path} as the published roster: {exc}")
+        return None
+    out.print(Text(f"{path} ({roster.kind.value}) is adopted: recorded as the published roster"))
+    return taken
+
+
 def load_replan_inputs(
     folder: Path,
     published_path: Path,
@@ -93,9 +117,12 @@ def load_replan_inputs(
     pins_path: Path | None,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> Loaded | ExitCode:
     """Read the folder, the published roster, --as-of, [change_cost] and pins.csv; print
-    why not (exit code BAD_INPUT) when one of them cannot be used."""
+    why not (exit code BAD_INPUT) when one of them cannot be used: also a what-if or
+    programme roster unless `adopt` (then it is recorded as published), and ids changed
+    against the published roster (likely renames)."""
     from camp_planner.scheduler.preflight import preflight
 
     loaded = load_planning_folder(Path(folder), err)
@@ -106,10 +133,17 @@ def load_replan_inputs(
     as_of = parse_as_of(as_of_text)
     if isinstance(as_of, str):
         return fail(err, as_of)
+    if (why := as_of_problem(as_of, problem.round)) is not None:
+        return fail(err, why)
+    kept_before = changes_from(as_of, problem.round)
     try:
         published, record = read_published(Path(published_path))
     except RosterFileError as exc:
         return fail(err, str(exc))
+    adopted_roster = adopt_or_refuse(published, Path(published_path), adopt, out, err)
+    if adopted_roster is None:
+        return ExitCode.BAD_INPUT
+    published = adopted_roster
     if published.round != problem.round.name:
         return fail(
             err,
@@ -118,7 +152,7 @@ def load_replan_inputs(
         )
     venues = {v.venue_id for v in problem.venues}
     for cohort in published.cohorts:
-        if is_history(cohort, as_of) and not cohort.online and cohort.venue_id not in venues:
+        if is_history(cohort, kept_before) and not cohort.online and cohort.venue_id not in venues:
             return fail(
                 err,
                 f"Cohort {cohort.cohort_id} has met at venue {cohort.venue_id}, which is no "
@@ -130,9 +164,10 @@ def load_replan_inputs(
     except InputError as exc:
         print_problems(str(pins_path or folder), exc.problems, err)
         return ExitCode.BAD_INPUT
-    met = {c.cohort_id for c in published.cohorts if is_history(c, as_of)}
+    met = {c.cohort_id for c in published.cohorts if is_history(c, kept_before)}
     pin_notes += [
-        f"pin {p.cohort_id} {p.field.value}: it has met, so it is kept anyway"
+        f"pin {p.cohort_id} {p.field.value}: it has met or meets within the notice period, "
+        "so it is kept anyway"
         for p in pins
         if p.cohort_id in met
     ]
@@ -140,6 +175,11 @@ def load_replan_inputs(
     if refused(preflight(problem), err, "Nothing was replanned."):
         return ExitCode.BAD_INPUT
     names = published_names(Path(published_path))
+    renames = likely_renames(problem, published, names)
+    if renames:
+        for rename in renames:
+            err.print(Text(f"{folder}: {rename.sentence()}", style="red"))
+        return fail(err, "The company ids changed against the published roster; nothing done.")
     return Loaded(problem, published, record, as_of, costs, pins, names)
 
 
@@ -186,8 +226,10 @@ def run_replan(
     workers: int,
     out: Console,
     err: Console,
+    adopt: bool = False,
 ) -> ExitCode:
-    """Replan, write the files and print what changed.
+    """Replan, write the files and print what changed (`adopt`: take a what-if or programme
+    roster as the published one).
 
     Returns:
         OK when the replanned roster was written; NO_ROSTER when no roster meets the
@@ -197,7 +239,7 @@ def run_replan(
     bad_args = solver_args_problem(time_limit, workers)
     if bad_args:
         return fail(err, bad_args)
-    inputs = load_replan_inputs(folder, published_path, as_of_text, pins_path, out, err)
+    inputs = load_replan_inputs(folder, published_path, as_of_text, pins_path, out, err, adopt)
     if isinstance(inputs, ExitCode):
         return inputs
     target = Path(out_dir) if out_dir is not None else Path(folder) / "replan"
@@ -241,6 +283,8 @@ def run_replan(
     )
     for flag in result.flags:
         out.print(Text(f"flag: {flag}", style="yellow"))
+    for note in result.notes:
+        out.print(Text(f"note: {note}"))
     out.print(Text(result.summary, style="bold"))
     out.print(Text(proof_sentence(result.stages)))
     out.print(Text(f"Outputs in {target}:", style="bold"))

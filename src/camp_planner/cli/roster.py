@@ -57,10 +57,12 @@ def summary_table(roster: Roster) -> Table:
 
 
 def solver_time(problem: PlanningProblem, seconds_left: float) -> float:
-    """The solver's share of the seconds left: less the writing of the outputs (measured
-    on this machine: 3.5 ms per company for 3,000 companies, half of it the map, half the
-    workbook; more per company for 10,000), at most a quarter of what is left, at least a
-    second for the solver."""
+    """The solver's share of the seconds left: less the writing of the outputs, at most a
+    quarter of what is left, at least a second for the solver. The reserve (1 s + 4 ms per
+    company) is generous since the map and workbook are written from data and streamed
+    (10,000 companies: 5.6-7.6 s on 2 shared cores, 22.6 s when the machine was
+    overloaded; mostly the workbook, see benchmarks/README.md), and is kept for such
+    machines."""
     writing = min(1.0 + 0.004 * len(problem.companies), 0.25 * seconds_left)
     return max(1.0, seconds_left - writing)
 

@@ -25,7 +25,7 @@ from camp_planner.cli._common import (
 from camp_planner.cli._executor import counter, counts_text, open_executor, sweep_progress
 from camp_planner.distributed import Counts, ExecutorError, SweepCancelled
 from camp_planner.models import PlanningProblem
-from camp_planner.outputs.whatif_files import MAPS_DIR, ROSTERS_DIR, read_scenarios, write_whatif
+from camp_planner.outputs.whatif_files import MAPS_DIR, ROSTERS_DIR, write_whatif
 from camp_planner.whatif.compare import (
     METRIC_LABELS,
     NO_CHANGE,
@@ -37,6 +37,7 @@ from camp_planner.whatif.runner import ScenarioResult, prepare_scenarios, run_sc
 from camp_planner.whatif.scenarios import (
     Scenario,
     ScenarioError,
+    read_scenarios,
     venue_range_scenarios,
     with_baseline,
 )

@@ -30,6 +30,7 @@ COMPANY_COLUMNS: tuple[str, ...] = (
     "participants",
     "waiting_since",
     "available_from",
+    "signed_up",
     "contact_name",
     "email",
 )
@@ -94,6 +95,7 @@ COMPANY_ALIASES: dict[str, str] = {
     "antal_deltagere": "participants",
     "venter_siden": "waiting_since",
     "tilgængelig_fra": "available_from",
+    "tilmeldt": "signed_up",
     "kontaktperson": "contact_name",
     "kontakt": "contact_name",
     "e_mail": "email",

@@ -24,6 +24,7 @@ from camp_planner.io.columns import (
     VENUE_COLUMNS,
 )
 from camp_planner.io.errors import Collector, InputError, InputProblem
+from camp_planner.io.round_dates import outside_round_notes
 from camp_planner.io.round_file import ROUND_TOML, read_round
 from camp_planner.io.rows import _companies, _Reading, _venues
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook
@@ -104,6 +105,7 @@ def load_folder_with_messages(folder: Path) -> tuple[PlanningProblem, list[Messa
         raise InputError(out.problems)
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
     out.notes.extend(_outside_region_notes(out.readers, problem))
+    out.notes.extend(outside_round_notes(out.readers, problem))
     return problem, out.notes
 
 

@@ -146,6 +146,7 @@ def _company(
     participants = r.integer("participants", 1, low=1, high=3, expected=N_("1, 2 or 3"))
     waiting_since = r.iso_date("waiting_since")
     available_from = r.iso_date("available_from")
+    signed_up = r.iso_date("signed_up")
     email = r.text("email") or None
     if email is not None and not is_email(email):
         r.fail("email", email, N_("an e-mail address, e.g. name@firma.dk"))
@@ -171,6 +172,7 @@ def _company(
         participants=participants,
         waiting_since=waiting_since,
         available_from=available_from,
+        signed_up=signed_up,
         contact_name=r.text("contact_name") or None,
         email=email,
     )

@@ -70,6 +70,9 @@ class Company(_Frozen):
     waiting_since: date | None = None
     #: the company cannot start before this day (it signed up for a later round)
     available_from: date | None = None
+    #: the day the company signed up (next-round: it waits from then when it has no
+    #: `waiting_since`)
+    signed_up: date | None = None
     #: the person the invitation is addressed to, and their e-mail address (optional)
     contact_name: str | None = None
     email: str | None = None
@@ -204,6 +207,8 @@ class RoundConfig(_Frozen):
     mix_age_groups: tuple[Level, ...] = ()
     #: language of the text people read in the outputs: "en" or "da"
     language: Literal["en", "da"] = "en"
+    #: replan neither moves nor adds a session on --as-of or within this many days after it
+    notice_days: int = Field(default=7, ge=0, strict=True)
     #: who sends the invitations (ORGANIZER of the events; the From line's name)
     coordinator_name: str | None = None
     coordinator_email: str | None = None

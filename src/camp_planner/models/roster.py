@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from camp_planner.models.enums import AgeGroup, Level, SolverStatus, Step, UnplacedCode
+
+if TYPE_CHECKING:
+    from camp_planner.models.problem import PlanningProblem
 
 #: The `venue_id` of an online cohort (no venue, no travel; `round.toml` `online_cohorts`).
 ONLINE_VENUE_ID = "online"
@@ -118,6 +124,30 @@ class Summary(BaseModel):
     policy: str = ""
 
 
+class RosterKind(StrEnum):
+    """What a roster.json is: only a `roster` or a `replan` can be the published roster;
+    a what-if scenario's roster and a programme's forecast of a round are not (until a
+    coordinator adopts one: ``--adopt``)."""
+
+    ROSTER = "roster"
+    REPLAN = "replan"
+    WHATIF = "whatif"
+    PROGRAMME = "programme"
+
+    @property
+    def publishable(self) -> bool:
+        """Whether a roster of this kind may be taken as the published one."""
+        return self in (RosterKind.ROSTER, RosterKind.REPLAN)
+
+
+def fingerprint_of(problem: PlanningProblem) -> str:
+    """A short fingerprint of the planning folder a roster is solved from: its companies,
+    venues and round settings as read (``sha256:`` and 16 hex digits). The same folder gives
+    the same fingerprint; any change of a value the solver reads gives another."""
+    data = json.dumps(problem.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
 class Roster(BaseModel):
     """The roster.json document. Keys it does not know (e.g. `replan`, which keeps the
     published invitations' UIDs) are kept, so reading and writing a roster loses nothing."""
@@ -131,6 +161,10 @@ class Roster(BaseModel):
     summary: Summary
     #: travel km per placed company (extra key; CONTRACT allows additions)
     travel_km: dict[str, float] = Field(default_factory=dict)
+    #: what this roster is (a roster.json written before this key reads as ``roster``)
+    kind: RosterKind = RosterKind.ROSTER
+    #: :func:`fingerprint_of` the folder it was solved from ("" when not known)
+    folder_fingerprint: str = ""
 
     def to_json(self) -> str:
         """The roster as roster.json text."""

@@ -28,6 +28,8 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
+from camp_planner.io.excel_text import FORMULA_TRIGGERS
+
 __all__ = [
     "FORMULA_TRIGGERS",
     "csv_text",
@@ -39,7 +41,6 @@ __all__ = [
 ]
 
 #: The first characters with which a spreadsheet reads a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 T = TypeVar("T")
 

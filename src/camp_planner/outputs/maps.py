@@ -1,11 +1,24 @@
 """The participant-travel map: a folium (Leaflet) HTML page to show and justify a roster.
 
 Each used venue is a labelled marker whose popup lists its cohorts and their dates; each
-placed company is a circle coloured by cohort with a line to its venue; unplaced companies
-are grey circles whose tooltip gives the reason. Every venue has its own toggleable layer
-(named after the venue), unplaced companies share an "Unplaced" layer, and a legend lists
-the cohort colours. The map only uses plain Leaflet features (circle markers, lines,
-``DivIcon`` markers, popups, tooltips, the layer control), no icon fonts or plugins.
+placed company is a marker in its cohort's colour and shape with a line to its venue;
+unplaced companies are grey dashed circles whose tooltip gives the reason. Every venue has
+its own toggleable layer (named after the venue), unplaced companies share an "Unplaced"
+layer, and a legend beside the map (folding away) lists the cohorts with their colour and
+shape. Companies that stand on one spot (a town) or nearly are clustered: a ring in the
+colours of its companies with their number, which opens (zooms or spreads out) on a click.
+
+Cohort styles: :data:`COHORT_COLOURS` are hues far apart (CIELAB distance at least 30, also
+from the unplaced grey); after the colours the next shape of :data:`COHORT_SHAPES` follows,
+so the first ``len(COHORT_COLOURS) * len(COHORT_SHAPES)`` (40) cohorts of a roster never
+share colour and shape (:func:`cohort_style`).
+
+Size. A layer's companies are written as one JSON list and drawn by ``camp-map.js`` on one
+canvas (not one Leaflet object per company in the page), so 10,000 companies make a page
+of a few MB that is written in about a second and draws in a few.
+
+The page (:class:`Page`): ``lang`` of the round, a title, a ``main`` landmark with a
+heading, the map and the legend; zooming is allowed (folium's ``maximum-scale=1`` is dropped).
 
 ``anonymize=True`` removes every company name and id: companies are called by cohort-local
 labels (``C01-3``, the 3rd member of C01) or ``unplaced-7``, unplaced reasons are scrubbed
@@ -17,30 +30,22 @@ Language. The legend, layer names, tooltips and popups are in the round's langua
 venue and company names, ids, levels and codes are as they are.
 
 Assets. folium pages load Leaflet (and jQuery, which folium's popups use) from CDNs; a
-map.html written here does not: :func:`write_map` inlines copies of them that ship inside
-the package (``camp_planner/outputs/assets``: vendored from the npm registry by
-``scripts/vendor_map_assets.py``, each with its licence), turns the images the CSS refers
-to into ``data:`` URIs and drops the CDN links the map does not need (Bootstrap, icon
-fonts). So every page draws its markers, lines, popups and legend with no network; only
-the map tiles (the background) come from the web. This adds about 250 kB to each page.
-``assets_dir`` overrides the packaged copies with a folder of one's own
-(:func:`find_assets` says which file names it accepts); ``inline=False`` writes the plain
-CDN page.
+map.html written here does not: :func:`write_map` inlines copies that ship inside the
+package (:mod:`camp_planner.outputs.map_assets`), and Leaflet.markercluster and the map's own
+script always come from the package. ``assets_dir`` overrides the packaged Leaflet and
+jQuery with a folder of one's own (:func:`find_assets` says which file names it accepts);
+``inline=False`` writes the page that loads those two from CDNs.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import html
-import mimetypes
 import os
-import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import folium
-from branca.element import MacroElement, Template
 
 from camp_planner.i18n import (
     N_,
@@ -53,24 +58,34 @@ from camp_planner.i18n import (
 )
 from camp_planner.models import Cohort, Company, PlanningProblem, Roster, Venue, VenueStatus
 from camp_planner.outputs.atomic import atomic_write_text
+from camp_planner.outputs.map_assets import (
+    PACKAGED_ASSETS,
+    find_assets,
+    inline_assets,
+    offline_assets,
+)
+from camp_planner.outputs.map_page import Additions, Companies, Layers, Legend, Page, swatch
+from camp_planner.outputs.scrub import Scrubber
 from camp_planner.outputs.writers import venue_location
 
 __all__ = [
     "COHORT_COLOURS",
+    "COHORT_SHAPES",
     "PACKAGED_ASSETS",
     "build_map",
+    "cohort_style",
     "find_assets",
     "inline_assets",
     "offline_assets",
     "write_map",
 ]
 
-#: Cohort colours, in cohort order (repeats after 20 cohorts).
+#: Cohort colours, in cohort order: hues far apart (Okabe-Ito's and a few more).
 COHORT_COLOURS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd", "#636363",
-    "#b5cf6b", "#ad494a", "#6baed6", "#fd8d3c",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#A50026", "#6A3D9A", "#8C510A",
 ]  # fmt: skip
+#: Marker shapes, in the order camp-map.js numbers them; a shape's turn comes after the colours.
+COHORT_SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down")
 UNPLACED_COLOUR = "#9e9e9e"
 #: The layer of online cohorts' members (no venue, no lines).
 ONLINE_LAYER = N_("Online cohorts")
@@ -78,39 +93,16 @@ UNPLACED_LAYER = N_("Unplaced")
 UNUSED_LAYER = N_("Unused venues")
 #: The background layer.
 TILES_LAYER = N_("Map (OpenStreetMap)")
-#: folium resources the page needs to work (by folium's names for them).
-_REQUIRED = ("leaflet", "jquery", "leaflet_css")
 _DEFAULT_CENTRE = (56.25, 9.35)  # Region Midtjylland
+#: Venue markers are drawn above the companies' clusters.
+_ABOVE_CLUSTERS = 10_000
 
 
-class _Legend(MacroElement):
-    """A fixed box in the map's lower right corner; `body` is ready-made (escaped) HTML."""
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <div class="camp-legend" style="position: fixed; bottom: 28px; right: 10px;
-             z-index: 9999; background: rgba(255,255,255,0.92); padding: 8px 10px;
-             border: 1px solid #888; border-radius: 6px; font: 12px/1.45 sans-serif;
-             max-height: 45%; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3);">
-        {{ this.body }}
-        </div>
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, body: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.body = body
-
-
-def _swatch(colour: str) -> str:
-    return (
-        f'<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-        f'background:{colour};border:1px solid #333;margin-right:6px;vertical-align:middle">'
-        "</span>"
-    )
+def cohort_style(index: int) -> tuple[str, str]:
+    """The colour and shape of a roster's `index`-th cohort (0-based): the colours in turn,
+    then the next shape; unique for the first 40 cohorts, repeating after."""
+    colours, shapes = len(COHORT_COLOURS), len(COHORT_SHAPES)
+    return COHORT_COLOURS[index % colours], COHORT_SHAPES[(index // colours) % shapes]
 
 
 def _venue_icon(name: str, colour: str = "#222") -> folium.DivIcon:
@@ -176,26 +168,96 @@ class _Labels:
             if company.company_id not in self.label:
                 n += 1
                 self.label[company.company_id] = unplaced % {"n": n}
-        # longest first, so a name containing another name is replaced whole
-        self._secrets = sorted(
-            ((s, self.label[c.company_id]) for c in problem.companies
-             for s in (c.name, c.company_id)),
-            key=lambda pair: -len(pair[0]),
-        )  # fmt: skip
+        self._secrets = (
+            Scrubber(
+                (s, self.label[c.company_id])
+                for c in problem.companies
+                for s in (c.name, c.company_id)
+            )
+            if anonymize
+            else None
+        )
 
     def name(self, company: Company) -> str:
         return self.label[company.company_id] if self.anonymize else company.name
 
     def text(self, text: str) -> str:
-        if self.anonymize:
-            for secret, label in self._secrets:
-                text = text.replace(secret, label)
-        return text
+        return self._secrets.scrub(text) if self._secrets is not None else text
 
     def where(self, company: Company) -> tuple[float, float]:
         if self.anonymize:
             return round(company.lat, 2), round(company.lon, 2)
         return company.lat, company.lon
+
+
+class _Drawing:
+    """What build_map shares between its layers: the map, the clusters, the labels and each
+    cohort's style."""
+
+    def __init__(self, problem: PlanningProblem, roster: Roster, anonymize: bool) -> None:
+        self.problem, self.roster = problem, roster
+        self.lang = problem.round.language
+        self._ = gettext_for(self.lang)
+        self.companies = {c.company_id: c for c in problem.companies}
+        self.venues = {v.venue_id: v for v in problem.venues}
+        self.labels = _Labels(problem, roster, anonymize)
+        self.style = {c.cohort_id: cohort_style(i) for i, c in enumerate(roster.cohorts)}
+        self.fmap = folium.Map(
+            location=_DEFAULT_CENTRE, zoom_start=8, tiles=None, control_scale=True,
+            prefer_canvas=True,
+        )  # fmt: skip
+        title = self._("Vækstcamp %(round)s: travel map") % {"round": roster.round}
+        Page(title, self.lang).add_child(self.fmap)
+        folium.TileLayer("OpenStreetMap", name=self._(TILES_LAYER)).add_to(self.fmap)
+        self.clusters = Additions()
+        self.clusters.add_to(self.fmap)
+        self.points: list[tuple[float, float]] = []
+
+    def tip(self, company: Company, cohort: Cohort, km: float | None) -> str:
+        values = {
+            "company": self.labels.name(company), "cohort": cohort.cohort_id,
+            "level": cohort.level.value,
+        }  # fmt: skip
+        if km is None:
+            return _text(
+                self._("%(company)s — cohort %(cohort)s (online), level %(level)s, 0 km") % values
+            )
+        values["km"] = format_number(km, self.lang, ".1f")
+        return _text(self._("%(company)s — cohort %(cohort)s, level %(level)s, %(km)s km") % values)
+
+    def layer(
+        self, name: str, rows: list[list[Any]], styles: list[list[Any]]
+    ) -> folium.FeatureGroup:
+        """A toggleable layer of companies (rows of ``CampMap.draw``)."""
+        group = folium.FeatureGroup(name=name)
+        Companies(self.fmap, self.clusters, {"styles": styles, "points": rows}).add_to(group)
+        group.add_to(self.fmap)
+        return group
+
+    def members(
+        self, cohorts: list[Cohort], venue: Venue | None
+    ) -> tuple[list[list[Any]], list[list[Any]]]:
+        """The rows and styles of these cohorts' members (lines to `venue`; None: online)."""
+        rows: list[list[Any]] = []
+        styles: list[list[Any]] = []
+        for cohort in cohorts:
+            colour, shape = self.style[cohort.cohort_id]
+            styles.append([colour, COHORT_SHAPES.index(shape), None if venue else "3,2"])
+            for cid in cohort.members:
+                company = self.companies.get(cid)
+                if company is None:
+                    continue
+                lat, lon = self.labels.where(company)
+                self.points.append((lat, lon))
+                radius = 4 + 1.5 * company.participants
+                if venue is None:
+                    rows.append([lat, lon, len(styles) - 1, radius, self.tip(company, cohort, None),
+                                 None, None])  # fmt: skip
+                    continue
+                km = self.roster.travel_km.get(cid, self.problem.travel_km(company, venue))
+                rows.append([lat, lon, len(styles) - 1, radius, self.tip(company, cohort, km),
+                             venue.lat, venue.lon])  # fmt: skip
+        return rows, styles
 
 
 def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False) -> folium.Map:
@@ -207,134 +269,35 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         anonymize: Show no company name or id (see the module docstring).
 
     Returns:
-        The folium map, ready to save.
+        The folium map (in its page, :class:`Page`), ready to save.
     """
-    lang = problem.round.language
-    _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
-    companies = {c.company_id: c for c in problem.companies}
-    venues = {v.venue_id: v for v in problem.venues}
-    labels = _Labels(problem, roster, anonymize)
-    colour = {
-        c.cohort_id: COHORT_COLOURS[i % len(COHORT_COLOURS)] for i, c in enumerate(roster.cohorts)
-    }
-    fmap = folium.Map(location=_DEFAULT_CENTRE, zoom_start=8, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name=_(TILES_LAYER)).add_to(fmap)
-    points: list[tuple[float, float]] = []
-
+    drawing = _Drawing(problem, roster, anonymize)
+    _ = drawing._
+    fmap = drawing.fmap
     by_venue: dict[str, list[Cohort]] = {}
     for cohort in roster.cohorts:
         if not cohort.online:
             by_venue.setdefault(cohort.venue_id, []).append(cohort)
-    names = [venues[v].name for v in by_venue if v in venues]
+    names = [drawing.venues[v].name for v in by_venue if v in drawing.venues]
     for venue_id, cohorts in by_venue.items():
-        venue = venues.get(venue_id)
+        venue = drawing.venues.get(venue_id)
         if venue is None:
             continue
-        layer = venue.name if names.count(venue.name) == 1 else f"{venue.name} ({venue_id})"
-        group = folium.FeatureGroup(name=layer)
-        circles: list[folium.CircleMarker] = []
-        for cohort in cohorts:
-            for cid in cohort.members:
-                company = companies.get(cid)
-                if company is None:
-                    continue
-                where = labels.where(company)
-                points.append(where)
-                km = roster.travel_km.get(cid, problem.travel_km(company, venue))
-                tip = _text(
-                    _("%(company)s — cohort %(cohort)s, level %(level)s, %(km)s km")
-                    % {
-                        "company": labels.name(company),
-                        "cohort": cohort.cohort_id,
-                        "level": cohort.level.value,
-                        "km": format_number(km, lang, ".1f"),
-                    }
-                )
-                folium.PolyLine(
-                    [where, (venue.lat, venue.lon)], color=colour[cohort.cohort_id],
-                    weight=2, opacity=0.6, tooltip=tip,
-                ).add_to(group)  # fmt: skip
-                circles.append(
-                    folium.CircleMarker(
-                        where, radius=4 + 1.5 * company.participants, color="#333", weight=1,
-                        fill=True, fill_color=colour[cohort.cohort_id], fill_opacity=0.9,
-                        tooltip=tip,
-                    )
-                )  # fmt: skip
-        for circle in circles:  # circles above the lines
-            circle.add_to(group)
-        popup = "".join(
-            f"<p style='margin:4px 0'>{_swatch(colour[c.cohort_id])}<b>{html.escape(c.cohort_id)}"
-            "</b> — "
-            + html.escape(
-                ngettext(
-                    "%(step)s, %(group)s, %(n)s companies",
-                    "%(step)s, %(group)s, %(n)s companies",
-                    len(c.members),
-                )
-                % {
-                    "step": step_label(c.module, lang),
-                    "group": f"{c.level.value}/{age_label(c.age_group, lang)}",
-                    "n": len(c.members),
-                }
-            )
-            + f"<br>{_dates_line(c, lang)}</p>"
-            for c in cohorts
-        )
-        folium.Marker(
-            (venue.lat, venue.lon),
-            icon=_venue_icon(venue.name),
-            tooltip=_text(venue_location(venue)),
-            popup=folium.Popup(
-                _markup(f"<b>{html.escape(venue_location(venue))}</b>{popup}"), max_width=360
-            ),
-        ).add_to(group)
-        points.append((venue.lat, venue.lon))
-        group.add_to(fmap)
+        name = venue.name if names.count(venue.name) == 1 else f"{venue.name} ({venue_id})"
+        rows, styles = drawing.members(cohorts, venue)
+        group = drawing.layer(name, rows, styles)
+        _venue_marker(drawing, venue, cohorts).add_to(group)
+        drawing.points.append((venue.lat, venue.lon))
 
     online = [c for c in roster.cohorts if c.online]
     if online:  # no venue, no travel: the members in their cohort's colour, no lines
-        group = folium.FeatureGroup(name=_(ONLINE_LAYER))
-        for cohort in online:
-            for cid in cohort.members:
-                company = companies.get(cid)
-                if company is None:
-                    continue
-                where = labels.where(company)
-                points.append(where)
-                tip = _text(
-                    _("%(company)s — cohort %(cohort)s (online), level %(level)s, 0 km")
-                    % {
-                        "company": labels.name(company),
-                        "cohort": cohort.cohort_id,
-                        "level": cohort.level.value,
-                    }
-                )
-                folium.CircleMarker(
-                    where, radius=4 + 1.5 * company.participants, color="#333", weight=1,
-                    dash_array="3,2", fill=True, fill_color=colour[cohort.cohort_id],
-                    fill_opacity=0.9, tooltip=tip,
-                ).add_to(group)  # fmt: skip
-        group.add_to(fmap)
+        drawing.layer(_(ONLINE_LAYER), *drawing.members(online, None))
 
     placed = {cid for c in roster.cohorts for cid in c.members}
-    reasons = {u.company_id: f"{u.reason} ({u.code.value})" for u in roster.unplaced}
     outside = [c for c in problem.companies if c.company_id not in placed]
     if outside:
-        group = folium.FeatureGroup(name=_(UNPLACED_LAYER))
-        for company in outside:
-            where = labels.where(company)
-            points.append(where)
-            reason = labels.text(reasons.get(company.company_id, _("not in the roster")))
-            tip = _("%(company)s — unplaced: %(reason)s") % {
-                "company": labels.name(company), "reason": reason,
-            }  # fmt: skip
-            folium.CircleMarker(
-                where, radius=5, color="#555", weight=1, dash_array="2,2", fill=True,
-                fill_color=UNPLACED_COLOUR, fill_opacity=0.8, tooltip=_text(tip),
-            ).add_to(group)  # fmt: skip
-        group.add_to(fmap)
+        drawing.layer(_(UNPLACED_LAYER), _unplaced_rows(drawing, outside),
+                      [[UNPLACED_COLOUR, 0, "2,2"]])  # fmt: skip
 
     unused = [
         v for v in problem.venues if v.venue_id not in by_venue and v.status != VenueStatus.CLOSED
@@ -348,20 +311,72 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
             ).add_to(group)  # fmt: skip
         group.add_to(fmap)
 
-    _Legend(_legend_html(problem, roster, colour, venues, bool(outside))).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    if points:
-        lats, lons = [p[0] for p in points], [p[1] for p in points]
+    legend = _legend_html(problem, roster, drawing.style, drawing.venues, bool(outside))
+    Legend(legend, _("Legend")).add_to(fmap)
+    control = folium.LayerControl(collapsed=False)
+    control.add_to(fmap)
+    Layers(control, _("Layers")).add_to(fmap)
+    if drawing.points:
+        lats, lons = [p[0] for p in drawing.points], [p[1] for p in drawing.points]
         fmap.fit_bounds(
             [(min(lats), min(lons)), (max(lats), max(lons))], padding=(30, 30), max_zoom=12
         )
     return fmap
 
 
+def _unplaced_rows(drawing: _Drawing, outside: list[Company]) -> list[list[Any]]:
+    """The rows of the unplaced companies (grey, dashed, the reason in the tooltip)."""
+    _ = drawing._
+    reasons = {u.company_id: f"{u.reason} ({u.code.value})" for u in drawing.roster.unplaced}
+    rows: list[list[Any]] = []
+    for company in outside:
+        lat, lon = drawing.labels.where(company)
+        drawing.points.append((lat, lon))
+        reason = drawing.labels.text(reasons.get(company.company_id, _("not in the roster")))
+        tip = _("%(company)s — unplaced: %(reason)s") % {
+            "company": drawing.labels.name(company), "reason": reason,
+        }  # fmt: skip
+        rows.append([lat, lon, 0, 5, _text(tip), None, None])
+    return rows
+
+
+def _venue_marker(drawing: _Drawing, venue: Venue, cohorts: list[Cohort]) -> folium.Marker:
+    """The venue's labelled diamond; its popup lists the cohorts and their dates."""
+    lang = drawing.lang
+    ngettext = ngettext_for(lang)
+    popup = "".join(
+        f"<p style='margin:4px 0'>{swatch(*drawing.style[c.cohort_id])}"
+        f"<b>{html.escape(c.cohort_id)}</b> — "
+        + html.escape(
+            ngettext(
+                "%(step)s, %(group)s, %(n)s companies",
+                "%(step)s, %(group)s, %(n)s companies",
+                len(c.members),
+            )
+            % {
+                "step": step_label(c.module, lang),
+                "group": f"{c.level.value}/{age_label(c.age_group, lang)}",
+                "n": len(c.members),
+            }
+        )
+        + f"<br>{_dates_line(c, lang)}</p>"
+        for c in cohorts
+    )
+    return folium.Marker(
+        (venue.lat, venue.lon),
+        icon=_venue_icon(venue.name),
+        z_index_offset=_ABOVE_CLUSTERS,
+        tooltip=_text(venue_location(venue)),
+        popup=folium.Popup(
+            _markup(f"<b>{html.escape(venue_location(venue))}</b>{popup}"), max_width=360
+        ),
+    )
+
+
 def _legend_html(
     problem: PlanningProblem,
     roster: Roster,
-    colour: dict[str, str],
+    style: dict[str, tuple[str, str]],
     venues: dict[str, Venue],
     any_unplaced: bool,
 ) -> str:
@@ -399,145 +414,10 @@ def _legend_html(
         )
         if cohort.online:
             text += f" · {_dates_line(cohort, lang)}"
-        lines.append(_swatch(colour[cohort.cohort_id]) + html.escape(text))
+        lines.append(swatch(*style[cohort.cohort_id], cohort.online) + html.escape(text))
     if any_unplaced:
-        lines.append(_swatch(UNPLACED_COLOUR) + html.escape(_("unplaced")))
+        lines.append(swatch(UNPLACED_COLOUR, dashed=True) + html.escape(_("unplaced")))
     return "<br>".join(lines)
-
-
-def offline_assets() -> dict[str, str]:
-    """The files the page needs to work with no network: file name -> folium's CDN URL."""
-    links = dict(folium.Map.default_js) | dict(folium.Map.default_css)
-    return {links[name].rsplit("/", 1)[-1]: links[name] for name in _REQUIRED if name in links}
-
-
-#: The Leaflet and jQuery copies shipped in the package (see assets/README.md).
-PACKAGED_ASSETS = Path(__file__).resolve().with_name("assets")
-#: Other names accepted for each required file (lower case), besides its CDN file name.
-_ACCEPTED: dict[str, re.Pattern[str]] = {
-    "leaflet": re.compile(r"leaflet(?:-src)?(?:\.min)?\.js"),
-    "leaflet_css": re.compile(r"leaflet(?:\.min)?\.css"),
-    "jquery": re.compile(r"jquery(?:-\d+(?:\.\d+)*)?(?:\.min)?\.js"),
-}
-#: The accepted names in words, for the message when one is missing.
-_ACCEPTED_WORDS = {
-    "leaflet": "leaflet.min.js or leaflet-src.js",
-    "leaflet_css": "leaflet.min.css",
-    "jquery": "jquery.js, jquery.min.js or jquery-<version>[.min].js",
-}
-_SEARCH_DEPTH = 3
-
-
-def _candidates(folder: Path) -> list[Path]:
-    """Files of `folder` and its subfolders (up to 3 levels, hidden ones and node_modules
-    skipped), shallowest first."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        depth = len(Path(root).relative_to(folder).parts)
-        dirs[:] = sorted(
-            d for d in dirs if depth < _SEARCH_DEPTH and not d.startswith(".")
-            and d != "node_modules"
-        )  # fmt: skip
-        found.extend(Path(root) / f for f in sorted(files))
-    return sorted(found, key=lambda p: len(p.relative_to(folder).parts))
-
-
-def find_assets(assets_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
-    """The local file to inline for each CDN file the map needs.
-
-    A file is found in the folder or a subfolder (e.g. an unpacked npm package's ``dist/``)
-    under its CDN file name (``leaflet.js``, ``leaflet.css``, ``jquery-3.7.1.min.js``), or
-    under a usual other name: ``leaflet-src.js``, ``leaflet.min.css``, ``jquery.js``,
-    ``jquery.min.js``, ``jquery-3.6.0.js`` ... (case ignored; the CDN name wins, then a
-    minified file).
-
-    Args:
-        assets_dir: The folder; None for the copies shipped in the package.
-
-    Returns:
-        CDN URL -> local file, for every URL of :func:`offline_assets`.
-
-    Raises:
-        FileNotFoundError: A file is missing (the message names it and what is accepted).
-    """
-    folder = Path(assets_dir) if assets_dir is not None else PACKAGED_ASSETS
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder} is not a folder (expected Leaflet and jQuery files)")
-    files = _candidates(folder)
-    links = dict(folium.Map.default_js) | dict(folium.Map.default_css)
-    found: dict[str, Path] = {}
-    missing: list[str] = []
-    for role in _REQUIRED:
-        url = links.get(role)
-        if url is None:
-            continue
-        exact = url.rsplit("/", 1)[-1].lower()
-        matches = [f for f in files if f.name.lower() == exact] or [
-            f for f in files if _ACCEPTED[role].fullmatch(f.name.lower())
-        ]
-        if not matches:
-            missing.append(f"{exact} (or {_ACCEPTED_WORDS[role]})")
-            continue
-        minified = [f for f in matches if ".min." in f.name.lower()]
-        found[url] = (minified or matches)[0]
-    if missing:
-        raise FileNotFoundError(f"{folder} lacks {'; '.join(missing)} (see offline_assets())")
-    return found
-
-
-_LINK = re.compile(
-    r'<script src="(?P<js>https?://[^"]+)"></script>'
-    r'|<link rel="stylesheet" href="(?P<css>https?://[^"]+)"\s*/?>'
-)
-_CSS_URL = re.compile(r"""url\((['"]?)(?!data:|https?:|#)([^'")]+)\1\)""")
-
-
-def _data_uris(css: str, base: Path) -> str:
-    def replace(match: re.Match[str]) -> str:
-        file = base / match.group(2)
-        if not file.is_file():
-            return match.group(0)
-        mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return f"url(data:{mime};base64,{base64.b64encode(file.read_bytes()).decode()})"
-
-    return _CSS_URL.sub(replace, css)
-
-
-@functools.lru_cache(maxsize=16)
-def _inline_tag(file: Path, stylesheet: bool, mtime_ns: int) -> str:
-    """The ``<script>`` or ``<style>`` element with the file's text (cached per version)."""
-    text = file.read_text(encoding="utf-8")
-    if stylesheet:
-        return (
-            "<style>" + _data_uris(text, file.parent).replace("</style", "<\\/style") + "</style>"
-        )
-    return "<script>" + text.replace("</script", "<\\/script") + "</script>"
-
-
-def inline_assets(page: str, assets_dir: str | os.PathLike[str] | None = None) -> str:
-    """Inline the CDN scripts and stylesheets of a folium page from local copies.
-
-    Args:
-        page: The rendered HTML.
-        assets_dir: Folder with the files (:func:`find_assets`); None for the copies
-            shipped in the package.
-
-    Returns:
-        The page with Leaflet, its CSS and jQuery inlined and the other CDN links removed.
-
-    Raises:
-        FileNotFoundError: A file the map needs is missing from `assets_dir`.
-    """
-    local = find_assets(assets_dir)
-
-    def replace(match: re.Match[str]) -> str:
-        url = match.group("js") or match.group("css")
-        file = local.get(url)
-        if file is None:
-            return ""
-        return _inline_tag(file, bool(match.group("css")), file.stat().st_mtime_ns)
-
-    return _LINK.sub(replace, page)
 
 
 def write_map(

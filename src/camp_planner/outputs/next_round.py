@@ -12,7 +12,6 @@ import csv
 import io
 from pathlib import Path
 
-from camp_planner.i18n import N_
 from camp_planner.io.errors import Collector, InputError
 from camp_planner.io.folder import COMPANY_ALIASES, VENUE_ALIASES, workbook_tables
 from camp_planner.io.tables import Table, read_csv_table
@@ -22,22 +21,6 @@ from camp_planner.programme.carry import CarryOver, completed_text
 COMPANIES_CSV = "companies.csv"
 VENUES_CSV = "venues.csv"
 ROUND_TOML = "round.toml"
-ABSENT_CSV_COLUMN = "company_id"
-
-
-def read_absent(path: Path) -> frozenset[str]:
-    """The ids of absent.csv's `company_id` column.
-
-    Raises:
-        InputError: The file cannot be read or has no company_id column.
-    """
-    out = Collector()
-    table = read_csv_table(path, out)
-    if table is not None and ABSENT_CSV_COLUMN not in table.columns:
-        out.problem(path.name, 1, ABSENT_CSV_COLUMN, None, N_("a column company_id"))
-    if table is None or out.problems:
-        raise InputError(out.problems)
-    return frozenset(row[ABSENT_CSV_COLUMN] for row in table.rows if row[ABSENT_CSV_COLUMN])
 
 
 def _source_tables(folder: Path) -> tuple[Table, Table]:

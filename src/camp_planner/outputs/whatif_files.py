@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
+from camp_planner.models.roster import RosterKind
 from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, xlsx_frame
 from camp_planner.outputs.writers import (
@@ -42,13 +43,11 @@ from camp_planner.outputs.writers import (
 from camp_planner.whatif.chart import figure_png, whatif_figure
 from camp_planner.whatif.compare import comparison_rows, comparison_sheet
 from camp_planner.whatif.runner import WhatIf
-from camp_planner.whatif.scenarios import Scenario, ScenarioError, scenarios_from_toml
 
 __all__ = [
     "WHATIF_CSV",
     "WHATIF_PNG",
     "WHATIF_XLSX",
-    "read_scenarios",
     "write_whatif",
     "write_whatif_csv",
     "write_whatif_png",
@@ -60,28 +59,6 @@ WHATIF_XLSX = "whatif.xlsx"
 WHATIF_PNG = "whatif.png"
 ROSTERS_DIR = "rosters"
 MAPS_DIR = "maps"
-
-
-def read_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
-    """Read a scenarios.toml file (format: :mod:`camp_planner.whatif.scenarios`).
-
-    Args:
-        path: The file.
-
-    Returns:
-        The scenarios in file order (without the added baseline).
-
-    Raises:
-        ScenarioError: The file cannot be read or has mistakes (all of them listed).
-    """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{file}: no such scenarios file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{file}: cannot be read: {exc}") from None
-    return scenarios_from_toml(text, source=str(file))
 
 
 #: The metrics that count something (and the ``unplaced_<code>`` columns).
@@ -221,9 +198,8 @@ def write_whatif(
         write_whatif_png(table, folder / WHATIF_PNG, by_venues, title),
     ]
     for result in whatif.results:
-        written.append(
-            write_roster_json(result.roster, folder / ROSTERS_DIR / f"{result.slug}.json")
-        )
+        scenario = result.roster.model_copy(update={"kind": RosterKind.WHATIF})  # not published
+        written.append(write_roster_json(scenario, folder / ROSTERS_DIR / f"{result.slug}.json"))
     if maps:
         from camp_planner.outputs.maps import write_map
 

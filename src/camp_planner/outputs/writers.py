@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -49,6 +51,7 @@ from camp_planner.models import (
 from camp_planner.models.roster import ONLINE_VENUE_ID
 from camp_planner.outputs.atomic import atomic_path, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, protect_text_cells, xlsx_frame
+from camp_planner.outputs.roster_workbook import stream_sheet
 
 __all__ = [
     "BOOLEAN_FORMAT",
@@ -524,6 +527,10 @@ def _shown_length(value: object) -> int:
     return len(str(value))
 
 
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
 def format_sheet(sheet: Worksheet) -> None:
     """Bold header, frozen header row, fitting widths, no formulas, printable landscape."""
     protect_text_cells(sheet)  # a name like "=SUM(...)" is text, not a formula
@@ -536,21 +543,23 @@ def format_sheet(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
     lines: dict[int, int] = {}  # row -> text lines of its longest wrapped cell
-    for index, column in enumerate(sheet.iter_cols(), start=1):
+    last_column = sheet.max_column  # (computed once: it scans every cell)
+    for index, column in enumerate(sheet.iter_cols(max_col=last_column), start=1):
         width = 8
         for cell in column:
             if cell.value is not None:
                 length = _shown_length(cell.value)
                 width = max(width, length + 2)
                 if length > _MAX_WIDTH - 2:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.alignment = _WRAPPED
                     need = math.ceil(length * 1.1 / (_MAX_WIDTH - 2))
                     lines[cell.row] = max(lines.get(cell.row, 1), need)
         sheet.column_dimensions[get_column_letter(index)].width = min(width, _MAX_WIDTH)
     for row, count in lines.items():  # neither Excel nor LibreOffice grows rows on load
         sheet.row_dimensions[row].height = 15 * count
-        for cell in sheet[row]:
-            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
+        (cells,) = sheet.iter_rows(min_row=row, max_row=row, max_col=last_column)
+        for cell in cells:
+            cell.alignment = _WRAPPED if cell.alignment.wrap_text else _TOP
     sheet.auto_filter.ref = sheet.dimensions
 
 
@@ -575,6 +584,8 @@ def write_roster_xlsx(
 
     Returns:
         The path written.
+
+    Written in openpyxl's streaming mode (:mod:`camp_planner.outputs.roster_workbook`).
     """
     lang = problem.round.language
     _ = gettext_for(lang)
@@ -589,21 +600,45 @@ def write_roster_xlsx(
     sheets["summary"]["item"] = [_(item) for item in items]
     booleans = BOOLEAN_FORMAT if lang == "en" else _DANISH_BOOLEAN_FORMAT
     target = Path(path)
-    with (
-        atomic_path(target) as tmp,
-        pd.ExcelWriter(tmp, engine="openpyxl", date_format=DATE_FORMAT) as writer,
-    ):
+    book = Workbook(write_only=True)
+    with atomic_path(target) as tmp, _closing_sheets(book):
         for name, frame in sheets.items():
-            xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            if name == "summary":
-                set_number_formats(
-                    sheet, lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]), booleans
-                )
-            else:
-                set_number_formats(sheet, by_column(sheet, _COLUMN_FORMATS), booleans)
-            if lang != "en":
-                for cell in sheet[1]:
-                    cell.value = _column_title(cell.value, lang)
-            format_sheet(sheet)
+            table = xlsx_frame(frame)
+            columns = list(table.columns)
+            pick = (
+                (lambda row, _col: _SUMMARY_FORMATS.get(items[row - 2]))
+                if name == "summary"
+                else _by_names(columns, _COLUMN_FORMATS)
+            )
+            header = columns if lang == "en" else [_column_title(c, lang) for c in columns]
+            stream_sheet(
+                book, name, table, header, pick, whole=frozenset(_WHOLE_FORMATS),
+                booleans=booleans, date_format=DATE_FORMAT, max_width=_MAX_WIDTH,
+            )  # fmt: skip
+        book.save(tmp)
     return target
+
+
+@contextmanager
+def _closing_sheets(book: Workbook) -> Iterator[None]:
+    """On a failure, close the streamed sheets' temporary files (no half-written sheet is
+    left to be cleaned up by the garbage collector)."""
+    try:
+        yield
+    except BaseException:
+        for sheet in book.worksheets:
+            with suppress(Exception):
+                sheet.close()
+        raise
+
+
+def _by_names(columns: list[Any], formats: Mapping[str, str]) -> Callable[[int, int], str | None]:
+    """:func:`by_column` for a table not yet in a sheet (its column names)."""
+
+    def pick(row: int, column: int) -> str | None:
+        name = columns[column - 1]
+        if isinstance(name, str) and name.startswith(("module_day_", "lab_day")):
+            return DATE_FORMAT
+        return formats.get(name) if isinstance(name, str) else None
+
+    return pick

@@ -27,10 +27,11 @@ from camp_planner.models import (
     UnplacedCode,
 )
 from camp_planner.models.groups import group_counts
+from camp_planner.models.roster import RosterKind
 from camp_planner.programme.plan import steps_to_take
-from camp_planner.programme.solve import ProgrammeSolution
+from camp_planner.programme.solve import ProgrammeSolution, Stage
 from camp_planner.scheduler.days import DayIndex
-from camp_planner.scheduler.prepare import next_step_or_reason
+from camp_planner.scheduler.prepare import next_step_or_reason, placement_priority
 from camp_planner.scheduler.result import assemble_roster
 
 STEP_NAMES = {Step.MODULE1: "Module 1", Step.MODULE2: "Module 2"}
@@ -119,9 +120,7 @@ def _why_not(
     ]
     if later:
         rr, step = later[0]
-        return UnplacedCode.LATER_ROUND, (
-            f"{STEP_NAMES[step]} is planned for round {solution.programme.rounds[rr].name}"
-        )
+        return UnplacedCode.LATER_ROUND, _later_reason(solution, problem, company, rr, step)
     if company.available_from and company.available_from > problem.round.end:
         return UnplacedCode.NOT_YET_AVAILABLE, (
             f"can start from {company.available_from}, after this round ({problem.round.end})"
@@ -135,6 +134,37 @@ def _why_not(
     return UnplacedCode.CAPACITY, (
         f"{segment.label}: no room in the horizon's rounds (venues, the facilitator's days, "
         "cohort sizes) for every company; who goes first: priority, then waiting, then travel"
+    )
+
+
+def _later_reason(
+    solution: ProgrammeSolution, problem: PlanningProblem, company: Company, rr: int, step: Step
+) -> str:
+    """Why a company's step is planned for round `rr` and not for this one (issue 23): this
+    round's places of its group went to companies that go first, or it is planned later so
+    that more steps and tracks fit in the horizon (those rank above earlier rounds)."""
+    planned = f"{STEP_NAMES[step]} is planned for round {solution.programme.rounds[rr].name}"
+    here = problem.round
+    if company.available_from and company.available_from > here.end:
+        return f"{planned}: it can start from {company.available_from}, after round {here.name}"
+    segment = problem.segment_of(company)
+    r = next(i for i, rnd in enumerate(solution.programme.rounds) if rnd.name == here.name)
+    standing = placement_priority(problem)
+    took = [
+        other.company_id
+        for other in problem.companies
+        if (r, step) in solution.steps_of.get(other.company_id, [])
+        and problem.segment_of(other) == segment
+    ]
+    if any(standing[cid] > standing[company.company_id] for cid in took):
+        return (
+            f"{planned}: round {here.name} was full with companies that go first (a higher "
+            "priority or waiting longer)"
+        )
+    return (
+        f"{planned}: planned later to complete more steps and tracks within the horizon "
+        f"(they rank above an earlier round; {len(took)} of its group train in round "
+        f"{here.name})"
     )
 
 
@@ -166,7 +196,8 @@ def _roster(solution: ProgrammeSolution, r: int) -> tuple[PlanningProblem, Roste
         gap=0.0 if proven else None,
         message=solution.message or f"round {r + 1} of {len(programme.rounds)} of a programme",
     )
-    return problem, assemble_roster(problem, report, cohorts, unplaced, travel)
+    roster = assemble_roster(problem, report, cohorts, unplaced, travel, kind=RosterKind.PROGRAMME)
+    return problem, roster
 
 
 def _sentence(
@@ -204,6 +235,17 @@ def _sentence(
     if missing:
         text += f"; {STEP_NAMES[missing[0]]} does not fit the horizon yet"
     return text + "."
+
+
+def _stage_row(stage: Stage) -> dict[str, object]:
+    """A stage of programme.json: its value, bound and the value in words."""
+    return {
+        "stage": stage.name,
+        "status": stage.status,
+        "value": stage.value,
+        "bound": stage.bound,
+        "words": stage.words,
+    }
 
 
 def programme_result(solution: ProgrammeSolution) -> ProgrammeResult:
@@ -264,10 +306,7 @@ def programme_result(solution: ProgrammeSolution) -> ProgrammeResult:
             "best_bound": (
                 round(stages[-1].bound / 100, 3) if stages and stages[-1].found else None
             ),
-            "stages": [
-                {"stage": s.name, "status": s.status, "value": s.value, "bound": s.bound}
-                for s in stages
-            ],
+            "stages": [_stage_row(s) for s in stages],
             "message": solution.message,
         },
         "companies": companies,

@@ -36,6 +36,8 @@ class Stage:
     status: str
     value: int = 0
     bound: int = 0
+    #: the value in words (programme.json's stages: a coordinator reads these, not numbers)
+    words: str = ""
 
     @property
     def found(self) -> bool:
@@ -456,6 +458,11 @@ def plan_programme(
         )
     planned, rest = divmod(first.value, w_planned)
     tracks, priority = divmod(rest, w_tracks)
+    first.words = (
+        f"{planned} next steps planned, {tracks} tracks (Module 1 and Module 2) completed, "
+        f"{priority} points of priority and waiting among those placed (a single number: "
+        f"steps x {w_planned:,} + tracks x {w_tracks:,} + points)"
+    )
     pm.model.add(pm.planned() >= planned)
     pm.model.add(pm.tracks() >= tracks)
     pm.model.add(pm.priority() >= priority)
@@ -469,6 +476,11 @@ def plan_programme(
     )  # fmt: skip
     stages.append(second)
     if second.found:
+        second.words = (
+            f"earliness {second.value:,}: each step counts (rounds before the last it is "
+            "in) x (1 + the company's priority and waiting points); higher means earlier "
+            "rounds for those first in line"
+        )
         best = solver2
         pm.model.add(pm.earliness() >= second.value)
         if start_values[:3] == (planned, tracks, priority) and start_values[3] >= second.value:
@@ -491,6 +503,7 @@ def plan_programme(
     )  # fmt: skip
     stages.append(third)
     if third.found:
+        third.words = f"{travel_units_to_km(third.value):,.1f} km travelled over the horizon"
         best = solver3
     identities = _assign_identities(pm, best)
     rounds = [

@@ -40,7 +40,9 @@ class Remedy:
         :meth:`scenario`)."""
         if not self.round_changes:
             return problem
-        data = {**problem.round.model_dump(), **self.round_changes}
+        # only the keys the round sets, so a default is not checked as if given (RoundConfig
+        # refuses an explicit online_cohort_min above cohort_max, not the default 5)
+        data = {**problem.round.model_dump(exclude_unset=True), **self.round_changes}
         return problem.model_copy(update={"round": RoundConfig.model_validate(data)})
 
     def scenario(self) -> Scenario:
@@ -77,9 +79,14 @@ def remedies_for(problem: PlanningProblem) -> tuple[list[Remedy], list[str]]:
     elif not levels_by_module[Step.MODULE1]:
         skipped.append("online cohorts: no company waits for Module 1 (Module 2 is never online)")
     else:
-        remedies.append(
-            Remedy("online cohorts", ("online_cohorts = true",), {"online_cohorts": True})
-        )
+        changes: dict[str, Any] = {"online_cohorts": True}
+        lines = ["online_cohorts = true"]
+        if rnd.online_cohort_min > rnd.cohort_max:
+            # round.toml would refuse online_cohorts with a minimum above cohort_max (the
+            # default 5 with small cohorts): the remedy says the minimum it needs
+            changes["online_cohort_min"] = rnd.cohort_max
+            lines.append(f"online_cohort_min = {rnd.cohort_max}")
+        remedies.append(Remedy("online cohorts", tuple(lines), changes))
     allowed = set(level_mixes(rnd))
     for mix in ADMISSIBLE_LEVEL_MIXES:
         text = "+".join(level.value for level in mix)
@@ -151,6 +158,8 @@ def all_together(remedies: list[Remedy]) -> Remedy:
     settings = []
     if round_changes.get("online_cohorts"):
         settings.append("online_cohorts = true")
+    if "online_cohort_min" in round_changes:
+        settings.append(f"online_cohort_min = {round_changes['online_cohort_min']}")
     if mixes:
         round_changes["mix_levels"] = tuple(mixes)
         settings.append(f"mix_levels = {_toml_list(mixes)}")

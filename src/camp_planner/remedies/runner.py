@@ -30,7 +30,7 @@ COLUMNS = [
     "remedy", "settings", "placed", "delta_placed", "travel_km_total", "delta_travel_km",
     "companies_helped", "status", "gap",
     "unplaced", "segment_too_small", "cohorts", "online_cohorts", "mixed_cohorts", "venues",
-    "wall_time_s",
+    "wall_time_s", "companies_lost",
 ]  # fmt: skip
 
 #: Called before a remedy is solved: (index from 0, count, remedy name).
@@ -82,6 +82,8 @@ def _row(result: RemedyResult, base: Roster, base_placed: set[str]) -> dict[str,
     placed = {m for c in roster.cohorts for m in c.members}
     order = [c.company_id for c in result.problem.companies]
     helped = [cid for cid in order if cid in placed and cid not in base_placed]
+    # who pays for the remedy: placed in the round as it is, without a place with it
+    lost = [cid for cid in order if cid in base_placed and cid not in placed]
     travel = round(roster.summary.travel_km_total, 1)
     return {
         "remedy": result.name,
@@ -100,6 +102,7 @@ def _row(result: RemedyResult, base: Roster, base_placed: set[str]) -> dict[str,
         "mixed_cohorts": sum(c.mixed for c in roster.cohorts),
         "venues": ";".join(roster.summary.venues_used),
         "wall_time_s": roster.solver.wall_time_s,
+        "companies_lost": ";".join(lost),
         "failure": result.failure or "",
     }
 

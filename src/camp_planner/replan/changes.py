@@ -26,6 +26,9 @@ class Change(StrEnum):
     UNPLACED = "unplaced"
     #: in the published roster, no longer in the planning folder
     WITHDRAWN = "withdrawn"
+    #: same cohort, venue and dates, but its companies (or its level or age label) changed:
+    #: the invitation, which says who and how many, is sent again (SEQUENCE raised)
+    MEMBERS = "members"
 
 
 #: changes.csv's columns, in order
@@ -69,8 +72,9 @@ def _by_member(roster: Roster) -> dict[str, Cohort]:
 
 
 def company_changes(problem: PlanningProblem, published: Roster, new: Roster) -> list[ChangeRow]:
-    """One row per company whose place differs: moved, new, re-dated, at another venue,
-    unplaced now, or withdrawn (in the published roster, not in the folder any more).
+    """One row per company whose place or invitation differs: moved, new, re-dated, at
+    another venue, its cohort's companies changed, unplaced now, or withdrawn (in the
+    published roster, not in the folder any more).
     Companies of the folder first (in its order), then the withdrawn ones."""
     old_of, new_of = _by_member(published), _by_member(new)
     known = set(old_of) | {u.company_id for u in published.unplaced}
@@ -90,6 +94,8 @@ def company_changes(problem: PlanningProblem, published: Roster, new: Roster) ->
             change = Change.VENUE
         elif cohort_dates(old) != cohort_dates(now):
             change = Change.DATES
+        elif _label(old) != _label(now):
+            change = Change.MEMBERS
         else:
             change = None
         if change is not None:
@@ -99,6 +105,11 @@ def company_changes(problem: PlanningProblem, published: Roster, new: Roster) ->
         if cid not in present:
             rows.append(_row(cid, "", Change.WITHDRAWN, old_of.get(cid), None))
     return rows
+
+
+def _label(cohort: Cohort) -> tuple[object, ...]:
+    """What a cohort's invitation says of it besides venue and dates: who, level, age."""
+    return (sorted(cohort.members), cohort.level, cohort.age_group, cohort.online)
 
 
 def _row(cid: str, name: str, change: Change, old: Cohort | None, now: Cohort | None) -> ChangeRow:

@@ -4,8 +4,10 @@ others, or a new cohort; and why the other cohorts of its group cannot take it.
 
 Each option is the replan model with the company placed there: the companies of the
 published roster keep their places (as many as can keep one at all), no other company is
-added, and the fewest weighted changes are made, then the least travel for the company.
-Options are ranked by those changes, then by the company's travel. Changes the folder
+added, and the fewest weighted changes are made, then the least travel in total. Options
+are ranked by those changes, then by that total travel, then by the company's own travel:
+the order in which `replan` decides, so the option ranked first is the one `replan` applies
+when this company is the only change (issue 23; tests/replan/test_fit_agrees.py). Changes the folder
 needs whatever happens to the company (a venue lost, a withdrawal) are reported once, as
 the baseline, not in every option's note.
 """
@@ -44,6 +46,8 @@ class FitOption:
     note: str = ""
     cost: int = 0
     rank: int | None = None
+    #: travel km of everybody the option places (replan's last stage; not in fit.csv)
+    total_km: float = 0.0
 
 
 @dataclass
@@ -110,7 +114,13 @@ class _Fit:
                 notes.append(f"{s.cohort_id} re-dated")
         return notes
 
-    def describe(self, rm: ReplanModel, solver: cp_model.CpSolver, slot: Slot) -> FitOption:
+    def describe(
+        self,
+        rm: ReplanModel,
+        solver: cp_model.CpSolver,
+        slot: Slot,
+        total: cp_model.LinearExprT,
+    ) -> FitOption:
         """The option a solution gives: the company's cohort, venue, dates and travel, the
         companies moved, and the other changes (beyond the baseline) in words."""
         setup, days, cid = self.setup, self.setup.days, self.cid
@@ -141,6 +151,7 @@ class _Fit:
             moves=moves,
             note="; ".join(notes),
             cost=solver.value(rm.change_cost()),
+            total_km=solver.value(total) / TRAVEL_UNITS_PER_KM,
         )
 
     def existing(self, slot: Slot) -> FitOption:
@@ -149,16 +160,11 @@ class _Fit:
         if (self.cid, slot.index) not in rm.x:
             return FitOption(slot.cohort_id or "", note=self.impossible(slot))
         rm.model.add(rm.x[self.cid, slot.index] == 1)
-        travel = [
-            (round(km * TRAVEL_UNITS_PER_KM), rm.u[slot.index, v])
-            for v, km in self.setup.allowed[self.cid].items()
-            if (slot.index, v) in rm.u
-        ]
-        objective = rm.change_cost() * _OVER_TRAVEL + sum(k * u for k, u in travel)
-        solver = self.solve(rm, objective)
+        total = rm.add_travel()
+        solver = self.solve(rm, rm.change_cost() * _OVER_TRAVEL + total)
         if solver is None:
             return FitOption(slot.cohort_id or "", note=self.impossible(slot))
-        return self.describe(rm, solver, slot)
+        return self.describe(rm, solver, slot, total)
 
     def impossible(self, slot: Slot) -> str:
         """Why a published cohort of the company's group cannot take it."""
@@ -196,11 +202,12 @@ class _Fit:
                     m.add_implication(both, rm.x[cid, s.index])
                     at.append((round(km * TRAVEL_UNITS_PER_KM), both))
             m.add(sum(b for _, b in at) == 1)
-            solver = self.solve(rm, rm.change_cost() * _OVER_TRAVEL + sum(k * b for k, b in at))
+            total = rm.add_travel()
+            solver = self.solve(rm, rm.change_cost() * _OVER_TRAVEL + total)
             if solver is None:
                 break
             slot = next(s for s in mine if solver.value(rm.x[cid, s.index]))
-            found.append(self.describe(rm, solver, slot))
+            found.append(self.describe(rm, solver, slot, total))
         return found or [FitOption("new", note=self.no_new_cohort())]
 
     def no_new_cohort(self) -> str:
@@ -269,7 +276,7 @@ def fit(
     options = [job.existing(s) for s in slots] + job.new_cohorts(top)
     possible = sorted(
         (o for o in options if o.venue_id),
-        key=lambda o: (o.cost, o.travel_km or 0.0, o.cohort_id),
+        key=lambda o: (o.cost, round(o.total_km, 3), o.travel_km or 0.0, o.cohort_id),
     )[:top]
     for rank, option in enumerate(possible, start=1):
         option.rank = rank

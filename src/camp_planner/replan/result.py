@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from camp_planner.i18n import N_, gettext_for, ngettext_for, segment_label
+from camp_planner.i18n import N_, format_day, gettext_for, ngettext_for, segment_label
 from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
@@ -17,15 +17,16 @@ from camp_planner.models import (
     Company,
     PlanningProblem,
     Roster,
+    Segment,
     Session,
     SolverReport,
     SolverStatus,
     Unplaced,
     UnplacedCode,
 )
-from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel
+from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel, RosterKind
 from camp_planner.replan.model import ReplanModel
-from camp_planner.replan.setup import ChangeCost, Setup, next_cohort_ids
+from camp_planner.replan.setup import ChangeCost, Setup, cohort_kind, next_cohort_ids
 from camp_planner.replan.solve import Solved
 from camp_planner.scheduler.result import assemble_roster
 
@@ -146,6 +147,22 @@ def lost_place_reason(
     )
 
 
+def _in_notice(setup: Setup, seg: Segment) -> bool:
+    """Whether a cohort of the segment is kept only because it meets within the notice
+    period (it has not met by --as-of; round.toml `notice_days`)."""
+    for cohort in setup.history:
+        first = min((d for x in cohort.sessions for d in x.dates), default=setup.as_of)
+        levels, ages = cohort_kind(cohort)
+        if (
+            first >= setup.as_of
+            and cohort.module == seg.module
+            and seg.level in levels
+            and seg.age_group in ages
+        ):
+            return True
+    return False
+
+
 def unplaced_list(
     solved: Solved, cohorts: list[Cohort], costs: ChangeCost, deadline: float
 ) -> list[Unplaced]:
@@ -195,6 +212,11 @@ def unplaced_list(
         elif cid not in can_join:
             why = _("no cohort of its group (%(segment)s) can run with it under the round's rules")
             why %= {"segment": label}
+            if _in_notice(setup, seg):
+                why += _(
+                    "; its cohorts meeting before %(date)s (the notice period after --as-of) "
+                    "take nobody new"
+                ) % {"date": format_day(setup.first_change, lang)}
             code = UnplacedCode.CAPACITY
         else:
             reasons[cid] = (
@@ -303,4 +325,6 @@ def build_roster(
         message=message,
     )
     policy = gettext_for(problem.round.language)(POLICY)
-    return assemble_roster(problem, report, cohorts, unplaced, travel, policy=policy)
+    return assemble_roster(
+        problem, report, cohorts, unplaced, travel, policy=policy, kind=RosterKind.REPLAN
+    )

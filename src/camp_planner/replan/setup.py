@@ -31,10 +31,12 @@ from camp_planner.models import (
     VenueStatus,
 )
 from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup
+from camp_planner.replan.notice import changes_from, redate_lost_labs
 from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.prepare import (
     allowed_venues,
     next_step_or_reason,
+    not_yet_available,
     too_far_reason,
     unavailable_days,
 )
@@ -116,8 +118,10 @@ class Setup:
     published: Roster
     as_of: date
     days: DayIndex
-    #: working-day indices before `as_of` (no new session there)
+    #: working-day indices before `first_change` (no new session there)
     past: frozenset[int]
+    #: the first day after the notice period: sessions before it are kept as they are
+    first_change: date = date.min
     #: companies the model decides on, by id
     companies: dict[str, Company] = field(default_factory=dict)
     segment: dict[str, Segment] = field(default_factory=dict)
@@ -146,7 +150,8 @@ def _first_date(cohort: Cohort) -> date:
 
 
 def is_history(cohort: Cohort, as_of: date) -> bool:
-    """Whether the cohort has met: a session before `as_of`."""
+    """Whether the cohort is kept as it is: a session before `as_of` (a replan passes the
+    first day after the notice period, :func:`camp_planner.replan.notice.changes_from`)."""
     return _first_date(cohort) < as_of
 
 
@@ -219,14 +224,11 @@ def _decide_companies(setup: Setup) -> None:
             code = UnplacedCode.UNAVAILABLE
             if company.available_from is not None and company.available_from > rnd.start:
                 code = UnplacedCode.NOT_YET_AVAILABLE
-            setup.excluded[cid] = (
-                code,
-                _(
-                    "is unavailable on every day from %(date)s on that a module and its lab "
-                    "could be held this round"
-                )
-                % {"date": format_day(setup.as_of, rnd.language)},
-            )
+            why = not_yet_available(problem, company, days) or _(
+                "is unavailable on every day from %(date)s on that a module and its lab "
+                "could be held this round"
+            ) % {"date": format_day(setup.first_change, rnd.language)}
+            setup.excluded[cid] = (code, why)
             continue
         setup.companies[cid] = company
         setup.segment[cid] = segment
@@ -251,7 +253,7 @@ def _old_dates(days: DayIndex, cohort: Cohort) -> tuple[int | None, int | None]:
 def _existing_slots(setup: Setup, pins: dict[str, set[PinField]]) -> None:
     problem = setup.problem
     for cohort in setup.published.cohorts:
-        if is_history(cohort, setup.as_of):
+        if is_history(cohort, setup.first_change):
             continue
         levels, ages = cohort_kind(cohort)
         if not kind_allowed(problem, cohort.module, levels, len(ages) > 1):
@@ -356,22 +358,28 @@ def build_setup(
     Args:
         problem: The planning folder as it is now.
         published: The published roster.
-        as_of: Cohorts with a session before this day have met.
+        as_of: Cohorts with a session before this day have met; with the notice period
+            after it (round.toml `notice_days`) they are kept as they are.
         pins: Fields of published cohorts to keep.
         costs: The change weights (they bound how many new cohorts are needed).
     """
     days = DayIndex.for_problem(problem)
-    past = frozenset(i for i, d in enumerate(days.dates) if d < as_of)
-    setup = Setup(problem=problem, published=published, as_of=as_of, days=days, past=past)
+    first = changes_from(as_of, problem.round)
+    past = frozenset(i for i, d in enumerate(days.dates) if d < first)
+    setup = Setup(
+        problem=problem, published=published, as_of=as_of, days=days, past=past, first_change=first
+    )
     present = {c.company_id for c in problem.companies}
     for cohort in published.cohorts:
-        if not is_history(cohort, as_of):
+        if not is_history(cohort, first):
             continue
         members = [m for m in cohort.members if m in present]
         if not members:
             setup.notes.append(f"every member of {cohort.cohort_id}, which has met, withdrew")
             continue
         setup.history.append(cohort.model_copy(update={"members": members}))
+    setup.history, moved = redate_lost_labs(problem, setup.history, days, first)
+    setup.notes.extend(moved)
     _decide_companies(setup)
     by_cohort: dict[str, set[PinField]] = defaultdict(set)
     for pin in pins:

@@ -3,11 +3,12 @@ language (:mod:`camp_planner.i18n`), and which part of the policy decided."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from camp_planner.i18n import format_day, gettext_for, ngettext_for, segment_label
 from camp_planner.models import PlanningProblem, Segment, UnplacedCode
 from camp_planner.models.groups import fillable_people
+from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group
 from camp_planner.scheduler.remedy_hints import remedy_hints, too_small, too_small_sentence
 
@@ -42,6 +43,10 @@ def unplaced_reason(
     return code, reason
 
 
+#: A placed company as the reasons see it: its group, venue index and travel km.
+Place = tuple[Group, int, float]
+
+
 def decided_reason(
     problem: PlanningProblem,
     group: Group,
@@ -49,13 +54,25 @@ def decided_reason(
     placed: list[Group],
     placed_in_round: list[Group] | None = None,
     round_people: Mapping[Segment, int] | None = None,
+    places: Sequence[Place] | None = None,
 ) -> tuple[UnplacedCode, str, str | None]:
     """:func:`unplaced_reason`, and what decided (:data:`BY_PRIORITY`, :data:`BY_WAITING`,
-    :data:`BY_TRAVEL`; None for a group too small for any cohort)."""
+    :data:`BY_TRAVEL`; None for a group too small for any cohort, or a tie).
+
+    `places` are the placed companies of the segment (group, venue, km). The rule named is
+    the one that kept the company out (issue 23), looking at those placed that went first
+    or tied with it (equal or higher standing: priority + level_priority, then waiting):
+
+    - *priority* when one of a higher priority holds a place it could take at no more
+      travel; else *waiting* when one of the same priority that waited longer does;
+    - *travel* when every such place would cost it more travel than its holder has (or is
+      out of its reach): the sentence gives both distances;
+    - else (equals hold places it could take at no more travel: a tie, or its unavailable
+      days) the round's limits; with no `places`, the older rules on `placed`.
+    """
     rnd = problem.round
     lang = rnd.language
     _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
     companies = sum(g.size for g in segment_groups)
     people = sum(g.size * g.participants for g in segment_groups)
     segment = group.segment
@@ -66,21 +83,48 @@ def decided_reason(
     if too_small(rnd, segment, everyone):
         text = too_small_sentence(rnd, segment, companies, everyone)
         return UnplacedCode.SEGMENT_TOO_SMALL, text, None
-    if any(p.policy_priority > group.policy_priority for p in placed):
+    if places is None:  # no venues known: who went first, by standing alone
+        places = [(p, -1, 0.0) for p in placed]
+    ahead = [(g, v, km) for g, v, km in places if g.priority >= group.priority]
+    cheaper = [(g, v, km) for g, v, km in ahead if _reach(group, v) <= km]
+    higher = [g for g, _, _ in cheaper if g.policy_priority > group.policy_priority]
+    if higher:
         text = _(
             "%(segment)s could not place everyone; companies with a higher priority than "
             "%(priority)s (priority + level_priority) were placed first"
         ) % {"segment": label, "priority": group.policy_priority}
         return UnplacedCode.PRIORITY, text, BY_PRIORITY
-    if any(p.priority > group.priority for p in placed):
-        since = min(p.waiting_since for p in placed if p.waiting_since is not None)
+    longer = [g for g, _, _ in cheaper if g.priority > group.priority]
+    if longer:
+        dated = [g.waiting_since for g in longer if g.waiting_since is not None]
         text = _(
             "%(segment)s could not place everyone; with equal priority, companies waiting "
             "longer (since %(since)s) were placed first"
-        ) % {"segment": label, "since": format_day(since, lang)}
+        ) % {"segment": label, "since": format_day(max(dated), lang) if dated else "-"}
         return UnplacedCode.PRIORITY, text, BY_WAITING
+    if ahead and not cheaper:
+        return UnplacedCode.CAPACITY, _travel_sentence(group, ahead, label, lang), BY_TRAVEL
+    return _round_limits(problem, group, people, everyone, placed_in_round, bool(cheaper))
+
+
+def _round_limits(
+    problem: PlanningProblem,
+    group: Group,
+    people: int,
+    everyone: Mapping[Segment, int],
+    placed_in_round: list[Group] | None,
+    tied: bool,
+) -> tuple[UnplacedCode, str, str | None]:
+    """No rule of the policy kept it out: the cohort sizes (and shorter travel among
+    equals), the round's limits, or (`tied`) equals that took places at no less travel."""
+    rnd = problem.round
+    lang = rnd.language
+    _ = gettext_for(lang)
+    segment = group.segment
+    label = segment_label(segment, lang)
     holdable = fillable_people(people, rnd.cohort_min, rnd.cohort_max)
     if holdable < people:
+        ngettext = ngettext_for(lang)
         hints = remedy_hints(rnd, segment, everyone)  # e.g. online cohorts would hold them all
         text = ngettext(
             "%(segment)s has %(people)s people; cohorts of %(min)s-%(max)s can hold "
@@ -107,5 +151,40 @@ def decided_reason(
             "(priority + level_priority) were placed first"
         ) % {"limits": limits, "priority": group.policy_priority}
         return UnplacedCode.CAPACITY, text, BY_PRIORITY
+    if tied:  # equals hold places it could take at no more travel: a tie, or its days
+        text = _(
+            "%(limits)s; companies of equal priority and waiting took the places at no less "
+            "travel, or its unavailable days kept it out"
+        ) % {"limits": limits}
+        return UnplacedCode.CAPACITY, text, None
     text = _("%(limits)s; with equal priority and waiting, shorter travel won") % {"limits": limits}
     return UnplacedCode.CAPACITY, text, BY_TRAVEL
+
+
+def _km(value: float, lang: str) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+def _reach(group: Group, venue: int) -> float:
+    """The group's travel to a venue: 0 online, infinite out of its reach (unknown venue)."""
+    if venue == ONLINE:
+        return 0.0
+    return group.travel.get(venue, float("inf")) if venue >= 0 else 0.0
+
+
+def _travel_sentence(group: Group, ahead: Sequence[Place], label: str, lang: str) -> str:
+    """Shorter travel won: the most the placed companies it competed with travel, and the
+    least it would travel to one of their venues."""
+    reachable = [_reach(group, v) for _, v, _ in ahead if _reach(group, v) < float("inf")]
+    own = min(reachable) if reachable else min(group.travel.values(), default=0.0)
+    _ = gettext_for(lang)
+    return _(
+        "%(segment)s could not place everyone; with equal priority and waiting, shorter "
+        "travel won: the placed companies it competed with travel at most %(placed)s km, "
+        "this company %(own)s km"
+    ) % {
+        "segment": label,
+        "placed": _km(max(km for _, _, km in ahead), lang),
+        "own": _km(own, lang),
+    }

@@ -21,7 +21,13 @@ from camp_planner.models import (
     Unplaced,
     UnplacedCode,
 )
-from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLevel
+from camp_planner.models.roster import (
+    ONLINE_VENUE_ID,
+    CohortAgeGroup,
+    CohortLevel,
+    RosterKind,
+    fingerprint_of,
+)
 from camp_planner.scheduler.dates import CohortPlan, DatedCohort
 from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group, Prepared
@@ -55,6 +61,8 @@ def build_roster(
     next_member: dict[int, int] = defaultdict(int)
     cohorts: list[Cohort] = []
     travel: dict[str, float] = {}
+    #: group index -> (venue index, km) of each of its placed companies (for the reasons)
+    places: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for number, item in enumerate(order, start=1):
         plan = plans[item.plan_index]
         members: list[str] = []
@@ -65,6 +73,7 @@ def build_roster(
             for company in chosen:
                 members.append(company.company_id)
                 travel[company.company_id] = round(group.travel[plan.venue], 3)
+                places[gi].append((plan.venue, travel[company.company_id]))
         # A cohort of a mixed kind is labelled by the members it actually holds.
         segments = [prep.groups[gi].segment for gi in item.members]
         level = CohortLevel.of(s.level for s in segments)
@@ -82,7 +91,7 @@ def build_roster(
                 mixed=level.mixed or age_group == CohortAgeGroup.MIXED,
             )
         )
-    unplaced, decided = _unplaced(prep, next_member)
+    unplaced, decided = _unplaced(prep, next_member, places)
     total = round(sum(travel.values()), 3)
     report = report.model_copy(update={"objective": total})
     if prep.notes and not report.message:
@@ -104,10 +113,14 @@ def assemble_roster(
     unplaced: list[Unplaced],
     travel: dict[str, float],
     policy: str | None = None,
+    kind: RosterKind = RosterKind.ROSTER,
 ) -> Roster:
     """The roster.json document with its summary (placed, unplaced, total travel, venues
-    used: online cohorts have none; the policy sentence unless one is given)."""
+    used: online cohorts have none; the policy sentence unless one is given), its kind and
+    the fingerprint of the folder it was solved from."""
     return Roster(
+        kind=kind,
+        folder_fingerprint=fingerprint_of(problem),
         round=problem.round.name,
         solver=report,
         cohorts=cohorts,
@@ -175,9 +188,16 @@ def policy_sentence(
     ) % {"policy": policy, "n": room, "parts": ", ".join(parts)}
 
 
-def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> tuple[list[Unplaced], Counter[str]]:
+def _unplaced(
+    prep: Prepared,
+    placed_count: dict[int, int],
+    places: Mapping[int, list[tuple[int, float]]] | None = None,
+) -> tuple[list[Unplaced], Counter[str]]:
     """Companies excluded before solving, then those of the model left without a place;
-    and how many of those had no room by priority, waiting or travel."""
+    and how many of those had no room by priority, waiting or travel (`places`: group
+    index -> (venue index, km) of its placed companies, to name travel only where a
+    company of equal standing has a place it would reach with more travel)."""
+    places = places or {}
     by_segment: dict[object, list[Group]] = defaultdict(list)
     for group in prep.groups:
         by_segment[group.segment].append(group)
@@ -199,6 +219,12 @@ def _unplaced(prep: Prepared, placed_count: dict[int, int]) -> tuple[list[Unplac
                 placed[group.segment],
                 [g for groups in placed.values() for g in groups],
                 round_people,
+                [
+                    (other, venue, km)
+                    for gj, other in enumerate(prep.groups)
+                    if other.segment == group.segment
+                    for venue, km in places.get(gj, [])
+                ],
             )
             reasons[company.company_id] = (code, reason)
             if by is not None:
@@ -227,6 +253,7 @@ def empty_roster(prep: Prepared, started: float, why: str, time_limit: float) ->
     )
     unplaced, _ = _unplaced(prep, {})
     return Roster(
+        folder_fingerprint=fingerprint_of(prep.problem),
         round=prep.problem.round.name,
         solver=report,
         unplaced=unplaced,

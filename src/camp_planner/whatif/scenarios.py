@@ -47,11 +47,13 @@ folder as it is, added under the name ``baseline``.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -358,3 +360,25 @@ def slugify(name: str, taken: set[str] | None = None) -> str:
         candidate = f"{slug}-{n}"
     taken.add(candidate)
     return candidate
+
+
+def read_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
+    """Read a scenarios.toml file (format: :mod:`camp_planner.whatif.scenarios`).
+
+    Args:
+        path: The file.
+
+    Returns:
+        The scenarios in file order (without the added baseline).
+
+    Raises:
+        ScenarioError: The file cannot be read or has mistakes (all of them listed).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{file}: no such scenarios file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{file}: cannot be read: {exc}") from None
+    return scenarios_from_toml(text, source=str(file))
