@@ -63,8 +63,16 @@ def test_the_demo_whatif_csv_is_the_one_solved_here(tmp_path: Path) -> None:
     here_csv = (tmp_path / "here" / "whatif.csv").read_bytes()
     assert b",OPTIMAL," in here_csv and b"FEASIBLE" not in here_csv  # every solve proven
     assert (tmp_path / "ray" / "whatif.csv").read_bytes() == here_csv
-    for name in ("5-venues.json", "6-venues.json"):
-        assert (tmp_path / "ray" / "rosters" / name).is_file()
+    for name in ("5-venues.json", "6-venues.json"):  # the same rosters but for the time
+        rosters = [
+            Roster.from_json((tmp_path / d / "rosters" / name).read_text()) for d in ("here", "ray")
+        ]
+        assert rosters[0].folder_fingerprint == rosters[1].folder_fingerprint != ""
+        same = [
+            r.model_copy(update={"solver": r.solver.model_copy(update={"wall_time_s": 0})})
+            for r in rosters
+        ]
+        assert same[0] == same[1]
     assert ray.is_initialized()  # the command used the test's runtime and left it running
 
 

@@ -30,7 +30,13 @@ from camp_planner.distributed.executor import (
     SweepCancelled,
     describe_failure,
 )
-from camp_planner.distributed.tasks import SolveTask, TaskFailure, for_the_cluster, run_task
+from camp_planner.distributed.tasks import (
+    SolveTask,
+    TaskFailure,
+    for_the_cluster,
+    from_the_cluster,
+    run_task,
+)
 from camp_planner.models import Roster
 
 __all__ = ["RAY_MISSING", "RayExecutor"]
@@ -140,6 +146,8 @@ class RayExecutor:
                 ready, pending = ray.wait(pending, num_returns=1, timeout=_TICK)
                 for ref in ready:
                     outcome = self._outcome(ref)
+                    if isinstance(outcome, Roster):
+                        outcome = from_the_cluster(outcome, tasks[position[ref]])
                     outcomes[position[ref]] = outcome
                     if on_result:
                         on_result(position[ref], outcome)

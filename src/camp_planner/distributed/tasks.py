@@ -7,8 +7,16 @@ import time
 from dataclasses import dataclass, replace
 
 from camp_planner.models import PlanningProblem, Roster
+from camp_planner.models.roster import fingerprint_of
 
-__all__ = ["SolveTask", "TaskFailure", "failed_roster", "for_the_cluster", "run_task"]
+__all__ = [
+    "SolveTask",
+    "TaskFailure",
+    "failed_roster",
+    "for_the_cluster",
+    "from_the_cluster",
+    "run_task",
+]
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,21 @@ class TaskFailure:
 def for_the_cluster(task: SolveTask) -> SolveTask:
     """`task` with only what the solver uses of each company: its name is replaced by its
     ``company_id`` and its contact person and e-mail are left out (the solver uses none of
-    them, so the roster is the same). What still travels: docs/ray.md."""
+    them, so the roster is the same but for its folder fingerprint:
+    :func:`from_the_cluster`). What still travels: docs/ray.md."""
     companies = tuple(
         company.model_copy(update={"name": company.company_id, "contact_name": None, "email": None})
         for company in task.problem.companies
     )
     return replace(task, problem=task.problem.model_copy(update={"companies": companies}))
+
+
+def from_the_cluster(roster: Roster, task: SolveTask) -> Roster:
+    """A roster solved from :func:`for_the_cluster`'s copy, with the fingerprint of the
+    folder it belongs to (`task`'s full problem), as if solved here."""
+    if not roster.folder_fingerprint:
+        return roster
+    return roster.model_copy(update={"folder_fingerprint": fingerprint_of(task.problem)})
 
 
 def run_task(task: SolveTask) -> Roster:
