@@ -20,6 +20,7 @@ from camp_planner.distributed import Counts, Executor, ExecutorError, connect
 
 __all__ = ["counter", "counts_text", "open_executor", "sweep_progress"]
 
+
 def open_executor(ray: str | None) -> Executor | None:
     """The executor for ``--ray`` (None without it: solve here, as always).
 

@@ -253,12 +253,13 @@ def run_whatif(
 
             def start(index: int, count: int, scenario: Scenario) -> None:
                 current["name"] = scenario.name
-                if index in started:  # the second pass: one more solve
-                    solves["total"] += 1
-                    bar.update(task, total=solves["total"], description=f"{scenario.name}: again")
-                else:
-                    started.add(index)
-                    bar.update(task, description=f"{scenario.name}: solving")
+                again = index in started  # the second pass: one more solve
+                solves["total"] += int(again)
+                started.add(index)
+                what = f"{scenario.name}: {'again' if again else 'solving'}"
+                if executor is not None:  # many at once: the pass, not one scenario
+                    what = "second pass" if again else "scenarios"
+                bar.update(task, total=solves["total"], description=what)
                 if executor is None:  # here: one solve at a time
                     left = solves["total"] - solves["done"] - 1
                     bar.update(task, counts=counts_text(Counts(solves["done"], 1, left)))
