@@ -7,6 +7,7 @@ installs it)."""
 
 from __future__ import annotations
 
+import csv
 import os
 import threading
 import time
@@ -30,6 +31,7 @@ from camp_planner.models import PlanningProblem, Roster, SolverStatus  # noqa: E
 from camp_planner.outputs.whatif_files import write_whatif_csv  # noqa: E402
 from camp_planner.whatif import Scenario, run_scenarios  # noqa: E402
 from tests.helpers.whatif_folder import write_small_folder  # noqa: E402
+from tests.remedies import small_round  # noqa: E402
 
 SOLVE = {"time_limit": 10.0, "seed": 0, "workers": 1}
 SCENARIOS = [
@@ -41,7 +43,13 @@ SCENARIOS = [
 
 @pytest.fixture(scope="module", autouse=True)
 def runtime() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.init(
+        num_cpus=2,
+        object_store_memory=200 * 1024 * 1024,
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
+    )
     yield
     ray.shutdown()
 
@@ -74,6 +82,20 @@ def test_the_demo_whatif_csv_is_the_one_solved_here(tmp_path: Path) -> None:
         ]
         assert same[0] == same[1]
     assert ray.is_initialized()  # the command used the test's runtime and left it running
+
+
+def test_remedies_on_ray_rank_as_solved_here(tmp_path: Path) -> None:
+    folder = small_round.write_folder(tmp_path / "round")
+    args = ["remedies", str(folder), "--time-limit", "10", "--workers", "1"]
+    tables = []
+    for out, extra in (("here", []), ("ray", ["--ray", "auto"])):
+        result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / out), *extra])
+        assert result.exit_code == 0, result.output
+        path = tmp_path / out / "remedies.csv"
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            tables.append([{**r, "wall_time_s": ""} for r in csv.DictReader(handle)])
+    assert tables[1] == tables[0]
+    assert [r["remedy"] for r in tables[0]][:2] == ["all of them", "online cohorts"]
 
 
 def test_a_killed_worker_s_task_is_retried(problem: PlanningProblem, tmp_path: Path) -> None:
