@@ -253,11 +253,20 @@ def serve(
         float | None,
         typer.Option("--keep-days", help="Delete plans older than this many days (default: keep)"),
     ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Run the jobs' solves on the Ray cluster at ADDRESS, e.g. 10.0.0.5:6379 "
+            "(pip install 'camp-planner[ray]'; docs/ray.md). Default: this machine",
+        ),
+    ] = None,
 ) -> None:
     """Serve the coordinators' web app: upload, check, solve, roster, map and what-if."""
     from camp_planner.cli.serve import run_serve
 
-    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles(), keep_days=keep_days))
+    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles(), keep_days=keep_days, ray=ray))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from camp_planner.distributed import Counts, Executor, ExecutorError, connect
+from camp_planner.distributed.executor import Tally, counts_text
 
 __all__ = ["counter", "counts_text", "open_executor", "sweep_progress"]
 
@@ -34,11 +35,6 @@ def open_executor(ray: str | None) -> Executor | None:
     return connect(ray.strip())
 
 
-def counts_text(counts: Counts) -> str:
-    """``3 finished · 2 running · 11 queued``."""
-    return f"{counts.finished} finished · {counts.running} running · {counts.queued} queued"
-
-
 def sweep_progress(console: Console) -> Progress:
     """The progress bar: what runs now, the bar, done of all, the counts, the time."""
     return Progress(
@@ -54,14 +50,5 @@ def sweep_progress(console: Console) -> Progress:
 
 
 def counter(bar: Progress, task: Any) -> Callable[[Counts], None]:
-    """An `on_counts` that shows the counts of the executor's solves on the bar, the solves
-    of earlier waves counted as finished."""
-    before = {"finished": 0}
-
-    def show(counts: Counts) -> None:
-        finished = before["finished"] + counts.finished
-        bar.update(task, counts=counts_text(Counts(finished, counts.running, counts.queued)))
-        if counts.running == 0 and counts.queued == 0:  # the wave is over
-            before["finished"] = finished
-
-    return show
+    """An `on_counts` that shows the counts of the sweep's solves on the bar."""
+    return Tally(lambda counts: bar.update(task, counts=counts_text(counts)))

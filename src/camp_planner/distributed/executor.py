@@ -23,6 +23,8 @@ __all__ = [
     "OnResult",
     "Outcome",
     "SweepCancelled",
+    "Tally",
+    "counts_text",
     "describe_failure",
 ]
 
@@ -36,6 +38,26 @@ class Counts(NamedTuple):
     finished: int
     running: int
     queued: int
+
+
+def counts_text(counts: Counts) -> str:
+    """``3 finished · 2 running · 11 queued``."""
+    return f"{counts.finished} finished · {counts.running} running · {counts.queued} queued"
+
+
+class Tally:
+    """An `on_counts` for a whole sweep: the solves of earlier waves count as finished;
+    passes the sweep's counts to `show`."""
+
+    def __init__(self, show: Callable[[Counts], None]) -> None:
+        self._show = show
+        self._before = 0
+
+    def __call__(self, counts: Counts) -> None:
+        finished = self._before + counts.finished
+        self._show(Counts(finished, counts.running, counts.queued))
+        if counts.running == 0 and counts.queued == 0:  # the wave is over
+            self._before = finished
 
 
 #: Called with a task's position in the wave and its outcome, as each one finishes.
