@@ -58,6 +58,7 @@ def test_replan_in_the_browser_is_the_commands(
     body = {
         "withdrawn": [gone], "late_signups_csv": late, "as_of": "2027-01-04",
         "venue_unavailable": {"aarhus": [lost_day]}, "time_limit": 30,
+        "pins": [[herning["cohort_id"], "venue"], [herning["cohort_id"], "dates"]],
     }  # fmt: skip
     answer = client.post(f"/api/plans/{plan_id}/replan", json=body)
     assert answer.status_code == 202, answer.text
@@ -71,6 +72,8 @@ def test_replan_in_the_browser_is_the_commands(
     moved = {r["company_id"] for r in changes["changes"] if r["change"] != "members"}
     assert gone in moved and "99999999" in moved
     assert moved <= {gone, "99999999", *aarhus["members"]}  # nobody else moves
+    kept = next(c for c in web_roster["cohorts"] if c["cohort_id"] == herning["cohort_id"])
+    assert (kept["venue_id"], kept["sessions"]) == (herning["venue_id"], herning["sessions"])
     assert gone not in {m for c in web_roster["cohorts"] for m in c["members"]}
     zipped = zipfile.ZipFile(io.BytesIO(
         client.get(f"/api/jobs/{job}/files/changed-invitations.zip").content
@@ -83,10 +86,12 @@ def test_replan_in_the_browser_is_the_commands(
     folder = tmp_path / "folder"
     shutil.copytree(root / "versions" / plan_id / str(version), folder)
     shutil.copytree(root / "versions" / plan_id / "published", tmp_path / "published")
+    pins = f"cohort_id,field\n{herning['cohort_id']},venue\n{herning['cohort_id']},dates\n"
+    (tmp_path / "pins.csv").write_text(pins)
     result = CliRunner().invoke(cli.app, [
         "replan", str(folder), "--published", str(tmp_path / "published" / "roster.json"),
         "--as-of", "2027-01-04", "--time-limit", "30", "--workers", "1",
-        "--out", str(tmp_path / "cli"),
+        "--out", str(tmp_path / "cli"), "--pins", str(tmp_path / "pins.csv"),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     cli_roster = json.loads((tmp_path / "cli" / "roster.json").read_text("utf-8"))
@@ -142,6 +147,11 @@ def test_replan_bad_input_and_unknown_ids(
         ("company_id", "nobody"),
         ("venue_id", "nowhere"),
     ]
+    answer = client.post(
+        f"/api/plans/{plan_id}/replan",
+        json={"as_of": "2027-01-04", "pins": [["C99", "venue"], ["C01", "colour"], "x"]},
+    )
+    assert [p["column"] for p in answer.json()["problems"]] == ["pins"] * 3
     late = "company_id,name,lat,lon,founded,level\n77,Ny,56.2,9.6,2010-01-01,Q\n"
     answer = client.post(
         f"/api/plans/{plan_id}/replan", json={"late_signups_csv": late, "as_of": "2027-01-04"}

@@ -89,10 +89,14 @@ def run_replan_job(store: Store, job: Job, progress: Any) -> None:
     frozen = store.job_dir(job.job_id) / PUBLISHED
     shutil.copytree(published_dir(store, job.plan_id), frozen, dirs_exist_ok=True)
     out = store.job_dir(job.job_id) / "out"
+    pins = None
+    if params.get("pins"):  # [[cohort_id, field]]: pins.csv as the command reads it
+        pins = frozen / "pins.csv"
+        pins.write_text("cohort_id,field\n" + "".join(f"{c},{f}\n" for c, f in params["pins"]))
     said, errors = io.StringIO(), io.StringIO()
     progress.now("replanning")
     code = run_replan(
-        store.plan_dir(job.plan_id), frozen / "roster.json", str(params["as_of"]), None, out,
+        store.plan_dir(job.plan_id), frozen / "roster.json", str(params["as_of"]), pins, out,
         float(params["time_limit"]), 0, int(params.get("workers", 1)),
         Console(file=said, width=200), Console(file=errors, width=200),
     )  # fmt: skip

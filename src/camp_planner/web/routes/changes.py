@@ -38,7 +38,30 @@ def _one(text: str, column: str, value: Any, expected: str) -> list[InputProblem
     return [InputProblem(text, None, column, None if value is None else str(value), expected)]
 
 
-def _start_replan(web: Web, plan_id: str, changes: Changes, as_of: Any, limit: Any) -> Job:
+#: What a pin may keep of a published cohort (camp-planner replan's pins.csv).
+PIN_FIELDS = ("members", "venue", "dates")
+
+
+def _pins(web: Web, plan_id: str, asked: Any) -> tuple[list[list[str]], list[InputProblem]]:
+    """The pins asked for ([cohort_id, field] pairs of published cohorts), or problems."""
+    if not asked:
+        return [], []
+    path = published_roster(web.store, plan_id)
+    cohorts = {c.cohort_id for c in read_roster(path).cohorts} if path else set()
+    pins, problems = [], []
+    for pin in asked if isinstance(asked, list) else [asked]:
+        ok = isinstance(pin, list | tuple) and len(pin) == 2
+        if not ok or pin[0] not in cohorts or pin[1] not in PIN_FIELDS:
+            expected = "[cohort_id of the published roster, members | venue | dates]"
+            problems += _one("(request)", "pins", pin, expected)
+            continue
+        pins.append([str(pin[0]), str(pin[1])])
+    return pins, problems
+
+
+def _start_replan(
+    web: Web, plan_id: str, changes: Changes, as_of: Any, limit: Any, pins: Any = None
+) -> Job:
     """Apply the changes as a new version (when there are any) and queue the replan.
 
     Raises:
@@ -55,6 +78,8 @@ def _start_replan(web: Web, plan_id: str, changes: Changes, as_of: Any, limit: A
     except ValueError:
         problems += _one("(request)", "time_limit", limit, "1 to 3600 seconds")
         seconds = DEFAULT_TIME
+    kept, pin_problems = _pins(web, plan_id, pins) if not problems else ([], [])
+    problems += pin_problems
     if problems:
         raise Problems(problems)
     if not changes.empty():
@@ -62,7 +87,7 @@ def _start_replan(web: Web, plan_id: str, changes: Changes, as_of: Any, limit: A
         new_version(web, plan_id, files, CHANGES, drop)
     params = {
         "as_of": str(day), "time_limit": seconds, "workers": web.solver_workers,
-        "version": versions(web.store, plan_id)[-1].version,
+        "version": versions(web.store, plan_id)[-1].version, "pins": kept,
     }  # fmt: skip
     return web.manager.submit(plan_id, "replan", params)
 
@@ -161,9 +186,11 @@ async def replan_page(request: Request, plan_id: str) -> Response:
         if form.get("only_save"):  # the changes as a new version, no replan (e.g. to fit)
             await run_in_threadpool(_save_changes, web, plan_id, changes)
             return RedirectResponse(f"/plans/{plan_id}/changes", status_code=303)
+        pins = [str(v).split(":", 1) for v in form.getlist("pin") if ":" in str(v)]
         job = await run_in_threadpool(
-            _start_replan, web, plan_id, changes, form.get("as_of"), form.get("time_limit")
-        )
+            _start_replan, web, plan_id, changes, form.get("as_of"), form.get("time_limit"),
+            pins,
+        )  # fmt: skip
     except Problems as exc:
         return _changes_page(request, plan_id, 422, exc.problems)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
@@ -260,8 +287,9 @@ async def replan_api(request: Request, plan_id: str) -> Response:
         if problems:
             raise Problems(problems)
         job = await run_in_threadpool(
-            _start_replan, web, plan_id, changes, body.get("as_of"), body.get("time_limit")
-        )
+            _start_replan, web, plan_id, changes, body.get("as_of"), body.get("time_limit"),
+            body.get("pins"),
+        )  # fmt: skip
     except Problems as exc:
         return _problems(exc.problems)
     return JSONResponse({"job_id": job.job_id, "version": job.params["version"]}, status_code=202)
