@@ -31,6 +31,7 @@ ALLOWED = {
     "scoring": {"models", "i18n"},
     "places": {"models", "i18n"},
     "io": {"models", "places", "scoring", "i18n"},
+    "engine": {"models"},
 }
 FEATURES = {"scheduler", "whatif", "programme", "replan", "remedies"}
 #: Layers a feature must not import (they sit above the features).

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import RoundConfig, Segment, SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
 from camp_planner.programme.model import Key, ProgrammeModel
@@ -23,7 +24,6 @@ from camp_planner.scheduler.dates import (
     date_cohorts,
 )
 from camp_planner.scheduler.days import DayIndex
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM
 
 Progress = Callable[[str], None]
 

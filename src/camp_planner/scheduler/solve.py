@@ -22,6 +22,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
 from camp_planner.models import (
     PlanningProblem,
     Roster,
@@ -40,7 +41,7 @@ from camp_planner.scheduler.dates import (
     date_cohorts,
     plan_undatable,
 )
-from camp_planner.scheduler.dominance import keep_nearest
+from camp_planner.scheduler.dominance import forbidden_pairs
 from camp_planner.scheduler.kinds import (
     ONLINE,
     Kind,
@@ -57,7 +58,7 @@ from camp_planner.scheduler.placed_bound import (
     remedy_pool_bounds,
     stage1_bound,
 )
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
+from camp_planner.scheduler.prepare import Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 from camp_planner.scheduler.start import checked_start, counts_start
 
@@ -390,8 +391,7 @@ class RosterHints:
         """Travel units of `values` (the travel stage's objective)."""
         groups = master.prep.groups
         return sum(
-            round(groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * values[v]
-            for (gi, _, vi), v in master.x.items()
+            travel_units(groups[gi].travel[vi]) * values[v] for (gi, _, vi), v in master.x.items()
         )
 
     def hint_placing(self, master: AssignmentModel, weight: int) -> None:
@@ -471,11 +471,12 @@ def solve(
     prep = prepare(problem)
     rnd = problem.round
     capacity = round_capacity(prep, min(20.0, 0.25 * time_limit), seed)
-    keep_nearest(prep, capacity)  # pairs no optimal roster needs (exact; see `dominance`)
+    # Pairs no optimal roster needs (exact; see `dominance`): the models forbid them.
+    forbidden = frozenset(forbidden_pairs(prep, capacity))
     cuts: list[dict[str, int]] = []
     rounds = 0
     while True:
-        master = AssignmentModel(prep, cuts=list(cuts), capacity=capacity)
+        master = AssignmentModel(prep, cuts=list(cuts), capacity=capacity, forbidden=forbidden)
         # Stage 1: most companies, then (in the same objective: the weight makes it
         # lexicographic) the highest total priority placed.
         weight = 1 + sum(g.priority * g.size for g in prep.groups)
@@ -565,7 +566,7 @@ def solve(
                     # No remedy is needed: travel on the model of the domain's rules alone
                     # (smaller, and with the single-cohort members it cannot use otherwise),
                     # started from this solution.
-                    pure = AssignmentModel(prep, capacity=capacity, pure=True)
+                    pure = AssignmentModel(prep, capacity=capacity, pure=True, forbidden=forbidden)
                     pure.model.add(pure.placed() >= placed_value)
                     pure.model.add(pure.priority() >= priority_value)
                     pure.bound_counts(
