@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.stages import Portfolio, Progress, Reporter, StageParameters, run_stage
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import RoundConfig, Segment, SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
@@ -24,8 +24,6 @@ from camp_planner.scheduler.dates import (
     date_cohorts,
 )
 from camp_planner.scheduler.days import DayIndex
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -77,23 +75,6 @@ class ProgrammeSolution:
     steps_of: dict[str, list[tuple[int, Step]]] = field(default_factory=dict)
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self, stage: str, progress: Progress | None, started: float, target: int | None = None
-    ) -> None:
-        super().__init__()
-        self.stage, self.progress, self.started, self.target = stage, progress, started, target
-
-    def on_solution_callback(self) -> None:
-        if self.target is not None and round(self.objective_value) >= self.target:
-            self.stop_search()  # reached a bound proven by the counts-only model
-        if self.progress:
-            self.progress(
-                f"{self.stage}: {self.objective_value:,.0f} (bound "
-                f"{self.best_objective_bound:,.0f}, {time.time() - self.started:.1f} s)"
-            )
-
-
 def _stage(
     pm: ProgrammeModel,
     name: str,
@@ -106,29 +87,19 @@ def _stage(
     started: float,
     target: int | None = None,
 ) -> tuple[cp_model.CpSolver, Stage]:
-    model = pm.model
-    if maximize:
-        model.maximize(objective)
-    else:
-        model.minimize(objective)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.time())
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if workers >= 2:
-        solver.parameters.subsolvers.extend(["max_lp", "lb_tree_search"])
-    else:
-        solver.parameters.linearization_level = 2
-    status = solver.solve(model, _Reporter(name, progress, started, target))
-    stage = Stage(name, solver.status_name(status))
+    """One stage on the engine's runner (the LP workers: max_lp and lb_tree_search); it
+    stops at `target`, a bound proven by the counts-only model."""
+    parameters = StageParameters(deadline, seed, workers, progress, more_lp_workers=False)
+    reporter = Reporter(name, progress, target=target, decimals=0, start=started)
+    solver, result = run_stage(pm.model, objective, maximize, parameters, reporter, Portfolio.LP)
+    stage = Stage(name, result.status)
     if stage.found:
-        stage.value = round(solver.objective_value)
-        stage.bound = round(solver.best_objective_bound)
-        if target is not None and stage.value >= target:
+        stage.value, stage.bound = result.value, result.bound
+        if reporter.reached(stage.value):
             stage.status, stage.bound = "OPTIMAL", stage.value
-        model.clear_hints()
+        pm.model.clear_hints()
         for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
-            model.add_hint(var, solver.value(var))
+            pm.model.add_hint(var, solver.value(var))
     return solver, stage
 
 

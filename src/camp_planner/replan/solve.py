@@ -32,18 +32,18 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine import stages
+from camp_planner.engine.stages import Portfolio, Progress, StageParameters
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, placement_priority
 from camp_planner.models import SESSION_DAYS, PlanningProblem
 from camp_planner.replan.bound import places_bound
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Setup
 
-Progress = Callable[[str], None]
 #: CP-SAT subsolvers left out of the interleaved search: each takes a turn in every round
 #: of it, and on the 300-company benchmark these never found a solution or a bound first
 #: (benchmarks/README.md); LP, max-LP, core and the LNS workers remain.
@@ -239,30 +239,29 @@ def run_stage(
     the model's hint. ``Run.settled`` says whether ``goal[0]`` was proven: optimal, at
     ``goal[1]``, or (with `weight`) the bound rules out better (:class:`_Watch`)."""
     model = rm.model
-    model.maximize(objective) if maximize else model.minimize(objective)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    started = time.time()
-    params.max_time_in_seconds = max(0.05, deadline - started)
-    params.num_workers = settings.workers
-    params.random_seed = settings.seed
     # Interleaved search is deterministic whatever the threads (CP-SAT's documentation),
     # so that the same folder, roster and seed give the same replan: among rosters equal in
     # every stage, a parallel race would otherwise pick one at random.
-    params.interleave_search = True
-    params.ignore_subsolvers.extend(IGNORED_SUBSOLVERS)
+    parameters = StageParameters(
+        max(deadline, time.time() + 0.05),
+        settings.seed,
+        settings.workers,
+        ignored=IGNORED_SUBSOLVERS,
+    )
     watch = goal or (objective, None)
     stop = _Watch(watch[0], watch[1], name, settings.progress, weight)
-    status = solver.solve(model, stop)
-    seconds = round(time.time() - started, 3)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Run(solver, False, status == cp_model.INFEASIBLE, 0.0, seconds)
+    solver, result = stages.run_stage(
+        model, objective, maximize, parameters, stop, portfolio=Portfolio.INTERLEAVED
+    )
+    seconds = result.seconds
+    if not result.found:
+        return Run(solver, False, result.status == "INFEASIBLE", 0.0, seconds)
     model.clear_hints()
     for var in rm.decision_vars():
         model.add_hint(var, solver.value(var))
     bound = solver.best_objective_bound
-    settled = status == cp_model.OPTIMAL or stop.settled(bound)
-    return Run(solver, True, status == cp_model.OPTIMAL, bound, seconds, settled)
+    settled = result.proven or stop.settled(bound)
+    return Run(solver, True, result.proven, bound, seconds, settled)
 
 
 def _share(settings: Settings, part: float) -> float:

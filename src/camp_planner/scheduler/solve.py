@@ -16,12 +16,20 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.stages import (
+    Portfolio,
+    Progress,
+    Reporter,
+    StageParameters,
+    StageResult,
+    at_target,
+    run_stage,
+)
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
 from camp_planner.models import (
     PlanningProblem,
@@ -62,110 +70,7 @@ from camp_planner.scheduler.prepare import Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 from camp_planner.scheduler.start import checked_start, counts_start
 
-Progress = Callable[[str], None]
 MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
-
-
-@dataclass
-class StageResult:
-    """Outcome of one lexicographic stage: the CP-SAT status name, and when a solution was
-    found, whether it is proven optimal, its objective value and the best bound."""
-
-    status: str
-    proven: bool = False
-    value: int = 0
-    bound: int = 0
-
-    @property
-    def found(self) -> bool:
-        """Whether the stage found a solution."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution of a stage; stops the search once the objective
-    reaches `target`, a bound proven elsewhere (an upper bound of a maximised objective, a
-    lower bound of a minimised one)."""
-
-    def __init__(
-        self,
-        stage: str,
-        progress: Progress | None,
-        scale: float,
-        target: int | None,
-        maximize: bool = True,
-    ) -> None:
-        super().__init__()
-        self.stage, self.progress, self.scale, self.start = stage, progress, scale, time.time()
-        self.target, self.maximize = target, maximize
-
-    def reached(self, value: float) -> bool:
-        """Whether `value` meets the target (so it is optimal)."""
-        if self.target is None:
-            return False
-        return round(value) >= self.target if self.maximize else round(value) <= self.target
-
-    def on_solution_callback(self) -> None:
-        if self.reached(self.objective_value):
-            self.stop_search()
-        if self.progress:
-            value, bound = self.objective_value, self.best_objective_bound
-            if self.target is not None:  # the tighter of the two proven bounds
-                bound = min(bound, self.target) if self.maximize else max(bound, self.target)
-            elapsed = f"{time.time() - self.start:.1f} s"
-            if self.maximize and self.scale > 1 and float(self.scale).is_integer():
-                # companies placed, weighted so that priority breaks ties: whole companies
-                placed, scale = int(round(value)) // int(self.scale), int(self.scale)
-                most = int(bound + 1e-6) // scale
-                self.progress(f"{self.stage}: {placed} (at most {most}, {elapsed})")
-            else:
-                self.progress(
-                    f"{self.stage}: {value / self.scale:,.1f} "
-                    f"(bound {bound / self.scale:,.1f}, {elapsed})"
-                )
-
-
-@dataclass
-class WorkBudget:
-    """Deterministic seconds left (deterministic mode)."""
-
-    left: float
-
-
-@dataclass
-class SolveSettings:
-    """Time limit as an absolute deadline, seed, threads and a progress callback."""
-
-    deadline: float
-    seed: int
-    workers: int
-    progress: Progress | None
-    #: CP-SAT's interleaved search, limited in deterministic time (see `solve`)
-    deterministic: bool = False
-    #: deterministic seconds left for the stages (deterministic mode only); shared by the
-    #: copies made for a stage's own deadline
-    work: WorkBudget = dataclasses.field(default_factory=lambda: WorkBudget(0.0))
-
-    def set_parameters(self, params: Any, seconds: float | None = None) -> None:
-        """Time limit (the deadline, or `seconds` if sooner), threads, seed; in deterministic
-        mode the interleaved search, limited by the deterministic time left, with the wall
-        clock only as a safety net at three times the round's time limit."""
-        now = time.time()
-        wall = self.deadline - now if seconds is None else min(seconds, self.deadline - now)
-        params.num_workers = self.workers
-        params.random_seed = self.seed
-        params.max_time_in_seconds = max(0.01, wall)
-        if self.deterministic:
-            params.interleave_search = True
-            left = self.work.left
-            params.max_deterministic_time = max(
-                0.01, left if seconds is None else min(seconds, left)
-            )
-            params.max_time_in_seconds = max(0.01, 3 * left + 1.0)
-
-    def spent(self, solver: cp_model.CpSolver) -> None:
-        """Count a finished solve's deterministic time against the budget."""
-        self.work.left -= solver.response_proto.deterministic_time
 
 
 def solve_stage(
@@ -173,42 +78,21 @@ def solve_stage(
     name: str,
     objective: cp_model.LinearExprT,
     maximize: bool,
-    settings: SolveSettings,
+    settings: StageParameters,
     scale: float = 1.0,
     lp_workers: bool = True,
     target: int | None = None,
 ) -> tuple[cp_model.CpSolver, StageResult]:
-    """Optimise one objective over the model; its solution becomes the model's hint."""
-    model = master.model
-    if maximize:
-        model.maximize(objective)
-    else:
-        model.minimize(objective)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    settings.set_parameters(params)
-    # Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
-    # (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
-    # portfolio; for placing, the default portfolio finds rosters of large rounds far sooner.
-    if lp_workers and settings.workers >= 2:
-        params.subsolvers.extend(["max_lp", "lb_tree_search"])
-        if settings.workers > 2:
-            params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
-    elif settings.workers == 1:  # one worker: it needs the full LP in every stage
-        params.linearization_level = 2
-    reporter = _Reporter(name, settings.progress, scale, target, maximize)
-    status = solver.solve(model, reporter)
-    settings.spent(solver)
-    status_name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver, StageResult(status_name)
-    master.hint_solution(solver)
-    value, bound = round(solver.objective_value), round(solver.best_objective_bound)
-    if reporter.reached(value):  # reached a bound proven by another model
-        return solver, StageResult(status_name, True, value, value)
-    if target is not None:  # the tighter of the two proven bounds
-        bound = min(bound, target) if maximize else max(bound, target)
-    return solver, StageResult(status_name, status == cp_model.OPTIMAL, value, bound)
+    """Optimise one objective over the model; its solution becomes the model's hint.
+    Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
+    (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
+    portfolio; for placing, the default portfolio finds rosters of large rounds far sooner."""
+    reporter = Reporter(name, settings.progress, scale, target, maximize)
+    portfolio = Portfolio.LP if lp_workers else Portfolio.DEFAULT
+    solver, result = run_stage(master.model, objective, maximize, settings, reporter, portfolio)
+    if result.found:
+        master.hint_solution(solver)
+    return solver, at_target(result, reporter)
 
 
 def cohort_plans(
@@ -312,7 +196,7 @@ def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacit
 def guide_by_counts(
     master: AssignmentModel,
     pools: Mapping[tuple[Segment, tuple[Kind, bool]], int],
-    settings: SolveSettings,
+    settings: StageParameters,
     seconds: float,
     weight: int,
     placed_value: int,
@@ -466,7 +350,7 @@ def solve(
             does not promise it.
     """
     started = time.time()
-    settings = SolveSettings(started + time_limit, seed, workers, progress, deterministic)
+    settings = StageParameters(started + time_limit, seed, workers, progress, deterministic)
     settings.work.left = 0.9 * time_limit  # deterministic mode: a tenth for dating
     prep = prepare(problem)
     rnd = problem.round
