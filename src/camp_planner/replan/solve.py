@@ -270,6 +270,86 @@ def _share(settings: Settings, part: float) -> float:
     return now + part * max(0.0, settings.deadline - now)
 
 
+@dataclass
+class _Weights:
+    """The first solve's objective, ``weight * places - cost``: places is
+    ``big * kept + scale * placed + priority`` (each part weighs more than all after it)."""
+
+    scale: int
+    big: int
+    most_rest: int
+    most_cost: int
+
+    @property
+    def weight(self) -> int:
+        """A place weighs more than any change cost."""
+        return self.most_cost + 1
+
+
+def _weights(setup: Setup, costs: ChangeCost, weights: dict[str, int]) -> _Weights:
+    scale = 1 + sum(weights[c] for c in setup.companies)
+    most_rest = scale * len(setup.companies) + sum(weights[c] for c in setup.companies)
+    most_cost = costs.moved * len(setup.companies) + sum(
+        costs.venue + 2 * costs.dates + costs.cancelled for s in setup.slots if s.existing
+    )
+    return _Weights(scale, most_rest + 1, most_rest, most_cost)
+
+
+def _places(
+    rm: ReplanModel, w: _Weights, weights: dict[str, int], settings: Settings
+) -> tuple[Run, cp_model.LinearExpr, int | None]:
+    """The first solve: places (kept, placed, priority as one number), bounded by the
+    counts, and then the fewest changes; its run, the places expression and the bound."""
+    # A share of the time limit (not of the time left, which depends on the load).
+    seconds = min(5.0, max(0.5, 0.1 * (settings.deadline - settings.started)))
+    target = places_bound(rm, weights, w.scale, w.big, seconds, settings.seed)
+    places = w.big * rm.kept() + w.scale * rm.placed() + rm.priority(weights)
+    if target is not None:
+        # A proven upper bound (every replanned roster is a solution of the counts): as a
+        # constraint it lets CP-SAT prove the places at once when a roster reaches it.
+        rm.model.add(places <= target)
+    first = run_stage(
+        rm,
+        "places",
+        w.weight * places - rm.change_cost(),
+        True,
+        _share(settings, 0.6),
+        settings,
+        goal=(places, target),
+        weight=(w.weight, w.most_cost),
+    )
+    if not first.found:
+        if first.optimal:
+            raise ReplanInfeasible(
+                "no roster keeps the cohorts that have met, the pins and the round's rules",
+                proven=True,
+            )
+        raise ReplanInfeasible("no roster found within the time limit")
+    return first, places, target
+
+
+def _places_report(
+    rm: ReplanModel, w: _Weights, first: Run, value: int, target: int | None
+) -> list[StageResult]:
+    """Places kept and companies placed, with the bounds the first solve proved."""
+    setup = rm.setup
+    proven = first.settled
+    top = value if proven else int((first.bound + w.most_cost) // w.weight)
+    if target is not None:
+        top = min(top, target)
+    kept = value // w.big
+    placed = first.solver.value(rm.placed()) + len(setup.history_members)
+    most_kept = len({cid for cid, _ in rm.x if cid in setup.previous})
+    kept_top = min(most_kept, top // w.big)
+    placed_top = (top % w.big if kept_top == kept else w.most_rest) // w.scale
+    return [
+        StageResult("places kept", kept, kept_top, proven, first.seconds),
+        StageResult(
+            "companies placed", placed, placed_top + len(setup.history_members), proven, 0.0
+        ),
+    ]
+
+
 def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
     """The four stages (see the module's docstring). The first solve optimises places and
     changes together (places weigh more than any change), the places bounded by the
@@ -281,59 +361,11 @@ def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
     rm = ReplanModel(setup, costs)
     weights = placement_weights(setup.problem)
     hint_published(rm, weights)
-    # Places: kept first (its weight exceeds anything placing can add), then placed, then
-    # priority, as one number; its target: everybody kept and the counts bound.
-    scale = 1 + sum(weights[c] for c in setup.companies)
-    rest = scale * rm.placed() + rm.priority(weights)
-    most_rest = scale * len(setup.companies) + sum(weights[c] for c in setup.companies)
-    big = most_rest + 1
-    most_kept = len({cid for cid, _ in rm.x if cid in setup.previous})
-    # A share of the time limit (not of the time left, which depends on the load).
-    seconds = min(5.0, max(0.5, 0.1 * (settings.deadline - settings.started)))
-    target = places_bound(rm, weights, scale, big, seconds, settings.seed)
-    places = big * rm.kept() + rest
-    if target is not None:
-        # A proven upper bound (every replanned roster is a solution of the counts): as a
-        # constraint it lets CP-SAT prove the places at once when a roster reaches it.
-        rm.model.add(places <= target)
-    cost = rm.change_cost()
-    most_cost = costs.moved * len(setup.companies) + sum(
-        costs.venue + 2 * costs.dates + costs.cancelled for s in setup.slots if s.existing
-    )
-    weight = most_cost + 1
-    first = run_stage(
-        rm,
-        "places",
-        weight * places - cost,
-        True,
-        _share(settings, 0.6),
-        settings,
-        goal=(places, target),
-        weight=(weight, most_cost),
-    )
-    if not first.found:
-        if first.optimal:
-            raise ReplanInfeasible(
-                "no roster keeps the cohorts that have met, the pins and the round's rules",
-                proven=True,
-            )
-        raise ReplanInfeasible("no roster found within the time limit")
-    solver = first.solver
+    w = _weights(setup, costs, weights)
+    first, places, target = _places(rm, w, weights, settings)
+    solver, cost = first.solver, rm.change_cost()
     value, cost_value = solver.value(places), solver.value(cost)
-    proven = first.settled
-    top = value if proven else int((first.bound + most_cost) // weight)
-    if target is not None:
-        top = min(top, target)
-    kept = value // big
-    placed = solver.value(rm.placed()) + len(setup.history_members)
-    kept_top = min(most_kept, top // big)
-    placed_top = (top % big if kept_top == kept else most_rest) // scale
-    stages = [
-        StageResult("places kept", kept, kept_top, proven, first.seconds),
-        StageResult(
-            "companies placed", placed, placed_top + len(setup.history_members), proven, 0.0
-        ),
-    ]
+    stages = _places_report(rm, w, first, value, target)
     rm.model.add(places >= value)
     if first.optimal:  # places and then changes proven together
         stages.append(StageResult("changes", cost_value, cost_value, True, 0.0))
@@ -342,15 +374,8 @@ def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
         if run.found:
             solver, cost_value = run.solver, run.solver.value(cost)
             done = run.optimal or cost_value == 0
-            stages.append(
-                StageResult(
-                    "changes",
-                    cost_value,
-                    cost_value if done else math.ceil(run.bound),
-                    done,
-                    run.seconds,
-                )
-            )
+            bound = cost_value if done else math.ceil(run.bound)
+            stages.append(StageResult("changes", cost_value, bound, done, run.seconds))
     rm.model.add(cost <= cost_value)
     likely: dict[int, list[str]] = defaultdict(list)
     for (cid, j), x in rm.x.items():
