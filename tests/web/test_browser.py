@@ -52,7 +52,11 @@ TIMEOUT = 60
 #: Companies on the embedded map (camp-map.js draws them on a canvas, one by one or in
 #: clusters): the markers drawn plus the companies inside the clusters.
 DRAWN_COMPANIES = """
-var map = Object.values(window).find(function (v) { return v instanceof L.Map; });
+var map = null;  // the map is sandboxed: window.localStorage throws, so look key by key
+Object.keys(window).some(function (k) {
+  try { if (window[k] instanceof L.Map) { map = window[k]; } } catch (e) {}
+  return map !== null;
+});
 var n = 0;
 map.eachLayer(function (l) {
   if (l instanceof CampMap.Shape) { n += 1; }

@@ -289,7 +289,9 @@ def test_stop_from_the_job_page(client: TestClient, demo_files: dict[str, bytes]
     wait_for(client, job_id, ("running",))
     assert 'id="stop"' in client.get(f"/jobs/{job_id}").text
     stopped = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": good})
-    assert stopped.status_code == 200 and "Beregningen blev stoppet" in stopped.text
+    # Stopped: at once, or after the best roster found so far is written ("Stopper").
+    assert stopped.status_code == 200
+    assert "Beregningen blev stoppet" in stopped.text or 'id="stopping"' in stopped.text
     assert client.get(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
 
 

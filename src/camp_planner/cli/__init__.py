@@ -232,11 +232,15 @@ def serve(
     jobs: Annotated[
         int | None, typer.Option("--jobs", help="Solves at once (default: one per two cores)")
     ] = None,
+    keep_days: Annotated[
+        float | None,
+        typer.Option("--keep-days", help="Delete plans older than this many days (default: keep)"),
+    ] = None,
 ) -> None:
     """Serve the coordinators' web app: upload, check, solve, roster, map and what-if."""
     from camp_planner.cli.serve import run_serve
 
-    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles()))
+    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles(), keep_days=keep_days))
 
 
 @app.command()

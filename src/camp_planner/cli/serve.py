@@ -8,6 +8,7 @@ status), never a query string, a body or a company name.
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from pathlib import Path
@@ -67,8 +68,9 @@ def _address(host: str, port: int) -> str:
 
 
 def run_serve(
-    host: str, port: int, data: Path, jobs: int | None, out: Console, err: Console
-) -> ExitCode:
+    host: str, port: int, data: Path, jobs: int | None, out: Console, err: Console,
+    keep_days: float | None = None,
+) -> ExitCode:  # fmt: skip
     """Run the web app until Ctrl+C.
 
     Args:
@@ -76,6 +78,8 @@ def run_serve(
         port: Port.
         data: The data folder (plans, jobs; created if needed).
         jobs: Solves at once; None for one per two cores.
+        keep_days: Plans older than this many days are deleted (on start, then hourly);
+            None keeps every plan.
         out: Where the address goes.
         err: Where problems go.
 
@@ -95,9 +99,15 @@ def run_serve(
         return fail(err, f"--port must be 1-65535, got {port}")
     if jobs is not None and jobs < 1:
         return fail(err, f"--jobs must be at least 1, got {jobs}")
+    if keep_days is not None and not (math.isfinite(keep_days) and keep_days > 0):
+        return fail(err, f"--keep-days must be a number of days above 0, got {keep_days:g}")
+    os.umask(0o077)  # plans, rosters and the database: readable by this user only
     allowed = {*LOOPBACK_NAMES, host.strip("[]")} if is_loopback(host) else None
     try:
-        app = create_app(Path(data), password=password, allowed_hosts=allowed, max_jobs=jobs)
+        app = create_app(
+            Path(data), password=password, allowed_hosts=allowed, max_jobs=jobs,
+            keep_days=keep_days,
+        )  # fmt: skip
     except OSError as exc:
         return fail(err, f"Cannot use the data folder {data}: {exc}")
     out.print(Text(f"camp-planner web app: open {_address(host, port)} in a browser", "bold"))
@@ -105,6 +115,7 @@ def run_serve(
         Text(
             f"Plans and results are kept in {Path(data).resolve()}. "
             + ("Every page asks for the password. " if password else "")
+            + (f"Plans older than {keep_days:g} days are deleted. " if keep_days else "")
             + "Stop the server with Ctrl+C."
         )
     )

@@ -208,7 +208,7 @@ class _Drawing:
         )  # fmt: skip
         title = self._("Vækstcamp %(round)s: travel map") % {"round": roster.round}
         Page(title, self.lang).add_child(self.fmap)
-        folium.TileLayer("OpenStreetMap", name=self._(TILES_LAYER)).add_to(self.fmap)
+        folium.TileLayer("OpenStreetMap", name=html.escape(self._(TILES_LAYER))).add_to(self.fmap)
         self.clusters = Additions()
         self.clusters.add_to(self.fmap)
         self.points: list[tuple[float, float]] = []
@@ -229,7 +229,7 @@ class _Drawing:
         self, name: str, rows: list[list[Any]], styles: list[list[Any]]
     ) -> folium.FeatureGroup:
         """A toggleable layer of companies (rows of ``CampMap.draw``)."""
-        group = folium.FeatureGroup(name=name)
+        group = folium.FeatureGroup(name=html.escape(name))  # the layer control shows HTML
         Companies(self.fmap, self.clusters, {"styles": styles, "points": rows}).add_to(group)
         group.add_to(self.fmap)
         return group
@@ -303,7 +303,7 @@ def build_map(problem: PlanningProblem, roster: Roster, anonymize: bool = False)
         v for v in problem.venues if v.venue_id not in by_venue and v.status != VenueStatus.CLOSED
     ]
     if unused:
-        group = folium.FeatureGroup(name=_(UNUSED_LAYER), show=False)
+        group = folium.FeatureGroup(name=html.escape(_(UNUSED_LAYER)), show=False)
         for venue in unused:
             tip = _("%(venue)s (not used this round)") % {"venue": venue_location(venue)}
             folium.Marker(

@@ -3,9 +3,12 @@
 At most ``max_parallel`` jobs run at once (by default one per two cores); the others wait,
 queued, in the SQLite store. A dispatcher thread starts the oldest queued job when a slot
 is free, and notices a worker that ended without finishing its job (a crash): that job is
-marked failed with a sentence. Stop terminates the worker process. When the server stops,
-running jobs are ended and marked failed; a job found running when the server starts (the
-server was killed) is marked failed too, and queued jobs are started as usual.
+marked failed with a sentence. Stop is one compare-and-set in the database; the worker
+sees it (before it starts and while it runs), a solve keeps the best roster it found. When
+the server stops, running jobs are ended and marked failed; a job found running when the
+server starts (the server was killed) is marked failed too, its worker (if it still runs)
+is killed, and queued jobs are started as usual. Workers die with their server (Linux's
+parent-death signal) and never run longer than :func:`job_budget`.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import contextlib
 import multiprocessing
 import os
 import threading
+import time
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from camp_planner.web.store import ACTIVE, CANCELLED, FAILED, QUEUED, RUNNING, Job, Store
+from camp_planner.web.stopping import end_orphan
+from camp_planner.web.store import ACTIVE, CANCELLED, FAILED, RUNNING, Job, Store
 from camp_planner.web.worker import run_job
 
 __all__ = ["JobManager", "default_parallel"]
@@ -27,6 +32,48 @@ RESTARTED = "The server was restarted while this job was running; start it again
 STOPPED = "The server was stopped while this job was running; start it again."
 CRASHED = "The worker process ended unexpectedly (exit code {code}); start the job again."
 CANCELLED_TEXT = "Stopped by the user."
+OVERRUN = "The job took far longer than its time limit and was ended; start it again."
+#: Seconds a stopped solve may take to write the best roster it found.
+STOP_GRACE = 60.0
+#: Seconds a worker may live on after its job finished.
+FINISH_GRACE = 10.0
+
+
+def job_budget(job: Job) -> float:
+    """The most seconds a running job may take before it is ended: its time limit (per
+    scenario and solve for a what-if) with room for reading and writing. The worker itself
+    keeps within the time limit (the solver gets what is left after reading, less an
+    estimate of the writing); this bound only ends a job that does not."""
+    limit = float(job.params.get("time_limit", 60.0))
+    if job.kind != "whatif":
+        return limit + max(30.0, 0.5 * limit)
+    solves = 2 * scenario_count(job.params)
+    return solves * limit * 1.5 + 30.0
+
+
+def scenario_count(params: dict[str, Any]) -> int:
+    """How many scenarios a what-if request asks for (the baseline included)."""
+    scenarios = params.get("scenarios")
+    if isinstance(scenarios, list):
+        return len(scenarios) + 1
+    low, _, high = str(params.get("venues", "")).partition("-")
+    if low.strip().isdigit() and high.strip().isdigit():
+        return max(1, int(high) - int(low) + 1)
+    return 1
+
+
+def _overdue(job: Job, now: float) -> bool:
+    return job.status == RUNNING and job.started is not None and now > job.started + job_budget(job)
+
+
+def _past_grace(job: Job, now: float) -> bool:
+    """A worker whose job is no longer running and that should have ended by now."""
+    if job.status in ACTIVE:
+        return False
+    grace = STOP_GRACE if job.status == CANCELLED and job.kind == "solve" else FINISH_GRACE
+    if job.status == CANCELLED and job.kind != "solve":
+        grace = 0.0
+    return now > (job.finished or now) + grace
 
 
 def default_parallel() -> int:
@@ -59,6 +106,9 @@ class JobManager:
 
     def start(self) -> None:
         """Mark jobs left running by an earlier server failed, then start dispatching."""
+        for job_id, pid, started in self.store.workers():
+            end_orphan(pid, started)  # a worker of a server that was killed
+            self.store.set_pid(job_id, None)
         for job in self.store.jobs(status=(RUNNING,), limit=10_000):
             self.store.finish(job.job_id, FAILED, error=RESTARTED, only_from=(RUNNING,))
         self._stop.clear()
@@ -87,27 +137,36 @@ class JobManager:
         return job
 
     def cancel(self, job_id: str) -> Job | None:
-        """Stop a job: a queued one never starts, a running one's process is terminated.
+        """Stop a job: one compare-and-set in the database (queued or running ->
+        cancelled), so a Stop is never lost. A queued job never starts (the worker checks
+        its status first); a running solve stops its search and keeps the best roster it
+        found (the dispatcher ends it if it takes longer than :data:`STOP_GRACE`); a
+        running what-if ends at once.
 
         Returns:
             The job as it is now (None for an unknown id); a job that had already
             finished keeps its status.
         """
-        job = self.store.job(job_id)
-        if job is None:
+        if self.store.job(job_id) is None:
             return None
-        if job.status == QUEUED:
-            self.store.finish(job_id, CANCELLED, error=CANCELLED_TEXT, only_from=(QUEUED,))
-        with self._lock:
-            process = self._running.pop(job_id, None)
-        if process is not None:
-            # Mark first, so the worker's own last write (done) cannot win after a Stop.
-            self.store.finish(job_id, CANCELLED, error=CANCELLED_TEXT, only_from=(RUNNING,))
-            _end(process)
-        elif job.status == RUNNING:  # its worker is about to start, or is another server's
-            self.store.finish(job_id, CANCELLED, error=CANCELLED_TEXT, only_from=(RUNNING,))
+        self.store.cancel(job_id, CANCELLED_TEXT)
         self._wake.set()
         return self.store.job(job_id)
+
+    def end_plan_jobs(self, plan_id: str) -> None:
+        """Cancel a plan's queued and running jobs and end their workers now (before the
+        plan is deleted: nothing may write into its folders afterwards)."""
+        for job in self.store.jobs(plan_id, status=ACTIVE, limit=10_000):
+            self.store.cancel(job.job_id, CANCELLED_TEXT)
+        with self._lock:
+            ending = [
+                (job_id, self._running.pop(job_id))
+                for job_id in list(self._running)
+                if (found := self.store.job(job_id)) is not None and found.plan_id == plan_id
+            ]
+        for job_id, process in ending:
+            _end(process)
+            self.store.set_pid(job_id, None)
 
     def running(self) -> list[str]:
         """Ids of the jobs whose worker is alive."""
@@ -129,10 +188,14 @@ class JobManager:
     def _reap(self) -> None:
         with self._lock:
             watched = dict(self._running)
+        now = time.time()
         for job_id, process in watched.items():
             job = self.store.job(job_id)
-            if process.is_alive() and (job is None or job.status != RUNNING):
-                _end(process)  # stopped while its worker was starting
+            if process.is_alive() and job is not None and _overdue(job, now):
+                self.store.finish(job_id, FAILED, error=OVERRUN, only_from=(RUNNING,))
+                _end(process)
+            elif process.is_alive() and (job is None or _past_grace(job, now)):
+                _end(process)
         with self._lock:
             ended = {j: p for j, p in self._running.items() if not p.is_alive()}
             for job_id in ended:
@@ -141,6 +204,7 @@ class JobManager:
             process.join(timeout=1)
             code = process.exitcode
             self.store.finish(job_id, FAILED, error=CRASHED.format(code=code), only_from=ACTIVE)
+            self.store.set_pid(job_id, None)
             with contextlib.suppress(ValueError):
                 process.close()
 
@@ -172,6 +236,8 @@ class JobManager:
 #: Imported once by the fork server, so that a worker starts in a moment.
 _PRELOAD = [
     "camp_planner.web.worker",
+    "camp_planner.web.parsing",
+    "camp_planner.io.folder",
     "camp_planner.scheduler",
     "camp_planner.outputs.roster_files",
 ]

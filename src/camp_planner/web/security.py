@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import ipaddress
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -39,7 +41,9 @@ __all__ = [
     "Headers",
     "HostCheck",
     "SameOrigin",
+    "csrf_cookie",
     "csrf_ok",
+    "log_safe",
     "is_loopback",
     "new_csrf_token",
 ]
@@ -54,6 +58,8 @@ log = logging.getLogger("camp_planner.web")
 access_log = logging.getLogger("camp_planner.web.access")
 
 CSRF_COOKIE = "cp_csrf"
+#: The CSRF cookie over https: ``__Host-`` (secure, this host only, path /).
+CSRF_COOKIE_HTTPS = "__Host-cp_csrf"
 CSRF_FIELD = "csrf_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: The pages' policy: everything from the app; inline styles for the map's legend only.
@@ -62,11 +68,24 @@ PAGE_CSP = (
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
-#: The map page (folium inlines its scripts and styles; tiles come from the web).
-MAP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: https:; frame-ancestors 'self'; base-uri 'none'"
+
+
+#: The answer to a write when the data folder's disk is full (reads keep working).
+DISK_FULL = (
+    "The server's disk is full, so nothing new can be kept. Pages and downloads still work; "
+    "free some space (or delete old plans) and try again."
 )
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when `exc` says the disk (or the user's quota) is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        text = str(exc).lower()
+        return "disk is full" in text or "disk i/o error" in text
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and disk_full(cause)
 
 
 def is_loopback(host: str) -> bool:
@@ -130,8 +149,16 @@ class ErrorGuard:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:  # noqa: BLE001 - logged without its message
-            log.error("error %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
-            if not started:
+            method, path = log_safe(scope["method"]), log_safe(scope["path"])
+            full = disk_full(exc)
+            log.error(
+                "%s on %s %s", "disk full" if full else f"error {type(exc).__name__}", method, path
+            )
+            if started:
+                return
+            if full:
+                await _error(scope, send, 507, DISK_FULL)
+            else:
                 await _error(
                     scope, send, 500, "Internal error; the details are not shown. Try again."
                 )
@@ -160,7 +187,8 @@ class AccessLog:
             await self.app(scope, receive, watch)
         finally:
             ms = (time.perf_counter() - start) * 1000
-            access_log.info("%s %s %s %.0f ms", scope["method"], scope["path"], status, ms)
+            method, path = log_safe(scope["method"]), log_safe(scope["path"])
+            access_log.info("%s %s %s %.0f ms", method, path, status, ms)
 
 
 class HostCheck:
@@ -312,6 +340,7 @@ class Headers:
 
         async def add(message: Message) -> None:
             if message["type"] == "http.response.start":
+                message = dict(message)
                 headers = list(message.get("headers", []))
                 names = {bytes(k).lower() for k, _ in headers}
                 for name, value in (
@@ -327,6 +356,21 @@ class Headers:
             await send(message)
 
         await self.app(scope, receive, add)
+
+
+def csrf_cookie(scheme: str) -> str:
+    """The CSRF cookie's name: with the ``__Host-`` prefix over https (a browser then
+    keeps it for this host only, set by a secure page); plain on loopback http."""
+    return CSRF_COOKIE_HTTPS if scheme == "https" else CSRF_COOKIE
+
+
+def log_safe(text: str) -> str:
+    """`text` with control characters (a newline, an escape) and backslashes escaped, so
+    that one request is one log line whatever its path holds."""
+    return "".join(
+        c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
 
 
 def new_csrf_token() -> str:

@@ -15,9 +15,11 @@ progress while the web process reads it; every call opens its own short connecti
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -72,6 +74,12 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_plan ON jobs(plan_id, created);
 """
+#: Columns added after the first release (added to an older database when it is opened).
+_ADDED = {
+    "kept": "INTEGER NOT NULL DEFAULT 0",  # a stopped solve whose best roster was kept
+    "pid": "INTEGER",  # the worker process while it lives
+    "pid_start": "TEXT",  # its start time (/proc), so a reused pid is never ended
+}
 
 
 def new_id() -> str:
@@ -114,6 +122,15 @@ class Job:
     progress: str
     summary: dict[str, Any]
     error: str
+    #: Stopped, with the best roster found so far kept (a cancelled solve).
+    kept: bool = False
+    #: The worker process while it lives (None once it ended).
+    pid: int | None = None
+
+    @property
+    def stopping(self) -> bool:
+        """A stopped solve whose worker is still writing the best roster it found."""
+        return self.status == CANCELLED and self.kind == "solve" and self.pid is not None
 
     @property
     def elapsed(self) -> float | None:
@@ -132,12 +149,33 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
-        for sub in ("plans", "jobs", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.root, *(self.root / sub for sub in ("plans", "jobs", "tmp"))):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            with contextlib.suppress(OSError):
+                folder.chmod(0o700)  # only this user reads the plans
         self.db_path = self.root / DB_NAME
+        self._held: sqlite3.Connection | None = None
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            have = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+            for name, kind in _ADDED.items():
+                if name not in have:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+
+    def hold(self) -> None:
+        """Keep one connection open while the server runs: SQLite then keeps its WAL files
+        between calls instead of deleting and making them again, so reading needs no new
+        disk space (pages keep working when the disk is full)."""
+        self._held = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        self._held.execute("SELECT count(*) FROM plans").fetchone()
+
+    def release(self) -> None:
+        """Close the connection of :meth:`hold`."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     # -- paths: only ever from checked ids -------------------------------------------------
 
@@ -162,8 +200,20 @@ class Store:
     def tmp_dir(self) -> Path:
         """A fresh folder for an upload being checked."""
         path = self._inside("tmp", new_id())
-        path.mkdir(parents=True)
+        path.mkdir(mode=0o700, parents=True)
         return path
+
+    def clean_tmp(self) -> int:
+        """Remove what uploads being checked left (a server that was killed); returns how
+        many were removed."""
+        count = 0
+        for path in (self.root / "tmp").iterdir():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            count += 1
+        return count
 
     # -- SQLite ------------------------------------------------------------------------------
 
@@ -213,6 +263,34 @@ class Store:
             ).fetchall()
         return [_plan(row) for row in rows]
 
+    def delete_plan(self, plan_id: str) -> list[str]:
+        """Forget a plan and everything made from it: its jobs (rows and folders: rosters,
+        maps, what-ifs) and its uploaded files. Its jobs must have ended.
+
+        Returns:
+            The ids of the jobs that were deleted.
+        """
+        plan_dir = self.plan_dir(plan_id)
+        with self._connect() as db:
+            jobs = [
+                row["job_id"]
+                for row in db.execute("SELECT job_id FROM jobs WHERE plan_id = ?", (plan_id,))
+            ]
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM jobs WHERE plan_id = ?", (plan_id,))
+            db.execute("DELETE FROM plans WHERE plan_id = ?", (plan_id,))
+            db.execute("COMMIT")
+        for job_id in jobs:
+            shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+        shutil.rmtree(plan_dir, ignore_errors=True)
+        return jobs
+
+    def plans_before(self, when: float) -> list[str]:
+        """Ids of the plans made before `when` (seconds since the epoch)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT plan_id FROM plans WHERE created < ?", (when,)).fetchall()
+        return [row["plan_id"] for row in rows]
+
     # -- jobs --------------------------------------------------------------------------------
 
     def add_job(self, plan_id: str, kind: str, params: dict[str, Any]) -> Job:
@@ -258,9 +336,15 @@ class Store:
         return [_job(row) for row in rows]
 
     def latest_done(self, plan_id: str, kind: str) -> Job | None:
-        """The plan's newest finished job of `kind` that produced files."""
-        done = self.jobs(plan_id, (DONE,), kind, limit=1)
-        return done[0] if done else None
+        """The plan's newest finished job of `kind` that produced files (done, or stopped
+        with its best roster kept)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND (status = ? OR "
+                "(status = ? AND kept = 1)) ORDER BY created DESC, rowid DESC LIMIT 1",
+                (plan_id, kind, DONE, CANCELLED),
+            ).fetchone()
+        return _job(row) if row else None
 
     def oldest_queued(self) -> Job | None:
         """The job to start next."""
@@ -278,6 +362,47 @@ class Store:
                 (RUNNING, time.time(), job_id, QUEUED),
             )
         return cursor.rowcount == 1
+
+    def cancel(self, job_id: str, error: str) -> bool:
+        """Queued or running -> cancelled, in one statement (a Stop is never lost: the
+        worker checks the status before it starts and while it runs).
+
+        Returns:
+            True when this call cancelled it.
+        """
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET status = ?, finished = ?, error = ? "
+                "WHERE job_id = ? AND status IN (?, ?)",
+                (CANCELLED, time.time(), error, job_id, QUEUED, RUNNING),
+            )
+        return cursor.rowcount == 1
+
+    def keep_stopped(self, job_id: str, summary: dict[str, Any], progress: str) -> bool:
+        """A stopped job's best roster is written: keep it (the job stays cancelled)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET kept = 1, summary = ?, progress = ? "
+                "WHERE job_id = ? AND status = ?",
+                (json.dumps(summary), progress, job_id, CANCELLED),
+            )
+        return cursor.rowcount == 1
+
+    def set_pid(self, job_id: str, pid: int | None, pid_start: str | None = None) -> None:
+        """The job's worker process (None when it ends)."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE jobs SET pid = ?, pid_start = ? WHERE job_id = ?",
+                (pid, pid_start, job_id),
+            )
+
+    def workers(self) -> list[tuple[str, int, str | None]]:
+        """(job, pid, start time) of every worker recorded as alive."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT job_id, pid, pid_start FROM jobs WHERE pid IS NOT NULL"
+            ).fetchall()
+        return [(row["job_id"], row["pid"], row["pid_start"]) for row in rows]
 
     def set_progress(self, job_id: str, progress: str) -> None:
         """The job's latest progress line (while it runs)."""
@@ -324,5 +449,5 @@ def _job(row: sqlite3.Row) -> Job:
     return Job(
         row["job_id"], row["plan_id"], row["kind"], row["status"], json.loads(row["params"]),
         row["created"], row["started"], row["finished"], row["progress"],
-        json.loads(row["summary"]), row["error"],
+        json.loads(row["summary"]), row["error"], bool(row["kept"]), row["pid"],
     )  # fmt: skip

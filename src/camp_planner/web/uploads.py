@@ -11,8 +11,11 @@ compared, never used as a path: files are saved under the four fixed names into 
 made by :class:`~camp_planner.web.store.Store`.
 
 Workbooks are checked before openpyxl opens them: a zip file whose contents unpack to at
-most 200 MB (no zip bombs); openpyxl itself parses the XML with ``defusedxml`` (a
-dependency), which refuses entity expansion and external entities.
+most 200 MB and at most 200 times its size (no zip bombs), with no tag or text of over
+1 MB in its XML (the XML parser takes time quadratic in the longest one); openpyxl itself
+parses the XML with ``defusedxml`` (a dependency), which refuses entity expansion and
+external entities. The web app reads a plan's files in a worker process with a CPU-time
+and memory limit (:mod:`camp_planner.web.parsing`).
 
 The problems' texts are marked for the web app's catalog (``N_``), and shown in the page's
 language like the library's (:func:`camp_planner.web.views.expected_text`).
@@ -49,6 +52,12 @@ EXPECTED_SET = N_("companies.csv, venues.csv and round.toml, or plan.xlsx and ro
 #: The most a workbook may unpack to, bytes.
 MAX_UNPACKED = 200 * 1024 * 1024
 _MAX_ENTRIES = 10_000
+#: The longest tag or text a workbook's XML may hold, bytes (Excel's longest cell is 32,767
+#: characters); a longer one is refused before parsing (the parser is quadratic in it).
+MAX_TOKEN = 1024 * 1024
+#: A workbook may unpack to at most this many times its size (past MIN_RATIO_CHECK bytes).
+MAX_RATIO, MIN_RATIO_CHECK = 200, 50 * 1024 * 1024
+_DELIMITERS = re.compile(rb"[<>]")
 
 _NAME_HINTS = (
     (VENUES, re.compile(r"venue|spillested|sted|lokale", re.I)),
@@ -121,11 +130,37 @@ def _workbook_problem(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile:
+            unpacked = sum(e.file_size for e in entries)
+            if len(entries) > _MAX_ENTRIES or unpacked > MAX_UNPACKED:
+                return N_("an Excel workbook of at most 200 MB unpacked")
+            if unpacked > max(MIN_RATIO_CHECK, MAX_RATIO * len(data)):
+                return N_("an Excel workbook whose contents are in proportion to its size")
+            if any(_longest_token(archive, e) > MAX_TOKEN for e in entries):
+                return N_("an Excel workbook without a text or tag of over 1 MB")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         return N_("an Excel workbook (.xlsx); this file is not one (save it as .xlsx in Excel)")
-    if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
-        return N_("an Excel workbook of at most 200 MB unpacked")
     return None
+
+
+def _longest_token(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """The longest run of bytes without ``<`` or ``>`` in an XML part (a tag or a text):
+    the XML parser takes time quadratic in it, so a long one is refused before parsing.
+    Stops counting once past :data:`MAX_TOKEN`."""
+    if not entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+        return 0
+    longest = run = 0
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            parts = _DELIMITERS.split(chunk)
+            if len(parts) == 1:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + len(parts[0]), *(len(p) for p in parts[1:-1]))
+                run = len(parts[-1])
+            longest = max(longest, run)
+            if longest > MAX_TOKEN:
+                break
+    return longest
 
 
 @dataclass

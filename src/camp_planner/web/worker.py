@@ -1,7 +1,10 @@
 """What runs in a job's worker process: solve a plan, or run its what-if scenarios.
 
-The web process starts :func:`run_job` in a fresh process (``spawn``) and never solves
-itself: a crash or a Stop (the process is terminated) ends the job, not the server. The
+The web process starts :func:`run_job` in a fresh process (from a fork server) and never
+solves itself: a crash ends the job, not the server. A Stop, or the server stopping, stops
+a solve's search and keeps the best roster found so far (with its status and gap), as its
+time limit does; the time limit counts from the worker's start (reading and writing
+included, as on the command line). The
 worker reads its job from the SQLite store, reports progress there (at most five lines a
 second) and finishes the job with a summary, or with a sentence saying why it failed. It
 prints nothing and logs nothing, so no company data ends up in a log.
@@ -11,12 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import signal
 import threading
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from camp_planner.web.store import DONE, FAILED, Store
+from camp_planner.web.stopping import Stopper, die_with_parent, process_start
+from camp_planner.web.store import DONE, FAILED, RUNNING, Job, Store
 
 __all__ = ["INVITATIONS_ZIP", "OUT", "run_job", "roster_summary"]
 
@@ -29,6 +36,8 @@ COMPARISON_JSON = "comparison.json"
 #: The start of a failed job's sentence when the solver raised an error.
 INTERNAL = "The solver stopped with an internal error "
 _EVERY = 0.2
+#: Solver statuses of a roster kept after a Stop.
+KEPT_STATUSES = ("OPTIMAL", "FEASIBLE")
 
 
 class _Progress:
@@ -100,12 +109,16 @@ def _zip_invitations(folder: Path, target: Path) -> None:
     target.write_bytes(buffer.getvalue())
 
 
-def _solve(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
+def _solve(
+    store: Store, job_id: str, params: dict[str, Any], progress: _Progress, stopper: Stopper
+) -> None:
+    from camp_planner.cli.roster import solver_time
     from camp_planner.io.folder import load_folder_with_notes
     from camp_planner.outputs.roster_files import INVITATIONS, write_outputs
     from camp_planner.scheduler import solve
     from camp_planner.scheduler.preflight import preflight
 
+    started = time.monotonic()
     job = store.job(job_id)
     assert job is not None
     progress.now("reading the plan")
@@ -115,20 +128,26 @@ def _solve(store: Store, job_id: str, params: dict[str, Any], progress: _Progres
         store.finish(job_id, FAILED, error=" ".join(refusals), progress="refused")
         return
     progress.now("building the model")
+    limit = float(params["time_limit"])
     roster = solve(
         problem,
-        time_limit=float(params["time_limit"]),
+        time_limit=solver_time(problem, limit - (time.monotonic() - started)),
         seed=0,
         workers=int(params.get("workers", 2)),
         progress=progress,
     )
     progress.flush()
+    stopped = stopper.stopped.is_set()
+    if stopped and roster.solver.status.value not in KEPT_STATUSES:
+        return  # stopped before any roster was found: nothing to keep
     progress.now("writing the files")
     out = store.job_dir(job_id) / OUT
     files = write_outputs(problem, roster, out)
     _zip_invitations(files.get("invitations", out / INVITATIONS), out.parent / INVITATIONS_ZIP)
-    summary = roster_summary(problem, roster)
-    store.finish(job_id, DONE, summary=summary, progress=f"done: {summary['solver_status']}")
+    summary = roster_summary(problem, roster) | {"stopped": stopped}
+    line = f"done: {summary['solver_status']}"
+    if not store.finish(job_id, DONE, summary=summary, progress=line, only_from=(RUNNING,)):
+        store.keep_stopped(job_id, summary, line)  # a Stop: the best roster is kept
 
 
 def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progress) -> None:
@@ -207,36 +226,80 @@ def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progre
 def run_job(data_dir: str, job_id: str) -> None:
     """Run one job to its end (the worker process's target).
 
+    The job runs in a thread; this (main) thread waits for it, so that SIGTERM (the server
+    stopping) is handled at once: a solve then stops and keeps its best roster. A thread
+    watches the job's status: a Stop (cancelled) stops a solve the same way and ends a
+    what-if at once.
+
     Args:
         data_dir: The data folder.
         job_id: The job, already marked running by the web process.
     """
+    die_with_parent()
+    os.umask(0o077)
     store = Store(Path(data_dir))
     job = store.job(job_id)
-    if job is None:
-        return
-    progress = _Progress(store, job_id)
+    if job is None or job.status != RUNNING:
+        return  # stopped between its running mark and this process starting
+    store.set_pid(job_id, os.getpid(), process_start(os.getpid()))
+    stopper = Stopper()
+    stopper.install()
+    ended = threading.Event()
+
+    def stop(*_: Any) -> None:
+        if job.kind != "solve":
+            os._exit(0)  # a what-if keeps nothing: end at once
+        stopper.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    watcher = threading.Thread(target=_watch, args=(store, job_id, stop, ended), daemon=True)
+    watcher.start()
+    worker = threading.Thread(target=_run, args=(store, job, stopper, ended), daemon=True)
+    worker.start()
+    while not ended.wait(0.2):
+        pass
+    store.set_pid(job_id, None)
+
+
+def _watch(store: Store, job_id: str, stop: Any, ended: threading.Event) -> None:
+    """Calls `stop` once the job is no longer running (a Stop)."""
+    while not ended.wait(_EVERY):
+        job = store.job(job_id)
+        if job is None or job.status != RUNNING:
+            stop()
+            return
+
+
+def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> None:
+    progress = _Progress(store, job.job_id)
     try:
         if job.kind == "solve":
-            _solve(store, job_id, job.params, progress)
+            _solve(store, job.job_id, job.params, progress, stopper)
         elif job.kind == "whatif":
-            _whatif(store, job_id, job.params, progress)
+            _whatif(store, job.job_id, job.params, progress)
         else:
-            store.finish(job_id, FAILED, error=f"unknown job kind {job.kind!r}")
+            store.finish(job.job_id, FAILED, error=f"unknown job kind {job.kind!r}")
     except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback
-        store.finish(job_id, FAILED, error=_failure(exc))
+        store.finish(job.job_id, FAILED, error=_failure(exc, store.root))
     finally:
         progress.close()
+        ended.set()
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception, root: Path) -> str:
+    """Why a job failed, in a sentence without a server path."""
     from camp_planner.io.errors import InputError
     from camp_planner.whatif import ScenarioError
 
     if isinstance(exc, InputError):
-        return "The plan's files can no longer be read: " + "; ".join(
+        text = "The plan's files can no longer be read: " + "; ".join(
             str(p) for p in exc.problems[:5]
         )
-    if isinstance(exc, ScenarioError):
-        return "; ".join(exc.problems)
-    return f"{INTERNAL}({type(exc).__name__}: {exc})."
+    elif isinstance(exc, ScenarioError):
+        text = "; ".join(exc.problems)
+    elif isinstance(exc, OSError):  # its message names the file: only the reason is shown
+        reason = exc.strerror or type(exc).__name__
+        text = f"{INTERNAL}(the files could not be written: {reason})."
+    else:
+        text = f"{INTERNAL}({type(exc).__name__}: {exc})."
+    return text.replace(str(root), "…")

@@ -40,8 +40,16 @@
     var box = document.getElementById("job");
     if (box) {
       var status = box.getAttribute("data-status");
-      if (status === "queued" || status === "running") follow(box);
+      if (status === "queued" || status === "running" || status === "stopping") follow(box);
     }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+        }
+      });
+    });
     Array.prototype.forEach.call(document.querySelectorAll("form[data-once]"), function (form) {
       form.addEventListener("submit", function () {
         Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (b) {

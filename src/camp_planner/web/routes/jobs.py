@@ -1,0 +1,48 @@
+"""A job's page (live progress, Stop) and its state for the page's script."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from camp_planner.web.common import web_of
+
+router = APIRouter()
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None:
+        return web.not_found(request)
+    plan = web.store.plan(job.plan_id)
+    return web.render(
+        request,
+        "job.html",
+        nav="roster" if job.kind == "solve" else "whatif",
+        plan=plan,
+        job=job,
+        state=web.job_state(job, web.lang_of(request)),
+    )
+
+
+@router.get("/jobs/{job_id}/state")
+def job_state_page(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None:
+        return JSONResponse({"detail": "not found"}, status_code=404)
+    return JSONResponse(web.job_state(job, web.lang_of(request)))
+
+
+@router.post("/jobs/{job_id}/cancel")
+async def cancel_page(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    if web.store.job(job_id) is None:
+        return web.not_found(request)
+    if await web.page_form(request) is None:
+        return web.forbidden(request)
+    await run_in_threadpool(web.manager.cancel, job_id)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
