@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from camp_planner.engine.view import RoundView
-from camp_planner.models import Step, VenueStatus
+from camp_planner.models import Step, Venue, VenueStatus
 
 
 def cohort_size(view: RoundView) -> None:
@@ -59,11 +59,24 @@ def max_venues(view: RoundView, most: int | None = None) -> None:
     view.model.add(sum(view.y.values()) <= limit)
 
 
+def must_host(venue: Venue) -> bool:
+    """docs/rules.md "Venues": "a `required` venue hosts at least one" cohort (the test
+    :func:`required_venues` adds, and preflight's check of the required venues)."""
+    return venue.status == VenueStatus.REQUIRED
+
+
+def most_cohorts_at(venue: Venue) -> int | None:
+    """docs/rules.md "Venues": "a venue hosts at most its `max_cohorts` cohorts" (None: no
+    limit); the limit :func:`venue_max_cohorts` adds, and preflight's check of a venue
+    that can host none."""
+    return venue.max_cohorts
+
+
 def required_venues(view: RoundView) -> None:
     """docs/rules.md "Venues": "a `required` venue hosts at least one" (a `closed` one none:
     its y does not exist, nor its cohorts). Interchangeable: yes."""
     for vi, venue in enumerate(view.venues):
-        if venue.status == VenueStatus.REQUIRED and vi in view.y:
+        if must_host(venue) and vi in view.y:
             view.model.add(view.y[vi] == 1)
 
 
@@ -71,8 +84,9 @@ def venue_max_cohorts(view: RoundView, held: Mapping[int, int] | None = None) ->
     """docs/rules.md "Venues": "a venue hosts at most its `max_cohorts` cohorts" (less the
     `held` ones that have already met, in a replan). Interchangeable: yes."""
     for vi, venue in enumerate(view.venues):
-        if venue.max_cohorts is not None:
-            most = venue.max_cohorts - (held or {}).get(vi, 0)
+        limit = most_cohorts_at(venue)
+        if limit is not None:
+            most = limit - (held or {}).get(vi, 0)
             here = sum(n for (_, v), n in view.cohorts.items() if v == vi)
             view.model.add(here <= (max(0, most) if held is not None else most))
 
