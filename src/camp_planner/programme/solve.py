@@ -13,6 +13,7 @@ from camp_planner.engine.stages import Progress
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
+from camp_planner.programme.counts import bound_cohorts, cohort_ranges
 from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
 from camp_planner.programme.stages import Stage, programme_stage, rehint
@@ -254,6 +255,11 @@ class _ProgrammeSolve:
         """Stage 3: travel, from the best of the last solution, the rounds' own least
         travel with their steps kept (usually far better) and the start."""
         pm, second = self.pm, self.stages[-1]
+        # Each segment's cohorts per round, proven on the counts at the earlier optima.
+        seconds = min(5.0, 0.05 * (self.deadline - self.started))
+        earliness = second.value if second.found else None
+        ranges = cohort_ranges(pm, self.firsts, earliness, seconds, self.seed)
+        bound_cohorts(pm, ranges)
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
         candidates = [{var: self.best.value(var) for var in self.start}]
