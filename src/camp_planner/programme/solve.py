@@ -1,5 +1,10 @@
 """Solve a programme: the model over all rounds in lexicographic stages, then each round's
-cohorts formed and dated, and a roster per round with every company accounted for."""
+cohorts formed and dated, and a roster per round with every company accounted for.
+
+The phases (`_ProgrammeSolve`): a start from the rounds planned one by one (`starts`);
+steps planned, tracks and priority; earlier rounds; travel, with each segment's cohorts
+per round bounded by what the counts prove at the earlier optima (`counts`); then the
+cohorts of each round dated."""
 
 from __future__ import annotations
 
