@@ -60,15 +60,16 @@ def max_venues(view: RoundView, most: int | None = None) -> None:
 
 
 def must_host(venue: Venue) -> bool:
-    """docs/rules.md "Venues": "a `required` venue hosts at least one" cohort (the test
-    :func:`required_venues` adds, and preflight's check of the required venues)."""
+    """docs/rules.md "Venues": whether "a `required` venue hosts at least one" cohort
+    applies to `venue` (read by :func:`required_venues` and by preflight's check of the
+    required venues)."""
     return venue.status == VenueStatus.REQUIRED
 
 
 def most_cohorts_at(venue: Venue) -> int | None:
     """docs/rules.md "Venues": "a venue hosts at most its `max_cohorts` cohorts" (None: no
-    limit); the limit :func:`venue_max_cohorts` adds, and preflight's check of a venue
-    that can host none."""
+    limit), as :func:`venue_max_cohorts` and preflight's check of a venue that can host
+    none read it."""
     return venue.max_cohorts
 
 
