@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine import rules
+from camp_planner.engine.units import travel_units
+from camp_planner.engine.view import RoundView
 from camp_planner.models import Segment, Step, VenueStatus
 from camp_planner.models.groups import cohorts_possible, fillable_totals
 from camp_planner.programme.plan import Programme, ProgrammeGroup
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM
 
 Key = tuple[int, Step, int, int]  # group, step, round, venue
 
@@ -141,13 +143,13 @@ class ProgrammeModel:
         for (gi, step, r, v), var in self.x.items():
             km = self.groups[gi].options[r, step].travel[v]
             terms.append(var)
-            weights.append(round(km * TRAVEL_UNITS_PER_KM))
+            weights.append(travel_units(km))
         return cp_model.LinearExpr.weighted_sum(terms, weights)
 
     def travel_of(self, x: dict[Key, int]) -> int:
         """Travel units of given x values."""
         return sum(
-            count * round(self.groups[gi].options[r, step].travel[v] * TRAVEL_UNITS_PER_KM)
+            count * travel_units(self.groups[gi].options[r, step].travel[v])
             for (gi, step, r, v), count in x.items()
         )
 
@@ -173,18 +175,38 @@ class ProgrammeModel:
         return people
 
     # -- rules of each round ---------------------------------------------------------------
+    def view(self, r: int) -> RoundView:
+        """Round `r`'s variables as the engine's rules see them."""
+        rnd = self.programme.rounds[r]
+        n = {(s, v): var for (s, rr, v), var in self.n.items() if rr == r}
+        return RoundView(
+            model=self.model,
+            venues=self.programme.problem.venues,
+            y={v: var for (rr, v), var in self.y.items() if rr == r},
+            cohorts=n,
+            w={(s, v): var for (s, rr, v), var in self.w.items() if rr == r},
+            n_max={(s, v): most for (s, rr, v), most in self.n_max.items() if rr == r},
+            people={(s, v): t for (s, rr, v), t in self._people().items() if rr == r},
+            links=[
+                (var, self.groups[gi].size, (self.groups[gi].options[r, step].segment, v))
+                for (gi, step, rr, v), var in self.x.items()
+                if rr == r
+            ],
+            smallest=lambda _: rnd.cohort_min,
+            cohort_max=rnd.cohort_max,
+            max_venues=rnd.max_venues,
+            name=f"_{r}",
+        )
+
+    def views(self) -> list[RoundView]:
+        """Every round's view, in order."""
+        return [self.view(r) for r in range(len(self.programme.rounds))]
+
     def cohort_size(self) -> None:
-        """8-10 participants per cohort, same module, level and age group (per round)."""
-        for (segment, r, v), terms in self._people().items():
-            rnd = self.programme.rounds[r]
-            n, w = self.n[segment, r, v], self.w[segment, r, v]
-            self.model.add(sum(terms) >= rnd.cohort_min * n)
-            self.model.add(sum(terms) <= rnd.cohort_max * n)
-            self.model.add(n >= w)
-            self.model.add(n <= self.n_max[segment, r, v] * w)
-        for (gi, step, r, v), var in self.x.items():
-            segment = self.groups[gi].options[r, step].segment
-            self.model.add(var <= self.groups[gi].size * self.w[segment, r, v])
+        """8-10 participants per cohort, same module, level and age group (per round):
+        `engine.rules.cohort_size`."""
+        for view in self.views():
+            rules.cohort_size(view)
 
     def segment_fills_whole_cohorts(self) -> None:
         """Implied and tighter: a segment's people in a round fill whole cohorts."""
@@ -210,45 +232,28 @@ class ProgrammeModel:
 
     def venue_used(self) -> None:
         """A venue counts as used in a round exactly when it hosts a cohort then."""
-        by_venue: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-        for (_, r, v), w in self.w.items():
-            by_venue[r, v].append(w)
-            self.model.add_implication(w, self.y[r, v])
-        for key, used in self.y.items():
-            self.model.add_bool_or(by_venue.get(key, [])).only_enforce_if(used)
+        for view in self.views():
+            rules.venue_used(view)
 
     def max_venues(self) -> None:
         """At most `max_venues` venues host cohorts in each round."""
-        for r, rnd in enumerate(self.programme.rounds):
-            self.model.add(sum(y for (rr, _), y in self.y.items() if rr == r) <= rnd.max_venues)
+        for view in self.views():
+            rules.max_venues(view)
 
     def required_venues(self) -> None:
         """A `required` venue hosts at least one cohort in every round."""
-        for (_, v), y in self.y.items():
-            if self.programme.problem.venues[v].status == VenueStatus.REQUIRED:
-                self.model.add(y == 1)
+        for view in self.views():
+            rules.required_venues(view)
 
     def venue_max_cohorts(self) -> None:
         """A venue hosts at most `max_cohorts` cohorts in each round."""
-        for r in range(len(self.programme.rounds)):
-            for v, venue in enumerate(self.programme.problem.venues):
-                if venue.max_cohorts is not None:
-                    here = [n for (_, rr, vv), n in self.n.items() if rr == r and vv == v]
-                    self.model.add(sum(here) <= venue.max_cohorts)
+        for view in self.views():
+            rules.venue_max_cohorts(view)
 
     def facilitator_calendar(self) -> None:
         """One facilitator per session: each round's frontier on Module 1 / Module 2 cohorts."""
         for r, capacity in enumerate(self.capacities):
-            if capacity.frontier is None:
-                continue
-            frontier = capacity.frontier
-            n1 = sum(n for (s, rr, _), n in self.n.items() if rr == r and s.module == Step.MODULE1)
-            n2 = sum(n for (s, rr, _), n in self.n.items() if rr == r and s.module == Step.MODULE2)
-            n2_var = self.model.new_int_var(0, len(frontier) - 1, f"cohorts_module2_{r}")
-            most = self.model.new_int_var(min(frontier), max(frontier), f"most_module1_{r}")
-            self.model.add(n2_var == n2)
-            self.model.add_element(n2_var, frontier, most)
-            self.model.add(n1 <= most)
+            rules.facilitator_calendar(self.view(r), capacity.frontier)
 
     # -- rules across rounds -----------------------------------------------------------------
     def module1_at_most_once(self) -> None:

@@ -1,19 +1,28 @@
 """Solve a programme: the model over all rounds in lexicographic stages, then each round's
-cohorts formed and dated, and a roster per round with every company accounted for."""
+cohorts formed and dated, and a roster per round with every company accounted for.
+
+The phases (`_ProgrammeSolve`): a start from the rounds planned one by one (`starts`);
+steps planned, tracks and priority; earlier rounds; travel, with each segment's cohorts
+per round bounded by what the counts prove at the earlier optima (`counts`); then the
+cohorts of each round dated."""
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import RoundConfig, Segment, SolverStatus, Step
+from camp_planner.engine.stages import Progress
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
+from camp_planner.models import SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
-from camp_planner.programme.model import Key, ProgrammeModel
+from camp_planner.programme.counts import bound_cohorts, cohort_ranges
+from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
+from camp_planner.programme.stages import Stage, programme_stage, rehint
+from camp_planner.programme.starts import myopic_hint, per_round_travel
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
     CohortPlan,
@@ -23,31 +32,6 @@ from camp_planner.scheduler.dates import (
     date_cohorts,
 )
 from camp_planner.scheduler.days import DayIndex
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM
-
-Progress = Callable[[str], None]
-
-
-@dataclass
-class Stage:
-    """One lexicographic stage's outcome."""
-
-    name: str
-    status: str
-    value: int = 0
-    bound: int = 0
-    #: the value in words (programme.json's stages: a coordinator reads these, not numbers)
-    words: str = ""
-
-    @property
-    def found(self) -> bool:
-        """A solution was found."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
-
-    @property
-    def proven(self) -> bool:
-        """Proven optimal."""
-        return self.status == "OPTIMAL"
 
 
 @dataclass
@@ -75,170 +59,6 @@ class ProgrammeSolution:
     message: str = ""
     #: company_id -> (round index, step) of every step it takes
     steps_of: dict[str, list[tuple[int, Step]]] = field(default_factory=dict)
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self, stage: str, progress: Progress | None, started: float, target: int | None = None
-    ) -> None:
-        super().__init__()
-        self.stage, self.progress, self.started, self.target = stage, progress, started, target
-
-    def on_solution_callback(self) -> None:
-        if self.target is not None and round(self.objective_value) >= self.target:
-            self.stop_search()  # reached a bound proven by the counts-only model
-        if self.progress:
-            self.progress(
-                f"{self.stage}: {self.objective_value:,.0f} (bound "
-                f"{self.best_objective_bound:,.0f}, {time.time() - self.started:.1f} s)"
-            )
-
-
-def _stage(
-    pm: ProgrammeModel,
-    name: str,
-    objective: cp_model.LinearExprT,
-    maximize: bool,
-    deadline: float,
-    seed: int,
-    workers: int,
-    progress: Progress | None,
-    started: float,
-    target: int | None = None,
-) -> tuple[cp_model.CpSolver, Stage]:
-    model = pm.model
-    if maximize:
-        model.maximize(objective)
-    else:
-        model.minimize(objective)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.time())
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if workers >= 2:
-        solver.parameters.subsolvers.extend(["max_lp", "lb_tree_search"])
-    else:
-        solver.parameters.linearization_level = 2
-    status = solver.solve(model, _Reporter(name, progress, started, target))
-    stage = Stage(name, solver.status_name(status))
-    if stage.found:
-        stage.value = round(solver.objective_value)
-        stage.bound = round(solver.best_objective_bound)
-        if target is not None and stage.value >= target:
-            stage.status, stage.bound = "OPTIMAL", stage.value
-        model.clear_hints()
-        for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
-            model.add_hint(var, solver.value(var))
-    return solver, stage
-
-
-def _rehint(pm: ProgrammeModel, hint: dict[cp_model.IntVar, int]) -> None:
-    pm.model.clear_hints()
-    for var, value in hint.items():
-        pm.model.add_hint(var, value)
-
-
-def cohort_ranges(
-    people: dict[Segment, int], rnd: RoundConfig, capacity: CalendarCapacity, seed: int
-) -> dict[Segment, tuple[int, int]]:
-    """With the people of each segment in a round fixed: the fewest and the most cohorts
-    each segment can have (whole cohorts of cohort_min..cohort_max people, the calendar's
-    frontier on all of them together). As in the roster's travel stage (issue 13): the
-    relaxation does not see these numbers on its own when the calendar binds."""
-    model = cp_model.CpModel()
-    k = {
-        s: model.new_int_var(-(-p // rnd.cohort_max), p // rnd.cohort_min, f"k_{s.label}")
-        for s, p in people.items()
-        if p
-    }
-    if capacity.frontier is not None:
-        frontier = capacity.frontier
-        n2 = model.new_int_var(0, len(frontier) - 1, "n2")
-        most_n1 = model.new_int_var(min(frontier), max(frontier), "most_n1")
-        model.add(n2 == sum(v for s, v in k.items() if s.module == Step.MODULE2))
-        model.add_element(n2, frontier, most_n1)
-        model.add(sum(v for s, v in k.items() if s.module == Step.MODULE1) <= most_n1)
-    ranges: dict[Segment, tuple[int, int]] = {}
-    for segment, var in k.items():
-        bounds = []
-        for maximize in (False, True):
-            if maximize:
-                model.maximize(var)
-            else:
-                model.minimize(var)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.random_seed = seed
-            solver.parameters.max_time_in_seconds = 1.0
-            if solver.solve(model) != cp_model.OPTIMAL:
-                return {}
-            bounds.append(round(solver.objective_value))
-        ranges[segment] = (bounds[0], bounds[1])
-    return ranges
-
-
-def _per_round_travel(
-    pm: ProgrammeModel,
-    solver: cp_model.CpSolver,
-    deadline: float,
-    seed: int,
-    workers: int,
-    progress: Progress | None,
-) -> dict[cp_model.IntVar, int]:
-    """Least travel with who takes which step in which round kept as in `solver`'s solution.
-
-    Kept that way, the rounds are independent (the rules across rounds and the objectives
-    before travel only count steps per round), so each round is a small model of its own,
-    solved alone: a starting solution for the travel stage of the whole model."""
-    hint: dict[cp_model.IntVar, int] = {}
-    rounds = len(pm.programme.rounds)
-    for r in range(rounds):
-        groups = [
-            replace(g, options={(0, s): o for (rr, s), o in g.options.items() if rr == r})
-            for g in pm.groups
-        ]
-        sub = ProgrammeModel(
-            Programme(pm.programme.problem, (pm.programme.rounds[r],)),
-            groups,
-            [pm.capacities[r]],
-            cross_round=False,
-        )
-        counts: dict[tuple[int, Step], int] = defaultdict(int)
-        for (gi, step, rr, _), var in pm.x.items():
-            if rr == r:
-                counts[gi, step] += solver.value(var)
-        people: dict[Segment, int] = defaultdict(int)
-        for gi, group in enumerate(groups):
-            for step in group.steps:
-                if (0, step) in group.options:
-                    sub.model.add(sub.taken(gi, step) == counts.get((gi, step), 0))
-                    segment = group.options[0, step].segment
-                    people[segment] += counts.get((gi, step), 0) * group.participants
-        rnd = pm.programme.rounds[r]
-        for segment, (low, high) in cohort_ranges(people, rnd, pm.capacities[r], seed).items():
-            cohorts = [n for (s, _, _), n in sub.n.items() if s == segment]
-            sub.model.add_linear_constraint(sum(cohorts), low, high)
-        for (gi, step, _, v), var in sub.x.items():
-            sub.model.add_hint(var, solver.value(pm.x[gi, step, r, v]))
-        share = (deadline - time.time()) / (rounds - r)
-        if progress:
-            progress(f"travel of round {pm.programme.rounds[r].name} with its companies kept")
-        sub_solver, stage = _stage(
-            sub, "travel of one round", sub.travel_units(), False, time.time() + share, seed,
-            workers, None, time.time(),
-        )  # fmt: skip
-        if not stage.found:
-            return {}
-        for (gi, step, _, v), var in sub.x.items():
-            hint[pm.x[gi, step, r, v]] = sub_solver.value(var)
-        for (segment, _, v), var in sub.n.items():
-            hint[pm.n[segment, r, v]] = sub_solver.value(var)
-            hint[pm.w[segment, r, v]] = sub_solver.value(sub.w[segment, 0, v])
-        for (_, v), var in sub.y.items():
-            hint[pm.y[r, v]] = sub_solver.value(var)
-    for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
-        hint.setdefault(var, 0)
-    return hint
 
 
 def _capacities(
@@ -351,52 +171,164 @@ def _round_plan(
     return RoundPlan(plans=plans, dated=dated, takers=dict(takers), left_out=left_out)
 
 
-def myopic_hint(
-    pm: ProgrammeModel, seconds: float, seed: int, workers: int, progress: Progress | None
-) -> dict[cp_model.IntVar, int]:
-    """A complete starting solution: the rounds planned one after another, as a coordinator
-    would (``roster``, then ``next-round``), turned into the programme's variables. Each
-    round's roster solves fast and is valid in the programme, so the stages start from it."""
-    from camp_planner.programme.carry import next_companies
-    from camp_planner.scheduler import solve as solve_round
+@dataclass
+class _ProgrammeSolve:
+    """One programme's solve, phase by phase (`plan_programme` runs them in order)."""
 
-    programme = pm.programme
-    group_of = {c.company_id: gi for gi, g in enumerate(pm.groups) for c in g.companies}
-    venue_index = {v.venue_id: i for i, v in enumerate(programme.problem.venues)}
-    companies = programme.problem.companies
-    x: dict[Key, int] = defaultdict(int)
-    n: dict[tuple[object, int, int], int] = defaultdict(int)
-    deadline = time.time() + seconds
-    for r, rnd in enumerate(programme.rounds):
-        current = programme.problem.model_copy(update={"round": rnd, "companies": companies})
-        share = max(1.0, (deadline - time.time()) / (len(programme.rounds) - r))
-        if progress:
-            progress(f"starting solution: round {rnd.name} on its own")
-        roster = solve_round(current, time_limit=share, seed=seed, workers=workers)
-        for cohort in roster.cohorts:
-            v = venue_index.get(cohort.venue_id)
-            if v is None:
-                continue
-            segment = None
-            for member in cohort.members:
-                gi = group_of.get(member)
-                option = None if gi is None else pm.groups[gi].options.get((r, cohort.module))
-                if gi is None or option is None:
-                    continue
-                x[gi, cohort.module, r, v] += 1
-                segment = option.segment
-            if segment is not None:
-                n[segment, r, v] += 1
-        companies = next_companies(current, roster)
-    hint: dict[cp_model.IntVar, int] = {}
-    for key, var in pm.x.items():
-        hint[var] = x.get(key, 0)
-    for count_key, var in pm.n.items():
-        hint[var] = n.get(count_key, 0)
-        hint[pm.w[count_key]] = int(n.get(count_key, 0) > 0)
-    for (r, v), var in pm.y.items():
-        hint[var] = int(any(n.get((s, rr, vv), 0) for (s, rr, vv) in pm.n if rr == r and vv == v))
-    return hint
+    pm: ProgrammeModel
+    started: float
+    deadline: float
+    #: seconds kept for dating and writing
+    reserve: float
+    seed: int
+    workers: int
+    progress: Progress | None
+    stages: list[Stage] = field(default_factory=list)
+    start: dict[cp_model.IntVar, int] = field(default_factory=dict)
+    start_values: tuple[int, int, int, int] = (0, 0, 0, 0)
+    #: (planned, tracks, priority) of the first stage's optimum
+    firsts: tuple[int, int, int] = (0, 0, 0)
+
+    def stage(
+        self, name: str, objective: cp_model.LinearExprT, maximize: bool, share: float | None
+    ) -> tuple[cp_model.CpSolver, Stage]:
+        """A stage until `share` of the time left (None: until the reserve)."""
+        end = self.deadline - self.reserve
+        if share is not None:
+            end = time.time() + share * (end - time.time())
+        return programme_stage(
+            self.pm, name, objective, maximize, end, self.seed, self.workers, self.progress,
+            self.started,
+        )  # fmt: skip
+
+    def start_myopic(self, seconds: float) -> None:
+        """A starting solution from planning the rounds one by one (measured on the demo:
+        without it the first stage was not proven in 10 s and the travel gap was 42 %
+        after 20 s)."""
+        pm = self.pm
+        self.start = myopic_hint(pm, seconds, self.seed, self.workers, self.progress)
+        for var, value in self.start.items():
+            pm.model.add_hint(var, value)
+        self.start_values = pm.values({key: self.start[var] for key, var in pm.x.items()})
+
+    def steps_planned(self) -> bool:
+        """Stage 1: next steps planned, then whole tracks, then priority, in one weighted
+        objective; kept as constraints. False when nothing was found."""
+        pm = self.pm
+        total_priority = sum(g.size * g.priority for g in pm.groups)
+        track_max = sum(g.size for g in pm.groups if g.whole_track)
+        w_tracks = total_priority + 1
+        w_planned = (track_max + 1) * w_tracks
+        objective = w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority()
+        self.best, first = self.stage("steps planned", objective, True, 0.35)
+        self.stages.append(first)
+        if not first.found:
+            return False
+        planned, rest = divmod(first.value, w_planned)
+        tracks, priority = divmod(rest, w_tracks)
+        first.words = (
+            f"{planned} next steps planned, {tracks} tracks (Module 1 and Module 2) "
+            f"completed, {priority} points of priority and waiting among those placed (a "
+            f"single number: steps x {w_planned:,} + tracks x {w_tracks:,} + points)"
+        )
+        pm.model.add(pm.planned() >= planned)
+        pm.model.add(pm.tracks() >= tracks)
+        pm.model.add(pm.priority() >= priority)
+        self.firsts = (planned, tracks, priority)
+        if self.start_values[:3] == self.firsts:  # the start is optimal so far: keep it
+            rehint(pm, self.start)
+        return True
+
+    def earlier_rounds(self) -> None:
+        """Stage 2: earlier rounds for who goes first."""
+        pm = self.pm
+        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3)
+        self.stages.append(second)
+        if not second.found:
+            return
+        second.words = (
+            f"earliness {second.value:,}: each step counts (rounds before the last it is "
+            "in) x (1 + the company's priority and waiting points); higher means earlier "
+            "rounds for those first in line"
+        )
+        self.best = solver
+        pm.model.add(pm.earliness() >= second.value)
+        if self.start_values[:3] == self.firsts and self.start_values[3] >= second.value:
+            rehint(pm, self.start)
+
+    def least_travel(self) -> None:
+        """Stage 3: travel, from the best of the last solution, the rounds' own least
+        travel with their steps kept (usually far better) and the start."""
+        pm, second = self.pm, self.stages[-1]
+        # Each segment's cohorts per round, proven on the counts at the earlier optima.
+        seconds = min(5.0, 0.05 * (self.deadline - self.started))
+        earliness = second.value if second.found else None
+        ranges = cohort_ranges(pm, self.firsts, earliness, seconds, self.seed)
+        bound_cohorts(pm, ranges)
+        end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
+        per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
+        candidates = [{var: self.best.value(var) for var in self.start}]
+        if per_round:
+            candidates.append(per_round)
+        start_ok = self.start_values[:3] == self.firsts and (
+            not second.found or self.start_values[3] >= second.value
+        )
+        if start_ok:
+            candidates.append(self.start)
+        rehint(pm, min(candidates, key=lambda h: pm.travel_of({k: h[v] for k, v in pm.x.items()})))
+        solver, third = self.stage("travel km", pm.travel_units(), False, None)
+        self.stages.append(third)
+        if third.found:
+            third.words = f"{travel_units_to_km(third.value):,.1f} km travelled over the horizon"
+            self.best = solver
+
+    def nothing_found(self) -> ProgrammeSolution:
+        """The answer when stage 1 found no programme."""
+        first = self.stages[0]
+        return ProgrammeSolution(
+            self.pm.programme,
+            self.pm.groups,
+            self.stages,
+            [],
+            SolverStatus.TIME_LIMIT if first.status == "UNKNOWN" else SolverStatus.INFEASIBLE,
+            round(time.time() - self.started, 3),
+            message=f"no programme found ({first.status})",
+        )
+
+    def finish(self, days: list[DayIndex]) -> ProgrammeSolution:
+        """Each round's cohorts formed and dated; who takes which step when."""
+        pm, best = self.pm, self.best
+        identities = _assign_identities(pm, best)
+        rounds = [
+            _round_plan(
+                pm, best, r, days[r], identities, self.seed,
+                max(1.0, (self.deadline - time.time()) / 2),
+            )
+            for r in range(len(pm.programme.rounds))
+        ]  # fmt: skip
+        steps_of: dict[str, list[tuple[int, Step]]] = defaultdict(list)
+        left_out = {cid for plan in rounds for cid in plan.left_out}
+        for (_, step, r), ids in sorted(identities.items(), key=lambda kv: kv[0][2]):
+            for cid in ids:
+                if cid not in left_out:
+                    steps_of[cid].append((r, step))
+        proven = all(stage.proven for stage in self.stages) and not left_out
+        message = ""
+        if left_out:
+            message = (
+                f"{len(left_out)} companies could not meet on common dates and were left "
+                "out; their reasons say so"
+            )
+        return ProgrammeSolution(
+            programme=pm.programme,
+            groups=pm.groups,
+            stages=self.stages,
+            rounds=rounds,
+            status=SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE,
+            wall_time_s=round(time.time() - self.started, 3),
+            message=message,
+            steps_of=dict(steps_of),
+        )
 
 
 def plan_programme(
@@ -417,122 +349,24 @@ def plan_programme(
         progress: Called with a line of text on each improvement.
     """
     started = time.time()
-    deadline = started + time_limit
     groups = group_companies(programme)
     days, capacities = _capacities(programme, groups, min(20.0, 0.2 * time_limit), seed)
     pm = ProgrammeModel(programme, groups, capacities)
-    # A starting solution from planning the rounds one by one (measured on the demo: without
-    # it the first stage was not proven in 10 s and the travel gap was 42 % after 20 s).
-    start = myopic_hint(pm, 0.25 * time_limit, seed, workers, progress)
-    for var, value in start.items():
-        pm.model.add_hint(var, value)
-    start_values = pm.values({key: start[var] for key, var in pm.x.items()})
-    total_priority = sum(g.size * g.priority for g in groups)
-    track_max = sum(g.size for g in groups if g.whole_track)
-    w_tracks = total_priority + 1
-    w_planned = (track_max + 1) * w_tracks
-    stages: list[Stage] = []
-    reserve = min(20.0, 0.1 * time_limit)  # dating and writing
-    budget = deadline - reserve - time.time()
-    solver, first = _stage(
+    run = _ProgrammeSolve(
         pm,
-        "steps planned",
-        w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority(),
-        True,
-        time.time() + 0.35 * budget,
+        started,
+        started + time_limit,
+        min(20.0, 0.1 * time_limit),
         seed,
         workers,
         progress,
-        started,
     )
-    stages.append(first)
-    if not first.found:
-        return ProgrammeSolution(
-            programme,
-            groups,
-            stages,
-            [],
-            SolverStatus.TIME_LIMIT if first.status == "UNKNOWN" else SolverStatus.INFEASIBLE,
-            round(time.time() - started, 3),
-            message=f"no programme found ({first.status})",
-        )
-    planned, rest = divmod(first.value, w_planned)
-    tracks, priority = divmod(rest, w_tracks)
-    first.words = (
-        f"{planned} next steps planned, {tracks} tracks (Module 1 and Module 2) completed, "
-        f"{priority} points of priority and waiting among those placed (a single number: "
-        f"steps x {w_planned:,} + tracks x {w_tracks:,} + points)"
-    )
-    pm.model.add(pm.planned() >= planned)
-    pm.model.add(pm.tracks() >= tracks)
-    pm.model.add(pm.priority() >= priority)
-    best = solver
-    if start_values[:3] == (planned, tracks, priority):  # the start is optimal so far: keep it
-        _rehint(pm, start)
-    budget = deadline - reserve - time.time()
-    solver2, second = _stage(
-        pm, "earlier rounds", pm.earliness(), True, time.time() + 0.3 * budget, seed, workers,
-        progress, started,
-    )  # fmt: skip
-    stages.append(second)
-    if second.found:
-        second.words = (
-            f"earliness {second.value:,}: each step counts (rounds before the last it is "
-            "in) x (1 + the company's priority and waiting points); higher means earlier "
-            "rounds for those first in line"
-        )
-        best = solver2
-        pm.model.add(pm.earliness() >= second.value)
-        if start_values[:3] == (planned, tracks, priority) and start_values[3] >= second.value:
-            _rehint(pm, start)
-    # Rounds kept, travel per round: usually far better than the stages' last solution.
-    budget = deadline - reserve - time.time()
-    per_round = _per_round_travel(pm, best, time.time() + 0.35 * budget, seed, workers, progress)
-    candidates = [{var: best.value(var) for var in start}]
-    if per_round:
-        candidates.append(per_round)
-    start_ok = start_values[:3] == (planned, tracks, priority) and (
-        not second.found or start_values[3] >= second.value
-    )
-    if start_ok:
-        candidates.append(start)
-    _rehint(pm, min(candidates, key=lambda h: pm.travel_of({k: h[v] for k, v in pm.x.items()})))
-    solver3, third = _stage(
-        pm, "travel km", pm.travel_units(), False, deadline - reserve, seed, workers, progress,
-        started,
-    )  # fmt: skip
-    stages.append(third)
-    if third.found:
-        third.words = f"{travel_units_to_km(third.value):,.1f} km travelled over the horizon"
-        best = solver3
-    identities = _assign_identities(pm, best)
-    rounds = [
-        _round_plan(pm, best, r, days[r], identities, seed, max(1.0, (deadline - time.time()) / 2))
-        for r in range(len(programme.rounds))
-    ]
-    steps_of: dict[str, list[tuple[int, Step]]] = defaultdict(list)
-    left_out = {cid for plan in rounds for cid in plan.left_out}
-    for (_, step, r), ids in sorted(identities.items(), key=lambda kv: kv[0][2]):
-        for cid in ids:
-            if cid not in left_out:
-                steps_of[cid].append((r, step))
-    proven = all(stage.proven for stage in stages) and not left_out
-    message = ""
-    if left_out:
-        message = (
-            f"{len(left_out)} companies could not meet on common dates and were left out; "
-            "their reasons say so"
-        )
-    return ProgrammeSolution(
-        programme=programme,
-        groups=groups,
-        stages=stages,
-        rounds=rounds,
-        status=SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE,
-        wall_time_s=round(time.time() - started, 3),
-        message=message,
-        steps_of=dict(steps_of),
-    )
+    run.start_myopic(0.25 * time_limit)
+    if not run.steps_planned():
+        return run.nothing_found()
+    run.earlier_rounds()
+    run.least_travel()
+    return run.finish(days)
 
 
 def travel_units_to_km(units: int) -> float:

@@ -28,7 +28,7 @@ def places_bound(
 ) -> int | None:
     """The most ``big * kept + scale * placed + sum(weights of the placed)`` any replanned
     roster can reach (kept: companies of the published roster with a place), if proven
-    within `seconds` (else None)."""
+    within `seconds` of CP-SAT's deterministic time (else None)."""
     setup = rm.setup
     rnd = setup.problem.round
     m = cp_model.CpModel()
@@ -70,7 +70,10 @@ def places_bound(
         )
     )
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    # Limited in deterministic time (the wall clock only as a safety net), so that whether
+    # the bound is proven, and so the replan's model, does not depend on the machine's load.
+    solver.parameters.max_deterministic_time = seconds
+    solver.parameters.max_time_in_seconds = 3 * seconds + 1.0
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     if solver.solve(m) != cp_model.OPTIMAL:

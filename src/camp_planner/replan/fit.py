@@ -19,8 +19,9 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
 from camp_planner.models import SESSION_DAYS, PlanningProblem, Roster
-from camp_planner.replan.model import TRAVEL_UNITS_PER_KM, ReplanModel
+from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Pin, PinField, Setup, Slot, build_setup
 from camp_planner.replan.solve import IGNORED_SUBSOLVERS
 
@@ -200,7 +201,7 @@ class _Fit:
                     both = m.new_bool_var(f"at{s.index}_{v}")
                     m.add_implication(both, rm.u[s.index, v])
                     m.add_implication(both, rm.x[cid, s.index])
-                    at.append((round(km * TRAVEL_UNITS_PER_KM), both))
+                    at.append((travel_units(km), both))
             m.add(sum(b for _, b in at) == 1)
             total = rm.add_travel()
             solver = self.solve(rm, rm.change_cost() * _OVER_TRAVEL + total)

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine import rules
+from camp_planner.engine.units import travel_units
+from camp_planner.engine.view import RoundView
 from camp_planner.models import SESSION_DAYS, VenueStatus
 from camp_planner.models.roster import ONLINE_VENUE_ID
 from camp_planner.replan.setup import ChangeCost, PinField, Setup, Slot, free_facilitator_days
 from camp_planner.scheduler.dates import CohortSlot, SlotVars, add_slot
-
-#: travel is optimised in 10 m units (km x 100), as in the roster's model
-TRAVEL_UNITS_PER_KM = 100
 
 
 def _starts_hit(days: frozenset[int], length: int) -> list[int]:
@@ -173,8 +173,10 @@ class ReplanModel:
         for (_, vid), u in self.u.items():
             if vid != ONLINE_VENUE_ID:
                 slots_at[vid].append(u)
-        for venue in setup.problem.venues:
+        index: dict[str, int] = {}
+        for vi, venue in enumerate(setup.problem.venues):
             vid = venue.venue_id
+            index[vid] = vi
             used = m.new_bool_var(f"used_{vid}")
             self.used[vid] = used
             for u in slots_at[vid]:
@@ -183,13 +185,19 @@ class ReplanModel:
                 m.add(used == 1)
             elif not slots_at[vid] or venue.status == VenueStatus.CLOSED:
                 m.add(used == 0)
-            if venue.status == VenueStatus.REQUIRED:
-                m.add(used == 1)
-            if venue.max_cohorts is not None:
-                most = max(0, venue.max_cohorts - held[vid])
-                m.add(cp_model.LinearExpr.sum(slots_at[vid]) <= most)
-        most_venues = max(rnd.max_venues, sum(1 for n in held.values() if n))
-        m.add(cp_model.LinearExpr.sum(list(self.used.values())) <= most_venues)
+        # The venue rules of the round, written once (`engine.rules`): each slot at a venue
+        # is one cohort there; cohorts that have met count against max_cohorts and keep
+        # their venues among the used ones.
+        view = RoundView(
+            model=m,
+            venues=setup.problem.venues,
+            y={index[vid]: used for vid, used in self.used.items()},
+            cohorts={(j, index[vid]): u for (j, vid), u in self.u.items() if vid in index},
+            max_venues=rnd.max_venues,
+        )
+        rules.required_venues(view)
+        rules.venue_max_cohorts(view, held={index[v]: n for v, n in held.items() if v in index})
+        rules.max_venues(view, most=max(rnd.max_venues, sum(1 for n in held.values() if n)))
 
     def _pins(self) -> None:
         m = self.model
@@ -283,8 +291,7 @@ class ReplanModel:
             if not cids:
                 continue
             km = {
-                c: {v: round(setup.allowed[c].get(v, 0.0) * TRAVEL_UNITS_PER_KM) for v in s.venues}
-                for c in cids
+                c: {v: travel_units(setup.allowed[c].get(v, 0.0)) for v in s.venues} for c in cids
             }
             rows = [(v, [km[c][v] for c in cids]) for v in s.venues]
             most = max(sum(sorted(units)[-rnd.cohort_max :]) for _, units in rows)

@@ -115,7 +115,7 @@ def replan(
     """
     started = time.time()
     costs = costs or ChangeCost()
-    settings = Settings(started + time_limit, seed, workers, progress)
+    settings = Settings(started + time_limit, seed, workers, progress, started)
     pins = list(pins)
     setup = build_setup(problem, published, as_of, pins, costs)
     try:

@@ -11,10 +11,16 @@
 How the stages are solved. Kept, placed and priority are one number (each part weighs
 more than everything after it can add). The first solve maximises that number times a
 weight above any change cost, minus the changes, so that it already prefers rosters close
-to the published one; it stops as soon as the number is proven: it reaches the optimum of
-the counts-only relaxation of :mod:`~camp_planner.replan.bound`, or the solve's own bound
-rules out a larger one. That proves stages 1 and 2. The second solve keeps that number
-and proves the fewest changes; the third keeps both and minimises travel. Each solve's
+to the published one. The optimum of the counts-only relaxation of
+:mod:`~camp_planner.replan.bound` bounds the number in the model, so that CP-SAT proves it
+as soon as a roster reaches it; the solve runs until it has proven its whole objective
+(the number, then the fewest changes) or until its share of the time. It is never stopped
+from a callback: such a stop lands at a moment that depends on the threads' timing, and
+among rosters tied in every stage a loaded machine could then keep another one. With the
+interleaved search (deterministic whatever the threads) and the bound's solve limited in
+deterministic time, the same input, seed and workers give the same replan whenever the
+stages end by proof. When the first solve has not proven the changes, a second solve keeps
+the number and proves the fewest changes; the last keeps both and minimises travel. Each solve's
 solution is the next one's hint; the first is hinted the published roster itself (with
 free places offered to the others).
 A solve that ends at the time limit keeps its best solution, and the roster is reported
@@ -26,17 +32,18 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine import stages
+from camp_planner.engine.stages import Portfolio, Progress, StageParameters
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, placement_priority
 from camp_planner.models import SESSION_DAYS, PlanningProblem
 from camp_planner.replan.bound import places_bound
-from camp_planner.replan.model import TRAVEL_UNITS_PER_KM, ReplanModel
+from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Setup
 
-Progress = Callable[[str], None]
 #: CP-SAT subsolvers left out of the interleaved search: each takes a turn in every round
 #: of it, and on the 300-company benchmark these never found a solution or a bound first
 #: (benchmarks/README.md); LP, max-LP, core and the LNS workers remain.
@@ -109,17 +116,13 @@ class Settings:
     seed: int = 0
     workers: int = 1
     progress: Progress | None = None
+    #: when the replan started (its time limit is deadline - started)
+    started: float = field(default_factory=time.time)
 
 
 def placement_weights(problem: PlanningProblem) -> dict[str, int]:
-    """company_id -> who goes first as one number (as ``roster``): priority +
-    level_priority, scaled above the waiting rank (the earliest waiting_since ranks highest)."""
-    ranks = problem.waiting_ranks()
-    scale = max(ranks.values(), default=0) + 1
-    return {
-        c.company_id: problem.policy_priority(c) * scale + ranks[c.company_id]
-        for c in problem.companies
-    }
+    """company_id -> who goes first as one number, as ``roster`` (`engine.units`)."""
+    return placement_priority(problem)
 
 
 def hint_published(rm: ReplanModel, weights: dict[str, int]) -> None:
@@ -169,11 +172,17 @@ def hint_published(rm: ReplanModel, weights: dict[str, int]) -> None:
         m.add_hint(x, 1 if chosen.get(cid) == j else 0)
 
 
-class _StopAt(cp_model.CpSolverSolutionCallback):
-    """Stops the search once `goal` reaches `target` (a value proven the best it can be),
-    or once the objective's bound proves that `goal` cannot beat its value: with the
-    objective ``weight * goal - rest`` (0 <= rest < `slack` <= weight), a bound below
-    ``weight * (goal + 1) - slack`` leaves no room for a higher goal."""
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Reports each solution's `goal` and says, once the solve is over, whether the best
+    one is proven: it reaches `target` (a value proven the best it can be), or the
+    objective's bound proves that `goal` cannot beat it (with the objective
+    ``weight * goal - rest``, 0 <= rest < `slack` <= weight, a bound below
+    ``weight * (goal + 1) - slack`` leaves no room for a higher goal).
+
+    It never stops the search: a stop from a callback lands at a moment that depends on
+    the threads' timing, so that among rosters tied in every stage a loaded machine could
+    keep another one. The solve ends by CP-SAT's own proof (the target is a constraint of
+    the model, see `solve_stages`) or at the time limit."""
 
     def __init__(
         self,
@@ -187,7 +196,6 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
         self.goal, self.target, self.stage, self.progress = goal, target, stage, progress
         self.weight = weight
         self.best: int | None = None
-        self.solver: cp_model.CpSolver | None = None
 
     def settled(self, bound: float) -> bool:
         """Whether the best goal found is proven (by the target or by `bound`)."""
@@ -201,12 +209,6 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
         self.best = int(self.value(self.goal))
         if self.progress:
             self.progress(f"{self.stage}: {self.best}")
-        if self.settled(self.best_objective_bound):
-            self.stop_search()
-
-    def on_bound(self, bound: float) -> None:
-        if self.solver is not None and self.settled(bound):
-            self.solver.stop_search()
 
 
 @dataclass
@@ -233,37 +235,33 @@ def run_stage(
     goal: tuple[cp_model.LinearExprT, int | None] | None = None,
     weight: tuple[int, int] | None = None,
 ) -> Run:
-    """Optimise `objective` until `deadline`, or until ``goal[0]`` is proven: it reaches
-    ``goal[1]``, or (with `weight`) the bound rules out better (:class:`_StopAt`). The
-    solution becomes the model's hint; ``Run.settled`` says whether the goal was proven."""
+    """Optimise `objective` until it is proven optimal or `deadline`; the solution becomes
+    the model's hint. ``Run.settled`` says whether ``goal[0]`` was proven: optimal, at
+    ``goal[1]``, or (with `weight`) the bound rules out better (:class:`_Watch`)."""
     model = rm.model
-    model.maximize(objective) if maximize else model.minimize(objective)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    started = time.time()
-    params.max_time_in_seconds = max(0.05, deadline - started)
-    params.num_workers = settings.workers
-    params.random_seed = settings.seed
     # Interleaved search is deterministic whatever the threads (CP-SAT's documentation),
     # so that the same folder, roster and seed give the same replan: among rosters equal in
     # every stage, a parallel race would otherwise pick one at random.
-    params.interleave_search = True
-    params.ignore_subsolvers.extend(IGNORED_SUBSOLVERS)
+    parameters = StageParameters(
+        max(deadline, time.time() + 0.05),
+        settings.seed,
+        settings.workers,
+        ignored=IGNORED_SUBSOLVERS,
+    )
     watch = goal or (objective, None)
-    stop = _StopAt(watch[0], watch[1], name, settings.progress, weight)
-    if weight is not None:
-        stop.solver = solver
-        solver.best_bound_callback = stop.on_bound
-    status = solver.solve(model, stop)
-    seconds = round(time.time() - started, 3)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Run(solver, False, status == cp_model.INFEASIBLE, 0.0, seconds)
+    stop = _Watch(watch[0], watch[1], name, settings.progress, weight)
+    solver, result = stages.run_stage(
+        model, objective, maximize, parameters, stop, portfolio=Portfolio.INTERLEAVED
+    )
+    seconds = result.seconds
+    if not result.found:
+        return Run(solver, False, result.status == "INFEASIBLE", 0.0, seconds)
     model.clear_hints()
     for var in rm.decision_vars():
         model.add_hint(var, solver.value(var))
     bound = solver.best_objective_bound
-    settled = status == cp_model.OPTIMAL or stop.settled(bound)
-    return Run(solver, True, status == cp_model.OPTIMAL, bound, seconds, settled)
+    settled = result.proven or stop.settled(bound)
+    return Run(solver, True, result.proven, bound, seconds, settled)
 
 
 def _share(settings: Settings, part: float) -> float:
@@ -272,41 +270,53 @@ def _share(settings: Settings, part: float) -> float:
     return now + part * max(0.0, settings.deadline - now)
 
 
-def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
-    """The four stages (see the module's docstring). The first solve optimises places and
-    changes together (places weigh more than any change), stopping as soon as the places
-    reach the counts bound; a stage of its own then proves the fewest changes.
+@dataclass
+class _Weights:
+    """The first solve's objective, ``weight * places - cost``: places is
+    ``big * kept + scale * placed + priority`` (each part weighs more than all after it)."""
 
-    Raises:
-        ReplanInfeasible: no roster meets the rules, the cohorts that have met and the pins.
-    """
-    rm = ReplanModel(setup, costs)
-    weights = placement_weights(setup.problem)
-    hint_published(rm, weights)
-    # Places: kept first (its weight exceeds anything placing can add), then placed, then
-    # priority, as one number; its target: everybody kept and the counts bound.
+    scale: int
+    big: int
+    most_rest: int
+    most_cost: int
+
+    @property
+    def weight(self) -> int:
+        """A place weighs more than any change cost."""
+        return self.most_cost + 1
+
+
+def _weights(setup: Setup, costs: ChangeCost, weights: dict[str, int]) -> _Weights:
     scale = 1 + sum(weights[c] for c in setup.companies)
-    rest = scale * rm.placed() + rm.priority(weights)
     most_rest = scale * len(setup.companies) + sum(weights[c] for c in setup.companies)
-    big = most_rest + 1
-    most_kept = len({cid for cid, _ in rm.x if cid in setup.previous})
-    seconds = min(5.0, max(0.5, 0.1 * (settings.deadline - time.time())))
-    target = places_bound(rm, weights, scale, big, seconds, settings.seed)
-    places = big * rm.kept() + rest
-    cost = rm.change_cost()
     most_cost = costs.moved * len(setup.companies) + sum(
         costs.venue + 2 * costs.dates + costs.cancelled for s in setup.slots if s.existing
     )
-    weight = most_cost + 1
+    return _Weights(scale, most_rest + 1, most_rest, most_cost)
+
+
+def _places(
+    rm: ReplanModel, w: _Weights, weights: dict[str, int], settings: Settings
+) -> tuple[Run, cp_model.LinearExpr, int | None]:
+    """The first solve: places (kept, placed, priority as one number), bounded by the
+    counts, and then the fewest changes; its run, the places expression and the bound."""
+    # A share of the time limit (not of the time left, which depends on the load).
+    seconds = min(5.0, max(0.5, 0.1 * (settings.deadline - settings.started)))
+    target = places_bound(rm, weights, w.scale, w.big, seconds, settings.seed)
+    places = w.big * rm.kept() + w.scale * rm.placed() + rm.priority(weights)
+    if target is not None:
+        # A proven upper bound (every replanned roster is a solution of the counts): as a
+        # constraint it lets CP-SAT prove the places at once when a roster reaches it.
+        rm.model.add(places <= target)
     first = run_stage(
         rm,
         "places",
-        weight * places - cost,
+        w.weight * places - rm.change_cost(),
         True,
         _share(settings, 0.6),
         settings,
         goal=(places, target),
-        weight=(weight, most_cost),
+        weight=(w.weight, w.most_cost),
     )
     if not first.found:
         if first.optimal:
@@ -315,22 +325,47 @@ def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
                 proven=True,
             )
         raise ReplanInfeasible("no roster found within the time limit")
-    solver = first.solver
-    value, cost_value = solver.value(places), solver.value(cost)
+    return first, places, target
+
+
+def _places_report(
+    rm: ReplanModel, w: _Weights, first: Run, value: int, target: int | None
+) -> list[StageResult]:
+    """Places kept and companies placed, with the bounds the first solve proved."""
+    setup = rm.setup
     proven = first.settled
-    top = value if proven else int((first.bound + most_cost) // weight)
+    top = value if proven else int((first.bound + w.most_cost) // w.weight)
     if target is not None:
         top = min(top, target)
-    kept = value // big
-    placed = solver.value(rm.placed()) + len(setup.history_members)
-    kept_top = min(most_kept, top // big)
-    placed_top = (top % big if kept_top == kept else most_rest) // scale
-    stages = [
+    kept = value // w.big
+    placed = first.solver.value(rm.placed()) + len(setup.history_members)
+    most_kept = len({cid for cid, _ in rm.x if cid in setup.previous})
+    kept_top = min(most_kept, top // w.big)
+    placed_top = (top % w.big if kept_top == kept else w.most_rest) // w.scale
+    return [
         StageResult("places kept", kept, kept_top, proven, first.seconds),
         StageResult(
             "companies placed", placed, placed_top + len(setup.history_members), proven, 0.0
         ),
     ]
+
+
+def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
+    """The four stages (see the module's docstring). The first solve optimises places and
+    changes together (places weigh more than any change), the places bounded by the
+    counts; when it has not proven the changes, a stage of its own does.
+
+    Raises:
+        ReplanInfeasible: no roster meets the rules, the cohorts that have met and the pins.
+    """
+    rm = ReplanModel(setup, costs)
+    weights = placement_weights(setup.problem)
+    hint_published(rm, weights)
+    w = _weights(setup, costs, weights)
+    first, places, target = _places(rm, w, weights, settings)
+    solver, cost = first.solver, rm.change_cost()
+    value, cost_value = solver.value(places), solver.value(cost)
+    stages = _places_report(rm, w, first, value, target)
     rm.model.add(places >= value)
     if first.optimal:  # places and then changes proven together
         stages.append(StageResult("changes", cost_value, cost_value, True, 0.0))
@@ -339,15 +374,8 @@ def solve_stages(setup: Setup, costs: ChangeCost, settings: Settings) -> Solved:
         if run.found:
             solver, cost_value = run.solver, run.solver.value(cost)
             done = run.optimal or cost_value == 0
-            stages.append(
-                StageResult(
-                    "changes",
-                    cost_value,
-                    cost_value if done else math.ceil(run.bound),
-                    done,
-                    run.seconds,
-                )
-            )
+            bound = cost_value if done else math.ceil(run.bound)
+            stages.append(StageResult("changes", cost_value, bound, done, run.seconds))
     rm.model.add(cost <= cost_value)
     likely: dict[int, list[str]] = defaultdict(list)
     for (cid, j), x in rm.x.items():

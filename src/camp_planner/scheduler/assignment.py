@@ -23,14 +23,17 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import Roster, Segment, Step, VenueStatus
+from camp_planner.engine import rules
+from camp_planner.engine.units import travel_units
+from camp_planner.engine.view import RoundView
+from camp_planner.models import Roster, Segment, VenueStatus
 from camp_planner.models.groups import cohorts_possible, fillable_totals, most_companies
 from camp_planner.scheduler.best_members import best_members
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.dominance import beyond_nearest
 from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds, venue_min
 from camp_planner.scheduler.placed_bound import CountRanges
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared
+from camp_planner.scheduler.prepare import Prepared
 
 
 def fillable_domain(people: int, cohort_min: int, cohort_max: int) -> cp_model.Domain:
@@ -61,6 +64,8 @@ class AssignmentModel:
     y: dict[int, cp_model.IntVar] = field(default_factory=dict)
     #: the domain's rules only: no mixed kinds, no online cohorts, whatever the round allows
     pure: bool = False
+    #: (group index, venue index) pairs no optimal roster needs (`dominance.forbidden_pairs`)
+    forbidden: frozenset[tuple[int, int]] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.kinds:
@@ -93,7 +98,7 @@ class AssignmentModel:
         for gi, group in enumerate(self.prep.groups):
             for kind in self.kinds_of(gi):
                 for vi in group.travel:
-                    if not (self.pure and vi == ONLINE):
+                    if not (self.pure and vi == ONLINE) and (gi, vi) not in self.forbidden:
                         people[kind, vi] += group.size * group.participants
         for (kind, vi), total in sorted(people.items(), key=lambda kv: (kv[0][0].label, kv[0][1])):
             most = cohorts_possible(total, venue_min(rnd, vi))
@@ -105,7 +110,7 @@ class AssignmentModel:
         for gi, group in enumerate(self.prep.groups):
             for kind in self.kinds_of(gi):
                 for vi in sorted(group.travel):
-                    if (kind, vi) in self.n:
+                    if (kind, vi) in self.n and (gi, vi) not in self.forbidden:
                         where = "online" if vi == ONLINE else vi
                         name = (
                             f"x_{gi}_{where}" if not kind.mixed else f"x_{gi}_{kind.label}_{where}"
@@ -230,7 +235,7 @@ class AssignmentModel:
         keys = list(self.x)
         return cp_model.LinearExpr.weighted_sum(
             [self.x[k] for k in keys],
-            [round(self.prep.groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) for gi, _, vi in keys],
+            [travel_units(self.prep.groups[gi].travel[vi]) for gi, _, vi in keys],
         )
 
     def remedy_use(self) -> cp_model.LinearExpr:
@@ -260,19 +265,30 @@ class AssignmentModel:
         for gi, vars_ in by_group.items():
             self.model.add(sum(vars_) <= self.prep.groups[gi].size)
 
+    def view(self) -> RoundView:
+        """The round's variables as the engine's rules see them."""
+        rnd = self.prep.problem.round
+        return RoundView(
+            model=self.model,
+            venues=self.prep.venues,
+            y=self.y,
+            cohorts=self.n,
+            w=self.w,
+            n_max=self.n_max,
+            people=self._people(),
+            links=[
+                (var, self.prep.groups[gi].size, (kind, vi))
+                for (gi, kind, vi), var in self.x.items()
+            ],
+            smallest=lambda vi: venue_min(rnd, vi),
+            cohort_max=rnd.cohort_max,
+            max_venues=rnd.max_venues,
+        )
+
     def cohort_size(self) -> None:
         """8-10 participants per cohort, same module, level and age group (or a kind the
-        round allows): the people of a kind at a venue fill its n cohorts there, each
-        between cohort_min (online: online_cohort_min) and cohort_max (a company counts its
-        `participants`); companies go only where w says the kind has a cohort."""
-        rnd = self.prep.problem.round
-        for key, terms in self._people().items():
-            self.model.add(sum(terms) >= venue_min(rnd, key[1]) * self.n[key])
-            self.model.add(sum(terms) <= rnd.cohort_max * self.n[key])
-            self.model.add(self.n[key] >= self.w[key])
-            self.model.add(self.n[key] <= self.n_max[key] * self.w[key])
-        for (gi, kind, vi), var in self.x.items():
-            self.model.add(var <= self.prep.groups[gi].size * self.w[kind, vi])
+        round allows): `engine.rules.cohort_size` (online cohorts: online_cohort_min)."""
+        rules.cohort_size(self.view())
 
     def _kind_sizes(self, kind: Kind) -> list[int]:
         return [
@@ -321,7 +337,11 @@ class AssignmentModel:
             for (k, vi), w in self.w.items():
                 if k != kind:
                     continue
-                here = {gi: g for gi, g in groups.items() if vi in g.travel}
+                here = {
+                    gi: g
+                    for gi, g in groups.items()
+                    if vi in g.travel and (gi, vi) not in self.forbidden
+                }
                 members = best_members(here, vi, venue_min(rnd, vi), rnd.cohort_max)
                 if members is None:
                     self.model.add(w == 0)
@@ -330,48 +350,26 @@ class AssignmentModel:
 
     def venue_used(self) -> None:
         """A venue counts as used exactly when it hosts at least one cohort."""
-        by_venue: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for (_, vi), w in self.w.items():
-            if vi == ONLINE:  # an online cohort uses no venue
-                continue
-            by_venue[vi].append(w)
-            self.model.add_implication(w, self.y[vi])
-        for vi, used in self.y.items():
-            self.model.add_bool_or(by_venue.get(vi, [])).only_enforce_if(used)
+        rules.venue_used(self.view())
 
     def max_venues(self) -> None:
         """At most `max_venues` distinct venues host cohorts this round."""
-        self.model.add(sum(self.y.values()) <= self.prep.problem.round.max_venues)
+        rules.max_venues(self.view())
 
     def required_venues(self) -> None:
         """A `required` venue hosts at least one cohort."""
-        for vi, venue in enumerate(self.prep.venues):
-            if venue.status == VenueStatus.REQUIRED and vi in self.y:
-                self.model.add(self.y[vi] == 1)
+        rules.required_venues(self.view())
 
     def venue_max_cohorts(self) -> None:
         """A venue hosts at most `max_cohorts` cohorts this round (all steps)."""
-        for vi, venue in enumerate(self.prep.venues):
-            if venue.max_cohorts is not None:
-                self.model.add(
-                    sum(var for (_, v), var in self.n.items() if v == vi) <= venue.max_cohorts
-                )
+        rules.venue_max_cohorts(self.view())
 
     def facilitator_calendar(self) -> None:
-        """One facilitator leads every session: at most `facilitators` sessions a day, so
-        the round holds at most frontier[N2] Module 1 cohorts beside N2 Module 2 cohorts
-        (see `calendar_frontier`; venues' and members' unavailable days are settled when dating).
-        Online cohorts take the facilitator's days like any other Module 1 cohort."""
-        if self.capacity is None or self.capacity.frontier is None:
-            return
-        frontier = self.capacity.frontier
-        n1 = sum(var for (k, _), var in self.n.items() if k.module == Step.MODULE1)
-        n2 = sum(var for (k, _), var in self.n.items() if k.module == Step.MODULE2)
-        n2_var = self.model.new_int_var(0, len(frontier) - 1, "cohorts_module2")
-        most_n1 = self.model.new_int_var(min(frontier), max(frontier), "most_module1")
-        self.model.add(n2_var == n2)
-        self.model.add_element(n2_var, frontier, most_n1)
-        self.model.add(n1 <= most_n1)
+        """One facilitator leads every session: `engine.rules.facilitator_calendar` on the
+        frontier `calendar_frontier` computed (venues' and members' unavailable days are
+        settled when dating)."""
+        if self.capacity is not None:
+            rules.facilitator_calendar(self.view(), self.capacity.frontier)
 
     def assignment_vars(self) -> dict[str, cp_model.IntVar]:
         """x and n variables by name, the values a no-good cut refers to."""

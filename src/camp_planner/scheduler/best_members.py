@@ -10,7 +10,8 @@ far tighter than the one of free member variables.
 
 from __future__ import annotations
 
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Group
+from camp_planner.engine.units import travel_units
+from camp_planner.scheduler.prepare import Group
 
 Value = tuple[int, int, int]  # (companies, priority, -travel units): larger is better
 
@@ -24,7 +25,7 @@ def best_members(
     best: dict[int, tuple[Value, dict[int, int]]] = {0: ((0, 0, 0), {})}
     for gi in sorted(groups):
         group = groups[gi]
-        travel = round(group.travel[venue] * TRAVEL_UNITS_PER_KM)
+        travel = travel_units(group.travel[venue])
         for _ in range(group.size):
             for people, (value, chosen) in sorted(best.items(), reverse=True):
                 total = people + group.participants

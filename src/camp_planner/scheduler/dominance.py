@@ -8,8 +8,13 @@ L others of the class are nearer to v, one of those L is not placed at all (at m
 others are), and swapping the two keeps every rule, the companies placed and the priority,
 and travels no more. Hence some optimal roster uses, at each venue, only the L nearest
 companies of each class there: the other pairs can go. Each company keeps its own
-nearest venue, so nobody loses every venue (and the reasons for the unplaced stay as
-they were). Online cohorts (no travel) are left alone.
+nearest venue, so nobody loses every venue. Online cohorts (no travel) are left alone.
+
+The pairs are returned (:func:`forbidden_pairs`), and the round's model creates no
+variable for them (`AssignmentModel.forbidden`); the prepared data keeps every venue.
+The exchange needs every rule to treat companies of one class alike: each rule of
+`engine.rules.RULES` says whether it does, and tests/engine/test_rules.py checks that
+all of them do and that the class here is at least as fine as the counts' class.
 
 Measured (benchmarks/README.md): nothing changes while the calendar holds the
 companies; 1,000 and 10,000 companies with one facilitator lose most of their pairs.
@@ -43,18 +48,26 @@ def nearest_venue(travel: dict[int, float]) -> int | None:
     return min(venues, key=lambda v: (travel[v], v)) if venues else None
 
 
-def keep_nearest(prep: Prepared, capacity: CalendarCapacity) -> int:
-    """Drop from the groups' venues the pairs no optimal roster needs (see the module
-    docstring); returns how many (group, venue) pairs went."""
+def forbidden_pairs(prep: Prepared, capacity: CalendarCapacity) -> list[tuple[int, int]]:
+    """The (group, venue) pairs no optimal roster needs (see the module docstring), for the
+    models to forbid; `prep` is left as it is. Exact only while every rule of
+    `engine.rules.RULES` keeps companies of one class interchangeable (checked by
+    tests/engine/test_rules.py)."""
     most = most_cohorts(capacity)
     if most is None:
-        return 0
+        return []
     cohort_max = prep.problem.round.cohort_max
 
     def limit(segment: Segment, participants: int) -> int:
         return most[segment.module] * cohort_max // participants
 
-    pairs = nearest_pairs(prep, limit)
+    return nearest_pairs(prep, limit)
+
+
+def keep_nearest(prep: Prepared, capacity: CalendarCapacity) -> int:
+    """Drop the :func:`forbidden_pairs` from the groups' venues in `prep`; returns how many
+    went. (The solve forbids them in its model instead and leaves `prep` whole.)"""
+    pairs = forbidden_pairs(prep, capacity)
     for gi, venue in pairs:
         del prep.groups[gi].travel[venue]
     return len(pairs)

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import Segment, Step
+from camp_planner.engine import rules
+from camp_planner.engine.view import RoundView
+from camp_planner.models import Segment
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity
 from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds
 from camp_planner.scheduler.prepare import Group, Prepared
@@ -76,21 +78,18 @@ class CountsModel:
                 people[pool].append(participants * self.x[key, pool])
             if len(pools) > 1:
                 self.model.add(sum(self.x[key, pool] for pool in pools) <= size)
-        cohorts: dict[Step, list[cp_model.IntVar]] = defaultdict(list)
         for (kind, online), terms in people.items():
             smallest = rnd.online_cohort_min if online else rnd.cohort_min
             k = self.model.new_int_var(0, 1000, f"k_{kind.label}{'_online' if online else ''}")
             self.k[kind, online] = k
             self.model.add(sum(terms) >= smallest * k)
             self.model.add(sum(terms) <= rnd.cohort_max * k)
-            cohorts[kind.module].append(k)
-        if self.capacity.frontier is not None:
-            frontier = self.capacity.frontier
-            n2 = self.model.new_int_var(0, len(frontier) - 1, "n2")
-            most_n1 = self.model.new_int_var(min(frontier), max(frontier), "most_n1")
-            self.model.add(n2 == sum(cohorts[Step.MODULE2]))
-            self.model.add_element(n2, frontier, most_n1)
-            self.model.add(sum(cohorts[Step.MODULE1]) <= most_n1)
+        # The calendar rule of the round (`engine.rules`), on the pools' cohorts.
+        counted: dict[tuple[Kind, int], cp_model.LinearExprT] = {
+            (kind, int(online)): k for (kind, online), k in self.k.items()
+        }
+        view = RoundView(self.model, self.prep.venues, cohorts=counted)
+        rules.facilitator_calendar(view, self.capacity.frontier)
 
     def placed_value(self, weight: int) -> cp_model.LinearExpr:
         """weight * companies placed + total priority placed (stage 1's objective)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from camp_planner.engine import rules
 from camp_planner.i18n import DEFAULT, age_label, format_day, format_number, gettext_for, step_label
 from camp_planner.models import PlanningProblem, Step, Venue, VenueStatus
 from camp_planner.models.groups import group_counts
@@ -67,7 +68,7 @@ def preflight(problem: PlanningProblem, lang: str = DEFAULT) -> list[str]:
     if nowhere is not None:
         return [nowhere]
     messages = []
-    required = [v for v in problem.venues if v.status == VenueStatus.REQUIRED]
+    required = [v for v in problem.venues if rules.must_host(v)]
     if len(required) > rnd.max_venues:
         messages.append(
             _(
@@ -149,7 +150,7 @@ def unusable_reason(problem: PlanningProblem, venue: Venue, lang: str = DEFAULT)
     """
     _ = gettext_for(lang)
     rnd = problem.round
-    if venue.max_cohorts == 0:
+    if rules.most_cohorts_at(venue) == 0:
         return _("its max_cohorts is 0")
     sizes = group_counts(problem)
     # Companies that may share a cohort (a segment, or a mix the round allows) fill it

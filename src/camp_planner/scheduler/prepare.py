@@ -12,6 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+# The objectives' units live in the engine (written once); re-exported for older imports.
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM as TRAVEL_UNITS_PER_KM
+from camp_planner.engine.units import placement_priority as placement_priority
 from camp_planner.i18n import format_day, format_number, gettext_for, step_label
 from camp_planner.models import (
     Company,
@@ -25,9 +28,6 @@ from camp_planner.models import (
 )
 from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.kinds import ONLINE
-
-#: Travel is optimised in units of 10 m (km x 100, rounded); totals are reported from floats.
-TRAVEL_UNITS_PER_KM = 100
 
 
 @dataclass
@@ -144,19 +144,6 @@ def round_too_short(problem: PlanningProblem, module: Step, lang: str | None = N
         "module": name,
         "lo": lo,
         "hi": hi,
-    }
-
-
-def placement_priority(problem: PlanningProblem) -> dict[str, int]:
-    """company_id -> who goes first as one number (docs/rules.md "Who goes first"): higher
-    `priority` + `level_priority[level]` first; among equals, the earliest `waiting_since`.
-    The policy priority is scaled above every waiting rank, so the sum the model maximises
-    puts a higher priority before any amount of waiting among the companies competing."""
-    ranks = problem.waiting_ranks()
-    scale = max(ranks.values(), default=0) + 1
-    return {
-        c.company_id: problem.policy_priority(c) * scale + ranks[c.company_id]
-        for c in problem.companies
     }
 
 

@@ -13,42 +13,30 @@ calendar already respects the facilitator's and the venues' days).
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import (
-    PlanningProblem,
-    Roster,
-    Segment,
-    SolverReport,
-    SolverStatus,
-    Step,
+from camp_planner.engine.stages import (
+    Portfolio,
+    Progress,
+    Reporter,
+    StageParameters,
+    StageResult,
+    at_target,
+    run_stage,
 )
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM as UNITS
+from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
 from camp_planner.scheduler.assignment import AssignmentModel
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
-from camp_planner.scheduler.dates import (
-    CohortPlan,
-    DateHint,
-    DatingProblem,
-    PlanGroup,
-    date_cohorts,
-    plan_undatable,
-)
-from camp_planner.scheduler.dominance import keep_nearest
-from camp_planner.scheduler.kinds import (
-    ONLINE,
-    Kind,
-    kind_components,
-    round_kinds,
-    smallest_cohort,
-    venue_min,
-)
+from camp_planner.scheduler.cohort_plans import cohort_plans, undatable_cuts
+from camp_planner.scheduler.dates import DatingProblem, date_cohorts
+from camp_planner.scheduler.dominance import forbidden_pairs
+from camp_planner.scheduler.kinds import Kind, kind_components, round_kinds, smallest_cohort
 from camp_planner.scheduler.placed_bound import (
     CountRanges,
     RemedyPlan,
@@ -57,114 +45,14 @@ from camp_planner.scheduler.placed_bound import (
     remedy_pool_bounds,
     stage1_bound,
 )
-from camp_planner.scheduler.prepare import TRAVEL_UNITS_PER_KM, Prepared, prepare
+from camp_planner.scheduler.prepare import Prepared, prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
+from camp_planner.scheduler.roster_hints import RosterHints, travel_of
 from camp_planner.scheduler.start import checked_start, counts_start
 
-Progress = Callable[[str], None]
+__all__ = ["Progress", "remedies_can_act", "round_capacity", "solve"]
+
 MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
-
-
-@dataclass
-class StageResult:
-    """Outcome of one lexicographic stage: the CP-SAT status name, and when a solution was
-    found, whether it is proven optimal, its objective value and the best bound."""
-
-    status: str
-    proven: bool = False
-    value: int = 0
-    bound: int = 0
-
-    @property
-    def found(self) -> bool:
-        """Whether the stage found a solution."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution of a stage; stops the search once the objective
-    reaches `target`, a bound proven elsewhere (an upper bound of a maximised objective, a
-    lower bound of a minimised one)."""
-
-    def __init__(
-        self,
-        stage: str,
-        progress: Progress | None,
-        scale: float,
-        target: int | None,
-        maximize: bool = True,
-    ) -> None:
-        super().__init__()
-        self.stage, self.progress, self.scale, self.start = stage, progress, scale, time.time()
-        self.target, self.maximize = target, maximize
-
-    def reached(self, value: float) -> bool:
-        """Whether `value` meets the target (so it is optimal)."""
-        if self.target is None:
-            return False
-        return round(value) >= self.target if self.maximize else round(value) <= self.target
-
-    def on_solution_callback(self) -> None:
-        if self.reached(self.objective_value):
-            self.stop_search()
-        if self.progress:
-            value, bound = self.objective_value, self.best_objective_bound
-            if self.target is not None:  # the tighter of the two proven bounds
-                bound = min(bound, self.target) if self.maximize else max(bound, self.target)
-            elapsed = f"{time.time() - self.start:.1f} s"
-            if self.maximize and self.scale > 1 and float(self.scale).is_integer():
-                # companies placed, weighted so that priority breaks ties: whole companies
-                placed, scale = int(round(value)) // int(self.scale), int(self.scale)
-                most = int(bound + 1e-6) // scale
-                self.progress(f"{self.stage}: {placed} (at most {most}, {elapsed})")
-            else:
-                self.progress(
-                    f"{self.stage}: {value / self.scale:,.1f} "
-                    f"(bound {bound / self.scale:,.1f}, {elapsed})"
-                )
-
-
-@dataclass
-class WorkBudget:
-    """Deterministic seconds left (deterministic mode)."""
-
-    left: float
-
-
-@dataclass
-class SolveSettings:
-    """Time limit as an absolute deadline, seed, threads and a progress callback."""
-
-    deadline: float
-    seed: int
-    workers: int
-    progress: Progress | None
-    #: CP-SAT's interleaved search, limited in deterministic time (see `solve`)
-    deterministic: bool = False
-    #: deterministic seconds left for the stages (deterministic mode only); shared by the
-    #: copies made for a stage's own deadline
-    work: WorkBudget = dataclasses.field(default_factory=lambda: WorkBudget(0.0))
-
-    def set_parameters(self, params: Any, seconds: float | None = None) -> None:
-        """Time limit (the deadline, or `seconds` if sooner), threads, seed; in deterministic
-        mode the interleaved search, limited by the deterministic time left, with the wall
-        clock only as a safety net at three times the round's time limit."""
-        now = time.time()
-        wall = self.deadline - now if seconds is None else min(seconds, self.deadline - now)
-        params.num_workers = self.workers
-        params.random_seed = self.seed
-        params.max_time_in_seconds = max(0.01, wall)
-        if self.deterministic:
-            params.interleave_search = True
-            left = self.work.left
-            params.max_deterministic_time = max(
-                0.01, left if seconds is None else min(seconds, left)
-            )
-            params.max_time_in_seconds = max(0.01, 3 * left + 1.0)
-
-    def spent(self, solver: cp_model.CpSolver) -> None:
-        """Count a finished solve's deterministic time against the budget."""
-        self.work.left -= solver.response_proto.deterministic_time
 
 
 def solve_stage(
@@ -172,122 +60,21 @@ def solve_stage(
     name: str,
     objective: cp_model.LinearExprT,
     maximize: bool,
-    settings: SolveSettings,
+    settings: StageParameters,
     scale: float = 1.0,
     lp_workers: bool = True,
     target: int | None = None,
 ) -> tuple[cp_model.CpSolver, StageResult]:
-    """Optimise one objective over the model; its solution becomes the model's hint."""
-    model = master.model
-    if maximize:
-        model.maximize(objective)
-    else:
-        model.minimize(objective)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    settings.set_parameters(params)
-    # Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
-    # (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
-    # portfolio; for placing, the default portfolio finds rosters of large rounds far sooner.
-    if lp_workers and settings.workers >= 2:
-        params.subsolvers.extend(["max_lp", "lb_tree_search"])
-        if settings.workers > 2:
-            params.subsolvers.extend(["default_lp", "quick_restart", "core", "no_lp"])
-    elif settings.workers == 1:  # one worker: it needs the full LP in every stage
-        params.linearization_level = 2
-    reporter = _Reporter(name, settings.progress, scale, target, maximize)
-    status = solver.solve(model, reporter)
-    settings.spent(solver)
-    status_name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver, StageResult(status_name)
-    master.hint_solution(solver)
-    value, bound = round(solver.objective_value), round(solver.best_objective_bound)
-    if reporter.reached(value):  # reached a bound proven by another model
-        return solver, StageResult(status_name, True, value, value)
-    if target is not None:  # the tighter of the two proven bounds
-        bound = min(bound, target) if maximize else max(bound, target)
-    return solver, StageResult(status_name, status == cp_model.OPTIMAL, value, bound)
-
-
-def cohort_plans(
-    prep: Prepared, master: AssignmentModel, solver: cp_model.CpSolver
-) -> tuple[list[CohortPlan], list[DateHint]]:
-    """Per (segment, venue) with cohorts, the plan; and date hints from the calendar's
-    packing for this number of Module 2 cohorts, cohort by cohort."""
-    days = prep.days
-    rnd = prep.problem.round
-    plans: list[CohortPlan] = []
-    for (kind, vi), var in master.n.items():
-        count = solver.value(var)
-        if not count:
-            continue
-        groups = {}
-        for (gi, k, v), xv in master.x.items():
-            if v == vi and k == kind and solver.value(xv):
-                group = prep.groups[gi]
-                blackout = days.indices_of(group.unavailable)
-                groups[gi] = PlanGroup(group.participants, blackout, solver.value(xv))
-        if vi == ONLINE:  # no venue, so no venue's unavailable days
-            plans.append(
-                CohortPlan(kind, vi, count, frozenset(), groups, cohort_min=rnd.online_cohort_min)
-            )
-            continue
-        forbidden = days.indices_of(prep.venues[vi].unavailable)
-        plans.append(CohortPlan(kind, vi, count, forbidden, groups))
-    free: dict[Step, list[tuple[int, int]]] = defaultdict(list)
-    capacity = master.capacity
-    if capacity is not None and capacity.packings:
-        n2 = sum(plan.count for plan in plans if plan.module == Step.MODULE2)
-        packing = capacity.packings.get(n2) or max(capacity.packings.items())[1]
-        for module, a, b in packing:
-            free[module].append((a, b))
-    hints = []
-    for pi, plan in enumerate(plans):
-        queue = free[plan.module]
-        for _ in range(min(plan.count, len(queue))):
-            a, b = queue.pop(0)
-            hints.append(DateHint(pi, a, b))
-    return plans, hints
-
-
-def undatable_cuts(
-    prep: Prepared,
-    master: AssignmentModel,
-    solver: cp_model.CpSolver,
-    plans: list[CohortPlan],
-) -> list[dict[str, int]]:
-    """No-goods for an assignment that could not be dated. A (kind, venue) plan that
-    cannot be dated even alone is cut off wherever its members could meet as they are:
-    at its venue and at every venue with no unavailable days of its own whose cohorts need
-    at least as many people (online: none). Otherwise the whole assignment is cut off."""
-    rnd = prep.problem.round
-    cuts = []
-    for plan in plans:
-        if not plan_undatable(prep.days, plan, rnd.cohort_min, rnd.cohort_max, 5.0):
-            continue
-        kind = plan.segment
-        assert isinstance(kind, Kind)  # plans of the assignment model are of a kind
-        smallest = venue_min(rnd, plan.venue)
-        venues = {plan.venue}
-        if not plan.forbidden:
-            venues |= {
-                vi
-                for vi in (*master.y, ONLINE)
-                if (vi == ONLINE or not prep.venues[vi].unavailable)
-                and venue_min(rnd, vi) >= smallest
-            }
-        for vi in sorted(venues):
-            if (kind, vi) not in master.n:
-                continue
-            cut = {master.n[kind, vi].name: plan.count}
-            for (gi, k, v), var in master.x.items():
-                if k == kind and v == vi:
-                    cut[var.name] = plan.groups[gi].available if gi in plan.groups else 0
-            cuts.append(cut)
-    if not cuts:
-        cuts.append({name: solver.value(var) for name, var in master.assignment_vars().items()})
-    return cuts
+    """Optimise one objective over the model; its solution becomes the model's hint.
+    Measured (benchmarks/README.md): for travel, a worker with the full LP relaxation
+    (max_lp) and one running lb_tree_search prove the optimum far sooner than the default
+    portfolio; for placing, the default portfolio finds rosters of large rounds far sooner."""
+    reporter = Reporter(name, settings.progress, scale, target, maximize)
+    portfolio = Portfolio.LP if lp_workers else Portfolio.DEFAULT
+    solver, result = run_stage(master.model, objective, maximize, settings, reporter, portfolio)
+    if result.found:
+        master.hint_solution(solver)
+    return solver, at_target(result, reporter)
 
 
 def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacity:
@@ -311,7 +98,7 @@ def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacit
 def guide_by_counts(
     master: AssignmentModel,
     pools: Mapping[tuple[Segment, tuple[Kind, bool]], int],
-    settings: SolveSettings,
+    settings: StageParameters,
     seconds: float,
     weight: int,
     placed_value: int,
@@ -344,96 +131,272 @@ def guide_by_counts(
     return True
 
 
-def travel_ranges(
-    prep: Prepared,
-    capacity: CalendarCapacity,
-    weight: int,
-    placed_value: int,
-    remedy_value: int | None,
-    time_limit: float,
-    seed: int,
-) -> CountRanges:
-    """Cohorts per pool and companies placed per segment, proven on the counts for every
-    roster the travel stage may choose from (see `placed_bound.count_ranges`). Measured on
-    300 companies with one facilitator (benchmarks/README.md): the counts fix every
-    kind's cohorts, which the travel stage's relaxation does not see on its own."""
-    seconds = min(5.0, 0.05 * time_limit)
-    return count_ranges(prep, capacity, weight, placed_value, remedy_value, seconds, seed)
-
-
-def travel_of(master: AssignmentModel, solver: cp_model.CpSolver) -> int:
-    """Travel units of the solution `solver` found for `master`."""
-    values = {var: solver.value(var) for var in master.x.values()}
-    return RosterHints.travel(master, values)
-
-
-@dataclass
-class RosterHints:
-    """Rosters of the same companies solved before (e.g. other what-if scenarios): each
-    one this round can take is a starting point for its stages (a solution hint)."""
-
-    rosters: Sequence[Roster] = ()
-
-    def candidates(self, master: AssignmentModel) -> list[dict[cp_model.IntVar, int]]:
-        """The rosters as values of `master`'s variables (those it can express)."""
-        found = (master.roster_values(roster) for roster in self.rosters)
-        return [values for values in found if values is not None]
-
-    @staticmethod
-    def score(master: AssignmentModel, values: Mapping[cp_model.IntVar, int], weight: int) -> int:
-        """weight * placed + priority of `values` (stage 1's objective)."""
-        groups = master.prep.groups
-        return sum((weight + groups[gi].priority) * values[v] for (gi, _, _), v in master.x.items())
-
-    @staticmethod
-    def travel(master: AssignmentModel, values: Mapping[cp_model.IntVar, int]) -> int:
-        """Travel units of `values` (the travel stage's objective)."""
-        groups = master.prep.groups
-        return sum(
-            round(groups[gi].travel[vi] * TRAVEL_UNITS_PER_KM) * values[v]
-            for (gi, _, vi), v in master.x.items()
-        )
-
-    def hint_placing(self, master: AssignmentModel, weight: int) -> None:
-        """Hint the roster placing the most (stage 1's objective)."""
-        options = self.candidates(master)
-        if options:
-            master.hint_values(max(options, key=lambda v: self.score(master, v, weight)))
-
-    def hint_travel(
-        self,
-        master: AssignmentModel,
-        weight: int,
-        placed_value: int,
-        remedy_value: int | None,
-        current_travel: int,
-    ) -> None:
-        """Hint the roster of least travel among those reaching the earlier stages' optima,
-        when it travels less than `current_travel`, the last stage's solution's (which
-        stays the hint otherwise)."""
-        best, best_travel = None, current_travel
-        for values in self.candidates(master):
-            if self.score(master, values, weight) < placed_value:
-                continue
-            if remedy_value is not None:
-                remedy = sum(
-                    (int(kind.mixed) + int(vi == ONLINE)) * values[v]
-                    for (_, kind, vi), v in master.x.items()
-                )
-                if remedy > remedy_value:
-                    continue
-            travel = self.travel(master, values)
-            if travel < best_travel:
-                best, best_travel = values, travel
-        if best is not None:
-            master.hint_values(best)
-
-
 def remedies_can_act(problem: PlanningProblem) -> bool:
     """Whether the round's remedies (online cohorts, mixing) could change its roster: some
     company could be placed in an online or a mixed cohort. When not, the round solves
     exactly as without them."""
     return AssignmentModel(prepare(problem)).uses_remedies()
+
+
+@dataclass
+class RoundSolve:
+    """One round's solve, phase by phase (`solve` runs them in order): what each phase
+    leaves for the next."""
+
+    problem: PlanningProblem
+    time_limit: float
+    settings: StageParameters
+    started: float
+    hints: Sequence[Roster] = ()
+    #: no-goods: assignments whose members' unavailable days left them no dates
+    cuts: list[dict[str, int]] = field(default_factory=list)
+    #: (group, venue) pairs no optimal roster needs (`dominance`)
+    forbidden: frozenset[tuple[int, int]] = frozenset()
+    #: weight of a company placed in stage 1's objective (priority breaks ties)
+    weight: int = 1
+    first: StageResult = field(default_factory=lambda: StageResult("UNKNOWN"))
+    travel: StageResult = field(default_factory=lambda: StageResult("UNKNOWN"))
+    proven: bool = False
+    #: the fewest places in online or mixed cohorts (None: not asked)
+    remedy_value: int | None = None
+    #: the counts' plan for those places, and the stage-1 value it was sought for
+    plan: RemedyPlan | None = None
+    planned_for: int | None = None
+    travelled: bool = False
+
+    @property
+    def seed(self) -> int:
+        """The solver's seed."""
+        return self.settings.seed
+
+    def seconds(self, share: float, most: float) -> float:
+        """`share` of the time limit, at most `most` seconds (a helper model's time)."""
+        return min(most, share * self.time_limit)
+
+    # -- phase 1 -------------------------------------------------------------------------
+    def prepare_round(self) -> None:
+        """The companies grouped, the calendar's frontier, and the pairs no optimal roster
+        needs (exact; see `dominance`): the models forbid them."""
+        self.prep = prepare(self.problem)
+        self.capacity = round_capacity(self.prep, self.seconds(0.25, 20.0), self.seed)
+        self.forbidden = frozenset(forbidden_pairs(self.prep, self.capacity))
+
+    # -- phase 2, each attempt -------------------------------------------------------------
+    def build_model(self) -> None:
+        """The assignment model with the no-goods so far; the given rosters as hints."""
+        self.master = AssignmentModel(
+            self.prep, cuts=list(self.cuts), capacity=self.capacity, forbidden=self.forbidden
+        )
+        # Stage 1: most companies, then (in the same objective: the weight makes it
+        # lexicographic) the highest total priority placed.
+        self.weight = 1 + sum(g.priority * g.size for g in self.prep.groups)
+        self.starts = RosterHints(self.hints)
+        self.starts.hint_placing(self.master, self.weight)
+        self.remedy_value, self.travelled = None, False
+
+    # -- phase 3: stage 1 ---------------------------------------------------------------
+    def counts_bound(self) -> tuple[int | None, cp_model.CpSolver | None]:
+        """The counts-only bound on stage 1 (it stops stage 1 as soon as a roster reaches
+        it: as a constraint in the model it slowed large rounds down, measured on 3,000
+        companies), and a solver holding a roster at it when the counts give one."""
+        master, weight = self.master, self.weight
+        bound = stage1_bound(self.prep, self.capacity, weight, self.seconds(0.1, 10.0), self.seed)
+        self.plan, self.planned_for = None, None
+        if master.uses_remedies() and bound is not None:
+            # A roster at both counts bounds (placed, then fewest online or mixed places)
+            # found directly proves stage 1 and the next one at once.
+            seconds = self.seconds(0.1, 10.0)
+            self.plan = remedy_bound(self.prep, self.capacity, weight, bound, seconds, self.seed)
+            self.planned_for = bound
+            if self.plan is not None and self.plan.pools is not None:
+                guide_by_counts(master, self.plan.pools, self.settings, seconds, weight, bound)
+        if master.uses_remedies() or bound is None or self.capacity.frontier is None:
+            return bound, None
+        # The calendar binds: a roster at the counts bound, built from the counts, is
+        # optimal for stage 1 (measured on 1,000 companies: the model took 15-42 s to
+        # find one; see `start`).
+        start = counts_start(master, weight, bound, self.seconds(0.05, 5.0), self.seed)
+        if start is None or RosterHints.score(master, start, weight) != bound:
+            return bound, None
+        started_at = checked_start(master, start, self.seconds(0.1, 10.0))
+        master.hint_values(start)
+        return bound, started_at
+
+    def place(self) -> bool:
+        """Stage 1, its optimum then kept as constraints; False when no roster was found."""
+        master, weight = self.master, self.weight
+        bound, started_at = self.counts_bound()
+        if started_at is not None and bound is not None:
+            self.solver, self.first = started_at, StageResult("OPTIMAL", True, bound, bound)
+            if self.settings.progress:
+                self.settings.progress(f"companies placed: {bound // weight} (the most possible)")
+        else:
+            self.solver, self.first = solve_stage(
+                master,
+                "companies placed",
+                weight * master.placed() + master.priority(),
+                True,
+                self.settings,
+                scale=weight,
+                lp_workers=False,
+                target=bound,
+            )
+        if not self.first.found:
+            return False
+        self.proven = self.first.proven
+        placed_value, priority_value = divmod(self.first.value, weight)
+        master.model.add(master.placed() >= placed_value)
+        master.model.add(master.priority() >= priority_value)
+        return True
+
+    def travel_parameters(self) -> StageParameters:
+        """The stages after stage 1 leave time to form and date the cohorts."""
+        reserve = min(30.0, 0.1 * self.time_limit)
+        return self.settings.until(self.settings.deadline - reserve)
+
+    # -- phase 4: fewest remedies ----------------------------------------------------------
+    def fewest_remedies(self) -> None:
+        """Online and mixed cohorts only where they place more: fewest places in them among
+        the rosters placing the most, before travel is considered. The counts bound stops
+        the stage once reached (as in stage 1)."""
+        master, weight, value = self.master, self.weight, self.first.value
+        half = self.travel_parameters().share(0.5)
+        if self.planned_for != value:  # stage 1 ended below the counts bound
+            seconds = self.seconds(0.1, 10.0)
+            self.plan = remedy_bound(self.prep, self.capacity, weight, value, seconds, self.seed)
+            if self.plan is not None and self.plan.pools is not None:
+                guide_by_counts(master, self.plan.pools, self.settings, seconds, weight, value)
+        solver, fewest = solve_stage(
+            master,
+            "places in online or mixed cohorts",
+            master.remedy_use(),
+            False,
+            self.settings.until(half),
+            lp_workers=False,  # measured: the default portfolio finds it 3x sooner
+            target=None if self.plan is None else self.plan.bound,
+        )
+        if not fewest.found:
+            self.proven = False
+            return
+        self.solver, self.proven = solver, self.proven and fewest.proven
+        master.model.add(master.remedy_use() <= fewest.value)
+        if fewest.value:
+            # Which segments can hold those few places at all (counts alone).
+            master.bound_remedy_pools(
+                remedy_pool_bounds(
+                    self.prep,
+                    self.capacity,
+                    weight,
+                    value,
+                    fewest.value,
+                    self.seconds(0.05, 5.0),
+                    self.seed,
+                )
+            )
+        self.remedy_value = fewest.value
+        if fewest.proven and fewest.value == 0 and not self.cuts:
+            self.travel_without_remedies()
+
+    def travel_without_remedies(self) -> None:
+        """No remedy is needed: travel on the model of the domain's rules alone (smaller,
+        and with the single-cohort members it cannot use otherwise), started from the last
+        solution; its roster is kept when it finds one."""
+        placed_value, priority_value = divmod(self.first.value, self.weight)
+        pure = AssignmentModel(
+            self.prep, capacity=self.capacity, pure=True, forbidden=self.forbidden
+        )
+        pure.model.add(pure.placed() >= placed_value)
+        pure.model.add(pure.priority() >= priority_value)
+        pure.bound_counts(self.count_ranges(0))
+        pure.hint_from(self.master, self.solver)
+        solver, travel = solve_stage(
+            pure, "travel km", pure.travel_units(), False, self.travel_parameters(), UNITS
+        )
+        if travel.found:  # else keep the solution of the whole model
+            self.master = pure
+        self.keep_travel(solver, travel)
+
+    # -- phase 5: least travel -------------------------------------------------------------
+    def count_ranges(self, remedy_value: int | None) -> CountRanges:
+        """Cohorts per pool and companies placed per segment, proven on the counts for
+        every roster the travel stage may choose from (see `placed_bound.count_ranges`).
+        Measured on 300 companies with one facilitator (benchmarks/README.md): the counts
+        fix every kind's cohorts, which the travel stage's relaxation does not see alone."""
+        return count_ranges(
+            self.prep,
+            self.capacity,
+            self.weight,
+            self.first.value,
+            remedy_value,
+            self.seconds(0.05, 5.0),
+            self.seed,
+        )
+
+    def least_travel(self) -> None:
+        """The travel stage, keeping every earlier optimum (unless done without remedies)."""
+        if self.travelled:
+            return
+        master = self.master
+        master.bound_counts(self.count_ranges(self.remedy_value))
+        current = travel_of(master, self.solver)
+        self.starts.hint_travel(master, self.weight, self.first.value, self.remedy_value, current)
+        solver, travel = solve_stage(
+            master, "travel km", master.travel_units(), False, self.travel_parameters(), UNITS
+        )
+        self.keep_travel(solver, travel)
+
+    def keep_travel(self, solver: cp_model.CpSolver, travel: StageResult) -> None:
+        """The travel stage's solution, when it found one (else the last stage's stays)."""
+        self.travel, self.travelled = travel, True
+        if not travel.found:  # out of time before any solution of this stage: keep the last
+            self.proven = False
+        else:
+            self.solver, self.proven = solver, self.proven and travel.proven
+
+    # -- phase 6: dates ----------------------------------------------------------------------
+    def date(self) -> Roster | None:
+        """The cohorts formed and dated, as the roster; None when members' unavailable
+        days rule the assignment out (it is then cut off by a no-good for the next try)."""
+        prep, rnd = self.prep, self.problem.round
+        self.plans, date_hints = cohort_plans(prep, self.master, self.solver)
+        self.dating = DatingProblem(
+            prep.days,
+            self.plans,
+            date_hints,
+            rnd.cohort_min,
+            rnd.cohort_max,
+            rnd.facilitators,
+            self.seed,
+        )
+        dated = date_cohorts(self.dating, seconds=self.settings.deadline - time.time())
+        if dated is not None:
+            travel = self.travel
+            report = SolverReport(
+                status=SolverStatus.OPTIMAL if self.proven else SolverStatus.FEASIBLE,
+                wall_time_s=round(time.time() - self.started, 3),
+                best_bound=travel.bound / UNITS if travel.found else None,
+                placed_bound=min(self.first.bound // self.weight, sum(g.size for g in prep.groups)),
+            )
+            return build_roster(prep, self.plans, dated, report)
+        if self.settings.progress:
+            self.settings.progress(
+                "members' unavailable days rule out this assignment; trying the next best"
+            )
+        self.cuts.extend(undatable_cuts(prep, self.master, self.solver, self.plans))
+        return None
+
+    def leave_out_who_cannot_meet(self) -> Roster | None:
+        """The last assignment dated with the members who cannot meet left out (reported
+        unplaced); None when even that fails."""
+        dated = date_cohorts(self.dating, repair=True, seconds=5.0)
+        if dated is None:
+            return None
+        report = SolverReport(
+            status=SolverStatus.FEASIBLE,
+            wall_time_s=round(time.time() - self.started, 3),
+            message="some members could not meet on any common dates and were left out",
+        )
+        return build_roster(self.prep, self.plans, dated, report)
 
 
 def solve(
@@ -466,167 +429,26 @@ def solve(
             does not promise it.
     """
     started = time.time()
-    settings = SolveSettings(started + time_limit, seed, workers, progress, deterministic)
+    settings = StageParameters(started + time_limit, seed, workers, progress, deterministic)
     settings.work.left = 0.9 * time_limit  # deterministic mode: a tenth for dating
-    prep = prepare(problem)
-    rnd = problem.round
-    capacity = round_capacity(prep, min(20.0, 0.25 * time_limit), seed)
-    keep_nearest(prep, capacity)  # pairs no optimal roster needs (exact; see `dominance`)
-    cuts: list[dict[str, int]] = []
-    rounds = 0
+    run = RoundSolve(problem, time_limit, settings, started, hints)
+    run.prepare_round()
+    attempts = 0
     while True:
-        master = AssignmentModel(prep, cuts=list(cuts), capacity=capacity)
-        # Stage 1: most companies, then (in the same objective: the weight makes it
-        # lexicographic) the highest total priority placed.
-        weight = 1 + sum(g.priority * g.size for g in prep.groups)
-        starts = RosterHints(hints)
-        starts.hint_placing(master, weight)
-        # The counts-only bound stops stage 1 as soon as a roster reaches it (as a
-        # constraint in the model it slowed large rounds down: measured on 3,000 companies).
-        bound = stage1_bound(prep, capacity, weight, min(10.0, 0.1 * time_limit), seed)
-        plan: RemedyPlan | None = None
-        planned_for = None  # the placed value `plan` (and a guided start) was sought for
-        if master.uses_remedies() and bound is not None:
-            # A roster at both counts bounds (placed, then fewest online or mixed places)
-            # found directly proves stage 1 and the next one at once.
-            seconds = min(10.0, 0.1 * time_limit)
-            plan, planned_for = remedy_bound(prep, capacity, weight, bound, seconds, seed), bound
-            if plan is not None and plan.pools is not None:
-                guide_by_counts(master, plan.pools, settings, seconds, weight, bound)
-        started_at: cp_model.CpSolver | None = None
-        if not master.uses_remedies() and bound is not None and capacity.frontier is not None:
-            # The calendar binds: a roster at the counts bound, built from the counts, is
-            # optimal for stage 1 (measured on 1,000 companies: the model took 15-42 s to
-            # find one; see `start`).
-            start = counts_start(master, weight, bound, min(5.0, 0.05 * time_limit), seed)
-            if start is not None and RosterHints.score(master, start, weight) == bound:
-                started_at = checked_start(master, start, min(10.0, 0.1 * time_limit))
-                master.hint_values(start)
-        if started_at is not None and bound is not None:
-            solver, first = started_at, StageResult("OPTIMAL", True, bound, bound)
-            if progress:
-                progress(f"companies placed: {first.value // weight} (the most possible)")
-        else:
-            solver, first = solve_stage(
-                master,
-                "companies placed",
-                weight * master.placed() + master.priority(),
-                True,
-                settings,
-                scale=weight,
-                lp_workers=False,
-                target=bound,
-            )
-        if not first.found:
-            return empty_roster(prep, started, first.status, time_limit)
-        proven = first.proven
-        placed_value, priority_value = divmod(first.value, weight)
-        master.model.add(master.placed() >= placed_value)
-        master.model.add(master.priority() >= priority_value)
-        travel: StageResult | None = None
-        remedy_value: int | None = None
-        # Leave time to form and date the cohorts afterwards.
-        reserve = min(30.0, 0.1 * time_limit)
-        travel_settings = dataclasses.replace(settings, deadline=settings.deadline - reserve)
-        if master.uses_remedies():
-            # Online and mixed cohorts only where they place more: fewest places in them
-            # among the rosters placing the most, before travel is considered. The counts
-            # bound stops the stage once reached (as in stage 1).
-            half = time.time() + (travel_settings.deadline - time.time()) / 2
-            if planned_for != first.value:  # stage 1 ended below the counts bound
-                seconds = min(10.0, 0.1 * time_limit)
-                plan = remedy_bound(prep, capacity, weight, first.value, seconds, seed)
-                if plan is not None and plan.pools is not None:
-                    guide_by_counts(master, plan.pools, settings, seconds, weight, first.value)
-            solver2, fewest = solve_stage(
-                master,
-                "places in online or mixed cohorts",
-                master.remedy_use(),
-                False,
-                dataclasses.replace(settings, deadline=half),
-                lp_workers=False,  # measured: the default portfolio finds it 3x sooner
-                target=None if plan is None else plan.bound,
-            )
-            if not fewest.found:
-                proven = False
-            else:
-                solver, proven = solver2, proven and fewest.proven
-                master.model.add(master.remedy_use() <= fewest.value)
-                if fewest.value:
-                    # Which segments can hold those few places at all (counts alone).
-                    seconds = min(5.0, 0.05 * time_limit)
-                    master.bound_remedy_pools(
-                        remedy_pool_bounds(
-                            prep, capacity, weight, first.value, fewest.value, seconds, seed
-                        )
-                    )
-                remedy_value = fewest.value
-                if fewest.proven and fewest.value == 0 and not cuts:
-                    # No remedy is needed: travel on the model of the domain's rules alone
-                    # (smaller, and with the single-cohort members it cannot use otherwise),
-                    # started from this solution.
-                    pure = AssignmentModel(prep, capacity=capacity, pure=True)
-                    pure.model.add(pure.placed() >= placed_value)
-                    pure.model.add(pure.priority() >= priority_value)
-                    pure.bound_counts(
-                        travel_ranges(prep, capacity, weight, first.value, 0, time_limit, seed)
-                    )
-                    pure.hint_from(master, solver)
-                    solver3, travel = solve_stage(
-                        pure,
-                        "travel km",
-                        pure.travel_units(),
-                        False,
-                        travel_settings,
-                        TRAVEL_UNITS_PER_KM,
-                    )
-                    if travel.found:  # else keep the solution of the whole model
-                        master = pure
-        if travel is None:
-            master.bound_counts(
-                travel_ranges(prep, capacity, weight, first.value, remedy_value, time_limit, seed)
-            )
-            starts.hint_travel(master, weight, first.value, remedy_value, travel_of(master, solver))
-            solver3, travel = solve_stage(
-                master,
-                "travel km",
-                master.travel_units(),
-                False,
-                travel_settings,
-                TRAVEL_UNITS_PER_KM,
-            )
-        if not travel.found:  # out of time before any solution of this stage: keep the last
-            proven = False
-        else:
-            solver, proven = solver3, proven and travel.proven
-        plans, date_hints = cohort_plans(prep, master, solver)
-        dating = DatingProblem(
-            prep.days, plans, date_hints, rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed
-        )
-        dated = date_cohorts(dating, seconds=settings.deadline - time.time())
-        if dated is not None:
-            status = SolverStatus.OPTIMAL if proven else SolverStatus.FEASIBLE
-            report = SolverReport(
-                status=status,
-                wall_time_s=round(time.time() - started, 3),
-                best_bound=travel.bound / TRAVEL_UNITS_PER_KM if travel.found else None,
-                placed_bound=min(first.bound // weight, sum(g.size for g in prep.groups)),
-            )
-            return build_roster(prep, plans, dated, report)
-        if progress:
-            progress("members' unavailable days rule out this assignment; trying the next best")
-        cuts.extend(undatable_cuts(prep, master, solver, plans))
-        rounds += 1
-        if time.time() > settings.deadline or rounds > MAX_NO_GOODS:
+        run.build_model()
+        if not run.place():
+            return empty_roster(run.prep, started, run.first.status, time_limit)
+        if run.master.uses_remedies():
+            run.fewest_remedies()
+        run.least_travel()
+        roster = run.date()
+        if roster is not None:
+            return roster
+        attempts += 1
+        if time.time() > settings.deadline or attempts > MAX_NO_GOODS:
             # Give up on proof: keep this assignment and leave out the members who cannot
             # meet (they are reported unplaced), rather than return nothing.
-            dated = date_cohorts(dating, repair=True, seconds=5.0)
-            if dated is not None:
-                report = SolverReport(
-                    status=SolverStatus.FEASIBLE,
-                    wall_time_s=round(time.time() - started, 3),
-                    message="some members could not meet on any common dates and were left out",
-                )
-                return build_roster(prep, plans, dated, report)
-            break
-    return empty_roster(prep, started, "no datable assignment found", time_limit)
+            kept = run.leave_out_who_cannot_meet()
+            if kept is not None:
+                return kept
+            return empty_roster(run.prep, started, "no datable assignment found", time_limit)

@@ -17,7 +17,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from camp_planner.models import VenueStatus
+from camp_planner.engine import rules
+from camp_planner.engine.units import travel_units
+from camp_planner.engine.view import RoundView
 from camp_planner.scheduler.assignment import AssignmentModel
 from camp_planner.scheduler.kinds import ONLINE, Kind
 from camp_planner.scheduler.placed_bound import Class, CountsModel, class_of
@@ -68,7 +70,7 @@ def counts_start(
                     break
             else:
                 if master.n_max[kind, vi] >= cohorts[kind]:
-                    picks[kind, vi], cost[kind, vi] = chosen, round(km * 100)
+                    picks[kind, vi], cost[kind, vi] = chosen, travel_units(km)
     where = _choose_venues(master, cohorts, cost)
     if where is None:
         return None
@@ -95,22 +97,21 @@ def _choose_venues(
         if not options:
             return None
         model.add_exactly_one(options)
-    venues = master.prep.venues
     used = {vi: model.new_bool_var(f"y_{vi}") for vi in master.y}
-    for (_, vi), var in z.items():
-        model.add_implication(var, used[vi])
-    for vi, var in used.items():
-        here = [zv for (_, v), zv in z.items() if v == vi]
-        if here:
-            model.add_bool_or(here).only_enforce_if(var)
-        else:
-            model.add(var == 0)
-        if venues[vi].status == VenueStatus.REQUIRED:
-            model.add(var == 1)
-        most = venues[vi].max_cohorts
-        if most is not None:
-            model.add(sum(cohorts[k] * zv for (k, v), zv in z.items() if v == vi) <= most)
-    model.add(sum(used.values()) <= master.prep.problem.round.max_venues)
+    # The venue rules of the round, written once (`engine.rules`): a kind's cohorts all
+    # meet at its chosen venue, so its cohorts there are cohorts[kind] * z.
+    view = RoundView(
+        model=model,
+        venues=master.prep.venues,
+        y=used,
+        cohorts={key: cohorts[key[0]] * var for key, var in z.items()},
+        w=z,
+        max_venues=master.prep.problem.round.max_venues,
+    )
+    rules.venue_used(view)
+    rules.required_venues(view)
+    rules.venue_max_cohorts(view)
+    rules.max_venues(view)
     model.minimize(sum(cost[key] * var for key, var in z.items()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

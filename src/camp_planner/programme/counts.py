@@ -1,0 +1,122 @@
+"""Cohort ranges for the programme's travel stage, proven on the counts (the programme's
+analogue of the round's `scheduler.placed_bound.count_ranges`).
+
+The counts model keeps of the programme model only what the stages before travel see:
+per class of groups (participants, priority, steps, and per round and step the segment
+they may join; not where they are) how many take each step in each round, the rules
+across rounds summed over the class, and per round and segment a number of cohorts of
+cohort_min..cohort_max people within the facilitator's calendar (`engine.rules`). Every
+programme is a solution of it (sum its x over the class's groups and its n over the
+venues), so at the earlier stages' optima the fewest and the most cohorts of each
+segment in each round it allows bound every programme the travel stage may choose from.
+The travel stage's relaxation does not see these numbers on its own (measured on the
+round: benchmarks/README.md, "What was tried" 23).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from camp_planner.engine import rules
+from camp_planner.engine.view import RoundView
+from camp_planner.models import Segment, Step
+from camp_planner.programme.model import ProgrammeModel
+from camp_planner.programme.plan import ProgrammeGroup
+
+#: (segment, round) -> (fewest, most) cohorts
+Ranges = dict[tuple[Segment, int], tuple[int, int]]
+
+
+def _class_of(group: ProgrammeGroup) -> tuple[object, ...]:
+    options = tuple(
+        sorted((r, step.value, o.segment.label) for (r, step), o in group.options.items())
+    )
+    return (group.participants, group.priority, group.steps, options)
+
+
+def cohort_ranges(
+    pm: ProgrammeModel,
+    firsts: tuple[int, int, int],
+    earliness: int | None,
+    seconds: float,
+    seed: int,
+) -> Ranges:
+    """Per segment and round, the fewest and most cohorts of any programme reaching
+    `firsts` (planned, tracks, priority) and `earliness`; pairs not proven in time are
+    left out."""
+    m = cp_model.CpModel()
+    classes: dict[tuple[object, ...], list[ProgrammeGroup]] = defaultdict(list)
+    for group in pm.groups:
+        classes[_class_of(group)].append(group)
+    last = len(pm.programme.rounds) - 1
+    people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
+    planned, tracks, priority, early = [], [], [], []
+    for ci, members in enumerate(classes.values()):
+        first = members[0]
+        size = sum(g.size for g in members)
+        t: dict[tuple[int, Step], cp_model.IntVar] = {}
+        for (r, step), option in sorted(first.options.items()):
+            t[r, step] = m.new_int_var(0, size, f"t_{ci}_{r}_{step}")
+            people[option.segment, r].append(first.participants * t[r, step])
+            if step == first.next_step:
+                planned.append(t[r, step])
+                priority.append(first.priority * t[r, step])
+            if step == Step.MODULE2 and first.whole_track:
+                tracks.append(t[r, step])
+            if r < last:
+                early.append((last - r) * (1 + first.priority) * t[r, step])
+        for step in first.steps:
+            m.add(sum(v for (_, s), v in t.items() if s == step) <= size)
+        if first.whole_track:
+            for r in range(last + 1):
+                m2 = [v for (rr, s), v in t.items() if s == Step.MODULE2 and rr <= r]
+                m1 = [v for (rr, s), v in t.items() if s == Step.MODULE1 and rr < r]
+                m.add(sum(m2) <= sum(m1))
+    k: dict[tuple[Segment, int], cp_model.IntVar] = {}
+    for (segment, r), terms in people.items():
+        rnd = pm.programme.rounds[r]
+        k[segment, r] = m.new_int_var(0, 1000, f"k_{segment.label}_{r}")
+        m.add(sum(terms) >= rnd.cohort_min * k[segment, r])
+        m.add(sum(terms) <= rnd.cohort_max * k[segment, r])
+    for r, capacity in enumerate(pm.capacities):
+        cohorts = {(s, r): var for (s, rr), var in k.items() if rr == r}
+        view = RoundView(m, pm.programme.problem.venues, cohorts=cohorts, name=f"_{r}")
+        rules.facilitator_calendar(view, capacity.frontier)
+    m.add(sum(planned) >= firsts[0])
+    m.add(sum(tracks) >= firsts[1])
+    m.add(sum(priority) >= firsts[2])
+    if earliness is not None:
+        m.add(sum(early) >= earliness)
+    ranges: Ranges = {}
+    deadline = time.time() + seconds
+    for key, var in sorted(k.items(), key=lambda kv: (kv[0][1], kv[0][0].label)):
+        bounds = []
+        for sense in (1, -1):
+            m.minimize(sense * var)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = seed
+            solver.parameters.max_time_in_seconds = max(0.01, min(1.0, deadline - time.time()))
+            if solver.solve(m) != cp_model.OPTIMAL:
+                break
+            bounds.append(solver.value(var))
+        if len(bounds) == 2:
+            ranges[key] = (bounds[0], bounds[1])
+    return ranges
+
+
+def bound_cohorts(pm: ProgrammeModel, ranges: Ranges) -> int:
+    """Each segment's cohorts in each round within `ranges`; returns how many ranges
+    narrow the model (fewer than all its cohorts possible)."""
+    narrowing = 0
+    for (segment, r), (low, high) in ranges.items():
+        cohorts = [n for (s, rr, _), n in pm.n.items() if s == segment and rr == r]
+        if not cohorts:
+            continue
+        pm.model.add_linear_constraint(sum(cohorts), low, high)
+        most = sum(pm.n_max[s, rr, v] for (s, rr, v) in pm.n if s == segment and rr == r)
+        narrowing += int(low > 0 or high < most)
+    return narrowing

@@ -1,0 +1,168 @@
+"""Starting solutions of the programme's stages: the rounds planned one after another
+(the myopic coordinator), and each round's least travel with its steps kept."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from camp_planner.engine.stages import Progress
+from camp_planner.models import RoundConfig, Segment, Step
+from camp_planner.programme.model import Key, ProgrammeModel
+from camp_planner.programme.plan import Programme
+from camp_planner.programme.stages import programme_stage
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity
+
+
+def cohort_ranges(
+    people: dict[Segment, int], rnd: RoundConfig, capacity: CalendarCapacity, seed: int
+) -> dict[Segment, tuple[int, int]]:
+    """With the people of each segment in a round fixed: the fewest and the most cohorts
+    each segment can have (whole cohorts of cohort_min..cohort_max people, the calendar's
+    frontier on all of them together). As in the roster's travel stage (issue 13): the
+    relaxation does not see these numbers on its own when the calendar binds."""
+    model = cp_model.CpModel()
+    k = {
+        s: model.new_int_var(-(-p // rnd.cohort_max), p // rnd.cohort_min, f"k_{s.label}")
+        for s, p in people.items()
+        if p
+    }
+    if capacity.frontier is not None:
+        frontier = capacity.frontier
+        n2 = model.new_int_var(0, len(frontier) - 1, "n2")
+        most_n1 = model.new_int_var(min(frontier), max(frontier), "most_n1")
+        model.add(n2 == sum(v for s, v in k.items() if s.module == Step.MODULE2))
+        model.add_element(n2, frontier, most_n1)
+        model.add(sum(v for s, v in k.items() if s.module == Step.MODULE1) <= most_n1)
+    ranges: dict[Segment, tuple[int, int]] = {}
+    for segment, var in k.items():
+        bounds = []
+        for maximize in (False, True):
+            if maximize:
+                model.maximize(var)
+            else:
+                model.minimize(var)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = seed
+            solver.parameters.max_time_in_seconds = 1.0
+            if solver.solve(model) != cp_model.OPTIMAL:
+                return {}
+            bounds.append(round(solver.objective_value))
+        ranges[segment] = (bounds[0], bounds[1])
+    return ranges
+
+
+def per_round_travel(
+    pm: ProgrammeModel,
+    solver: cp_model.CpSolver,
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int]:
+    """Least travel with who takes which step in which round kept as in `solver`'s solution.
+
+    Kept that way, the rounds are independent (the rules across rounds and the objectives
+    before travel only count steps per round), so each round is a small model of its own,
+    solved alone: a starting solution for the travel stage of the whole model."""
+    hint: dict[cp_model.IntVar, int] = {}
+    rounds = len(pm.programme.rounds)
+    for r in range(rounds):
+        groups = [
+            replace(g, options={(0, s): o for (rr, s), o in g.options.items() if rr == r})
+            for g in pm.groups
+        ]
+        sub = ProgrammeModel(
+            Programme(pm.programme.problem, (pm.programme.rounds[r],)),
+            groups,
+            [pm.capacities[r]],
+            cross_round=False,
+        )
+        counts: dict[tuple[int, Step], int] = defaultdict(int)
+        for (gi, step, rr, _), var in pm.x.items():
+            if rr == r:
+                counts[gi, step] += solver.value(var)
+        people: dict[Segment, int] = defaultdict(int)
+        for gi, group in enumerate(groups):
+            for step in group.steps:
+                if (0, step) in group.options:
+                    sub.model.add(sub.taken(gi, step) == counts.get((gi, step), 0))
+                    segment = group.options[0, step].segment
+                    people[segment] += counts.get((gi, step), 0) * group.participants
+        rnd = pm.programme.rounds[r]
+        for segment, (low, high) in cohort_ranges(people, rnd, pm.capacities[r], seed).items():
+            cohorts = [n for (s, _, _), n in sub.n.items() if s == segment]
+            sub.model.add_linear_constraint(sum(cohorts), low, high)
+        for (gi, step, _, v), var in sub.x.items():
+            sub.model.add_hint(var, solver.value(pm.x[gi, step, r, v]))
+        share = (deadline - time.time()) / (rounds - r)
+        if progress:
+            progress(f"travel of round {pm.programme.rounds[r].name} with its companies kept")
+        sub_solver, stage = programme_stage(
+            sub, "travel of one round", sub.travel_units(), False, time.time() + share, seed,
+            workers, None, time.time(),
+        )  # fmt: skip
+        if not stage.found:
+            return {}
+        for (gi, step, _, v), var in sub.x.items():
+            hint[pm.x[gi, step, r, v]] = sub_solver.value(var)
+        for (segment, _, v), var in sub.n.items():
+            hint[pm.n[segment, r, v]] = sub_solver.value(var)
+            hint[pm.w[segment, r, v]] = sub_solver.value(sub.w[segment, 0, v])
+        for (_, v), var in sub.y.items():
+            hint[pm.y[r, v]] = sub_solver.value(var)
+    for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
+        hint.setdefault(var, 0)
+    return hint
+
+
+def myopic_hint(
+    pm: ProgrammeModel, seconds: float, seed: int, workers: int, progress: Progress | None
+) -> dict[cp_model.IntVar, int]:
+    """A complete starting solution: the rounds planned one after another, as a coordinator
+    would (``roster``, then ``next-round``), turned into the programme's variables. Each
+    round's roster solves fast and is valid in the programme, so the stages start from it."""
+    from camp_planner.programme.carry import next_companies
+    from camp_planner.scheduler import solve as solve_round
+
+    programme = pm.programme
+    group_of = {c.company_id: gi for gi, g in enumerate(pm.groups) for c in g.companies}
+    venue_index = {v.venue_id: i for i, v in enumerate(programme.problem.venues)}
+    companies = programme.problem.companies
+    x: dict[Key, int] = defaultdict(int)
+    n: dict[tuple[object, int, int], int] = defaultdict(int)
+    deadline = time.time() + seconds
+    for r, rnd in enumerate(programme.rounds):
+        current = programme.problem.model_copy(update={"round": rnd, "companies": companies})
+        share = max(1.0, (deadline - time.time()) / (len(programme.rounds) - r))
+        if progress:
+            progress(f"starting solution: round {rnd.name} on its own")
+        roster = solve_round(current, time_limit=share, seed=seed, workers=workers)
+        for cohort in roster.cohorts:
+            v = venue_index.get(cohort.venue_id)
+            if v is None:
+                continue
+            segment = None
+            for member in cohort.members:
+                gi = group_of.get(member)
+                option = None if gi is None else pm.groups[gi].options.get((r, cohort.module))
+                if gi is None or option is None:
+                    continue
+                x[gi, cohort.module, r, v] += 1
+                segment = option.segment
+            if segment is not None:
+                n[segment, r, v] += 1
+        companies = next_companies(current, roster)
+    hint: dict[cp_model.IntVar, int] = {}
+    for key, var in pm.x.items():
+        hint[var] = x.get(key, 0)
+    for count_key, var in pm.n.items():
+        hint[var] = n.get(count_key, 0)
+        hint[pm.w[count_key]] = int(n.get(count_key, 0) > 0)
+    for (r, v), var in pm.y.items():
+        hint[var] = int(any(n.get((s, rr, vv), 0) for (s, rr, vv) in pm.n if rr == r and vv == v))
+    return hint

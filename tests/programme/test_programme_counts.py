@@ -1,0 +1,43 @@
+"""Cohort ranges of the programme's travel stage, proven on the counts (`counts`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from camp_planner.models import PlanningProblem
+from camp_planner.programme.counts import bound_cohorts, cohort_ranges
+from camp_planner.programme.model import ProgrammeModel
+from camp_planner.programme.plan import Programme, group_companies
+from camp_planner.programme.solve import _capacities
+from tests.helpers.sched_build import TOWN_B, co, rnd, ve
+
+# Each round holds exactly one cohort: the module on its first Monday, the lab a week on.
+ONE = {"lab_gap_days": (7, 7), "cohort_min": 2, "cohort_max": 2}
+R1 = {"name": "R1", "start": date(2027, 2, 1), "end": date(2027, 2, 8), **ONE}
+R2 = {"name": "R2", "start": date(2027, 4, 5), "end": date(2027, 4, 12), **ONE}
+
+
+def _model() -> ProgrammeModel:
+    companies = [co("a1"), co("a2"), co("b1", TOWN_B), co("b2", TOWN_B)]
+    rounds = (rnd(**R1), rnd(**R2))
+    problem = PlanningProblem(
+        round=rounds[0], companies=tuple(companies), venues=(ve("v"), ve("w", TOWN_B))
+    )
+    programme = Programme(problem, rounds)
+    groups = group_companies(programme)
+    _, capacities = _capacities(programme, groups, 5.0, 0)
+    return ProgrammeModel(programme, groups, capacities)
+
+
+def test_at_the_optimum_every_round_holds_its_one_cohort() -> None:
+    # Four C companies, one cohort of 2 a round: planning all four needs a cohort in each.
+    pm = _model()
+    ranges = cohort_ranges(pm, (4, 0, 0), None, 5.0, 0)
+    assert sorted((r, span) for (_, r), span in ranges.items()) == [(0, (1, 1)), (1, (1, 1))]
+    assert bound_cohorts(pm, ranges) == 2
+
+
+def test_below_the_optimum_a_round_may_hold_none() -> None:
+    pm = _model()
+    ranges = cohort_ranges(pm, (2, 0, 0), None, 5.0, 0)
+    assert sorted((r, span) for (_, r), span in ranges.items()) == [(0, (0, 1)), (1, (0, 1))]
