@@ -328,6 +328,42 @@ def _within_gaps(row: dict[str, Any], column: str) -> bool:
     return str(flag).strip().lower() in ("false", "0")
 
 
+#: The objective's order (docs/DOMAIN): a figure's change is only a gain or a loss when no
+#: figure of an earlier rank got worse (placed first, then travel).
+_RANK = {
+    "placed": 0, "unplaced": 0,
+    "travel_km_total": 1, "travel_km_mean": 1, "travel_km_p90": 1, "travel_km_max": 1,
+    "share_within_50km": 1,
+}  # fmt: skip
+
+
+def _worse_ranks(row: dict[str, Any], base: dict[str, Any]) -> set[int]:
+    """The ranks in which the row has a figure worse than the baseline's."""
+    out: set[int] = set()
+    for column, _label, _kind, better in METRICS:
+        rank = _RANK.get(column)
+        value, ref = row.get(column), base.get(column)
+        if rank is None or better == 0 or value is None or ref is None:
+            continue
+        if _missing(value) or _missing(ref):
+            continue
+        if (float(value) - float(ref)) * better < -1e-9:
+            out.add(rank)
+    return out
+
+
+def _verdict(cell: dict[str, Any], change: float, better: int, outranked: bool) -> None:
+    sign = (change > 1e-9) - (change < -1e-9)
+    cell["verdict"] = (
+        "same" if sign == 0 else
+        "neutral" if better == 0 else
+        "better" if sign == better else "worse"
+    )  # fmt: skip
+    if cell["verdict"] in ("better", "worse") and outranked:
+        cell["verdict"] = "neutral"  # an earlier figure is worse: this one decides nothing
+        cell["outranked"] = True
+
+
 def comparison_view(
     columns: list[str],
     data: list[list[Any]],
@@ -382,13 +418,12 @@ def comparison_view(
                 if not _missing(value) and ref is not None and not _missing(ref):
                     change = float(value) - float(ref)
                     cell["change"] = change
-                    sign = (change > 1e-9) - (change < -1e-9)
-                    cell["verdict"] = (
-                        "same" if sign == 0 else
-                        "neutral" if better == 0 else
-                        "better" if sign == better else "worse"
-                    )  # fmt: skip
-                    if sign and _within_gaps(row, column):
+                    rank = _RANK.get(column)
+                    worse = _worse_ranks(row, base)
+                    _verdict(
+                        cell, change, better, rank is not None and min(worse, default=9) < rank
+                    )
+                    if cell["verdict"] != "same" and _within_gaps(row, column):
                         cell["verdict"] = "neutral"
                         cell["not_significant"] = True
             cells.append(cell)
