@@ -220,11 +220,14 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
         {
             "company_id": u.company_id,
             "name": companies[u.company_id].name if u.company_id in companies else "",
+            "town": (companies[u.company_id].town or "") if u.company_id in companies else "",
             "code": CODE_LABELS.get(u.code.value, u.code.value),
             "reason": u.reason,
         }
         for u in roster.unplaced
     ]
+    # by reason, then by name (the id where a name is missing)
+    unplaced.sort(key=lambda u: (u["code"], (u["name"] or u["company_id"]).casefold()))
     ordered = sorted(blocks.values(), key=lambda b: b.name.casefold())
     return {
         "venues": ordered,
