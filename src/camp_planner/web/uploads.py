@@ -228,16 +228,17 @@ def save_plan_files(files: dict[str, bytes], folder: Path) -> list[str]:
     return sorted(names)
 
 
-def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[str]]:
-    """Read a plan's folder (:func:`camp_planner.io.folder.load_folder_with_notes`).
+def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[Message]]:
+    """Read a plan's folder (:func:`camp_planner.io.folder.load_folder_with_messages`): the
+    notes are messages, shown in the page's language.
 
     Raises:
         InputError: Every problem of the files.
     """
-    from camp_planner.io.folder import load_folder_with_notes
+    from camp_planner.io.folder import load_folder_with_messages
 
     try:
-        return load_folder_with_notes(folder)
+        return load_folder_with_messages(folder)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a file the readers choke on is a problem too

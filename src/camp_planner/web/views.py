@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.models import (
@@ -29,7 +29,7 @@ from camp_planner.models.groups import (
     group_status,
     no_next_step,
 )
-from camp_planner.web.i18n import N_, library_gettext
+from camp_planner.web.i18n import N_, library_gettext, translations
 
 __all__ = [
     "AGE_LABELS",
@@ -237,6 +237,35 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
     }
 
 
+# -- the round's settings in words ------------------------------------------------------------
+
+_SETTINGS = (
+    (re.compile(r"`online_cohorts = true`"), N_("the round setting “online cohorts” turned on")),
+    (
+        re.compile(r'`mix_levels = \["([A-C+]+)"\]`'),
+        N_("the round setting “mix levels” with %(value)s"),
+    ),
+    (
+        re.compile(r'`mix_age_groups = \["([A-C])"\]`'),
+        N_("the round setting “mix age groups” with %(value)s"),
+    ),
+)
+
+
+def settings_in_words(text: str, lang: str) -> str:
+    """A reason with the round.toml settings it names (```online_cohorts = true```) put in
+    words of the page's language (`lang`), as the plan's settings are called on the pages."""
+    gettext = translations(lang).gettext
+    for pattern, words in _SETTINGS:
+        shown = gettext(words)
+
+        def word(match: re.Match[str], shown: str = shown) -> str:
+            return shown % {"value": match[1]} if match.groups() else shown
+
+        text = pattern.sub(word, text)
+    return text
+
+
 # -- progress ---------------------------------------------------------------------------------
 
 _SCENARIO = re.compile(r"scenario (\d+)/(\d+) \((.*)\): (.*)", re.S)
@@ -254,13 +283,43 @@ _FIXED = {
 }
 
 
+_DONE = re.compile(r"done: (OPTIMAL|FEASIBLE|INFEASIBLE|UNKNOWN|MODEL_INVALID)")
+_DONE_SCENARIOS = re.compile(r"done: (\d+) scenarios?")
+_SOLVER_WORDS = {"OPTIMAL": N_("proven best"), "FEASIBLE": N_("not proven best")}
+
+
+def _ngettext_of(gettext: Callable[[str], str]) -> Callable[[str, str, int], str]:
+    """``ngettext`` of the catalogue `gettext` belongs to (English rules without one)."""
+    found = getattr(getattr(gettext, "__self__", None), "ngettext", None)
+    if found is not None:
+        return cast("Callable[[str, str, int], str]", found)
+    return lambda one, many, n: one if n == 1 else many
+
+
+def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
+    """A `--venues` scenario's name ("5 venues") in the page's language; others as named."""
+    if match := _VENUES_NAME.fullmatch(name):
+        n = int(match[1])
+        return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
+    return gettext("baseline") if name == "baseline" else name
+
+
 def progress_text(line: str, gettext: Callable[[str], str], number: Callable[..., str]) -> str:
     """A worker's progress line in the page's language (unknown lines as they are)."""
     if match := _SCENARIO.fullmatch(line):
         inner = progress_text(match[4], gettext, number)
         return gettext("Scenario %(i)s of %(n)s (%(name)s): %(what)s") % {
-            "i": match[1], "n": match[2], "name": match[3], "what": inner,
+            "i": match[1], "n": match[2], "name": _scenario_name(match[3], gettext),
+            "what": inner,
         }  # fmt: skip
+    if match := _DONE.fullmatch(line):
+        status = match[1]
+        word = gettext(_SOLVER_WORDS[status]) if status in _SOLVER_WORDS else status
+        return gettext("Done: %(result)s") % {"result": word}
+    if match := _DONE_SCENARIOS.fullmatch(line):
+        n = int(match[1])
+        ngettext = _ngettext_of(gettext)
+        return ngettext("Done: %(n)s scenario", "Done: %(n)s scenarios", n) % {"n": n}
     if match := _PLACED.fullmatch(line):
         return gettext("Placing companies: %(placed)s so far (at most %(most)s possible)") % {
             "placed": match[1],
