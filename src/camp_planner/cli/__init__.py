@@ -33,6 +33,17 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limi
 OutDir = Annotated[Path | None, typer.Option("--out", help="Output folder (default FOLDER/out)")]
 Seed = Annotated[int, typer.Option("--seed", help="Solver random seed")]
 Workers = Annotated[int, typer.Option("--workers", help="Solver threads")]
+#: Where the solves of whatif and remedies run (docs/ray.md).
+Ray = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="Solve as Ray tasks: 'auto' starts a local Ray runtime, an address such as "
+        "10.0.0.5:6379 joins a cluster (pip install 'camp-planner[ray]'; docs/ray.md). "
+        "Default: here, one solve after the other",
+    ),
+]
 
 
 #: --adopt of replan and next-round (issue 23: a roster knows what it is)
@@ -159,12 +170,15 @@ def whatif(
     seed: Seed = 0,
     workers: Workers = 2,
     maps: Annotated[bool, typer.Option("--maps", help="Also write maps/<scenario>.html")] = False,
+    ray: Ray = None,
 ) -> None:
     """Compare scenarios (numbers of venues, closed/required venues, ...): whatif.csv/.xlsx/.png."""
     from camp_planner.cli.whatif import run_whatif
 
     raise typer.Exit(
-        run_whatif(folder, venues, scenarios, out, time_limit, seed, workers, maps, *_consoles())
+        run_whatif(
+            folder, venues, scenarios, out, time_limit, seed, workers, maps, *_consoles(), ray
+        )
     )
 
 
@@ -197,11 +211,14 @@ def remedies(
     ] = 30.0,
     seed: Seed = 0,
     workers: Workers = 2,
+    ray: Ray = None,
 ) -> None:
     """What each remedy for groups too small for a cohort would place: remedies.csv."""
     from camp_planner.cli.remedies import run_remedies_command
 
-    raise typer.Exit(run_remedies_command(folder, out, time_limit, seed, workers, *_consoles()))
+    raise typer.Exit(
+        run_remedies_command(folder, out, time_limit, seed, workers, *_consoles(), ray)
+    )
 
 
 @app.command()
@@ -236,11 +253,20 @@ def serve(
         float | None,
         typer.Option("--keep-days", help="Delete plans older than this many days (default: keep)"),
     ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Run the jobs' solves on the Ray cluster at ADDRESS, e.g. 10.0.0.5:6379 "
+            "(pip install 'camp-planner[ray]'; docs/ray.md). Default: this machine",
+        ),
+    ] = None,
 ) -> None:
     """Serve the coordinators' web app: upload, check, solve, roster, map and what-if."""
     from camp_planner.cli.serve import run_serve
 
-    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles(), keep_days=keep_days))
+    raise typer.Exit(run_serve(host, port, data, jobs, *_consoles(), keep_days=keep_days, ray=ray))
 
 
 @app.command()

@@ -9,14 +9,6 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -28,6 +20,8 @@ from camp_planner.cli._common import (
     refused,
     solver_args_problem,
 )
+from camp_planner.cli._executor import counter, counts_text, open_executor, sweep_progress
+from camp_planner.distributed import Counts, ExecutorError, SweepCancelled
 
 
 def _few(ids: list[str]) -> str:
@@ -70,6 +64,7 @@ def run_remedies_command(
     workers: int,
     console: Console,
     err_console: Console,
+    ray: str | None = None,
 ) -> ExitCode:
     """`camp-planner remedies`: solve the round per remedy, print and write remedies.csv.
 
@@ -81,10 +76,12 @@ def run_remedies_command(
         workers: Solver threads.
         console: Where progress and the table go.
         err_console: Where problems go.
+        ray: ``--ray``: "auto" or a Ray cluster's address; None solves here.
 
     Returns:
-        OK; BAD_INPUT for an unusable folder or request, or when remedies.csv cannot be
-        written; NO_ROSTER when solving fails unexpectedly.
+        OK; BAD_INPUT for an unusable folder or request, for --ray without Ray or a
+        cluster, or when remedies.csv cannot be written; NO_ROSTER when solving fails
+        unexpectedly or is cancelled.
     """
     from camp_planner.outputs.remedies_files import REMEDIES_CSV, write_remedies_csv
     from camp_planner.remedies import RemedyResult, run_remedies
@@ -102,29 +99,30 @@ def run_remedies_command(
     if refused(preflight(problem), err_console, "Nothing was solved."):
         return ExitCode.BAD_INPUT
     out_dir = Path(out) if out is not None else folder / "out"
+    try:
+        executor = open_executor(ray)
+    except ExecutorError as exc:
+        return fail(err_console, str(exc))
+    where = "" if executor is None else f", as Ray tasks ({ray})"
     console.print(
         Text(
             f"Remedies for round {problem.round.name}: the round as it is, each remedy alone "
-            f"and all of them, up to {time_limit:g} s each",
+            f"and all of them, up to {time_limit:g} s each{where}",
             style="bold",
         )
     )
     current = {"name": ""}
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("remedies", total=None)
+        with sweep_progress(console) as bar:
+            task = bar.add_task("remedies", total=None, counts="")
+            finished = {"done": 0}
 
             def start(index: int, count: int, name: str) -> None:
                 current["name"] = name
                 bar.update(task, total=count, description=escape(f"{name}: solving"))
+                if executor is None:  # here: one solve at a time
+                    left = count - finished["done"] - 1
+                    bar.update(task, counts=counts_text(Counts(finished["done"], 1, left)))
 
             def improved(line: str) -> None:
                 bar.update(task, description=escape(f"{current['name']}: {line}"))
@@ -136,10 +134,14 @@ def run_remedies_command(
                     f"{summary.placed} placed, {summary.travel_km_total:,.1f} km, "
                     f"{result.roster.solver.status.value}"
                 )
-                if result.reused:
+                if result.failure:
+                    line = Text(f"[{index + 1}/{count}] {result.name}: ", style="bold")
+                    line.append(f"not solved: {result.failure}", style="red")
+                elif result.reused:
                     line.append(" (same round as an earlier row: solved once)", style="dim")
                 bar.console.print(line)
                 bar.advance(task)
+                finished["done"] += 1
 
             run = run_remedies(
                 problem,
@@ -149,10 +151,17 @@ def run_remedies_command(
                 progress=improved,
                 on_start=start,
                 on_done=done,
+                executor=executor,
+                on_counts=None if executor is None else counter(bar, task),
             )
+    except (KeyboardInterrupt, SweepCancelled):
+        return fail(err_console, "Cancelled: nothing was written.", ExitCode.NO_ROSTER)
     except Exception as exc:  # noqa: BLE001 - a command never shows a traceback
         what = f"Solving {current['name']!r} failed: {type(exc).__name__}: {exc}"
         return fail(err_console, what, ExitCode.NO_ROSTER)
+    finally:
+        if executor is not None:
+            executor.close()
     for sentence in run.skipped:
         console.print(Text(f"not tried: {sentence}", style="dim"))
     table = run.table()

@@ -8,6 +8,7 @@ status), never a query string, a body or a company name.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import socket
@@ -18,6 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from camp_planner.cli._common import ExitCode, fail
+from camp_planner.distributed.ray_executor import RAY_MISSING
+from camp_planner.web.ray_jobs import RAY_ENV
 
 PASSWORD_VARIABLE = "CAMP_PLANNER_PASSWORD"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -67,9 +70,23 @@ def _address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def _ray_problem(ray: str | None) -> str | None:
+    """What is wrong with ``--ray``, in a sentence (None: fine or not given)."""
+    if ray is None:
+        return None
+    if not ray.strip() or ray.strip() == "auto":
+        return (
+            "serve --ray needs a Ray cluster's address, e.g. 10.0.0.5:6379 (start one with "
+            "'ray start --head'; docs/ray.md)"
+        )
+    if importlib.util.find_spec("ray") is None:
+        return RAY_MISSING
+    return None
+
+
 def run_serve(
     host: str, port: int, data: Path, jobs: int | None, out: Console, err: Console,
-    keep_days: float | None = None,
+    keep_days: float | None = None, ray: str | None = None,
 ) -> ExitCode:  # fmt: skip
     """Run the web app until Ctrl+C.
 
@@ -80,6 +97,8 @@ def run_serve(
         jobs: Solves at once; None for one per two cores.
         keep_days: Plans older than this many days are deleted (on start, then hourly);
             None keeps every plan.
+        ray: A Ray cluster's address: the jobs' solves run there (docs/ray.md); None
+            solves in the server's worker processes.
         out: Where the address goes.
         err: Where problems go.
 
@@ -101,6 +120,11 @@ def run_serve(
         return fail(err, f"--jobs must be at least 1, got {jobs}")
     if keep_days is not None and not (math.isfinite(keep_days) and keep_days > 0):
         return fail(err, f"--keep-days must be a number of days above 0, got {keep_days:g}")
+    ray_problem = _ray_problem(ray)
+    if ray_problem:
+        return fail(err, ray_problem)
+    if ray is not None:  # the worker processes (started later) send their solves there
+        os.environ[RAY_ENV] = ray.strip()
     os.umask(0o077)  # plans, rosters and the database: readable by this user only
     allowed = {*LOOPBACK_NAMES, host.strip("[]")} if is_loopback(host) else None
     try:
@@ -116,6 +140,7 @@ def run_serve(
             f"Plans and results are kept in {Path(data).resolve()}. "
             + ("Every page asks for the password. " if password else "")
             + (f"Plans older than {keep_days:g} days are deleted. " if keep_days else "")
+            + (f"Solves run on the Ray cluster at {ray.strip()}. " if ray else "")
             + "Stop the server with Ctrl+C."
         )
     )

@@ -12,14 +12,6 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +22,8 @@ from camp_planner.cli._common import (
     print_notes,
     solver_args_problem,
 )
+from camp_planner.cli._executor import counter, counts_text, open_executor, sweep_progress
+from camp_planner.distributed import Counts, ExecutorError, SweepCancelled
 from camp_planner.models import PlanningProblem
 from camp_planner.outputs.whatif_files import MAPS_DIR, ROSTERS_DIR, write_whatif
 from camp_planner.whatif.compare import (
@@ -169,6 +163,9 @@ def build_scenarios(
 def _done_line(result: ScenarioResult, index: int, count: int) -> Text:
     summary = result.roster.summary
     line = Text(f"[{index + 1}/{count}] {result.scenario.name}: ", style="bold")
+    if result.failure:
+        line.append(f"not solved: {result.failure}", style="red")
+        return line
     line.append(
         f"{summary.placed} placed, {summary.unplaced} without a place, "
         f"{summary.travel_km_total:,.1f} km, {len(result.roster.cohorts)} cohorts at "
@@ -196,6 +193,7 @@ def run_whatif(
     maps: bool,
     console: Console,
     err_console: Console,
+    ray: str | None = None,
 ) -> ExitCode:
     """`camp-planner whatif`: solve every scenario and write/print the comparison.
 
@@ -210,10 +208,12 @@ def run_whatif(
         maps: Also write a travel map per scenario.
         console: Where progress and the table go.
         err_console: Where problems go.
+        ray: ``--ray``: "auto" or a Ray cluster's address; None solves here.
 
     Returns:
-        OK; BAD_INPUT for an unusable folder, range or scenarios file, or when the outputs
-        cannot be written; NO_ROSTER when solving fails unexpectedly.
+        OK; BAD_INPUT for an unusable folder, range or scenarios file, for --ray without
+        Ray or a cluster, or when the outputs cannot be written; NO_ROSTER when solving
+        fails unexpectedly or is cancelled.
     """
     folder = Path(folder)
     bad_args = solver_args_problem(time_limit, workers)
@@ -232,36 +232,37 @@ def run_whatif(
         return ExitCode.BAD_INPUT
     out_dir = Path(out) if out is not None else folder / "out"
     current = {"name": ""}
+    try:
+        executor = open_executor(ray)
+    except ExecutorError as exc:
+        return fail(err_console, str(exc))
+    where = "" if executor is None else f", as Ray tasks ({ray})"
     console.print(
         Text(
             f"What-if for round {problem.round.name}: {len(scenarios)} scenarios, up to "
             f"{time_limit:g} s each (twice for one solved again from another's better "
-            f"roster); baseline: {scenarios[0].name!r}",
+            f"roster){where}; baseline: {scenarios[0].name!r}",
             style="bold",
         )
     )
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("scenarios", total=len(scenarios))
+        with sweep_progress(console) as bar:
+            task = bar.add_task("scenarios", total=len(scenarios), counts="")
             started: set[int] = set()
-            solves = {"total": len(scenarios)}
+            solves = {"total": len(scenarios), "done": 0}
 
             def start(index: int, count: int, scenario: Scenario) -> None:
                 current["name"] = scenario.name
-                if index in started:  # the second pass: one more solve
-                    solves["total"] += 1
-                    bar.update(task, total=solves["total"], description=f"{scenario.name}: again")
-                    return
+                again = index in started  # the second pass: one more solve
+                solves["total"] += int(again)
                 started.add(index)
-                bar.update(task, description=f"{scenario.name}: solving")
+                what = f"{scenario.name}: {'again' if again else 'solving'}"
+                if executor is not None:  # many at once: the pass, not one scenario
+                    what = "second pass" if again else "scenarios"
+                bar.update(task, total=solves["total"], description=what)
+                if executor is None:  # here: one solve at a time
+                    left = solves["total"] - solves["done"] - 1
+                    bar.update(task, counts=counts_text(Counts(solves["done"], 1, left)))
 
             def improved(line: str) -> None:
                 bar.update(task, description=f"{current['name']}: {line}")
@@ -269,6 +270,7 @@ def run_whatif(
             def done(index: int, count: int, result: ScenarioResult) -> None:
                 bar.console.print(_done_line(result, index, count))
                 bar.advance(task)
+                solves["done"] += 1
 
             whatif = run_scenarios(
                 problem,
@@ -279,10 +281,17 @@ def run_whatif(
                 progress=improved,
                 on_start=start,
                 on_done=done,
+                executor=executor,
+                on_counts=None if executor is None else counter(bar, task),
             )
+    except (KeyboardInterrupt, SweepCancelled):
+        return fail(err_console, "Cancelled: nothing was written.", ExitCode.NO_ROSTER)
     except Exception as exc:  # noqa: BLE001 - a command never shows a traceback
         what = f"Solving scenario {current['name']!r} failed: {type(exc).__name__}: {exc}"
         return fail(err_console, what, ExitCode.NO_ROSTER)
+    finally:
+        if executor is not None:
+            executor.close()
     try:
         written = write_whatif(whatif, out_dir, by_venues=venues is not None, maps=maps)
     except OSError as exc:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from camp_planner.distributed.executor import Executor, OnCounts
 from camp_planner.models import PlanningProblem, Roster
 from camp_planner.remedies.catalogue import ALL, Remedy, all_together, remedies_for
 from camp_planner.scheduler.solve import remedies_can_act
@@ -47,6 +48,8 @@ class RemedyResult:
     roster: Roster
     #: the roster was shared with an identical problem solved before
     reused: bool = False
+    #: why there is no roster: its solve failed twice on the executor (docs/ray.md)
+    failure: str | None = None
 
     @property
     def name(self) -> str:
@@ -70,7 +73,8 @@ class RemedyRun:
         rows = [_row(r, base, base_placed) for r in self.results]
         rows.sort(key=lambda row: (-row["placed"], row["travel_km_total"], row["remedy"] == ALL))
         rows.append(_row(self.baseline, base, base_placed))
-        return pd.DataFrame(rows, columns=COLUMNS)
+        failed = any(r.failure for r in [self.baseline, *self.results])
+        return pd.DataFrame(rows, columns=[*COLUMNS, "failure"] if failed else COLUMNS)
 
 
 def _row(result: RemedyResult, base: Roster, base_placed: set[str]) -> dict[str, Any]:
@@ -99,6 +103,7 @@ def _row(result: RemedyResult, base: Roster, base_placed: set[str]) -> dict[str,
         "venues": ";".join(roster.summary.venues_used),
         "wall_time_s": roster.solver.wall_time_s,
         "companies_lost": ";".join(lost),
+        "failure": result.failure or "",
     }
 
 
@@ -111,6 +116,8 @@ def run_remedies(
     progress: Callable[[str], None] | None = None,
     on_start: OnStart | None = None,
     on_done: OnDone | None = None,
+    executor: Executor | None = None,
+    on_counts: OnCounts | None = None,
 ) -> RemedyRun:
     """Solve the round as it is, each remedy alone, and all of them together.
 
@@ -122,6 +129,11 @@ def run_remedies(
         progress: Passed on to the solver (a line per improvement).
         on_start: Called before each solve with (index, count, name).
         on_done: Called after each solve.
+        executor: Where the solves run; None (the default) solves here, one after the
+            other, each from the rosters before it. With an executor (Ray), the round as
+            it is first, then every remedy at once from its roster
+            (:func:`camp_planner.remedies.waves.run_remedy_waves`).
+        on_counts: With an executor: called with the solves finished, running, queued.
 
     Returns:
         The results; :meth:`RemedyRun.table` is remedies.csv.
@@ -129,6 +141,13 @@ def run_remedies(
     remedies, skipped = remedies_for(problem)
     if len(remedies) > 1:
         remedies.append(all_together(remedies))
+    if executor is not None:
+        from camp_planner.remedies.waves import run_remedy_waves
+
+        return run_remedy_waves(
+            executor, problem, remedies, skipped, (time_limit, seed, workers),
+            on_start=on_start, on_done=on_done, on_counts=on_counts,
+        )  # fmt: skip
     count = 1 + len(remedies)
     solved: list[tuple[PlanningProblem, Roster]] = []
 

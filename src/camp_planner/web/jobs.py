@@ -21,6 +21,7 @@ import time
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from camp_planner.web.ray_jobs import ray_address
 from camp_planner.web.stopping import end_orphan
 from camp_planner.web.store import ACTIVE, CANCELLED, FAILED, RUNNING, Job, Store
 from camp_planner.web.worker import run_job
@@ -96,6 +97,8 @@ class JobManager:
         self.max_parallel = max(1, max_parallel or default_parallel())
         self.poll = poll
         self._context = _context()
+        #: the Ray cluster the workers send their solves to (``serve --ray``), or None
+        self.ray = ray_address()
         self._running: dict[str, BaseProcess] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -218,7 +221,7 @@ class JobManager:
                 return
             process = self._context.Process(
                 target=run_job,
-                args=(str(self.store.root), job.job_id),
+                args=(str(self.store.root), job.job_id, self.ray),
                 name=f"camp-job-{job.job_id}",
                 daemon=True,
             )

@@ -7,7 +7,9 @@ time limit does; the time limit counts from the worker's start (reading and writ
 included, as on the command line). The
 worker reads its job from the SQLite store, reports progress there (at most five lines a
 second) and finishes the job with a summary, or with a sentence saying why it failed. It
-prints nothing and logs nothing, so no company data ends up in a log.
+prints nothing and logs nothing, so no company data ends up in a log. With ``serve --ray``
+the solves run on a Ray cluster and the worker waits for them (:mod:`camp_planner.web.
+ray_jobs`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from camp_planner.distributed import SolveTask, SweepCancelled, connect
+from camp_planner.distributed.executor import Tally, counts_text
+from camp_planner.web.ray_jobs import RAY_ENV, ray_address, solve_on_ray
 from camp_planner.web.stopping import Stopper, die_with_parent, process_start
 from camp_planner.web.store import DONE, FAILED, RUNNING, Job, Store
 
@@ -38,6 +43,10 @@ INTERNAL = "The solver stopped with an internal error "
 _EVERY = 0.2
 #: Solver statuses of a roster kept after a Stop.
 KEPT_STATUSES = ("OPTIMAL", "FEASIBLE")
+#: A what-if's executor on Ray (``serve --ray``), for a Stop to cancel its tasks.
+_SWEEP: dict[str, Any] = {}
+#: Seconds a Stop waits for a what-if's Ray tasks to be cancelled.
+_CANCEL_WAIT = 15.0
 
 
 class _Progress:
@@ -129,13 +138,15 @@ def _solve(
         return
     progress.now("building the model")
     limit = float(params["time_limit"])
-    roster = solve(
-        problem,
-        time_limit=solver_time(problem, limit - (time.monotonic() - started)),
-        seed=0,
-        workers=int(params.get("workers", 2)),
-        progress=progress,
-    )
+    seconds = solver_time(problem, limit - (time.monotonic() - started))
+    workers = int(params.get("workers", 2))
+    address = ray_address()
+    if address is None:
+        roster = solve(problem, seconds, seed=0, workers=workers, progress=progress)
+    else:  # one Ray task; a Stop stops it there and keeps its best roster
+        progress.now("solving on the Ray cluster")
+        task = SolveTask("solve", problem, (), seconds, 0, workers)
+        roster = solve_on_ray(address, task, stopper.stopped)
     progress.flush()
     stopped = stopper.stopped.is_set()
     if stopped and roster.solver.status.value not in KEPT_STATUSES:
@@ -185,6 +196,9 @@ def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progre
     def done(index: int, count: int, result: ScenarioResult) -> None:
         progress.flush()
 
+    address = ray_address()
+    executor = None if address is None else connect(address)
+    _SWEEP["executor"] = executor
     whatif = run_scenarios(
         problem,
         scenarios,
@@ -193,8 +207,10 @@ def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progre
         workers=int(params.get("workers", 2)),
         reuse=reuse,
         progress=progress,
-        on_start=start,
+        on_start=None if executor else start,
         on_done=done,
+        executor=executor,
+        on_counts=Tally(lambda counts: progress.now(counts_text(counts))),
     )
     progress.prefix = ""
     progress.now("writing the files")
@@ -223,7 +239,7 @@ def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progre
     store.finish(job_id, DONE, summary=summary, progress=f"done: {len(whatif.results)} scenarios")
 
 
-def run_job(data_dir: str, job_id: str) -> None:
+def run_job(data_dir: str, job_id: str, ray: str | None = None) -> None:
     """Run one job to its end (the worker process's target).
 
     The job runs in a thread; this (main) thread waits for it, so that SIGTERM (the server
@@ -234,8 +250,13 @@ def run_job(data_dir: str, job_id: str) -> None:
     Args:
         data_dir: The data folder.
         job_id: The job, already marked running by the web process.
+        ray: The Ray cluster to solve on (``serve --ray``); None solves here.
     """
     die_with_parent()
+    if ray:
+        os.environ[RAY_ENV] = ray
+    else:
+        os.environ.pop(RAY_ENV, None)
     os.umask(0o077)
     store = Store(Path(data_dir))
     job = store.job(job_id)
@@ -248,6 +269,10 @@ def run_job(data_dir: str, job_id: str) -> None:
 
     def stop(*_: Any) -> None:
         if job.kind != "solve":
+            sweep = _SWEEP.get("executor")
+            if sweep is not None:  # on Ray: its tasks are cancelled first
+                sweep.cancel()
+                ended.wait(_CANCEL_WAIT)
             os._exit(0)  # a what-if keeps nothing: end at once
         stopper.stop()
 
@@ -279,6 +304,8 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             _whatif(store, job.job_id, job.params, progress)
         else:
             store.finish(job.job_id, FAILED, error=f"unknown job kind {job.kind!r}")
+    except SweepCancelled:
+        pass  # a Stop or the server stopping: the job is already marked
     except Exception as exc:  # noqa: BLE001 - the job fails with a sentence, never a traceback
         store.finish(job.job_id, FAILED, error=_failure(exc, store.root))
     finally:

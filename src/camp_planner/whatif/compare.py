@@ -21,7 +21,8 @@ then what the solver proved and whether a difference means anything:
 ``travel_km_bound`` and ``travel_km_gap`` (the proven lower bound of the total travel and
 how far the roster may be above it), ``placed_bound`` (the proven upper bound of the
 companies placed), ``significant_placed`` and ``significant_travel_km_total`` and the
-runner's ``second_solve_hints`` / ``second_solve_kept``.
+runner's ``second_solve_hints`` / ``second_solve_kept``; and ``failure`` (why a scenario
+has no roster), only when a solve on an executor failed twice (docs/ray.md).
 
 Significance: a scenario's difference to the baseline is *significant* when its absolute
 value is larger than the two rosters' absolute gaps together (:func:`significant`). The
@@ -105,9 +106,10 @@ METRIC_LABELS: dict[str, str] = {
     "significant_travel_km_total": "Change in total travel beyond the gaps",
     "second_solve_hints": "Solved again from the roster of",
     "second_solve_kept": "Second solve's roster kept",
+    "failure": "Not solved because",
 }
 #: Rows of the comparison without a change against the baseline.
-NO_CHANGE = frozenset({"changes", "status", "gap", *BOUND_COLUMNS})
+NO_CHANGE = frozenset({"changes", "status", "gap", "failure", *BOUND_COLUMNS})
 #: Differences this close to the gaps count as within them (rounding of the km figures).
 _SIGNIFICANCE_EPS = 1e-6
 _KM_DIGITS = 3
@@ -319,6 +321,8 @@ def whatif_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
             full[f"significant_{metric}"] = None if verdict is None else str(verdict).lower()
         full["second_solve_hints"] = row.get("second_solve_hints") or ""
         full["second_solve_kept"] = row.get("second_solve_kept")
+        if any(r.get("failure") for r in rows):  # only when a solve failed (docs/ray.md)
+            full["failure"] = row.get("failure") or ""
         out.append(full)
     frame = pd.DataFrame(out)
     for col in ("cohorts", "placed", "unplaced", "facilitator_days", "max_venues", *unplaced_cols):
@@ -351,6 +355,8 @@ def comparison_rows(table: pd.DataFrame) -> list[str]:
     ]
     if "second_solve_hints" in table.columns and table["second_solve_hints"].fillna("").any():
         proofs += [m for m in ("second_solve_hints", "second_solve_kept") if m in table.columns]
+    if "failure" in table.columns:
+        proofs.append("failure")
     return [
         "changes", "max_venues", "venues", "cohorts", "placed", "unplaced", *codes,
         "travel_km_total", "travel_km_mean", "travel_km_p90", "travel_km_max",

@@ -32,6 +32,7 @@ from datetime import date
 
 import pandas as pd
 
+from camp_planner.distributed.executor import Executor, OnCounts
 from camp_planner.models import PlanningProblem, Roster, SolverStatus, VenueStatus
 from camp_planner.models.roster import CohortAgeGroup
 from camp_planner.scheduler import solve
@@ -74,6 +75,8 @@ class ScenarioResult:
     second_solve_hints: tuple[str, ...] = ()
     #: After a second solve: True when its roster was kept, False when the first one was.
     second_solve_kept: bool | None = None
+    #: Why the scenario has no roster: its solve failed twice on the executor (docs/ray.md).
+    failure: str | None = None
 
     def metrics(self) -> dict[str, object]:
         """The scenario's whatif.csv row (without deltas)."""
@@ -84,6 +87,8 @@ class ScenarioResult:
         row["second_solve_kept"] = (
             None if self.second_solve_kept is None else str(self.second_solve_kept).lower()
         )
+        if self.failure:
+            row["failure"] = self.failure
         return row
 
 
@@ -284,6 +289,8 @@ def run_scenarios(
     on_start: OnStart | None = None,
     on_done: OnDone | None = None,
     second_pass: bool = True,
+    executor: Executor | None = None,
+    on_counts: OnCounts | None = None,
 ) -> WhatIf:
     """Solve each scenario with :func:`camp_planner.scheduler.solve`, sharing rosters.
 
@@ -306,6 +313,11 @@ def run_scenarios(
         on_start: Called before each solve (again before a second solve).
         on_done: Called after each scenario (again after its second solve).
         second_pass: Solve again where another scenario's roster is better (default).
+        executor: Where the solves run; None (the default) solves here, one after the
+            other, each from the rosters before it. With an executor (Ray, or
+            :class:`~camp_planner.distributed.LocalExecutor`) the same solves run in two
+            waves (:mod:`camp_planner.whatif.waves`); `progress` is not passed to it.
+        on_counts: With an executor: called with the solves finished, running, queued.
 
     Returns:
         The results in scenario order.
@@ -313,6 +325,13 @@ def run_scenarios(
     Raises:
         ScenarioError: A scenario cannot be applied (nothing is solved then).
     """
+    if executor is not None:
+        from camp_planner.whatif.waves import run_waves
+
+        return run_waves(
+            executor, problem, scenarios, time_limit, seed, workers, reuse=reuse,
+            on_start=on_start, on_done=on_done, on_counts=on_counts, second_pass=second_pass,
+        )  # fmt: skip
     prepared = prepare_scenarios(problem, scenarios)
     solved = list(reuse)
     taken: set[str] = set()
