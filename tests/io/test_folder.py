@@ -243,7 +243,7 @@ CASES: list[tuple[str, Edit, str, int | None, str | None, str]] = [
     # a scorecard value that is not a level
     ("bad card", company(2, market="X"), "companies.csv", 4, "market", "A, B, C"),
     # an impossible date
-    ("bad date", company(0, founded="2020-02-30"), "companies.csv", 2, "founded", "ISO"),
+    ("bad date", company(0, founded="2020-02-30"), "companies.csv", 2, "founded", "does not exist"),
     # a founding date in the future
     ("future", company(0, founded="2099-01-01"), "companies.csv", 2, "founded", "future"),
     # latitude outside Denmark
@@ -307,7 +307,7 @@ CASES: list[tuple[str, Edit, str, int | None, str | None, str]] = [
     # the same venue_id twice
     ("dup venue", venue(1, venue_id="aarhus"), "venues.csv", 3, "venue_id", "unique"),
     # a venue date that does not exist (15-02-2027, Danish day-first, is accepted)
-    ("venue date", venue(0, unavailable="2027-02-30"), "venues.csv", 2, "unavailable", "ISO"),
+    ("venue date", venue(0, unavailable="2027-02-30"), "venues.csv", 2, "unavailable", "not exist"),
     # a required round key missing
     ("no start", round_key("start", None), "round.toml", None, "start", "start"),
     # the round ends before it starts

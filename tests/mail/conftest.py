@@ -96,8 +96,11 @@ def add_contacts(folder: Path) -> pd.DataFrame:
     frame["kontaktperson"] = [f"Søren Ærø Ågård {i}" for i in range(len(frame))]
     frame["e-mail"] = [f"kontakt{i}@firma{i}.dk" for i in range(len(frame))]
     frame.to_csv(folder / "companies.csv", index=False)
-    with (folder / "round.toml").open("a", encoding="utf-8") as handle:
-        handle.write(INVITATION_KEYS)
+    toml = folder / "round.toml"  # the demo's own `language` line gives way to the keys'
+    kept = [
+        line for line in toml.read_text("utf-8").splitlines() if not line.startswith("language")
+    ]
+    toml.write_text("\n".join(kept) + "\n" + INVITATION_KEYS, "utf-8")
     return frame
 
 

@@ -112,6 +112,7 @@ facilitator_unavailable = []  # ISO dates
 lab_gap_days = [14, 42]     # a lab is 14-42 days after its module's last day
 road_factor = 1.3           # travel km = great-circle km x road_factor
 max_travel_km = 0           # 0 = no limit
+language = "da"             # reasons, map and invitations in Danish
 """
 
 

@@ -17,6 +17,7 @@ from camp_planner.io.tables import (
     DATE_EXPECTED,
     DATES_EXPECTED,
     AmbiguousDateError,
+    NoSuchDayError,
     parse_bool,
     parse_date,
     parse_float,
@@ -89,6 +90,9 @@ class RowReader:
     def _date(self, column: str, text: str, expected: str) -> date | None:
         try:
             day = parse_date(text)
+        except NoSuchDayError as exc:
+            self.fail(column, text, exc.message)  # "this day does not exist"
+            return None
         except AmbiguousDateError as exc:
             both = Message(
                 N_("%(expected)s; %(why)s"), expected=Message(DATE_EXPECTED), why=exc.message

@@ -3,6 +3,9 @@ names people give them, and the sheet names of a workbook (docs/planning-folder.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 #: The seven scorecard columns, in docs/scoring.md's order.
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "ambition",
@@ -123,3 +126,44 @@ SHEET_NAMES: dict[str, str] = {
     "steder": "venues",
     "mødesteder": "venues",
 }
+
+
+def _only_in(own: tuple[str, ...], aliases: dict[str, str], other: tuple[str, ...]) -> set[str]:
+    """Column names (the contract's and their aliases, normalised) that only `own`'s table
+    has."""
+    names = {c for c in own if c not in other}
+    return names | {alias for alias, column in aliases.items() if column in names}
+
+
+#: Names that tell a companies table from a venues table (both have name, town, ...).
+COMPANY_ONLY = _only_in(COMPANY_COLUMNS, COMPANY_ALIASES, VENUE_COLUMNS)
+VENUE_ONLY = _only_in(VENUE_COLUMNS, VENUE_ALIASES, COMPANY_COLUMNS)
+
+
+def table_kind(columns: Iterable[str]) -> str | None:
+    """``"companies"`` or ``"venues"`` for a table with these (normalised) column names,
+    by the names only one of the two has; None when they do not tell."""
+    names = set(columns)
+    companies, venues = len(names & COMPANY_ONLY), len(names & VENUE_ONLY)
+    if companies == venues:
+        return None
+    return "companies" if companies > venues else "venues"
+
+
+def header_columns(data: bytes) -> list[str]:
+    """The normalised column names of a CSV file's first line (UTF-8, UTF-16 with its BOM,
+    else Windows-1252 as Danish Excel writes it; ``;``, ``,`` or tab between them)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "replace")
+    else:
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError as error:  # cut in a character, or not UTF-8 at all
+            cut = head[: error.start].decode("utf-8-sig")
+            text = cut if error.start > len(head) - 4 else head.decode("cp1252", "replace")
+    first = text.splitlines()[0] if text.splitlines() else ""
+    return [
+        re.sub(r"[\s\-]+", "_", cell.strip().strip('"').strip().lower())
+        for cell in re.split(r"[;,\t]", first)
+    ]

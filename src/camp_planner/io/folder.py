@@ -22,6 +22,8 @@ from camp_planner.io.columns import (
     SHEET_NAMES,
     VENUE_ALIASES,
     VENUE_COLUMNS,
+    header_columns,
+    table_kind,
 )
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.round_dates import outside_round_notes
@@ -179,6 +181,12 @@ def _read_table(
 ) -> Table | None:
     """Read `kind`.csv, else the workbook's sheet of that kind; report a missing file."""
     csv_path, xlsx_path = folder / f"{kind}.csv", folder / WORKBOOK
+    if not csv_path.exists() and not xlsx_path.exists():
+        found = _csv_by_columns(folder, kind)
+        if found is not None:  # e.g. "Tilmeldinger forår.csv": its columns say companies
+            note = N_("%(file)s is read as the %(kind)s (by its columns)")
+            out.notes.append(Message(note, file=found.name, kind=Message(_KIND_WORDS[kind])))
+            csv_path = found
     if csv_path.exists():
         if xlsx_path.exists():
             note = N_("%(file)s is used; the %(kind)s of %(workbook)s are ignored")
@@ -195,6 +203,20 @@ def _read_table(
         out.problem(csv_path.name, None, None, None, expected)
         return None
     return None if sheets is None else sheets.get(kind)
+
+
+def _csv_by_columns(folder: Path, kind: str) -> Path | None:
+    """The one CSV file of another name in `folder` whose columns say it holds `kind`
+    (:func:`camp_planner.io.columns.table_kind`); None when none or several do."""
+    known = {"companies.csv", "venues.csv"}
+    found = []
+    for path in sorted(folder.glob("*.csv")):
+        if path.name.lower() in known or not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            if table_kind(header_columns(handle.read(8192))) == kind:
+                found.append(path)
+    return found[0] if len(found) == 1 else None
 
 
 def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:

@@ -18,6 +18,7 @@ Cell values (:func:`parse_bool`, :func:`parse_date`, :func:`parse_float`): boole
 
 from __future__ import annotations
 
+import calendar
 import io
 import re
 from collections.abc import Mapping
@@ -52,6 +53,29 @@ class AmbiguousDateError(ValueError):
         self.message = message
 
 
+class NoSuchDayError(AmbiguousDateError):
+    """A date written right that is no day of the calendar (``31-02-2019``, ``2019-02-30``):
+    its message says so (a subclass, so every reader that lists a date's message lists it)."""
+
+
+_ISO_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _no_such_day(text: str, day: int, month: int, year: int) -> NoSuchDayError | None:
+    """The error for a day that does not exist in a real month; None when the month is no
+    month at all (13) or the day no day (0, 32): those are not dates, not missing days."""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return NoSuchDayError(
+        Message(
+            N_("%(date)s: this day does not exist (the month has %(days)s days)"),
+            date=repr(text),
+            days=last,
+        )
+    )
+
+
 def parse_bool(text: str) -> bool | None:
     """True or False for a boolean word (:data:`TRUE_WORDS`, :data:`FALSE_WORDS`), else None."""
     word = text.strip().lower()
@@ -69,12 +93,20 @@ def parse_date(text: str) -> date | None:
     Raises:
         AmbiguousDateError: A two-digit year (``03-04-05`` is 3 April 2005 day first, but
             2003-04-05 as a short ISO date).
+        NoSuchDayError: A day its month does not have (``31-02-2019``).
     """
     text = text.strip()
     try:
         return date.fromisoformat(text)
     except ValueError:
         pass
+    iso = _ISO_SHAPE.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        error = _no_such_day(text, day, month, year)
+        if error is not None:
+            raise error
+        return None
     if _ISO_DATETIME.match(text):
         return datetime.fromisoformat(text).date()
     match = _DANISH_DATE.match(text)
@@ -96,6 +128,9 @@ def parse_date(text: str) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
+        error = _no_such_day(text, day, month, year)
+        if error is not None:
+            raise error from None
         return None
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
+from camp_planner.i18n import N_, gettext_for
 from camp_planner.models.roster import RosterKind
 from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, xlsx_frame
@@ -165,10 +166,15 @@ def write_whatif_xlsx(
 
 
 def write_whatif_png(
-    table: pd.DataFrame, path: str | os.PathLike[str], by_venues: bool, title: str = ""
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    by_venues: bool,
+    title: str = "",
+    lang: str = "en",
 ) -> Path:
-    """Draw the chart (:func:`camp_planner.whatif.chart.whatif_figure`) and write it."""
-    return atomic_write_bytes(path, figure_png(whatif_figure(table, by_venues, title)))
+    """Draw the chart (:func:`camp_planner.whatif.chart.whatif_figure`) in `lang` and write
+    it."""
+    return atomic_write_bytes(path, figure_png(whatif_figure(table, by_venues, title, lang)))
 
 
 def write_whatif(
@@ -191,11 +197,13 @@ def write_whatif(
     folder = Path(out)
     table = whatif.table()
     name = whatif.results[0].problem.round.name if whatif.results else ""
-    title = f"What-if, round {name}" if name else "What-if"
+    lang = whatif.results[0].problem.round.language if whatif.results else "en"
+    _ = gettext_for(lang)
+    title = _(N_("What-if, round %(name)s")) % {"name": name} if name else _(N_("What-if"))
     written = [
         write_whatif_csv(table, folder / WHATIF_CSV),
         write_whatif_xlsx(table, folder / WHATIF_XLSX, whatif.venues()),
-        write_whatif_png(table, folder / WHATIF_PNG, by_venues, title),
+        write_whatif_png(table, folder / WHATIF_PNG, by_venues, title, lang),
     ]
     for result in whatif.results:
         scenario = result.roster.model_copy(update={"kind": RosterKind.WHATIF})  # not published

@@ -109,11 +109,13 @@ ONLINE_LOCATION = N_("Online (no venue, no travel)")
 
 
 def venue_location(venue: Venue | None, venue_id: str = "", lang: str = "en") -> str:
-    """``"name, town"`` (just the name when it is the town); :data:`ONLINE_LOCATION` (in
-    `lang`) for an online cohort's ``online``; the id for an unknown venue."""
+    """``"name, town"`` (just the name when it is the town or already names it, as in
+    ``Papirfabrikken, Silkeborg``); :data:`ONLINE_LOCATION` (in `lang`) for an online
+    cohort's ``online``; the id for an unknown venue."""
     if venue is None:
         return gettext_for(lang)(ONLINE_LOCATION) if venue_id == ONLINE_VENUE_ID else venue_id
-    if venue.town and venue.town.casefold() != venue.name.casefold():
+    parts = {part.strip().casefold() for part in venue.name.split(",")}
+    if venue.town and venue.town.strip().casefold() not in parts:
         return f"{venue.name}, {venue.town}"
     return venue.name
 

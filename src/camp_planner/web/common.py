@@ -20,6 +20,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from camp_planner.i18n import Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 from camp_planner.web import views
@@ -92,10 +93,10 @@ class Plans:
 
     def __init__(self, store: Store, size: int = 8) -> None:
         self.store, self.size = store, size
-        self._cache: OrderedDict[str, tuple[PlanningProblem, list[str]]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[PlanningProblem, list[Message]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, plan_id: str) -> tuple[PlanningProblem, list[str]]:
+    def get(self, plan_id: str) -> tuple[PlanningProblem, list[Message]]:
         with self._lock:
             if plan_id in self._cache:
                 self._cache.move_to_end(plan_id)
@@ -104,7 +105,7 @@ class Plans:
         self._keep(plan_id, loaded)
         return loaded
 
-    def _keep(self, plan_id: str, loaded: tuple[PlanningProblem, list[str]]) -> None:
+    def _keep(self, plan_id: str, loaded: tuple[PlanningProblem, list[Message]]) -> None:
         with self._lock:
             self._cache[plan_id] = loaded
             while len(self._cache) > self.size:

@@ -74,7 +74,7 @@ def _too_much(folder: Path) -> InputError:
 
 def load_isolated(
     folder: Path, cpu: int = CPU_SECONDS, memory: int = MEMORY_BYTES
-) -> tuple[PlanningProblem, list[str]]:
+) -> tuple[PlanningProblem, list[Message]]:
     """Read a plan's folder in a child process with limits (see the module docstring).
 
     Raises:

@@ -3,9 +3,11 @@
 An upload holds ``companies.csv``, ``venues.csv`` and ``round.toml``, or ``plan.xlsx`` and
 ``round.toml``. The JSON API names each part by its file name (the multipart field
 ``companies.csv``); the page's file picker sends them all as ``files``, and each is known
-by its name (``companies.csv``, also ``virksomheder.csv``, any ``.xlsx``, a ``.toml`` other
-than ``programme.toml`` or ``scenarios.toml``) or, for a CSV file with another name, by its
-header (``venue_id`` or ``company_id``, also in Danish). Other files (a README, a
+by its name (``companies.csv``, any ``.xlsx``, a ``.toml`` other than ``programme.toml`` or
+``scenarios.toml``) or, for a CSV file with another name (``Tilmeldinger forår.csv``), by
+its columns: the names only a companies or only a venues table has, in English or Danish
+(:func:`camp_planner.io.columns.table_kind`, the readers' own vocabulary), else by words
+in its name (``virksomheder.csv``). Other files (a README, a
 programme.toml) are not used, and the plan's notes say so. The client's file name is only
 compared, never used as a path: files are saved under the four fixed names into a folder
 made by :class:`~camp_planner.web.store.Store`.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from camp_planner.i18n import N_, Message
+from camp_planner.io.columns import header_columns, table_kind
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 
@@ -64,14 +67,6 @@ _NAME_HINTS = (
     (COMPANIES, re.compile(r"compan|virksomhed|firma", re.I)),
 )
 _OTHER_TOML = re.compile(r"programme|program|scenario", re.I)
-_VENUE_COLUMNS = {
-    "venue_id", "sted_id", "residential", "overnatning", "internat", "max_cohorts",
-    "max_hold", "maks_hold",
-}  # fmt: skip
-_COMPANY_COLUMNS = {
-    "company_id", "cvr", "cvr_nr", "cvr_nr.", "cvr_nummer", "virksomhed_id", "founded",
-    "stiftet", "level", "niveau", "completed", "participants", "deltagere",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,24 +76,6 @@ class Upload:
     field: str
     filename: str
     data: bytes
-
-
-def _header_words(data: bytes) -> set[str]:
-    head = data[:4096]
-    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            break
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        return set()
-    first = text.splitlines()[0] if text.splitlines() else ""
-    return {
-        re.sub(r"[\s\-]+", "_", cell.strip().strip('"').lower())
-        for cell in re.split(r"[;,\t]", first)
-    }
 
 
 def _kind_of(upload: Upload) -> str | None:
@@ -114,14 +91,12 @@ def _kind_of(upload: Upload) -> str | None:
         return None if _OTHER_TOML.search(name) else ROUND
     if suffix not in (".csv", ".txt", ".tsv"):
         return None
+    kind = table_kind(header_columns(upload.data))  # the columns tell, whatever the name
+    if kind is not None:
+        return COMPANIES if kind == "companies" else VENUES
     for kind, pattern in _NAME_HINTS:
         if pattern.search(name):
             return kind
-    words = _header_words(upload.data)
-    if words & _VENUE_COLUMNS:
-        return VENUES
-    if words & _COMPANY_COLUMNS:
-        return COMPANIES
     return None
 
 
@@ -228,16 +203,17 @@ def save_plan_files(files: dict[str, bytes], folder: Path) -> list[str]:
     return sorted(names)
 
 
-def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[str]]:
-    """Read a plan's folder (:func:`camp_planner.io.folder.load_folder_with_notes`).
+def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[Message]]:
+    """Read a plan's folder (:func:`camp_planner.io.folder.load_folder_with_messages`): the
+    notes are messages, shown in the page's language.
 
     Raises:
         InputError: Every problem of the files.
     """
-    from camp_planner.io.folder import load_folder_with_notes
+    from camp_planner.io.folder import load_folder_with_messages
 
     try:
-        return load_folder_with_notes(folder)
+        return load_folder_with_messages(folder)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a file the readers choke on is a problem too

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.models import (
@@ -29,7 +29,7 @@ from camp_planner.models.groups import (
     group_status,
     no_next_step,
 )
-from camp_planner.web.i18n import N_, library_gettext
+from camp_planner.web.i18n import N_, library_gettext, translations
 
 __all__ = [
     "AGE_LABELS",
@@ -220,11 +220,14 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
         {
             "company_id": u.company_id,
             "name": companies[u.company_id].name if u.company_id in companies else "",
+            "town": (companies[u.company_id].town or "") if u.company_id in companies else "",
             "code": CODE_LABELS.get(u.code.value, u.code.value),
             "reason": u.reason,
         }
         for u in roster.unplaced
     ]
+    # by reason, then by name (the id where a name is missing)
+    unplaced.sort(key=lambda u: (u["code"], (u["name"] or u["company_id"]).casefold()))
     ordered = sorted(blocks.values(), key=lambda b: b.name.casefold())
     return {
         "venues": ordered,
@@ -232,6 +235,35 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
         "unplaced": unplaced,
         "people": sum(c.people for b in ordered for c in b.cohorts),
     }
+
+
+# -- the round's settings in words ------------------------------------------------------------
+
+_SETTINGS = (
+    (re.compile(r"`online_cohorts = true`"), N_("the round setting “online cohorts” turned on")),
+    (
+        re.compile(r'`mix_levels = \["([A-C+]+)"\]`'),
+        N_("the round setting “mix levels” with %(value)s"),
+    ),
+    (
+        re.compile(r'`mix_age_groups = \["([A-C])"\]`'),
+        N_("the round setting “mix age groups” with %(value)s"),
+    ),
+)
+
+
+def settings_in_words(text: str, lang: str) -> str:
+    """A reason with the round.toml settings it names (```online_cohorts = true```) put in
+    words of the page's language (`lang`), as the plan's settings are called on the pages."""
+    gettext = translations(lang).gettext
+    for pattern, words in _SETTINGS:
+        shown = gettext(words)
+
+        def word(match: re.Match[str], shown: str = shown) -> str:
+            return shown % {"value": match[1]} if match.groups() else shown
+
+        text = pattern.sub(word, text)
+    return text
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -251,13 +283,43 @@ _FIXED = {
 }
 
 
+_DONE = re.compile(r"done: (OPTIMAL|FEASIBLE|INFEASIBLE|UNKNOWN|MODEL_INVALID)")
+_DONE_SCENARIOS = re.compile(r"done: (\d+) scenarios?")
+_SOLVER_WORDS = {"OPTIMAL": N_("proven best"), "FEASIBLE": N_("not proven best")}
+
+
+def _ngettext_of(gettext: Callable[[str], str]) -> Callable[[str, str, int], str]:
+    """``ngettext`` of the catalogue `gettext` belongs to (English rules without one)."""
+    found = getattr(getattr(gettext, "__self__", None), "ngettext", None)
+    if found is not None:
+        return cast("Callable[[str, str, int], str]", found)
+    return lambda one, many, n: one if n == 1 else many
+
+
+def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
+    """A `--venues` scenario's name ("5 venues") in the page's language; others as named."""
+    if match := _VENUES_NAME.fullmatch(name):
+        n = int(match[1])
+        return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
+    return gettext("baseline") if name == "baseline" else name
+
+
 def progress_text(line: str, gettext: Callable[[str], str], number: Callable[..., str]) -> str:
     """A worker's progress line in the page's language (unknown lines as they are)."""
     if match := _SCENARIO.fullmatch(line):
         inner = progress_text(match[4], gettext, number)
         return gettext("Scenario %(i)s of %(n)s (%(name)s): %(what)s") % {
-            "i": match[1], "n": match[2], "name": match[3], "what": inner,
+            "i": match[1], "n": match[2], "name": _scenario_name(match[3], gettext),
+            "what": inner,
         }  # fmt: skip
+    if match := _DONE.fullmatch(line):
+        status = match[1]
+        word = gettext(_SOLVER_WORDS[status]) if status in _SOLVER_WORDS else status
+        return gettext("Done: %(result)s") % {"result": word}
+    if match := _DONE_SCENARIOS.fullmatch(line):
+        n = int(match[1])
+        ngettext = _ngettext_of(gettext)
+        return ngettext("Done: %(n)s scenario", "Done: %(n)s scenarios", n) % {"n": n}
     if match := _PLACED.fullmatch(line):
         return gettext("Placing companies: %(placed)s so far (at most %(most)s possible)") % {
             "placed": match[1],
@@ -328,6 +390,42 @@ def _within_gaps(row: dict[str, Any], column: str) -> bool:
     return str(flag).strip().lower() in ("false", "0")
 
 
+#: The objective's order (docs/DOMAIN): a figure's change is only a gain or a loss when no
+#: figure of an earlier rank got worse (placed first, then travel).
+_RANK = {
+    "placed": 0, "unplaced": 0,
+    "travel_km_total": 1, "travel_km_mean": 1, "travel_km_p90": 1, "travel_km_max": 1,
+    "share_within_50km": 1,
+}  # fmt: skip
+
+
+def _worse_ranks(row: dict[str, Any], base: dict[str, Any]) -> set[int]:
+    """The ranks in which the row has a figure worse than the baseline's."""
+    out: set[int] = set()
+    for column, _label, _kind, better in METRICS:
+        rank = _RANK.get(column)
+        value, ref = row.get(column), base.get(column)
+        if rank is None or better == 0 or value is None or ref is None:
+            continue
+        if _missing(value) or _missing(ref):
+            continue
+        if (float(value) - float(ref)) * better < -1e-9:
+            out.add(rank)
+    return out
+
+
+def _verdict(cell: dict[str, Any], change: float, better: int, outranked: bool) -> None:
+    sign = (change > 1e-9) - (change < -1e-9)
+    cell["verdict"] = (
+        "same" if sign == 0 else
+        "neutral" if better == 0 else
+        "better" if sign == better else "worse"
+    )  # fmt: skip
+    if cell["verdict"] in ("better", "worse") and outranked:
+        cell["verdict"] = "neutral"  # an earlier figure is worse: this one decides nothing
+        cell["outranked"] = True
+
+
 def comparison_view(
     columns: list[str],
     data: list[list[Any]],
@@ -382,13 +480,12 @@ def comparison_view(
                 if not _missing(value) and ref is not None and not _missing(ref):
                     change = float(value) - float(ref)
                     cell["change"] = change
-                    sign = (change > 1e-9) - (change < -1e-9)
-                    cell["verdict"] = (
-                        "same" if sign == 0 else
-                        "neutral" if better == 0 else
-                        "better" if sign == better else "worse"
-                    )  # fmt: skip
-                    if sign and _within_gaps(row, column):
+                    rank = _RANK.get(column)
+                    worse = _worse_ranks(row, base)
+                    _verdict(
+                        cell, change, better, rank is not None and min(worse, default=9) < rank
+                    )
+                    if cell["verdict"] != "same" and _within_gaps(row, column):
                         cell["verdict"] = "neutral"
                         cell["not_significant"] = True
             cells.append(cell)

@@ -22,6 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from camp_planner.i18n import N_, gettext_for
+
 __all__ = ["figure_png", "venues_figure", "scenarios_figure", "whatif_figure"]
 
 _TRAVEL = "#1f77b4"
@@ -63,7 +65,7 @@ def _not_significant(table: pd.DataFrame, column: str) -> list[bool]:
     ]
 
 
-def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
+def venues_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
     """Three panels against ``max_venues``: total travel; mean and 90th-percentile travel
     per company; companies placed and without a place.
 
@@ -71,7 +73,9 @@ def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
         table: The whatif table (columns ``max_venues``, ``travel_km_total``,
             ``travel_km_mean``, ``travel_km_p90``, ``placed``, ``unplaced``).
         title: Figure title.
+        lang: The language of the labels.
     """
+    _ = gettext_for(lang)
     data = table.sort_values("max_venues")
     x = [int(v) for v in data["max_venues"]]
     total = [_num(v) for v in data["travel_km_total"]]
@@ -90,48 +94,58 @@ def venues_figure(table: pd.DataFrame, title: str = "") -> Figure:
     if any(known):
         low = [b if k else t for b, t, k in zip(bound, total, known, strict=True)]
         top.fill_between(x, low, total, color=_TRAVEL, alpha=0.15, linewidth=0,
-                         label="not proven best: down to the proven bound")  # fmt: skip
+                         label=_(N_("not proven best: down to the proven bound")))  # fmt: skip
         top.legend(loc="best", fontsize=8)
-    top.set_ylabel("km, one way")
-    top.set_title("Total travel of the placed companies")
+    top.set_ylabel(_(N_("km, one way")))
+    top.set_title(_(N_("Total travel of the placed companies")))
 
-    middle.plot(x, mean, marker="s", color=_MEAN, label="mean")
-    middle.plot(x, p90, marker="^", linestyle="--", color=_P90, label="9 in 10 travel at most")
+    middle.plot(x, mean, marker="s", color=_MEAN, label=_(N_("mean")))
+    middle.plot(
+        x, p90, marker="^", linestyle="--", color=_P90, label=_(N_("9 in 10 travel at most"))
+    )
     _annotate(middle, x, mean, "{:,.1f}", _MEAN)
     _annotate(middle, x, p90, "{:,.1f}", _P90)
-    middle.set_ylabel("km per company")
-    middle.set_title("Travel per placed company")
+    middle.set_ylabel(_(N_("km per company")))
+    middle.set_title(_(N_("Travel per placed company")))
     middle.legend(loc="best", fontsize=8)
 
-    bottom.plot(x, placed, marker="o", color=_PLACED, label="placed")
-    bottom.plot(x, unplaced, marker="x", linestyle=":", color=_UNPLACED, label="without a place")
+    bottom.plot(x, placed, marker="o", color=_PLACED, label=_(N_("placed")))
+    bottom.plot(
+        x, unplaced, marker="x", linestyle=":", color=_UNPLACED, label=_(N_("without a place"))
+    )
     _annotate(bottom, x, [float(v) for v in placed], "{:.0f}", _PLACED)
-    bottom.set_ylabel("companies")
-    bottom.set_xlabel("most venues allowed (max_venues)")
+    bottom.set_ylabel(_(N_("companies")))
+    bottom.set_xlabel(_(N_("most venues allowed (max_venues)")))
     bottom.set_xticks(x)
     bottom.set_ylim(bottom=0, top=max([*placed, *unplaced, 1]) * 1.18)
     bottom.legend(loc="center right", fontsize=8)
-    bottom.set_title("Companies placed")
+    bottom.set_title(_(N_("Companies placed")))
     for ax in (top, middle, bottom):
         ax.margins(y=0.18)
         ax.grid(alpha=0.3)
+    for ax in (top, middle):  # from zero: a change of 1 % must not look like a cliff
+        ax.set_ylim(0, ax.get_ylim()[1])
     if title:
         fig.suptitle(title)
     return fig
 
 
-def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
+def scenarios_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> Figure:
     """Horizontal bars per scenario: placed companies, total travel, mean travel.
 
     Args:
         table: The whatif table, baseline first.
         title: Figure title.
+        lang: The language of the labels (the baseline's name too).
     """
+    _ = gettext_for(lang)
     names = [str(n) for n in table["scenario"]]
+    if names and names[0] == "baseline":
+        names[0] = _(N_("baseline"))
     panels = [
-        ("placed", "companies placed", "{:,.0f}"),
-        ("travel_km_total", "total travel, km", "{:,.0f}"),
-        ("travel_km_mean", "mean travel per company, km", "{:,.1f}"),
+        ("placed", _(N_("companies placed")), "{:,.0f}"),
+        ("travel_km_total", _(N_("total travel, km")), "{:,.0f}"),
+        ("travel_km_mean", _(N_("mean travel per company, km")), "{:,.1f}"),
     ]
     height = max(2.8, 0.45 * len(names) + 1.6)
     fig = Figure(figsize=(12, height), layout="constrained")
@@ -140,6 +154,8 @@ def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
     colours = [_BASE] + [_OTHER] * (len(names) - 1)
     positions = list(range(len(names)))
     notes: list[str] = []
+    flagged = False
+    unsure_mark = " (" + _(N_("n.s.")) + ")"
     for ax, (column, label, fmt) in zip(axes, panels, strict=True):
         values = [_num(v) for v in table[column]]
         shown = [0.0 if math.isnan(v) else v for v in values]
@@ -155,14 +171,17 @@ def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
                 ax.errorbar([shown[i] for i in rows], [positions[i] for i in rows],
                             xerr=[[below[i] for i in rows], [0.0] * len(rows)], fmt="none",
                             ecolor="#333333", capsize=3, linewidth=1)  # fmt: skip
-                notes.append("whisker: down to the proven lower bound (not proven best)")
+                notes.append(_(N_("whisker: down to the proven lower bound (not proven best)")))
         unsure = _not_significant(table, column)
-        if any(unsure) and not any("n.s." in n for n in notes):
-            notes.append("n.s.: the change against the baseline is within the two rosters' gaps")
+        if any(unsure) and not flagged:
+            flagged = True
+            notes.append(
+                _(N_("n.s.: the change against the baseline is within the two rosters' gaps"))
+            )
         ax.bar_label(
             bars,
             labels=[
-                "-" if math.isnan(v) else fmt.format(v) + (" (n.s.)" if n else "")
+                "-" if math.isnan(v) else fmt.format(v) + (unsure_mark if n else "")
                 for v, n in zip(values, unsure, strict=True)
             ],
             padding=3,
@@ -181,11 +200,14 @@ def scenarios_figure(table: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
-def whatif_figure(table: pd.DataFrame, by_venues: bool, title: str = "") -> Figure:
-    """:func:`venues_figure` for a ``--venues`` range, else :func:`scenarios_figure`."""
+def whatif_figure(
+    table: pd.DataFrame, by_venues: bool, title: str = "", lang: str = "en"
+) -> Figure:
+    """:func:`venues_figure` for a ``--venues`` range, else :func:`scenarios_figure`, with
+    labels in `lang`."""
     if by_venues and table["max_venues"].nunique() > 1:
-        return venues_figure(table, title)
-    return scenarios_figure(table, title)
+        return venues_figure(table, title, lang)
+    return scenarios_figure(table, title, lang)
 
 
 def figure_png(fig: Figure, dpi: int = 120) -> bytes:

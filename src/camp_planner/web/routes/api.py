@@ -96,7 +96,7 @@ def plan_api(request: Request, plan_id: str) -> Response:
         round=plan.round_name,
         companies=plan.companies,
         venues=plan.venues,
-        notes=notes,
+        notes=[str(note) for note in notes],
         not_used=plan.ignored,
         refused=web.preflight_of(problem),
         latest_roster_job=latest.job_id if latest else None,

@@ -68,7 +68,7 @@ def _plan_page(
         nav="plan",
         plan=plan,
         view=views.plan_view(problem),
-        notes=notes,
+        notes=[note.render(web.lang_of(request)) for note in notes],
         refusals=web.preflight_of(problem, web.lang_of(request)),
         jobs=web.store.jobs(plan_id, limit=20),
         has_roster=web.latest_roster_job(plan_id) is not None,

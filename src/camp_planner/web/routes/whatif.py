@@ -20,7 +20,7 @@ from camp_planner.web.worker import COMPARISON_JSON, OUT
 
 router = APIRouter()
 
-SCENARIO_ROWS = 3
+SCENARIO_ROWS = 4
 #: The most scenarios one what-if request may ask for (docs/web.md).
 MAX_SCENARIOS = 12
 #: The longest scenario name accepted (it names the scenario's files).
@@ -250,3 +250,25 @@ def whatif_map(request: Request, job_id: str, slug: str) -> Response:
     if not path.is_file():
         return web.not_found(request)
     return map_response(path)
+
+
+@router.get("/jobs/{job_id}/rosters/{slug}")
+def whatif_roster(request: Request, job_id: str, slug: str) -> Response:
+    """One scenario's roster (roster.json format), to download."""
+    from camp_planner.outputs.whatif_files import ROSTERS_DIR
+
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "whatif" or job.status != DONE:
+        return web.not_found(request)
+    known = {s["slug"] for s in job.summary.get("scenarios", [])}
+    name = slug.removesuffix(".json")
+    if name not in known:
+        return web.not_found(request)
+    path = web.store.job_dir(job_id) / OUT / ROSTERS_DIR / f"{name}.json"
+    if not path.is_file():
+        return web.not_found(request)
+    return FileResponse(
+        path, media_type="application/json", filename=f"roster-{name}.json",
+        content_disposition_type="attachment",
+    )  # fmt: skip

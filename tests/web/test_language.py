@@ -1,0 +1,149 @@
+"""One language per page (issue 18): a walk through the Danish pages in real Chromium
+(home -> plan -> solve -> job -> roster -> what-if -> comparison) finds none of a list of
+English words in what the page shows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import workbook_from_csv
+from tests.web.test_browser import (  # noqa: F401  (fixtures)
+    _wait,
+    browser,
+    downloads,
+    server,
+)
+
+pytest.importorskip("selenium.webdriver", reason="selenium is a dev dependency")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402, N812
+
+#: English words that a Danish page must not show (whole words, any case).
+ENGLISH = (
+    "OPTIMAL", "FEASIBLE", "INFEASIBLE", "venues", "venue", "young", "placed", "done",
+    "baseline", "companies", "company", "cohort", "cohorts", "priority", "travel",
+    "scenario", "waiting", "people", "eligible", "level", "from", "the", "with", "and",
+    "Module", "round", "running", "queued",
+)  # fmt: skip
+#: Texts that are the same in both languages or names, not sentences (plan.xlsx:companies
+#: is the test workbook's sheet as the person named it).
+ALLOWED = ("camp-planner", "roster.json", "roster.xlsx", "participants.csv", "whatif.xlsx",
+           "whatif.csv", "round.toml", "companies.csv", "venues.csv", "plan.xlsx:companies",
+           "plan.xlsx", "English")  # fmt: skip
+
+
+def english_words(text: str) -> list[str]:
+    for allowed in ALLOWED:
+        text = text.replace(allowed, " ")
+    words = set(re.findall(r"[A-Za-zæøåÆØÅ]+", text))
+    lower = {w.lower() for w in ENGLISH}
+    return sorted(w for w in words if w.lower() in lower)
+
+
+def _visible(driver: Any) -> str:
+    return str(driver.execute_script("return document.body.innerText"))
+
+
+def _progress(driver: Any) -> bool:
+    lines = driver.find_elements(By.ID, "job-progress")
+    try:
+        return bool(lines and lines[0].text.strip())
+    except Exception:  # the page moved on while it was read
+        return False
+
+
+def test_danish_pages_show_no_english(
+    server: str, browser: Any, tmp_path: Path,  # noqa: F811
+    demo_files: dict[str, bytes],
+) -> None:  # fmt: skip
+    driver = browser
+    seen: dict[str, list[str]] = {}
+
+    def look(name: str) -> None:
+        text = _visible(driver)
+        found = english_words(text)
+        if found:  # each word with the line it stands in
+            lines = [line for line in text.splitlines() if set(english_words(line)) & set(found)]
+            seen[name] = [*found, *lines[:5]]
+
+    driver.get(server + "/?lang=da")
+    look("home")
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_bytes(workbook_from_csv(demo_files["companies.csv"], demo_files["venues.csv"]))
+    round_toml = tmp_path / "round.toml"
+    round_toml.write_bytes(demo_files["round.toml"])
+    driver.find_element(By.ID, "files").send_keys(f"{workbook}\n{round_toml}")
+    driver.find_element(By.ID, "upload").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    look("plan")
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("4")
+    driver.find_element(By.ID, "start").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
+    _wait(driver, lambda d: d.find_elements(By.ID, "cohorts") or _progress(d))
+    if not driver.find_elements(By.ID, "cohorts"):
+        look("job")
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    look("roster")
+    driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "venues_from")))
+    look("whatif")
+    for field, value in (("time_limit_v", "2"),):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "compare-venues").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
+    _wait(driver, lambda d: d.find_elements(By.ID, "comparison") or _progress(d), 120)
+    if not driver.find_elements(By.ID, "comparison"):
+        look("whatif-job")
+    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 120)
+    look("comparison")
+    assert not seen, f"English on Danish pages: {seen}"
+
+
+def test_the_check_finds_english() -> None:
+    """The control: the check sees the words the issue found on Danish pages."""
+    assert english_words("færdig: OPTIMAL") == ["OPTIMAL"]
+    assert english_words("Scenarie 1 af 2 (5 venues)") == ["venues"]
+    assert english_words("Gå til indholdet · Hold pr. mødested") == []
+
+
+def test_progress_lines_in_danish() -> None:
+    """The worker's lines, as the job page shows them on a Danish page."""
+    from camp_planner.web.i18n import environment, translations
+    from camp_planner.web.views import progress_text
+
+    gettext = translations("da").gettext
+    number = environment("da").filters["number"]
+    for line, shown in (
+        ("done: OPTIMAL", "Færdig: bevist bedst"),
+        ("done: FEASIBLE", "Færdig: ikke bevist bedst"),
+        ("done: 3 scenarios", "Færdig: 3 scenarier"),
+        ("done: 1 scenarios", "Færdig: 1 scenarie"),
+        ("scenario 1/2 (5 venues): solving", "Scenarie 1 af 2 (5 mødesteder): Beregner"),
+        ("scenario 2/2 (baseline): solving", "Scenarie 2 af 2 (grundlag): Beregner"),
+    ):
+        text = progress_text(line, gettext, number)
+        assert not english_words(text), (line, text)
+        assert text == shown
+
+
+def test_reasons_name_settings_in_words_not_toml() -> None:
+    from camp_planner.web.views import settings_in_words
+
+    reason = (
+        "B/ung Modul 1 har 6 virksomheder; et onlinehold med 6 personer ville give dem plads: "
+        '`online_cohorts = true`; eller fælles hold: `mix_levels = ["B+C"]`; eller: '
+        '`mix_age_groups = ["B"]`'
+    )
+    shown = settings_in_words(reason, "da")
+    assert "`" not in shown and "online_cohorts" not in shown and "mix_" not in shown
+    assert "»onlinehold« slået til" in shown
+    assert "»bland niveauer« med B+C" in shown and "»bland aldersgrupper« med B" in shown
+    assert settings_in_words("no setting here", "da") == "no setting here"
