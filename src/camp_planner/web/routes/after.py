@@ -19,7 +19,7 @@ from camp_planner.web.next_round import (
     save_absent,
     shifted,
 )
-from camp_planner.web.routes.api import json_body
+from camp_planner.web.routes.api import plan_json_body
 from camp_planner.web.settings import (
     FIELDS,
     check_settings,
@@ -102,12 +102,10 @@ async def next_round_post(request: Request, plan_id: str) -> Response:
 async def next_round_api(request: Request, plan_id: str) -> Response:
     """JSON ``{"absent": [ids], "settings": {keys of round.toml}}``: the next round's plan;
     ``settings`` default to this round's, dates moved by its length."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     problems: list[InputProblem] = []
     absent = body.get("absent", [])
     if not isinstance(absent, list) or not all(isinstance(a, str) for a in absent):

@@ -25,6 +25,7 @@ from camp_planner.web.common import (
     DEFAULT_TIME,
     DEFAULT_WHATIF_TIME,
     Problems,
+    Web,
     delete_plan,
     problem_dict,
     time_limit,
@@ -131,14 +132,24 @@ async def json_body(request: Request) -> dict[str, Any] | Response:
     return body
 
 
-@router.post("/plans/{plan_id}/solve")
-async def solve_api(request: Request, plan_id: str) -> Response:
+async def plan_json_body(request: Request, plan_id: str) -> tuple[Web, dict[str, Any]] | Response:
+    """The web app and the request's JSON object for an existing plan, or the answer saying
+    why not (404 for an unknown plan, 422 for a body that is no JSON object)."""
     web = web_of(request)
     if web.store.plan(plan_id) is None:
         return web.not_found(request)
     body = await json_body(request)
     if isinstance(body, Response):
         return body
+    return web, body
+
+
+@router.post("/plans/{plan_id}/solve")
+async def solve_api(request: Request, plan_id: str) -> Response:
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     asked = SolveRequest.model_validate(body)
     try:
         limit = time_limit(asked.time_limit, DEFAULT_TIME)
@@ -155,12 +166,10 @@ async def solve_api(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/whatif")
 async def whatif_api(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     asked = WhatifRequest.model_validate(body)
     try:
         limit = time_limit(asked.time_limit, DEFAULT_WHATIF_TIME)

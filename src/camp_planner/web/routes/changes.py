@@ -23,7 +23,7 @@ from camp_planner.web.publish import (
     published_job,
     published_roster,
 )
-from camp_planner.web.routes.api import json_body
+from camp_planner.web.routes.api import plan_json_body
 from camp_planner.web.store import Job
 from camp_planner.web.versions import CHANGES, new_version, versions
 
@@ -232,12 +232,10 @@ def replan_result_page(request: Request, job_id: str) -> Response:
 @router.post("/api/plans/{plan_id}/publish")
 async def publish_api(request: Request, plan_id: str) -> Response:
     """Publish a roster of the plan (``job_id``; default: its latest roster)."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     asked = body.get("job_id")
     job = web.store.job(str(asked)) if asked is not None else web.latest_roster_job(plan_id)
     if not publishable(job, plan_id):
@@ -251,12 +249,10 @@ async def publish_api(request: Request, plan_id: str) -> Response:
 @router.post("/api/plans/{plan_id}/replan")
 async def replan_api(request: Request, plan_id: str) -> Response:
     """The changes since publishing, then the replan (a job)."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     problems: list[InputProblem] = []
     withdrawn = body.get("withdrawn", [])
     if not isinstance(withdrawn, list) or not all(isinstance(v, str) for v in withdrawn):
@@ -367,12 +363,10 @@ def fit_result_page(request: Request, job_id: str) -> Response:
 @router.post("/api/plans/{plan_id}/fit")
 async def fit_api(request: Request, plan_id: str) -> Response:
     """JSON ``{"company_id", "as_of", "time_limit"}``: the best places for one company."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     try:
         job = await run_in_threadpool(
             _start_fit, web, plan_id, body.get("company_id"), body.get("as_of"),

@@ -14,7 +14,7 @@ from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
 from camp_planner.web.publish import published_job
-from camp_planner.web.routes.api import ROSTER_FILES, json_body
+from camp_planner.web.routes.api import ROSTER_FILES, plan_json_body
 from camp_planner.web.settings import (
     FIELDS,
     check_settings,
@@ -220,12 +220,10 @@ def settings_api(request: Request, plan_id: str) -> Response:
 @router.put("/api/plans/{plan_id}/settings")
 async def settings_put_api(request: Request, plan_id: str) -> Response:
     """New settings (round.toml's keys and values; dates as text): a new version."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     unknown = sorted(k for k in body if k not in _KEYS)
     problems = [
         InputProblem("(request)", None, key, None, "a setting of round.toml") for key in unknown
@@ -263,12 +261,10 @@ def versions_api(request: Request, plan_id: str) -> Response:
 
 @router.post("/api/plans/{plan_id}/rename")
 async def rename_api(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
     name = body.get("name")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
         value = None if name is None else str(name)[:MAX_NAME]
