@@ -78,7 +78,10 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if")}
+KIND_LABELS: dict[str, str] = {
+    "solve": N_("Roster"), "whatif": N_("What-if"), "replan": N_("Replan"), "fit": N_("Places"),
+    "remedies": N_("Remedies"),
+}  # fmt: skip
 
 
 # -- the plan ---------------------------------------------------------------------------------

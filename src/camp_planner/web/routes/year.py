@@ -286,10 +286,12 @@ def job_file_api(request: Request, job_id: str, name: str) -> Response:
     known = dict(ROSTER_FILES)
     if job is not None and job.kind == "fit":
         known = {"fit.csv": ("out/fit.csv", "text/csv; charset=utf-8")}
+    if job is not None and job.kind == "remedies":
+        known = {"remedies.csv": ("out/remedies.csv", "text/csv; charset=utf-8")}
     if job is not None and job.kind == "replan":
         known["changes.csv"] = ("out/changes.csv", "text/csv; charset=utf-8")
         known[CHANGED_ZIP] = (CHANGED_ZIP, "application/zip")
-    if job is None or job.kind not in ("solve", "replan", "fit") or name not in known:
+    if job is None or job.kind not in ("solve", "replan", "fit", "remedies") or name not in known:
         return web.not_found(request)
     inner, media = known[name]
     path = web.store.job_dir(job_id) / inner
