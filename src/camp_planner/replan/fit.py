@@ -283,3 +283,66 @@ def fit(
         option.rank = rank
     impossible = [o for o in options if not o.venue_id]
     return FitReport(company_id, possible + impossible, baseline=sorted(job.baseline))
+
+
+def place_at(
+    problem: PlanningProblem,
+    published: Roster,
+    company_id: str,
+    as_of: date,
+    option: FitOption,
+    *,
+    pins: list[Pin] | None = None,
+    costs: ChangeCost | None = None,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int = 1,
+) -> tuple[Setup, ReplanModel, cp_model.CpSolver]:
+    """The solution of one option :func:`fit` found (its cohort, venue and dates): the
+    model as fit builds it, the company held there; for choosing an option other than
+    replan's (:mod:`camp_planner.replan.choose`).
+
+    Raises:
+        FitError: The company is not in the folder, can have no place, or the option can
+            no longer be had (no such cohort, venue or dates; no roster with it).
+    """
+    costs = costs or ChangeCost()
+    if not any(c.company_id == company_id for c in problem.companies):
+        raise FitError(f"company {company_id} is not in the planning folder's companies")
+    setup = build_setup(problem, published, as_of, pins or [], costs)
+    if company_id in setup.history_members or company_id in setup.excluded:
+        raise FitError(f"company {company_id} can have no place this round")
+    job = _Fit(setup, costs, company_id, max(1.0, time_limit / 2), seed, workers)
+    base = job.model()
+    for (other, _), x in base.x.items():
+        if other == company_id:
+            base.model.add(x == 0)
+    solver = job.solve(base, -base.kept() * 10**6 + base.change_cost())
+    if solver is None:
+        raise FitError("no roster meets the round's rules and the pins")
+    job.kept = solver.value(base.kept())
+    job.hint = [solver.value(var) for var in base.decision_vars()]
+    rm, cid = job.model(), company_id
+    slots = [
+        s
+        for s in setup.slots
+        if (cid, s.index) in rm.x
+        and option.venue_id in s.venues
+        and (s.cohort_id == option.cohort_id if option.cohort_id != "new" else not s.existing)
+    ]
+    if not slots:
+        raise FitError(f"the place {option.cohort_id} at {option.venue_id} can no longer be had")
+    rm.model.add(sum(rm.x[cid, s.index] for s in slots) == 1)
+    dates = [date.fromisoformat(d) for d in option.dates.split(";") if d]
+    for s in slots:
+        rm.model.add(rm.u[s.index, option.venue_id] == 1).only_enforce_if(rm.x[cid, s.index])
+        if dates and dates[0] in setup.days.dates and dates[-1] in setup.days.dates:
+            sv = rm.slot[s.index]
+            on = rm.x[cid, s.index]
+            rm.model.add(sv.start == setup.days.dates.index(dates[0])).only_enforce_if(on)
+            rm.model.add(sv.lab == setup.days.dates.index(dates[-1])).only_enforce_if(on)
+    total = rm.add_travel()
+    found = job.solve(rm, rm.change_cost() * _OVER_TRAVEL + total)
+    if found is None:
+        raise FitError(f"the place {option.cohort_id} at {option.venue_id} can no longer be had")
+    return setup, rm, found
