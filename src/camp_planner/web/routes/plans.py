@@ -97,6 +97,12 @@ async def solve_page(request: Request, plan_id: str) -> Response:
         limit = time_limit(form.get("time_limit"), DEFAULT_TIME)
     except ValueError:
         return _plan_page(request, plan_id, 422, form.get("time_limit"), "time_limit")
+    if not form.get("confirmed"):  # a published plan asks first (routes/year.py)
+        from camp_planner.web.routes.year import resolve_question
+
+        asked = await run_in_threadpool(resolve_question, request, plan_id, limit)
+        if asked is not None:
+            return asked
     params = {"time_limit": limit, "workers": web.solver_workers}
     job = web.manager.submit(plan_id, "solve", params)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)

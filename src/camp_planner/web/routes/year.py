@@ -336,3 +336,40 @@ def compare_api(request: Request, plan_id: str, a: str = "", b: str = "") -> Res
     if compared is None:
         return web.not_found(request)
     return JSONResponse({"plan_id": plan_id, "a_job": a, "b_job": b, **compared})
+
+
+# -- a new solve of a published plan asks first ------------------------------------------
+
+
+def resolve_question(request: Request, plan_id: str, limit: float) -> Response | None:
+    """The question before a new solve of a published plan (None when it is not
+    published): a new solve starts from nothing, it does not keep the published places as
+    Replan does; how many companies the new solves since publishing moved."""
+    from camp_planner.web.compare import compare_rosters
+    from camp_planner.web.publish import published_roster
+
+    web = web_of(request)
+    path, job = published_roster(web.store, plan_id), published_job(web.store, plan_id)
+    if path is None or job is None:
+        return None
+    problem, _ = web.plans.get(plan_id)
+    names = {c.company_id: c.name for c in problem.companies}
+    since = [
+        j for j in web.store.jobs(plan_id, kind="solve", limit=20)
+        if j.created > job.created and j.job_id != job.job_id
+        and (web.store.job_dir(j.job_id) / "out" / "roster.json").is_file()
+    ]  # fmt: skip
+    earlier = None
+    if since:
+        latest = since[0]
+        compared = compare_rosters(
+            path, web.store.job_dir(latest.job_id) / "out" / "roster.json", names
+        )
+        earlier = {
+            "job": latest, "moved": len(compared["moved"]), "lost": len(compared["only_a"]),
+        }  # fmt: skip
+    placed = compare_rosters(path, path, names)["a"]["placed"]
+    return web.render(
+        request, "resolve.html", nav="plan", plan=web.store.plan(plan_id), published=job,
+        placed=placed, earlier=earlier, time_limit=limit,
+    )  # fmt: skip
