@@ -4,6 +4,7 @@ version), its versions and their rosters, renaming; pages and JSON calls."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -58,7 +59,12 @@ def _jobs_by_version(web: Web, plan_id: str) -> dict[int, list[Job]]:
 def new_plan_page(request: Request) -> Response:
     web = web_of(request)
     return web.render(
-        request, "new_plan.html", fields=FIELDS, values=form_values(None), problems=None
+        request,
+        "new_plan.html",
+        fields=FIELDS,
+        values=form_values(None),
+        problems=None,
+        sheet_ok=True,
     )
 
 
@@ -71,7 +77,12 @@ async def new_plan_post(request: Request) -> Response:
     data = data_from_form(form, form.getlist)
     try:
         assigned = assign_files(await web.uploads_of(form))
-        if ROUND_TOML not in assigned.files:
+        # a workbook may carry the settings on its sheet "round" (io/round_sheet.py): then
+        # the form's name and dates are left empty
+        on_sheet = "plan.xlsx" in assigned.files and not any(
+            data.get(key) for key in ("name", "start", "end")
+        )
+        if ROUND_TOML not in assigned.files and not on_sheet:
             text, problems, _ = check_settings(data)  # name, start, end are required here
             if text is None:
                 raise Problems(assigned.problems + problems)
@@ -81,7 +92,7 @@ async def new_plan_post(request: Request) -> Response:
         values = {**form_values(None), **_as_shown(form)}
         return web.render(
             request, "new_plan.html", status=422, fields=FIELDS, values=values,
-            problems=exc.problems,
+            problems=exc.problems, sheet_ok=True,
         )  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
@@ -177,9 +188,21 @@ def versions_page(request: Request, plan_id: str) -> Response:
 def version_round_file(request: Request, plan_id: str, number: int) -> Response:
     web = web_of(request)
     folder = version_dir(web.store, plan_id, number) if web.store.plan(plan_id) else None
-    if folder is None or not (folder / ROUND_TOML).is_file():
+    text = _round_toml(folder) if folder is not None else ""
+    if not text:
         return web.not_found(request)
-    return FileResponse(folder / ROUND_TOML, media_type="application/toml", filename=ROUND_TOML)
+    disposition = f'attachment; filename="{ROUND_TOML}"'
+    return Response(
+        text, media_type="application/toml", headers={"content-disposition": disposition}
+    )
+
+
+def _round_toml(folder: Path) -> str:
+    """A version's round.toml; made from the workbook's round sheet when it has none."""
+    if (folder / ROUND_TOML).is_file():
+        return (folder / ROUND_TOML).read_text("utf-8-sig")
+    text, _, _ = check_settings(read_written(folder))
+    return text or ""
 
 
 @router.post("/plans/{plan_id}/rename")
@@ -212,7 +235,7 @@ def settings_api(request: Request, plan_id: str) -> Response:
             "version": versions(web.store, plan_id)[-1].version,
             "settings": problem.round.model_dump(mode="json"),
             "written": sorted(read_written(folder)),
-            "round_toml": (folder / ROUND_TOML).read_text("utf-8-sig"),
+            "round_toml": _round_toml(folder),
         }
     )
 
