@@ -40,6 +40,8 @@ def test_choose_a_place_of_fit(make_client: Any, small_files: dict[str, bytes]) 
     assert ranked, options
     page = client.get(f"/jobs/{fit_job}/fit?lang=da").text
     assert page.count('class="choose"') == len(ranked) and "Vælg" in page
+    for option in options:  # every note in Danish (fit.csv and the API keep the English)
+        assert option["note"] and option["note"] not in page, option["note"]
     # the last ranked place (not replan's own choice when there are several), on the page
     chosen = ranked[-1]
     answer = client.post(
@@ -71,6 +73,9 @@ def test_choose_a_place_of_fit(make_client: Any, small_files: dict[str, bytes]) 
     mine = [r for r in changes["changes"] if r["company_id"] == "77777777"]
     assert mine and mine[0]["new_cohort_id"] == cohort["cohort_id"]
     assert "late sign-up placed" in changes["summary"]["sentence"]
+    page = client.get(f"/jobs/{job}/replan?lang=da").text
+    assert "1 eftertilmelding placeret" in page and "late sign-up" not in page
+    assert "<td>ny plads</td>" in page and 'id="chosen"' in page
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"/api/jobs/{job}/files/changed-invitations.zip").content)
     )

@@ -14,12 +14,14 @@ the baseline, not in every option's note.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
 
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
+from camp_planner.i18n import gettext_for, ngettext_for
 from camp_planner.models import SESSION_DAYS, PlanningProblem, Roster
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Pin, PinField, Setup, Slot, build_setup
@@ -346,3 +348,53 @@ def place_at(
     if found is None:
         raise FitError(f"the place {option.cohort_id} at {option.venue_id} can no longer be had")
     return setup, rm, found
+
+
+_COHORT_NOTE = re.compile(r"^(?P<cohort>\S+) (?P<what>cancelled|to another venue|re-dated)$")
+_MOVES_NOTE = re.compile(r"^(?P<n>\d+) compan(y moves|ies move)$")
+_NO_NEW_NOTE = re.compile(
+    r"^no new cohort: .*\((?P<group>.+)\) could join it \(a cohort needs (?P<min>\d+) people\)"
+)
+
+
+def note_in(note: str, lang: str) -> str:
+    """An option's note (fit.csv's English, parts joined by "; ") in `lang`; a part it does
+    not know stays as it is."""
+    if lang == "en" or not note:
+        return note
+    _ = gettext_for(lang)
+    fixed = {
+        "a free place": _("a free place"),
+        "a new cohort": _("a new cohort"),
+        "cannot take it: its members are pinned": _("cannot take it: its members are pinned"),
+        "cannot take it: every venue it may meet at is beyond max_travel_km": _(
+            "cannot take it: every venue it may meet at is beyond max_travel_km"
+        ),
+        "cannot take it: no room without a company of the published roster losing its place, "
+        "and no other dates or venue would make room": _(
+            "cannot take it: no room without a company of the published roster losing its "
+            "place, and no other dates or venue would make room"
+        ),
+    }
+    parts = []
+    for part in note.split("; "):
+        shown = fixed.get(part)
+        if (match := _MOVES_NOTE.match(part)) is not None:
+            n = int(match["n"])
+            ngettext = ngettext_for(lang)
+            shown = ngettext("%(n)s company moves", "%(n)s companies move", n) % {"n": n}
+        elif (match := _COHORT_NOTE.match(part)) is not None:
+            texts = {
+                "cancelled": _("%(cohort)s cancelled"),
+                "to another venue": _("%(cohort)s to another venue"),
+                "re-dated": _("%(cohort)s re-dated"),
+            }
+            shown = texts[match["what"]] % {"cohort": match["cohort"]}
+        elif (match := _NO_NEW_NOTE.match(part)) is not None:
+            shown = _(
+                "no new cohort: with the companies of the published roster keeping their "
+                "places, too few of its group (%(group)s) could join it (a cohort needs "
+                "%(min)s people), or the calendar has no dates for one"
+            ) % {"group": match["group"], "min": match["min"]}
+        parts.append(shown or part)
+    return "; ".join(parts)

@@ -218,10 +218,14 @@ def replan_result_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None or job.kind != "replan":
         return web.not_found(request)
+    from camp_planner.replan.changes import summary_in
+
     current = published_job(web.store, job.plan_id)
+    sentence = summary_in(str(job.summary.get("sentence", "")), web.lang_of(request))
     return web.render(
         request, "replan.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
         rows=_change_rows(job, web), publishable=publishable(job, job.plan_id),
+        sentence=sentence, chosen=job.params.get("place"),
         is_published=current is not None and current.job_id == job.job_id,
     )  # fmt: skip
 
@@ -354,9 +358,15 @@ def fit_result_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None or job.kind != "fit":
         return web.not_found(request)
+    from camp_planner.replan.fit import note_in
+
+    lang = web.lang_of(request)
+    options = [
+        {**o, "note": note_in(str(o.get("note", "")), lang)} for o in job.summary.get("options", [])
+    ]
     return web.render(
         request, "fit.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
-        options=job.summary.get("options", []), today=job.params.get("as_of"),
+        options=options, today=job.params.get("as_of"),
     )  # fmt: skip
 
 
