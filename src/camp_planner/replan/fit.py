@@ -357,6 +357,22 @@ _NO_NEW_NOTE = re.compile(
 )
 
 
+_GROUP = re.compile(r"^(?P<level>[ABC])/(?P<age>young|established) Module (?P<module>[12])$")
+
+
+def _group_in(label: str, lang: str) -> str:
+    """A segment's label (``C/young Module 1``) in `lang`."""
+    from camp_planner.i18n import segment_label
+    from camp_planner.models import AgeGroup, Level, Segment, Step
+
+    match = _GROUP.match(label)
+    if match is None:
+        return label
+    module = Step.MODULE1 if match["module"] == "1" else Step.MODULE2
+    segment = Segment(module=module, level=Level(match["level"]), age_group=AgeGroup(match["age"]))
+    return segment_label(segment, lang)
+
+
 def note_in(note: str, lang: str) -> str:
     """An option's note (fit.csv's English, parts joined by "; ") in `lang`; a part it does
     not know stays as it is."""
@@ -395,6 +411,6 @@ def note_in(note: str, lang: str) -> str:
                 "no new cohort: with the companies of the published roster keeping their "
                 "places, too few of its group (%(group)s) could join it (a cohort needs "
                 "%(min)s people), or the calendar has no dates for one"
-            ) % {"group": match["group"], "min": match["min"]}
+            ) % {"group": _group_in(match["group"], lang), "min": match["min"]}
         parts.append(shown or part)
     return "; ".join(parts)

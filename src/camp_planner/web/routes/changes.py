@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
+from camp_planner.replan.changes import summary_in
 from camp_planner.web.changes import Changes, changed_files
 from camp_planner.web.common import DEFAULT_TIME, Problems, Web, problem_dict, time_limit, web_of
 from camp_planner.web.publish import (
@@ -142,8 +143,10 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
         key=lambda mc: mc[0],
     )
     names = {c.company_id: c.name for c in problem.companies}
+    lang = web.lang_of(request)
     return web.render(
-        request, "changes.html", status=status, nav="changes", plan=web.store.plan(plan_id),
+        request, "changes.html", sentence_in=lambda text: summary_in(text, lang),
+        status=status, nav="changes", plan=web.store.plan(plan_id),
         published=published_job(web.store, plan_id), roster=roster, placed=placed,
         names=names, venues=problem.venues, round=problem.round, problems=problems,
         replans=web.store.jobs(plan_id, kind="replan", limit=20),
