@@ -90,6 +90,7 @@ def test_the_year_in_the_browser(
 
     # 2b. Remedies for the groups too small: the table, Apply "one more venue" (version 3).
     driver.get(plan_url)
+    _shot(driver, shots, "year-02a-plan-remedies")
     per_solve = driver.find_element(By.ID, "per_solve")
     per_solve.clear()
     per_solve.send_keys("3")

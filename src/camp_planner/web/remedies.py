@@ -85,7 +85,7 @@ def run_remedies_job(store: Store, job: Job, progress: Any) -> None:
     problem, _ = load_folder_with_notes(store.plan_dir(job.plan_id))
 
     def start(index: int, count: int, name: str) -> None:
-        progress.prefix = f"{index + 1}/{count} ({name}): "
+        progress.prefix = f"scenario {index + 1}/{count} ({name}): "  # as a what-if's
         progress.now("solving")
 
     run = run_remedies(
@@ -116,7 +116,7 @@ def run_remedies_job(store: Store, job: Job, progress: Any) -> None:
         "rows": rows,
         "skipped": run.skipped,
     }
-    store.finish(job.job_id, DONE, summary=summary, progress=f"done: {len(rows)} rows")
+    store.finish(job.job_id, DONE, summary=summary, progress=f"done: {len(rows)} scenarios")
 
 
 def applicable(job: Job | None, plan_id: str) -> bool:
