@@ -7,8 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+from camp_planner.io.folder import load_folder
+from tests.checker import check_replan
 from tests.web.conftest import wait_for
 from tests.web.test_pages import token
 from tests.web.test_year_replan import _solved_and_published
@@ -16,7 +20,9 @@ from tests.web.test_year_replan import _solved_and_published
 UNKNOWN = "0123456789abcdef"
 
 
-def test_choose_a_place_of_fit(make_client: Any, small_files: dict[str, bytes]) -> None:
+def test_choose_a_place_of_fit(
+    make_client: Any, small_files: dict[str, bytes], tmp_path: Path
+) -> None:
     client = make_client(solver_workers=1)
     plan_id, published = _solved_and_published(client, small_files)
     companies = small_files["companies.csv"].decode().splitlines()
@@ -86,6 +92,19 @@ def test_choose_a_place_of_fit(make_client: Any, small_files: dict[str, bytes]) 
         )
     )
     assert rows == changes["changes"]
+    # the independent checker: a valid replan of the published roster, changes.csv included
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name, data in small_files.items():
+        (folder / name).write_bytes(data)
+    with (folder / "companies.csv").open("a") as file:
+        file.write(late.split("\n", 1)[1])
+    problem = load_folder(folder)
+    errors = check_replan(
+        problem.round, problem.companies, problem.venues, published, roster,
+        date(2027, 1, 4), changes=rows,
+    )  # fmt: skip
+    assert errors == []
     assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": job}).status_code == 200
     # by the API: rank 1
     answer = client.post(f"/api/plans/{plan_id}/fit/choose", json={"job_id": fit_job, "rank": 1})
