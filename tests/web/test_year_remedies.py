@@ -114,6 +114,11 @@ def test_remedies_bad_input_and_unknown_ids(
     assert [p["column"] for p in bad.json()["problems"]] == ["x", "time_limit"]
     bad = client.post(f"/api/plans/{plan_id}/remedies", json={"time_limit": "soon"})
     assert bad.status_code == 422 and bad.json()["problems"][0]["column"] == "time_limit"
+    page = client.post(
+        f"/plans/{plan_id}/remedies",
+        data={"csrf_token": token(client, f"/plans/{plan_id}"), "per_solve": "0"},
+    )
+    assert page.status_code == 422 and "<td>time_limit</td>" in page.text
     bad = client.post(f"/api/plans/{plan_id}/remedies/apply", json={"job_id": UNKNOWN})
     assert bad.status_code == 422 and bad.json()["problems"][0]["column"] == "job_id"
     job, _ = _remedies(client, plan_id)

@@ -70,8 +70,11 @@ async def remedies_start_page(request: Request, plan_id: str) -> Response:
         return web.forbidden(request)
     try:
         job = await run_in_threadpool(_start, web, plan_id, form.get("per_solve"))
-    except Problems:
-        return RedirectResponse(f"/plans/{plan_id}#remedies", status_code=303)
+    except Problems as exc:
+        return web.render(
+            request, "remedies_problems.html", status=422, nav="plan",
+            plan=web.store.plan(plan_id), problems=exc.problems,
+        )  # fmt: skip
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
 
 
