@@ -149,3 +149,16 @@ def test_remedies_bad_input_and_unknown_ids(
         assert getattr(client, method)(url, **kwargs).status_code == 404, url
     solve = client.post(f"/api/plans/{plan_id}/solve", json={"time_limit": 5}).json()["job_id"]
     assert client.get(f"/api/jobs/{solve}/remedies").status_code == 404
+
+
+def test_a_remedies_jobs_progress_in_danish() -> None:
+    from camp_planner.web.i18n import translations
+    from camp_planner.web.views import progress_text
+
+    gettext = translations("da").gettext
+    line = progress_text("scenario 2/9 (mix levels A+B): solving", gettext, str)
+    assert line == "Scenarie 2 af 9 (Niveau A+B på samme Modul 1-hold): Beregner"
+    line = progress_text("scenario 9/9 (none (the round as it is)): solving", gettext, str)
+    assert "Ingen (runden som den er)" in line
+    # a what-if scenario's own name is shown as it was named
+    assert "(my plan)" in progress_text("scenario 1/2 (my plan): solving", gettext, str)

@@ -21,6 +21,7 @@ from camp_planner.web.store import DONE, Job, Store
 __all__ = [
     "REMEDY_LABELS",
     "apply_remedy",
+    "is_remedy",
     "remedy_label",
     "remedy_settings",
     "run_remedies_job",
@@ -39,6 +40,11 @@ REMEDY_LABELS = {
 }
 _MIX_LEVELS = N_("Levels %(mix)s in one Module 1 cohort")
 _MIX_AGES = N_("Young and established together at %(level)s")
+
+
+def is_remedy(name: str) -> bool:
+    """Whether `name` is a remedy's (as remedies.csv names them)."""
+    return name in REMEDY_LABELS or name.startswith(("mix levels ", "mix age groups at "))
 
 
 def remedy_label(name: str, gettext: Any) -> str:

@@ -304,6 +304,10 @@ def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
     if match := _VENUES_NAME.fullmatch(name):
         n = int(match[1])
         return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
+    from camp_planner.web.remedies import is_remedy, remedy_label
+
+    if is_remedy(name):  # a remedies job's solve (web/remedies.py)
+        return remedy_label(name, gettext)
     return gettext("baseline") if name == "baseline" else name
 
 
