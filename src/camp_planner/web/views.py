@@ -78,10 +78,7 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {
-    "solve": N_("Roster"), "whatif": N_("What-if"), "replan": N_("Replan"), "fit": N_("Places"),
-    "remedies": N_("Remedies"),
-}  # fmt: skip
+KIND_LABELS = {"solve": N_("Roster"), "whatif": N_("What-if"), "remedies": N_("Remedies")}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -304,9 +301,9 @@ def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
     if match := _VENUES_NAME.fullmatch(name):
         n = int(match[1])
         return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
-    from camp_planner.web.remedies import is_remedy, remedy_label
+    from camp_planner.web.remedies import is_remedy, remedy_label  # a remedies job's solves
 
-    if is_remedy(name):  # a remedies job's solve (web/remedies.py)
+    if is_remedy(name):
         return remedy_label(name, gettext)
     return gettext("baseline") if name == "baseline" else name
 
