@@ -78,7 +78,11 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if")}
+KIND_LABELS: dict[str, str] = {
+    "solve": N_("Roster"),
+    "whatif": N_("What-if"),
+    "programme": N_("Programme"),
+}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -277,6 +281,10 @@ _FIXED = {
     "building the model": N_("Building the model"),
     "solving": N_("Solving"),
     "writing the files": N_("Writing the files"),
+    "programme: starting solution": N_("Programme: a start from the rounds one by one"),
+    "programme: steps planned": N_("Programme: planning the most next steps and tracks"),
+    "programme: earlier rounds": N_("Programme: earlier rounds for who goes first"),
+    "programme: travel": N_("Programme: shortening travel"),
     "members' unavailable days rule out this assignment; trying the next best": N_(
         "The members' unavailable days rule out this roster; trying the next best"
     ),

@@ -21,7 +21,7 @@ def job_page(request: Request, job_id: str) -> Response:
     plan = web.store.plan(job.plan_id)
     return web.render(
         request,
-        "job.html",
+        "programme_job.html" if job.kind == "programme" else "job.html",
         nav="roster" if job.kind == "solve" else "whatif",
         plan=plan,
         job=job,
