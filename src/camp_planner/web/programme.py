@@ -25,6 +25,7 @@ from typing import Any
 
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import RoundConfig
+from camp_planner.web.i18n import N_
 from camp_planner.web.store import DONE, FAILED, RUNNING, Job, Store
 
 __all__ = [
@@ -38,6 +39,15 @@ __all__ = [
 
 #: The most rounds one programme may plan (a year and a half of quarterly rounds).
 MAX_ROUNDS = 8
+#: The job kind's name on the pages (views.KIND_LABELS).
+PROGRAMME_KIND = {"programme": N_("Programme")}
+#: The progress lines of a programme job (:func:`_stage_line`) as the pages show them.
+PROGRAMME_LINES = {
+    "programme: starting solution": N_("Programme: a start from the rounds one by one"),
+    "programme: steps planned": N_("Programme: planning the most next steps and tracks"),
+    "programme: earlier rounds": N_("Programme: earlier rounds for who goes first"),
+    "programme: travel": N_("Programme: shortening travel"),
+}
 #: The page's extra facts about a programme, beside the job's ``out/``.
 TIMELINE_JSON = "timeline.json"
 #: The job's copy of the plan's files with its programme.toml.

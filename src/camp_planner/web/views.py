@@ -30,6 +30,7 @@ from camp_planner.models.groups import (
     no_next_step,
 )
 from camp_planner.web.i18n import N_, library_gettext, translations
+from camp_planner.web.programme import PROGRAMME_KIND, PROGRAMME_LINES
 
 __all__ = [
     "AGE_LABELS",
@@ -78,11 +79,7 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {
-    "solve": N_("Roster"),
-    "whatif": N_("What-if"),
-    "programme": N_("Programme"),
-}
+KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -281,10 +278,7 @@ _FIXED = {
     "building the model": N_("Building the model"),
     "solving": N_("Solving"),
     "writing the files": N_("Writing the files"),
-    "programme: starting solution": N_("Programme: a start from the rounds one by one"),
-    "programme: steps planned": N_("Programme: planning the most next steps and tracks"),
-    "programme: earlier rounds": N_("Programme: earlier rounds for who goes first"),
-    "programme: travel": N_("Programme: shortening travel"),
+    **PROGRAMME_LINES,
     "members' unavailable days rule out this assignment; trying the next best": N_(
         "The members' unavailable days rule out this roster; trying the next best"
     ),
