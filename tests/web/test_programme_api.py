@@ -249,3 +249,29 @@ def test_small_programme_files_and_rounds_out_of_range(
         assert client.get(f"/api/jobs/{job_id}/programme/{bad}").status_code == 404, bad
     assert client.post(f"/api/jobs/{job_id}/programme/rounds/3/plan").status_code == 404
     assert client.get(f"/api/jobs/{job_id}/programme/programme.json").json() == result["programme"]
+
+
+def test_stop_keeps_the_best_programme_found(
+    client: TestClient, demo_files: dict[str, bytes]
+) -> None:
+    import time
+
+    plan_id = upload(client, demo_files)
+    answer = client.post(f"/api/plans/{plan_id}/programme", json={"rounds": 2, "time_limit": 600})
+    job_id = answer.json()["job_id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/jobs/{job_id}").json()["progress"] not in (
+        "programme: steps planned", "programme: earlier rounds", "programme: travel",
+    ):  # fmt: skip
+        assert time.monotonic() < deadline, client.get(f"/api/jobs/{job_id}").json()
+        time.sleep(0.2)
+    stopped_at = time.monotonic()
+    assert client.delete(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
+    while not client.get(f"/api/jobs/{job_id}").json()["summary"].get("kept"):
+        assert time.monotonic() < stopped_at + 60, "the best programme was not kept"
+        time.sleep(0.2)
+    job = client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "cancelled" and job["summary"]["stopped"] is True
+    result = client.get(f"/api/jobs/{job_id}/programme").json()
+    assert result["kept"] is True and result["programme"]["summary"]["next_step_planned"] > 0
+    assert client.get(f"/jobs/{job_id}").text.count('id="kept"') == 1

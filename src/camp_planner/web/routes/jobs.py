@@ -22,7 +22,7 @@ def job_page(request: Request, job_id: str) -> Response:
     return web.render(
         request,
         "programme_job.html" if job.kind == "programme" else "job.html",
-        nav="roster" if job.kind == "solve" else "whatif",
+        nav={"solve": "roster", "programme": "plan"}.get(job.kind, "whatif"),
         plan=plan,
         job=job,
         state=web.job_state(job, web.lang_of(request)),
