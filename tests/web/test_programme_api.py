@@ -110,6 +110,10 @@ def test_programme_page_shows_the_timeline(demo_programme: Any) -> None:
         k = document["rounds"].index(step["round"])
         assert ("Modul 1" if step["step"] == "module1" else "Modul 2") in cells[k]
         assert step["cohort_id"] in cells[k]
+    english = client.get(f"/jobs/{job_id}/programme?lang=en").text
+    assert "Timeline: who takes which step in which round" in english
+    assert "Tidslinje" not in english
+    client.get("/?lang=da")
     # the job page names its plan and version; the plan page links to the form
     assert "version 1" in client.get(f"/jobs/{job_id}").text
     assert f"/plans/{plan_id}/programme" in client.get(f"/plans/{plan_id}").text

@@ -21,6 +21,7 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
 
 from tests.web import test_browser as shared
 from tests.web.test_a11y import _check
+from tests.web.test_language import english_words
 
 pytestmark = shared.pytestmark
 server, browser, downloads, shots = shared.server, shared.browser, shared.downloads, shared.shots
@@ -53,6 +54,7 @@ def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) ->
     assert driver.find_element(By.ID, "round-2-start").get_attribute("value") == "2027-03-27"
     assert driver.find_element(By.ID, "round-2-end").get_attribute("value") == "2027-06-16"
     _check(driver, shots, "programme-form")
+    assert not english_words(driver.find_element(By.TAG_NAME, "main").text)
     # the demo's programme.toml: round 2 from 5 April, the facilitator away on 14 May
     name = driver.find_element(By.ID, "round-2-name")
     name.clear()
@@ -93,6 +95,7 @@ def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) ->
     tracks = driver.find_element(By.ID, "tracks").text
     assert str(document["summary"]["tracks_completed"]) in tracks
     _shot(driver, shots, "programme-03-timeline")
+    assert not english_words(driver.find_element(By.TAG_NAME, "main").text)
     _check(driver, shots, "programme")  # axe at 1280 and 390 px; the timeline scrolls
 
     # Each round's map is served from the job's files.
