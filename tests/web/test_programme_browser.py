@@ -100,7 +100,10 @@ def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) ->
 
     # Each round's map is served from the job's files.
     driver.find_element(By.CSS_SELECTOR, "#round-2 summary").click()
-    _shot(driver, shots, "programme-04-round-2")
+    round_two = driver.find_element(By.ID, "round-2")
+    assert "Modul 2" in round_two.find_element(By.CSS_SELECTOR, "table.roster").text
+    driver.execute_script("arguments[0].scrollIntoView()", round_two)  # (the page is long)
+    driver.save_screenshot(str(shots / "programme-04-round-2.png"))
     href = driver.find_element(By.ID, "map-2").get_attribute("href")
     with urllib.request.urlopen(href, timeout=30) as answer:
         assert "sandbox" in answer.headers["content-security-policy"]
