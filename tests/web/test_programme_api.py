@@ -158,6 +158,10 @@ def test_a_round_becomes_a_plan(demo_programme: Any, tmp_path: Path) -> None:
     ]
     assert ours["kind"] == "roster" and ours["adopted_from"]["kind"] == "programme"
     assert client.get(f"/api/plans/{new_id}").json()["latest_roster_job"] == roster_job
+    summary = client.get(f"/api/jobs/{roster_job}").json()["summary"]
+    assert summary["solver_status"] == "FEASIBLE" and summary["proven"] is False  # round alone
+    assert summary["programme_status"] == theirs["solver"]["status"]
+    assert summary["placed"] == len({m for c in theirs["cohorts"] for m in c["members"]})
     published = client.post(f"/api/plans/{new_id}/publish", json={})
     assert published.status_code == 200 and published.json()["published_job"] == roster_job
     # from the page: round 1 as a plan (its roster the programme's round 1)

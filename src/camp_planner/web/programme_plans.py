@@ -10,7 +10,9 @@ The round's roster from the programme becomes the new plan's roster: a finished 
 ``solve`` of its first version, whose files are written by the roster writer from the
 programme's ``roster.json`` recorded as adopted (kind ``roster``, ``adopted_from``
 ``programme``, as ``--adopt`` records it), so that it can be published with the plan's
-Publish button and replanned afterwards like any roster.
+Publish button and replanned afterwards like any roster. Its job's summary says
+``FEASIBLE`` (not proven) with the programme's own status in ``programme_status``: the
+programme was proven for the whole horizon, not this round alone.
 """
 
 from __future__ import annotations
@@ -122,7 +124,15 @@ def _attach_roster(web: Web, job: Job, index: int, plan_id: str) -> None:
     out = web.store.job_dir(job_id) / "out"
     written = write_outputs(problem, roster, out)
     _zip_invitations(written.get("invitations", out / INVITATIONS), out.parent / INVITATIONS_ZIP)
-    summary = roster_summary(problem, roster) | {
+    summary = roster_summary(problem, roster)
+    # The programme's status is the whole horizon's: for this round alone the roster is
+    # not proven the best (solved alone, the round might place more or travel less).
+    status = summary["solver_status"]
+    summary |= {
+        "solver_status": "FEASIBLE" if status == "OPTIMAL" else status,
+        "proven": False,
+        "gap": None,
+        "programme_status": status,
         "stopped": False,
         "from_programme": job.job_id,
         "programme_round": index + 1,
