@@ -14,15 +14,11 @@ from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.models import PlanningProblem
 from camp_planner.web.common import Problems, Web
-from camp_planner.web.i18n import N_
 from camp_planner.web.settings import FIELDS, check_settings, read_written
 from camp_planner.web.store import DONE, Job, Store
 
 __all__ = [
-    "REMEDY_LABELS",
     "apply_remedy",
-    "is_remedy",
-    "remedy_label",
     "remedy_settings",
     "run_remedies_job",
     "solve_count",
@@ -30,30 +26,6 @@ __all__ = [
 
 #: Seconds per solve when the request does not say (the command's default is 30).
 DEFAULT_PER_SOLVE = 20.0
-#: The names of the remedies (as remedies.csv writes them), in the pages' words.
-REMEDY_LABELS = {
-    "online cohorts": N_("Online cohorts"),
-    "no travel limit": N_("No travel limit"),
-    "one more venue": N_("One more venue"),
-    "all of them": N_("All of them together"),
-    "none (the round as it is)": N_("None (the round as it is)"),
-}
-_MIX_LEVELS = N_("Levels %(mix)s in one Module 1 cohort")
-_MIX_AGES = N_("Young and established together at %(level)s")
-
-
-def is_remedy(name: str) -> bool:
-    """Whether `name` is a remedy's (as remedies.csv names them)."""
-    return name in REMEDY_LABELS or name.startswith(("mix levels ", "mix age groups at "))
-
-
-def remedy_label(name: str, gettext: Any) -> str:
-    """A remedy's name in the page's language."""
-    if name.startswith("mix levels "):
-        return str(gettext(_MIX_LEVELS) % {"mix": name.removeprefix("mix levels ")})
-    if name.startswith("mix age groups at "):
-        return str(gettext(_MIX_AGES) % {"level": name.removeprefix("mix age groups at ")})
-    return str(gettext(REMEDY_LABELS.get(name, name)))
 
 
 def _plain(value: Any) -> Any:

@@ -17,10 +17,10 @@ from camp_planner.web.remedies import (
     DEFAULT_PER_SOLVE,
     applicable,
     apply_remedy,
-    remedy_label,
     settings_shown,
     solve_count,
 )
+from camp_planner.web.remedy_names import remedy_label
 from camp_planner.web.routes.api import plan_json_body
 from camp_planner.web.store import Job
 from camp_planner.web.versions import versions
