@@ -32,7 +32,7 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import after, api, changes, jobs, plans, whatif, year
+from camp_planner.web.routes import after, api, changes, jobs, outbox, plans, whatif, year
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -118,6 +118,7 @@ def create_app(
         year.router,
         changes.router,
         after.router,
+        outbox.router,
         plans.router,
         jobs.router,
         whatif.router,
