@@ -54,6 +54,7 @@ __all__ = [
 TEMPLATE = "template.txt"
 #: The longest template kept (characters).
 MAX_TEMPLATE = 50_000
+_TOO_LONG = "a shorter template (at most 50,000 characters)"
 
 
 def outbox_dir(store: Store, plan_id: str) -> Path:
@@ -116,7 +117,7 @@ def check_template(box: Outbox, text: str) -> tuple[jinja2.Template | None, list
     """The template, or why it cannot be used: too long, a syntax error (with its line), or a
     value it names that a letter of this outbox does not have (rendered for each of them)."""
     if len(text) > MAX_TEMPLATE:
-        return None, [_template_problem(f"{len(text)} characters", f"at most {MAX_TEMPLATE}")]
+        return None, [_template_problem(f"{len(text)} characters", _TOO_LONG)]
     try:
         template = template_from_text(text.replace("\r\n", "\n"), "template")
         sample = Batch()
