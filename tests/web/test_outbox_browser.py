@@ -1,0 +1,157 @@
+"""The outbox and the answers in a real browser (issue 22): headless Chromium against
+``camp-planner serve`` whose CAMP_PLANNER_SMTP_* point at an aiosmtpd server on loopback.
+
+The demo round with contacts: publish, preview, edit the template, send (every company
+exactly one message with a valid .ics), record answers with one decline, replan from the
+changes page with that decline ticked, publish the replan: the outbox then offers only the
+companies affected. axe-core on the outbox and answers pages; screenshots ``outbox-*`` in
+``.pytest_cache/d/web-screenshots``.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+
+from tests.mail.conftest import Recorder, _free_port
+from tests.web import live
+from tests.web import test_browser as shared
+from tests.web.test_a11y import _check
+from tests.web.test_outbox import addresses, calendars, placed, with_contacts
+
+pytestmark = shared.pytestmark
+browser, downloads, shots = shared.browser, shared.downloads, shared.shots
+TIMEOUT, _shot, _wait = shared.TIMEOUT, shared._shot, shared._wait
+
+
+@pytest.fixture(scope="module")
+def mail_server() -> Iterator[tuple[Recorder, int]]:
+    recorder, port = Recorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield recorder, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp_app(
+    tmp_path_factory: pytest.TempPathFactory, mail_server: tuple[Recorder, int]
+) -> Iterator[live.Live]:
+    env = {
+        "CAMP_PLANNER_SMTP_HOST": "127.0.0.1", "CAMP_PLANNER_SMTP_PORT": str(mail_server[1]),
+        "CAMP_PLANNER_SMTP_STARTTLS": "0", "CAMP_PLANNER_SMTP_FROM": "vaekstcamp@region.dk",
+    }  # fmt: skip
+    app = live.start(tmp_path_factory.mktemp("outbox") / "data", "--jobs", "1", env=env)
+    yield app
+    app.stop()
+    assert "Traceback" not in app.log.read_text()
+
+
+def _json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def test_outbox_answers_and_a_decline_replanned(
+    smtp_app: live.Live, mail_server: tuple[Recorder, int], browser: Any, shots: Path,
+    demo_files: dict[str, bytes],
+) -> None:  # fmt: skip
+    driver, base, recorder = browser, smtp_app.base, mail_server[0]
+    files = with_contacts(demo_files)
+    plan_id = smtp_app.upload(files).json()["plan_id"]
+    job = smtp_app.post_json(f"/api/plans/{plan_id}/solve", {"time_limit": 10}).json()["job_id"]
+    assert smtp_app.wait(job, ("done", "failed"))["status"] == "done"
+
+    # publish in the browser, then the outbox from the plan's page
+    driver.get(f"{base}/plans/{plan_id}/changes")
+    driver.find_element(By.ID, "publish").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    driver.get(f"{base}/plans/{plan_id}")
+    driver.find_element(By.ID, "outbox-link").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "messages")))
+    roster = _json(f"{base}/api/jobs/{job}/files/roster.json")
+    members = placed(roster)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#messages tbody tr")
+    assert sorted(r.get_attribute("id")[2:] for r in rows) == sorted(members)
+
+    # the template edited in the browser: the preview follows
+    area = driver.find_element(By.ID, "template")
+    text = area.get_attribute("value").replace("invitation til", "velkommen til", 1)
+    driver.execute_script("arguments[0].value = arguments[1]", area, text)
+    driver.find_element(By.ID, "save-template").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "reset-template")))
+    first = driver.find_element(By.CSS_SELECTOR, "#messages tbody tr details summary")
+    assert "velkommen til" in first.text
+    first.click()
+    _check(driver, shots, "outbox")
+    _shot(driver, shots, "outbox-01-preview")
+
+    # send: every company exactly one message with its own valid .ics
+    driver.find_element(By.ID, "send").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "result")))
+    by_address = addresses(files)
+    received = [by_address[to] for tos, _ in recorder.messages for to in tos]
+    assert sorted(received) == sorted(members)
+    for tos, message in recorder.messages:
+        company = by_address[tos[0]]
+        assert "velkommen til" in str(message["Subject"])
+        assert f"hold {members[company]}" in str(message["Subject"])
+        events = calendars(message)["invitation.ics"].walk("VEVENT")
+        assert events and all(company in str(e["uid"]) for e in events)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#log tbody tr")) == len(members)
+    _shot(driver, shots, "outbox-02-sent")
+    # twice by mistake: refused
+    driver.find_element(By.ID, "send").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "not-again")))
+    assert len(recorder.messages) == len(members)
+
+    # answers: one confirmed, one declined
+    driver.get(f"{base}/plans/{plan_id}/answers")
+    no, yes = sorted(members)[:2]
+    driver.find_element(By.ID, f"answer-{yes}-confirmed").click()
+    driver.find_element(By.ID, f"answer-{no}-declined").click()
+    driver.find_element(By.ID, "save-answers").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "saved")))
+    counts = driver.find_element(By.ID, "answer-counts").text
+    assert "1 bekræftet" in counts and "1 afbud" in counts, counts
+    _check(driver, shots, "answers")
+    _shot(driver, shots, "outbox-03-answers")
+    driver.get(f"{base}/plans/{plan_id}")
+    assert "1 afbud" in driver.find_element(By.ID, "answers-summary").text
+
+    # the decline comes ticked on the changes page; replan, publish the replan
+    driver.get(f"{base}/plans/{plan_id}/changes")
+    assert driver.find_element(By.ID, f"w-{no}").is_selected()
+    assert not driver.find_element(By.ID, f"w-{yes}").is_selected()
+    driver.execute_script("document.getElementById('as_of').value = '2027-01-04'")
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("30")
+    _shot(driver, shots, "outbox-04-changes")
+    driver.find_element(By.ID, "replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), TIMEOUT * 2)
+    replan = driver.current_url.split("/jobs/")[1].split("/")[0]
+    driver.find_element(By.ID, "publish-replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+
+    # the outbox now offers only the companies the replan affects
+    changes = _json(f"{base}/api/jobs/{replan}/changes")["changes"]
+    assert any(r["company_id"] == no and r["change"] == "withdrawn" for r in changes)
+    now = placed(_json(f"{base}/api/jobs/{replan}/files/roster.json"))
+    told = {"moved", "dates", "venue", "new"}
+    expected = {r["company_id"] for r in changes if r["change"] in told and r["company_id"] in now}
+    expected |= {r["company_id"] for r in changes if r["change"] == "unplaced"}
+    driver.get(f"{base}/plans/{plan_id}/outbox")
+    _wait(driver, EC.presence_of_element_located((By.ID, "about")))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#messages tbody tr")
+    assert {r.get_attribute("id")[2:] for r in rows} == expected
+    assert no not in expected and len(expected) < len(members)
+    _shot(driver, shots, "outbox-05-after-replan")
