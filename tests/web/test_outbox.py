@@ -39,11 +39,16 @@ def with_contacts(files: dict[str, bytes]) -> dict[str, bytes]:
     writer.writeheader()
     for i, row in enumerate(rows):
         writer.writerow(row | {"kontaktperson": f"Søren Ærø {i}", "e-mail": f"k{i}@firma{i}.dk"})
-    toml = "".join(  # the round in Danish: the Danish template
-        line for line in files["round.toml"].decode("utf-8").splitlines(keepends=True)
-        if not line.startswith("language")
-    ) + 'language = "da"\n'
-    return files | {"companies.csv": out.getvalue().encode(), "round.toml": (toml + ROUND_KEYS).encode()}
+    toml = (
+        "".join(  # the round in Danish: the Danish template
+            line
+            for line in files["round.toml"].decode("utf-8").splitlines(keepends=True)
+            if not line.startswith("language")
+        )
+        + 'language = "da"\n'
+    )
+    companies = out.getvalue().encode()
+    return files | {"companies.csv": companies, "round.toml": (toml + ROUND_KEYS).encode()}
 
 
 def addresses(files: dict[str, bytes]) -> dict[str, str]:
@@ -297,9 +302,12 @@ def test_answers_a_decline_and_after_the_replan_only_those_affected(
     assert f'id="w-{no}" checked' in changes_page and f'id="w-{yes}" checked' not in changes_page
 
     # the declined company withdrawn (the form as it comes), replanned, published
+    cohort = next(c for c in roster["cohorts"] if c.get("venue_id") and no not in c["members"])
+    lost = sorted(d for session in cohort["sessions"] for d in session["dates"])[-1]
     job = client.post(
         f"/plans/{plan_id}/replan",
         data={"withdraw": no, "as_of": "2027-01-04", "time_limit": "30",
+              f"venue_days_{cohort['venue_id']}": lost,
               "csrf_token": token(client, f"/plans/{plan_id}/changes")},
         follow_redirects=False,
     ).headers["location"].split("/jobs/")[1]  # fmt: skip
@@ -314,7 +322,7 @@ def test_answers_a_decline_and_after_the_replan_only_those_affected(
     ).items()
     shown = client.get(f"/api/plans/{plan_id}/outbox").json()
     assert shown["after_replan"] is True
-    assert {m["company_id"] for m in shown["messages"]} == expected
+    assert expected and {m["company_id"] for m in shown["messages"]} == expected
     assert no not in {m["company_id"] for m in shown["messages"]}
     assert no not in client.get(f"/plans/{plan_id}/changes").text.split('id="withdrawals"')[1]
     sent = client.post(f"/api/plans/{plan_id}/outbox/send", json={}).json()

@@ -131,6 +131,9 @@ def test_outbox_answers_and_a_decline_replanned(
     driver.get(f"{base}/plans/{plan_id}/changes")
     assert driver.find_element(By.ID, f"w-{no}").is_selected()
     assert not driver.find_element(By.ID, f"w-{yes}").is_selected()
+    cohort = next(c for c in roster["cohorts"] if c.get("venue_id") and c["module"] == "module2")
+    lost = sorted(d for session in cohort["sessions"] for d in session["dates"])[-1]
+    driver.find_element(By.ID, f"venue_days_{cohort['venue_id']}").send_keys(lost)
     driver.execute_script("document.getElementById('as_of').value = '2027-01-04'")
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
@@ -153,5 +156,19 @@ def test_outbox_answers_and_a_decline_replanned(
     _wait(driver, EC.presence_of_element_located((By.ID, "about")))
     rows = driver.find_elements(By.CSS_SELECTOR, "#messages tbody tr")
     assert {r.get_attribute("id")[2:] for r in rows} == expected
-    assert no not in expected and len(expected) < len(members)
+    assert expected and no not in expected and len(expected) < len(members)
+    kinds = {r.get_attribute("id")[2:]: r.find_elements(By.TAG_NAME, "td")[2].text for r in rows}
+    assert set(kinds.values()) <= {"Ændring", "Invitation", "Plads fra ventelisten", "Aflysning"}
+    driver.find_element(By.ID, "send").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "result")))
+    updates = recorder.messages[len(members) :]
+    assert sorted(by_address[tos[0]] for tos, _ in updates) == sorted(expected)
+    change_of = {r["company_id"]: r["change"] for r in changes}
+    for tos, message in updates:
+        cals, company = calendars(message), by_address[tos[0]]
+        if change_of[company] in ("dates", "venue"):  # the changed event: SEQUENCE raised
+            events = cals["invitation.ics"].walk("VEVENT")
+            assert any(int(e.get("sequence", 0)) >= 1 for e in events)
+        if change_of[company] == "unplaced":
+            assert str(cals["cancelled.ics"]["method"]) == "CANCEL"
     _shot(driver, shots, "outbox-05-after-replan")

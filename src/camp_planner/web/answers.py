@@ -30,7 +30,8 @@ from camp_planner.models import PlanningProblem, Roster
 from camp_planner.outputs.atomic import atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text
 from camp_planner.web.common import Problems, Web
-from camp_planner.web.outbox import outbox_dir
+from camp_planner.web.i18n import N_
+from camp_planner.web.outbox import not_published, outbox_dir
 from camp_planner.web.publish import published_roster
 from camp_planner.web.store import Store
 
@@ -120,8 +121,11 @@ def _answers(
             given = stored.get(member)
             rows.append(
                 AnswerRow(
-                    member, names.get(member, ""), cohort.cohort_id,
-                    given.answer if given else NONE, given.replied if given else None,
+                    member,
+                    names.get(member, ""),
+                    cohort.cohort_id,
+                    given.answer if given else NONE,
+                    given.replied if given else None,
                 )  # fmt: skip
             )
     rows.sort(key=lambda r: (r.cohort_id, r.name.casefold(), r.company_id))
@@ -141,11 +145,9 @@ def save_answers(web: Web, plan_id: str, given: Any) -> Answers:
     """
     roster = _roster(web.store, plan_id)
     if roster is None:
-        raise Problems(
-            [InputProblem("(plan)", None, "published", None, "a published roster (Publish first)")]
-        )
+        raise Problems(not_published())
     if not isinstance(given, list):
-        raise Problems([InputProblem("(request)", None, "answers", None, "a list of answers")])
+        raise Problems([InputProblem("(request)", None, "answers", None, N_("a list of answers"))])
     problem, _ = web.plans.get(plan_id)
     placed = {m: c.cohort_id for c in roster.cohorts for m in c.members}
     stored = _stored(web.store, plan_id)
@@ -183,14 +185,19 @@ def _one(
 ) -> Answer | None:  # fmt: skip
     """One answer of a request, or its problems (row = its place in the list)."""
     if not isinstance(item, dict):
-        problems.append(InputProblem("answers", number, None, None, "an object"))
+        problems.append(InputProblem("answers", number, None, None, N_("an object")))
         return None
     company_id, word, replied = item.get("company_id"), item.get("answer"), item.get("replied")
     found = len(problems)
     if not isinstance(company_id, str) or company_id not in placed:
         problems.append(
-            InputProblem("answers", number, "company_id", _text(company_id),
-                         "a company placed in the published roster")  # fmt: skip
+            InputProblem(
+                "answers",
+                number,
+                "company_id",
+                _text(company_id),
+                N_("a company placed in the published roster"),
+            )  # fmt: skip
         )
     if word is None:
         word = ""
@@ -206,8 +213,9 @@ def _one(
             day = None
         if day is None:
             problems.append(
-                InputProblem("answers", number, "replied", _text(replied),
-                             "a date, e.g. 2027-01-04")  # fmt: skip
+                InputProblem(
+                    "answers", number, "replied", _text(replied), "a date, e.g. 2027-01-04"
+                )  # fmt: skip
             )
     if len(problems) > found:
         return None

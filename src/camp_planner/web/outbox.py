@@ -32,15 +32,18 @@ from camp_planner.mail.smtp import SmtpSettings
 from camp_planner.models import PlanningProblem
 from camp_planner.outputs.atomic import atomic_write_text
 from camp_planner.web.common import Problems, Web
+from camp_planner.web.i18n import N_
 from camp_planner.web.publish import PUBLISHED, published_dir, published_job, published_roster
 from camp_planner.web.store import Job, Store
 
 __all__ = [
     "MAX_TEMPLATE",
+    "NOT_PUBLISHED",
     "Outbox",
     "Preview",
     "eml_zip",
     "latest_attempts",
+    "not_published",
     "open_outbox",
     "outbox_dir",
     "preview",
@@ -54,7 +57,8 @@ __all__ = [
 TEMPLATE = "template.txt"
 #: The longest template kept (characters).
 MAX_TEMPLATE = 50_000
-_TOO_LONG = "a shorter template (at most 50,000 characters)"
+NOT_PUBLISHED = N_("a published roster (Publish first)")
+_TOO_LONG = N_("a shorter template (at most 50,000 characters)")
 
 
 def outbox_dir(store: Store, plan_id: str) -> Path:
@@ -130,7 +134,7 @@ def check_template(box: Outbox, text: str) -> tuple[jinja2.Template | None, list
 
 def _template_problem(value: str, expected: str | None = None) -> InputProblem:
     return InputProblem(
-        "template", None, None, value, expected or "a template that renders for every company"
+        "template", None, None, value, expected or N_("a template that renders for every company")
     )
 
 
@@ -155,10 +159,13 @@ def save_template(web: Web, plan_id: str, text: str | None) -> None:
 def _require(web: Web, plan_id: str) -> Outbox:
     box = open_outbox(web, plan_id)
     if box is None:
-        raise Problems(
-            [InputProblem("(plan)", None, "published", None, "a published roster (Publish first)")]
-        )
+        raise Problems(not_published())
     return box
+
+
+def not_published() -> list[InputProblem]:
+    """The problem of a plan without a published roster."""
+    return [InputProblem("(plan)", None, "published", None, NOT_PUBLISHED)]
 
 
 def _letters_with_company(box: Outbox) -> list[Letter]:
@@ -251,12 +258,12 @@ def send(
     problems = [InputProblem("(server)", None, "smtp", None, text) for text in bad]
     if settings is None and not bad:
         problems.append(
-            InputProblem("(server)", None, "CAMP_PLANNER_SMTP_HOST", None, "an SMTP server")
+            InputProblem("(server)", None, "CAMP_PLANNER_SMTP_HOST", None, N_("an SMTP server"))
         )
     sender = _sender(box, settings)
     if settings is not None and not sender:
         problems.append(
-            InputProblem("round.toml", None, "coordinator_email", None, "a sender address")
+            InputProblem("round.toml", None, "coordinator_email", None, N_("a sender address"))
         )
     found = preview(web, plan_id)
     problems += found.problems
@@ -264,7 +271,7 @@ def send(
     if only is not None:
         offered = {item.letter.company_id for item in outgoing}
         problems += [
-            InputProblem("(request)", None, "companies", c, "a company with a message")
+            InputProblem("(request)", None, "companies", c, N_("a company with a message"))
             for c in sorted(only - offered)
         ]
         outgoing = [item for item in outgoing if item.letter.company_id in only]

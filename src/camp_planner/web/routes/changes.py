@@ -146,7 +146,8 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
     return web.render(
         request, "changes.html", status=status, nav="changes", plan=web.store.plan(plan_id),
         published=published_job(web.store, plan_id), roster=roster, placed=placed,
-        names=names, venues=problem.venues, declined=declined_ids(web.store, plan_id), round=problem.round, problems=problems,
+        names=names, venues=problem.venues, round=problem.round, problems=problems,
+        declined=declined_ids(web.store, plan_id),  # answers: a decline ticked
         replans=web.store.jobs(plan_id, kind="replan", limit=20),
         today=date.today().isoformat(), latest=web.latest_roster_job(plan_id),
         unplaced_now=[(c.company_id, c.name) for c in problem.companies

@@ -18,9 +18,11 @@ from camp_planner.mail.outbox import Delivery
 from camp_planner.mail.sentlog import LogRow
 from camp_planner.web.answers import WORDS, answers_of, save_answers
 from camp_planner.web.common import Problems, problem_dict, web_of
+from camp_planner.web.i18n import N_
 from camp_planner.web.outbox import (
     Preview,
     eml_zip,
+    not_published,
     open_outbox,
     preview,
     save_template,
@@ -258,7 +260,7 @@ async def template_api(request: Request, plan_id: str) -> Response:
     web, body = found
     text = TemplateRequest.model_validate(body).template
     if text is not None and not isinstance(text, str):
-        return _problems([InputProblem("(request)", None, "template", None, "a text or null")])
+        return _problems([InputProblem("(request)", None, "template", None, N_("a text or null"))])
     try:
         await run_in_threadpool(save_template, web, plan_id, text)
     except Problems as exc:
@@ -278,18 +280,21 @@ async def send_api(request: Request, plan_id: str) -> Response:
     asked = SendRequest.model_validate(body)
     problems = []
     if not isinstance(asked.again, bool):
-        problems.append(InputProblem("(request)", None, "again", str(asked.again), "true or false"))
+        expected = N_("true or false")
+        problems.append(InputProblem("(request)", None, "again", str(asked.again), expected))
     only = asked.companies
     if only is not None and (
         not isinstance(only, list) or not all(isinstance(c, str) for c in only)
     ):
-        problems.append(InputProblem("(request)", None, "companies", None, "a list of company ids"))
+        expected = N_("a list of company ids")
+        problems.append(InputProblem("(request)", None, "companies", None, expected))
     if problems:
         return _problems(problems)
     try:
         done, no_address = await run_in_threadpool(
-            lambda: send(web, plan_id, again=bool(asked.again),
-                         only=set(only) if only is not None else None)  # fmt: skip
+            lambda: send(
+                web, plan_id, again=bool(asked.again), only=set(only) if only is not None else None
+            )  # fmt: skip
         )
     except Problems as exc:
         return _problems(exc.problems)
@@ -313,9 +318,7 @@ def answers_api(request: Request, plan_id: str) -> Response:
         return web.not_found(request)
     found = answers_of(web, plan_id, date.today())
     if found is None:
-        return _problems(
-            [InputProblem("(plan)", None, "published", None, "a published roster (Publish first)")]
-        )
+        return _problems(not_published())
     return JSONResponse(found.as_dict())
 
 
