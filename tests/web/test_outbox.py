@@ -152,6 +152,8 @@ def test_preview_send_once_and_the_log(
     page = client.get(f"/plans/{plan_id}/outbox")
     assert page.status_code == 200 and 'id="log"' in page.text
     assert page.text.count('class="tag done"') >= len(members)
+    english = client.get(f"/plans/{plan_id}/outbox?lang=en").text
+    assert "Outbox: " in english and "Udbakke" not in english
 
 
 def test_a_refused_address_fails_and_is_retried(
@@ -312,7 +314,10 @@ def test_answers_a_decline_and_after_the_replan_only_those_affected(
         follow_redirects=False,
     ).headers["location"].split("/jobs/")[1]  # fmt: skip
     assert wait_for(client, job)["status"] == "done"
+    before = client.get(f"/plans/{plan_id}/outbox").text  # the replan is not published yet
+    assert 'id="unpublished-replan"' in before and f"/jobs/{job}/replan" in before
     assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": job}).status_code == 200
+    assert 'id="unpublished-replan"' not in client.get(f"/plans/{plan_id}/outbox").text
     rows = client.get(f"/api/jobs/{job}/changes").json()["changes"]
     now = placed(client.get(f"/api/jobs/{job}/files/roster.json").json())
     expected = {r["company_id"] for r in rows if r["change"] in _TOLD and r["company_id"] in now}

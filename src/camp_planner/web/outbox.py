@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,13 @@ from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.mail import SENT_LOG, TemplateProblem, deliver, read_log, smtp_settings
 from camp_planner.mail.batch import Batch, RosterFile, make_batch, read_changes, read_roster_file
 from camp_planner.mail.compose import RosterVersion, letters_after_replan, letters_for_roster
-from camp_planner.mail.letters import Letter, default_template_text, template_from_text
+from camp_planner.mail.letters import (
+    Letter,
+    default_template_text,
+    letter_values,
+    render,
+    template_from_text,
+)
 from camp_planner.mail.outbox import Delivery
 from camp_planner.mail.sentlog import FAILED, SENT, LogRow
 from camp_planner.mail.smtp import SmtpSettings
@@ -58,6 +65,7 @@ TEMPLATE = "template.txt"
 #: The longest template kept (characters).
 MAX_TEMPLATE = 50_000
 NOT_PUBLISHED = N_("a published roster (Publish first)")
+_SENDING = threading.Lock()
 _TOO_LONG = N_("a shorter template (at most 50,000 characters)")
 
 
@@ -124,9 +132,9 @@ def check_template(box: Outbox, text: str) -> tuple[jinja2.Template | None, list
         return None, [_template_problem(f"{len(text)} characters", _TOO_LONG)]
     try:
         template = template_from_text(text.replace("\r\n", "\n"), "template")
-        sample = Batch()
+        roster = box.roster.version.roster
         for letter in _letters_with_company(box):
-            _batch(box, [letter], template, None, sample)
+            render(template, letter_values(box.problem, roster, letter))
     except TemplateProblem as exc:
         return None, [_template_problem(str(exc).removeprefix("template").lstrip(":, "))]
     return template, []
@@ -279,10 +287,15 @@ def send(
         raise Problems(problems)
     folder = outbox_dir(web.store, plan_id)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    done = deliver(
-        outgoing, log=folder / SENT_LOG, roster_name=box.roster.path.name,
-        roster_print=box.roster.print_, smtp=settings, again=again,
-    )  # fmt: skip
+    with _SENDING:  # two sends at once would both find nothing sent before
+        done = deliver(
+            outgoing,
+            log=folder / SENT_LOG,
+            roster_name=box.roster.path.name,
+            roster_print=box.roster.print_,
+            smtp=settings,
+            again=again,
+        )
     return done, found.batch.no_address
 
 

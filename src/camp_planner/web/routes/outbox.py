@@ -17,7 +17,7 @@ from camp_planner.io.errors import InputProblem
 from camp_planner.mail.outbox import Delivery
 from camp_planner.mail.sentlog import LogRow
 from camp_planner.web.answers import WORDS, answers_of, save_answers
-from camp_planner.web.common import Problems, problem_dict, web_of
+from camp_planner.web.common import Problems, Web, problem_dict, web_of
 from camp_planner.web.i18n import N_
 from camp_planner.web.outbox import (
     Preview,
@@ -32,6 +32,7 @@ from camp_planner.web.outbox import (
     template_text,
 )
 from camp_planner.web.routes.api import plan_json_body
+from camp_planner.web.store import Job
 
 router = APIRouter()
 
@@ -104,11 +105,20 @@ def _outbox_page(
             "custom": custom, "smtp": settings, "smtp_problems": smtp_problems,
             "names": names, "log": log, "round_lang": lang,
             "failed": sorted(c for c, r in shown.attempts.items() if r.status == "failed"),
+            "unpublished_replan": _newer_replan(web, plan_id, box.job),
         }  # fmt: skip
     return web.render(
         request, "outbox.html", status=status, nav="outbox", plan=web.store.plan(plan_id),
         **context,
     )  # fmt: skip
+
+
+def _newer_replan(web: Web, plan_id: str, published: Job) -> Job | None:
+    """A finished replan newer than the published roster (publish it to tell those affected)."""
+    found = web.store.jobs(plan_id, status=("done",), kind="replan", limit=1)
+    if found and found[0].job_id != published.job_id and found[0].created > published.created:
+        return found[0]
+    return None
 
 
 @router.get("/plans/{plan_id}/outbox")
