@@ -60,6 +60,20 @@ def _json(url: str) -> Any:
         return json.loads(answer.read())
 
 
+def _waiting_and_full(roster: dict[str, Any]) -> tuple[str, str]:
+    """A company waiting for room (code ``capacity``) and a member of a cohort of its group
+    (module, level, age group: the reason names them, e.g. "B/etableret Modul 1")."""
+    waiting = next(u for u in roster["unplaced"] if u["code"] == "capacity")
+    group = waiting["reason"].split(":")[0]
+    level, rest = group.split("/", 1)
+    young, module = rest.startswith("ung"), "module" + rest.rsplit(" ", 1)[1]
+    cohort = next(
+        c for c in roster["cohorts"]
+        if c["module"] == module and c["level"] == level and (c["age_group"] == "young") == young
+    )  # fmt: skip
+    return waiting["company_id"], sorted(cohort["members"])[0]
+
+
 def test_outbox_answers_and_a_decline_replanned(
     smtp_app: live.Live, mail_server: tuple[Recorder, int], browser: Any, shots: Path,
     demo_files: dict[str, bytes],
@@ -113,9 +127,11 @@ def test_outbox_answers_and_a_decline_replanned(
     _wait(driver, EC.presence_of_element_located((By.ID, "not-again")))
     assert len(recorder.messages) == len(members)
 
-    # answers: one confirmed, one declined
+    # answers: one confirmed, one declined (from the cohorts a company waits for, when the
+    # roster has one waiting for room: its place then goes to the one waiting)
     driver.get(f"{base}/plans/{plan_id}/answers")
-    no, yes = sorted(members)[:2]
+    waiting, no = _waiting_and_full(roster)
+    yes = next(m for m in sorted(members) if m != no)
     driver.find_element(By.ID, f"answer-{yes}-confirmed").click()
     driver.find_element(By.ID, f"answer-{no}-declined").click()
     driver.find_element(By.ID, "save-answers").click()
@@ -155,6 +171,11 @@ def test_outbox_answers_and_a_decline_replanned(
     driver.get(f"{base}/plans/{plan_id}/outbox")
     _wait(driver, EC.presence_of_element_located((By.ID, "about")))
     rows = driver.find_elements(By.CSS_SELECTOR, "#messages tbody tr")
+    assert waiting in now, "the place the decline freed goes to the one waiting"
+    row = driver.find_element(By.ID, f"m-{waiting}")
+    assert row.find_elements(By.TAG_NAME, "td")[2].text == "Plads fra ventelisten"
+    row.find_element(By.TAG_NAME, "summary").click()
+    assert "flyttet fra ventelisten" in row.find_element(By.CSS_SELECTOR, "pre.letter").text
     assert {r.get_attribute("id")[2:] for r in rows} == expected
     assert expected and no not in expected and len(expected) < len(members)
     kinds = {r.get_attribute("id")[2:]: r.find_elements(By.TAG_NAME, "td")[2].text for r in rows}
