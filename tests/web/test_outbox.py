@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,7 +213,7 @@ def test_the_template_is_kept_per_plan_and_checked(
 
 
 def test_without_smtp_the_messages_are_eml_files(
-    make_client: Any, contact_files: dict[str, bytes]
+    make_client: Any, contact_files: dict[str, bytes], tmp_path: Path
 ) -> None:
     client = make_client(solver_workers=1)
     plan_id, roster = published(client, contact_files)
@@ -233,6 +234,10 @@ def test_without_smtp_the_messages_are_eml_files(
     assert {r["status"] for r in log} == {"written"} and "/" not in log[0]["answer"]
     page = client.get(f"/plans/{plan_id}/outbox").text
     assert 'id="no-server"' in page and 'id="send"' not in page
+    outbox = tmp_path / "data" / "versions" / plan_id / "outbox"
+    assert (outbox / "sent-log.csv").is_file()
+    assert client.delete(f"/api/plans/{plan_id}").status_code == 200
+    assert not outbox.exists()  # deleting the plan deletes its outbox
 
 
 def test_unknown_plans_are_404_and_unpublished_or_bad_input_422(
@@ -332,3 +337,24 @@ def test_answers_a_decline_and_after_the_replan_only_those_affected(
     assert no not in client.get(f"/plans/{plan_id}/changes").text.split('id="withdrawals"')[1]
     sent = client.post(f"/api/plans/{plan_id}/outbox/send", json={}).json()
     assert sent["sent"] == len(expected)
+
+
+def test_a_company_taken_out_without_a_replan_gets_no_message(
+    make_client: Any, contact_files: dict[str, bytes]
+) -> None:
+    client = make_client(solver_workers=1)
+    plan_id, roster = published(client, contact_files)
+    gone = sorted(placed(roster))[0]
+    saved = client.post(
+        f"/plans/{plan_id}/replan",
+        data={"withdraw": gone, "only_save": "1",
+              "csrf_token": token(client, f"/plans/{plan_id}/changes")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303
+    shown = client.get(f"/api/plans/{plan_id}/outbox").json()
+    assert shown["not_in_plan"] == [gone] and gone not in shown["no_address"]
+    assert sorted(m["company_id"] for m in shown["messages"]) == sorted(
+        set(placed(roster)) - {gone}
+    )
+    assert 'id="gone"' in client.get(f"/plans/{plan_id}/outbox").text

@@ -202,6 +202,8 @@ class Preview:
     problems: list[InputProblem] = field(default_factory=list)
     #: company_id -> its latest attempt for this roster (sent or failed)
     attempts: dict[str, LogRow] = field(default_factory=dict)
+    #: companies of the roster no longer in the plan's latest files (changes not replanned)
+    gone: list[str] = field(default_factory=list)
 
 
 def smtp_state() -> tuple[SmtpSettings | None, list[str]]:
@@ -229,8 +231,8 @@ def preview(web: Web, plan_id: str, text: str | None = None) -> Preview:
         settings, _ = smtp_state()
         sender = _sender(box, settings)
         _batch(box, _letters_with_company(box), template, sender, found.batch)
-    missing = {c.company_id for c in box.problem.companies}
-    found.batch.no_address += [x.company_id for x in box.letters if x.company_id not in missing]
+    known = {c.company_id for c in box.problem.companies}
+    found.gone = [x.company_id for x in box.letters if x.company_id not in known]
     return found
 
 

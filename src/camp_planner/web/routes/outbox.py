@@ -257,7 +257,7 @@ async def outbox_api(request: Request, plan_id: str) -> Response:
     return JSONResponse({
         "roster": shown.box.roster.print_, "after_replan": shown.box.after_replan,
         "smtp": settings is not None, "smtp_problems": smtp_problems,
-        "messages": messages, "no_address": shown.batch.no_address,
+        "messages": messages, "no_address": shown.batch.no_address, "not_in_plan": shown.gone,
     })  # fmt: skip
 
 
