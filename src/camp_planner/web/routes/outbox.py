@@ -141,7 +141,9 @@ async def template_page(request: Request, plan_id: str) -> Response:
     try:
         await run_in_threadpool(save_template, web, plan_id, text)
     except Problems as exc:
-        return _outbox_page(request, plan_id, 422, text=text, problems=exc.problems)
+        return await run_in_threadpool(
+            _outbox_page, request, plan_id, 422, text=text, problems=exc.problems
+        )
     return RedirectResponse(f"/plans/{plan_id}/outbox#preview", status_code=303)
 
 
@@ -160,8 +162,9 @@ async def send_page(request: Request, plan_id: str) -> Response:
             lambda: send(web, plan_id, again=again, only=only)
         )
     except Problems as exc:
-        return _outbox_page(request, plan_id, 422, problems=exc.problems)
-    return _outbox_page(request, plan_id, result=_delivery_dict(done, no_address))
+        return await run_in_threadpool(_outbox_page, request, plan_id, 422, problems=exc.problems)
+    result = _delivery_dict(done, no_address)
+    return await run_in_threadpool(_outbox_page, request, plan_id, result=result)
 
 
 @router.get("/plans/{plan_id}/outbox/messages.zip")
@@ -176,7 +179,7 @@ async def messages_zip(request: Request, plan_id: str) -> Response:
     except Problems as exc:
         if request.url.path.startswith("/api/"):
             return _problems(exc.problems)
-        return _outbox_page(request, plan_id, 422, problems=exc.problems)
+        return await run_in_threadpool(_outbox_page, request, plan_id, 422, problems=exc.problems)
     headers = {"content-disposition": 'attachment; filename="messages.zip"'}
     return Response(data, media_type="application/zip", headers=headers)
 
