@@ -25,6 +25,7 @@ from tests.mail.conftest import Recorder, _free_port
 from tests.web import live
 from tests.web import test_browser as shared
 from tests.web.test_a11y import _check
+from tests.web.test_language import _visible, english_words
 from tests.web.test_outbox import addresses, calendars, placed, with_contacts
 
 pytestmark = shared.pytestmark
@@ -105,6 +106,7 @@ def test_outbox_answers_and_a_decline_replanned(
     first = driver.find_element(By.CSS_SELECTOR, "#messages tbody tr details summary")
     assert "velkommen til" in first.text
     first.click()
+    assert not english_words(_visible(driver))  # a Danish page
     _check(driver, shots, "outbox")
     _shot(driver, shots, "outbox-01-preview")
 
@@ -138,6 +140,7 @@ def test_outbox_answers_and_a_decline_replanned(
     _wait(driver, EC.presence_of_element_located((By.ID, "saved")))
     counts = driver.find_element(By.ID, "answer-counts").text
     assert "1 bekræftet" in counts and "1 afbud" in counts, counts
+    assert not english_words(_visible(driver))
     _check(driver, shots, "answers")
     _shot(driver, shots, "outbox-03-answers")
     driver.get(f"{base}/plans/{plan_id}")
@@ -192,4 +195,5 @@ def test_outbox_answers_and_a_decline_replanned(
             assert any(int(e.get("sequence", 0)) >= 1 for e in events)
         if change_of[company] == "unplaced":
             assert str(cals["cancelled.ics"]["method"]) == "CANCEL"
+    assert not english_words(_visible(driver))
     _shot(driver, shots, "outbox-05-after-replan")
