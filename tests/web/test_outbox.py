@@ -358,3 +358,17 @@ def test_a_company_taken_out_without_a_replan_gets_no_message(
         set(placed(roster)) - {gone}
     )
     assert 'id="gone"' in client.get(f"/plans/{plan_id}/outbox").text
+
+
+def test_a_published_roster_that_no_longer_reads_is_no_traceback(
+    make_client: Any, contact_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    client = make_client(solver_workers=1)
+    plan_id, _ = published(client, contact_files)
+    roster = tmp_path / "data" / "versions" / plan_id / "published" / "roster.json"
+    roster.write_text("{not json", "utf-8")
+    for url in (f"/plans/{plan_id}", f"/plans/{plan_id}/outbox", f"/plans/{plan_id}/answers"):
+        answer = client.get(url)
+        assert answer.status_code == 200 and "Traceback" not in answer.text, url
+    assert 'id="not-published"' in client.get(f"/plans/{plan_id}/outbox").text
+    assert client.get(f"/api/plans/{plan_id}/outbox").status_code == 422

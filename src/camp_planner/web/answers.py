@@ -99,7 +99,10 @@ def _stored(store: Store, plan_id: str) -> dict[str, Answer]:
 
 def _roster(store: Store, plan_id: str) -> Roster | None:
     path = published_roster(store, plan_id)
-    return read_roster_file(path).version.roster if path else None
+    try:
+        return read_roster_file(path).version.roster if path else None
+    except ValueError:  # a published roster.json that no longer reads: as unpublished
+        return None
 
 
 def answers_of(web: Web, plan_id: str, today: date | None = None) -> Answers | None:

@@ -100,13 +100,19 @@ def open_outbox(web: Web, plan_id: str) -> Outbox | None:
     job = published_job(web.store, plan_id)
     if path is None or job is None:
         return None
-    current = read_roster_file(path)
+    try:
+        current = read_roster_file(path)
+    except ValueError:  # a published roster.json that no longer reads: as unpublished
+        return None
     problem, _ = web.plans.get(plan_id)
     if job.kind != "replan":
         return Outbox(problem, job, current, None, letters_for_roster(current.version.roster))
     job_dir = web.store.job_dir(job.job_id)
     before_path = job_dir / PUBLISHED / "roster.json"
-    previous = read_roster_file(before_path).version if before_path.is_file() else None
+    try:
+        previous = read_roster_file(before_path).version if before_path.is_file() else None
+    except ValueError:  # the old events are then not cancelled; the letters still say why
+        previous = None
     try:
         rows = read_changes(job_dir / "out" / "changes.csv")
     except InputError:
