@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from tests.mail.conftest import Recorder, _free_port
+from tests.mail.conftest import Recorder, _free_port, run
 from tests.web.conftest import upload, wait_for
 from tests.web.test_pages import token
 
@@ -284,7 +284,7 @@ _TOLD = {"moved", "dates", "venue", "new"}
 
 
 def test_answers_a_decline_and_after_the_replan_only_those_affected(
-    make_client: Any, contact_files: dict[str, bytes], smtp: Recorder
+    make_client: Any, contact_files: dict[str, bytes], smtp: Recorder, tmp_path: Path
 ) -> None:
     client = make_client(solver_workers=1)
     plan_id, roster = published(client, contact_files)
@@ -303,6 +303,18 @@ def test_answers_a_decline_and_after_the_replan_only_those_affected(
     assert answers["reply_by"] == "2026-12-20"
     by_id = {a["company_id"]: a for a in answers["answers"]}
     assert by_id[no]["replied"] == "2026-12-15" and by_id[yes]["replied"] is not None
+    # the command reads the answers the browser kept (the same answers.csv)
+    data = tmp_path / "data"
+    code, output = run(
+        "answers", data / "plans" / plan_id,
+        "--roster", data / "versions" / plan_id / "published" / "roster.json",
+        "--answers", data / "versions" / plan_id / "outbox" / "answers.csv",
+        "--out", tmp_path / "cli", "--today", "2026-12-21",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "1 confirmed, 1 declined" in output and "by the reply date" in output
+    declined = (tmp_path / "cli" / "declined.csv").read_text("utf-8-sig")
+    assert [r["company_id"] for r in csv.DictReader(io.StringIO(declined))] == [no]
     plan_page = client.get(f"/plans/{plan_id}").text
     assert 'id="answers-summary"' in plan_page and "1 afbud" in plan_page
     changes_page = client.get(f"/plans/{plan_id}/changes").text
