@@ -32,7 +32,17 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import after, api, changes, jobs, outbox, plans, whatif, year
+from camp_planner.web.routes import (
+    after,
+    api,
+    changes,
+    jobs,
+    outbox,
+    plans,
+    programme,
+    whatif,
+    year,
+)
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -122,6 +132,7 @@ def create_app(
         plans.router,
         jobs.router,
         whatif.router,
+        programme.router,
         api.router,
     ):
         app.include_router(router)
