@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.replan.changes import summary_in
+from camp_planner.web.answers import declined_ids
 from camp_planner.web.changes import Changes, changed_files
 from camp_planner.web.common import DEFAULT_TIME, Problems, Web, problem_dict, time_limit, web_of
 from camp_planner.web.publish import (
@@ -149,6 +150,7 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
         status=status, nav="changes", plan=web.store.plan(plan_id),
         published=published_job(web.store, plan_id), roster=roster, placed=placed,
         names=names, venues=problem.venues, round=problem.round, problems=problems,
+        declined=declined_ids(web.store, plan_id),  # answers: a decline ticked
         replans=web.store.jobs(plan_id, kind="replan", limit=20),
         today=date.today().isoformat(), latest=web.latest_roster_job(plan_id),
         unplaced_now=[(c.company_id, c.name) for c in problem.companies

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.web import views
+from camp_planner.web.answers import answers_of
 from camp_planner.web.common import DEFAULT_TIME, Problems, delete_plan, time_limit, web_of
 from camp_planner.web.store import ACTIVE
 from camp_planner.web.uploads import ALLOWED, Assigned, assign_files
@@ -74,6 +75,7 @@ def _plan_page(
         has_roster=web.latest_roster_job(plan_id) is not None,
         time_limit=limit,
         error=error,
+        answers=answers_of(web, plan_id),
     )
 
 
