@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from camp_planner.i18n import N_
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.folder import COMPANY_ALIASES
 from camp_planner.io.round_file import ROUND_TOML
@@ -60,7 +61,7 @@ def changed_files(folder: Path, changes: Changes) -> tuple[dict[str, bytes], tup
     problems: list[InputProblem] = []
     known = {row.get("company_id", "") for row in companies.rows}
     for company_id in sorted(changes.withdrawn - known):
-        problems.append(InputProblem("withdrawn", None, "company_id", company_id, "a company"))
+        problems.append(InputProblem("withdrawn", None, "company_id", company_id, N_("a company")))
     columns = list(companies.columns)
     rows = [
         r
@@ -77,7 +78,7 @@ def changed_files(folder: Path, changes: Changes) -> tuple[dict[str, bytes], tup
     for venue_id, days in changes.venue_days.items():
         row = by_id.get(venue_id)
         if row is None:
-            problems.append(InputProblem("venue_days", None, "venue_id", venue_id, "a venue"))
+            problems.append(InputProblem("venue_days", None, "venue_id", venue_id, N_("a venue")))
             continue
         if "unavailable" not in venue_columns:
             venue_columns.append("unavailable")

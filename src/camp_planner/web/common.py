@@ -77,6 +77,20 @@ class Problems(Exception):
         self.problems = problems
 
 
+#: Where a problem stands when it is no file of the user's: named in the page's language on
+#: a page (the JSON API keeps these names).
+PLACES = (
+    views.N_("(request)"), views.N_("(plan)"), views.N_("(settings)"),
+    views.N_("(programme)"), views.N_("(no file)"),
+)  # fmt: skip
+
+
+def problems_shown(problems: list[InputProblem], gettext: Any) -> list[InputProblem]:
+    """The problems as a page shows them: a place that is no file in the page's language."""
+    return [dataclasses.replace(p, file=gettext(p.file)) if p.file in PLACES else p
+            for p in problems]  # fmt: skip
+
+
 def problem_dict(problem: InputProblem) -> dict[str, Any]:
     """A problem as the JSON API shows it."""
     return {
@@ -213,6 +227,8 @@ class Web:
         cookie = csrf_cookie(request.url.scheme)
         token = request.cookies.get(cookie) or new_csrf_token()
         gettext = translations(lang).gettext
+        if context.get("problems"):
+            context["problems"] = problems_shown(list(context["problems"]), gettext)
         page = (
             environment(lang)
             .get_template(template)

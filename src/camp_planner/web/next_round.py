@@ -13,6 +13,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+from camp_planner.i18n import N_
 from camp_planner.io.errors import InputProblem
 from camp_planner.models import RoundConfig
 from camp_planner.web.common import Problems, Web
@@ -81,7 +82,7 @@ def next_round_plan(web: Web, plan_id: str, round_toml: str, absent: set[str]) -
 
     roster = round_roster(web, plan_id)
     if roster is None:
-        raise Problems([InputProblem("(plan)", None, "roster", None, "a roster (solve first)")])
+        raise Problems([InputProblem("(plan)", None, "roster", None, N_("a roster (solve first)"))])
     tmp = web.store.tmp_dir()
     try:
         (tmp / "round.toml").write_text(round_toml, "utf-8")

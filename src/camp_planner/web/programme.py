@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from camp_planner.i18n import Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import RoundConfig
 from camp_planner.web.i18n import N_
@@ -97,12 +98,14 @@ def programme_toml(rounds: list[dict[str, Any]]) -> tuple[str, list[InputProblem
         lines.append("[[round]]")
         for key, value in entry.items():
             if key not in RoundConfig.model_fields:
-                problems.append(InputProblem(_FILE, k, str(key), None, "a setting of round.toml"))
+                problems.append(
+                    InputProblem(_FILE, k, str(key), None, N_("a setting of round.toml"))
+                )
                 continue
             try:
                 lines.append(f"{key} = {_toml_value(value)}")
             except (TypeError, ValueError):
-                problems.append(InputProblem(_FILE, k, key, str(value)[:80], "a value"))
+                problems.append(InputProblem(_FILE, k, key, str(value)[:80], N_("a value")))
         lines.append("")
     return "\n".join(lines), problems
 
@@ -129,14 +132,16 @@ def check_programme(
         seconds = time_limit(limit, DEFAULT_TIME)
     except ValueError:
         value = None if limit is None else str(limit)[:40]
-        problems.append(InputProblem(_FILE, None, "time_limit", value, "1 to 3600 seconds"))
+        problems.append(InputProblem(_FILE, None, "time_limit", value, N_("1 to 3600 seconds")))
     if (
         not isinstance(rounds, list)
         or not 1 <= len(rounds) <= MAX_ROUNDS
         or not all(isinstance(r, dict) for r in rounds)
     ):
-        expected = f"a list of 1 to {MAX_ROUNDS} rounds, each with its name, start and end"
-        problems.append(InputProblem(_FILE, None, "rounds", None, expected))
+        expected = Message(
+            N_("a list of 1 to %(n)s rounds, each with its name, start and end"), n=MAX_ROUNDS
+        )
+        problems.append(InputProblem.of(_FILE, None, "rounds", None, expected))
         return "", seconds, problems
     text, found = programme_toml(rounds)  # without the keys that are no settings
     problems += found + _read_problems(store, plan_id, text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.models import PlanningProblem
@@ -123,9 +124,9 @@ def apply_remedy(web: Web, plan_id: str, job: Job, remedy: Any) -> int:
     rows = {str(r.get("remedy")): r for r in job.summary.get("rows", []) if r.get("apply")}
     row = rows.get(str(remedy)) if isinstance(remedy, str) else None
     if row is None:
-        expected = "a remedy of the table: " + ", ".join(sorted(rows))
+        expected = Message(N_("a remedy of the table: %(rows)s"), rows=", ".join(sorted(rows)))
         value = None if remedy is None else str(remedy)[:200]
-        raise Problems([InputProblem("(request)", None, "remedy", value, expected)])
+        raise Problems([InputProblem.of("(request)", None, "remedy", value, expected)])
     before = read_written(web.store.plan_dir(plan_id))
     data = {k: v for k, v in before.items() if k != "change_cost"}
     data.update(row["apply"])  # a remedy's mixes are the whole lists (the old ones too)

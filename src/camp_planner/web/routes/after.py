@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from camp_planner.i18n import Message
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
@@ -48,7 +48,7 @@ def _make(web: Web, plan_id: str, data: dict[str, Any], absent: set[str]) -> str
     """Record the attendance and make the next round's plan (Problems: why not)."""
     placed = set(_placed(web, plan_id))
     problems = [
-        InputProblem("absent", None, "company_id", cid, "a company placed in the roster")
+        InputProblem("absent", None, "company_id", cid, N_("a company placed in the roster"))
         for cid in sorted(absent - placed)
     ]
     text, found, config = check_settings(data)
@@ -118,7 +118,9 @@ async def next_round_api(request: Request, plan_id: str) -> Response:
     problems: list[InputProblem] = []
     absent = body.get("absent", [])
     if not isinstance(absent, list) or not all(isinstance(a, str) for a in absent):
-        problems.append(InputProblem("(request)", None, "absent", None, "a list of company ids"))
+        problems.append(
+            InputProblem("(request)", None, "absent", None, N_("a list of company ids"))
+        )
         absent = []
     settings = body.get("settings")
     if settings is None:  # this round's settings (as written), the dates moved
@@ -127,10 +129,10 @@ async def next_round_api(request: Request, plan_id: str) -> Response:
         moved = shifted(problem.round).model_dump(mode="json")
         settings = {k: v for k, v in moved.items() if k in written and v is not None}
     if not isinstance(settings, dict):
-        problems.append(InputProblem("(request)", None, "settings", None, "an object"))
+        problems.append(InputProblem("(request)", None, "settings", None, N_("an object")))
         settings = {}
     problems += [
-        InputProblem("(request)", None, k, None, "a setting of round.toml")
+        InputProblem("(request)", None, k, None, N_("a setting of round.toml"))
         for k in sorted(settings) if k not in _KEYS
     ]  # fmt: skip
     try:

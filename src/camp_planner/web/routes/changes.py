@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.replan.changes import summary_in
@@ -36,8 +37,8 @@ def _problems(problems: list[InputProblem]) -> JSONResponse:
     return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
 
 
-def _one(text: str, column: str, value: Any, expected: str) -> list[InputProblem]:
-    return [InputProblem(text, None, column, None if value is None else str(value), expected)]
+def _one(text: str, column: str, value: Any, expected: str | Message) -> list[InputProblem]:
+    return [InputProblem.of(text, None, column, None if value is None else str(value), expected)]
 
 
 #: What a pin may keep of a published cohort (camp-planner replan's pins.csv).
@@ -54,7 +55,7 @@ def _pins(web: Web, plan_id: str, asked: Any) -> tuple[list[list[str]], list[Inp
     for pin in asked if isinstance(asked, list) else [asked]:
         ok = isinstance(pin, list | tuple) and len(pin) == 2
         if not ok or pin[0] not in cohorts or pin[1] not in PIN_FIELDS:
-            expected = "[cohort_id of the published roster, members | venue | dates]"
+            expected = N_("[cohort_id of the published roster, members | venue | dates]")
             problems += _one("(request)", "pins", pin, expected)
             continue
         pins.append([str(pin[0]), str(pin[1])])
@@ -71,14 +72,14 @@ def _start_replan(
     """
     problems: list[InputProblem] = []
     if published_roster(web.store, plan_id) is None:
-        problems += _one("(plan)", "published", None, "a published roster (Publish first)")
+        problems += _one("(plan)", "published", None, N_("a published roster (Publish first)"))
     day = _day(as_of)
     if day is None:
-        problems += _one("(request)", "as_of", as_of, "a date, e.g. 2027-02-01")
+        problems += _one("(request)", "as_of", as_of, N_("a date, e.g. 2027-02-01"))
     try:
         seconds = time_limit(limit, DEFAULT_TIME)
     except ValueError:
-        problems += _one("(request)", "time_limit", limit, "1 to 3600 seconds")
+        problems += _one("(request)", "time_limit", limit, N_("1 to 3600 seconds"))
         seconds = DEFAULT_TIME
     kept, pin_problems = _pins(web, plan_id, pins) if not problems else ([], [])
     problems += pin_problems
@@ -204,7 +205,7 @@ async def replan_page(request: Request, plan_id: str) -> Response:
 def _save_changes(web: Web, plan_id: str, changes: Changes) -> None:
     """The changes as a new version of the plan, without a replan."""
     if published_roster(web.store, plan_id) is None:
-        raise Problems(_one("(plan)", "published", None, "a published roster (Publish first)"))
+        raise Problems(_one("(plan)", "published", None, N_("a published roster (Publish first)")))
     if not changes.empty():
         files, drop = changed_files(web.store.plan_dir(plan_id), changes)
         new_version(web, plan_id, files, CHANGES, drop)
@@ -248,7 +249,7 @@ async def publish_api(request: Request, plan_id: str) -> Response:
     asked = body.get("job_id")
     job = web.store.job(str(asked)) if asked is not None else web.latest_roster_job(plan_id)
     if not publishable(job, plan_id):
-        expected = "a finished solve or replan of this plan"
+        expected = N_("a finished solve or replan of this plan")
         return _problems(_one("(request)", "job_id", asked, expected))
     assert job is not None
     await run_in_threadpool(publish, web.store, plan_id, job)
@@ -265,24 +266,24 @@ async def replan_api(request: Request, plan_id: str) -> Response:
     problems: list[InputProblem] = []
     withdrawn = body.get("withdrawn", [])
     if not isinstance(withdrawn, list) or not all(isinstance(v, str) for v in withdrawn):
-        problems += _one("(request)", "withdrawn", withdrawn, "a list of company ids")
+        problems += _one("(request)", "withdrawn", withdrawn, N_("a list of company ids"))
         withdrawn = []
     venue_days = body.get("venue_unavailable", {})
     if not isinstance(venue_days, dict) or not all(
         isinstance(v, list) and all(isinstance(d, str) for d in v) for v in venue_days.values()
     ):
         problems += _one("(request)", "venue_unavailable", venue_days,
-                         "venue_id -> a list of dates")  # fmt: skip
+                         N_("venue_id -> a list of dates"))  # fmt: skip
         venue_days = {}
     facilitator = body.get("facilitator_unavailable")
     if facilitator is not None and (
         not isinstance(facilitator, list) or not all(isinstance(d, str) for d in facilitator)
     ):
-        problems += _one("(request)", "facilitator_unavailable", facilitator, "a list of dates")
+        problems += _one("(request)", "facilitator_unavailable", facilitator, N_("a list of dates"))
         facilitator = None
     late = body.get("late_signups_csv")
     if late is not None and not isinstance(late, str):
-        problems += _one("(request)", "late_signups_csv", late, "the text of a companies CSV")
+        problems += _one("(request)", "late_signups_csv", late, N_("the text of a companies CSV"))
         late = None
     changes = Changes(
         set(withdrawn), late.encode("utf-8") if late else None,
@@ -319,19 +320,19 @@ def _start_fit(web: Web, plan_id: str, company_id: Any, as_of: Any, limit: Any) 
     """Queue a fit of one company of the plan (Problems: why not)."""
     problems: list[InputProblem] = []
     if published_roster(web.store, plan_id) is None:
-        problems += _one("(plan)", "published", None, "a published roster (Publish first)")
+        problems += _one("(plan)", "published", None, N_("a published roster (Publish first)"))
     problem, _ = web.plans.get(plan_id)
     if not isinstance(company_id, str) or company_id not in {
         c.company_id for c in problem.companies
     }:
-        problems += _one("(request)", "company_id", company_id, "a company of the plan")
+        problems += _one("(request)", "company_id", company_id, N_("a company of the plan"))
     day = _day(as_of)
     if day is None:
-        problems += _one("(request)", "as_of", as_of, "a date, e.g. 2027-02-01")
+        problems += _one("(request)", "as_of", as_of, N_("a date, e.g. 2027-02-01"))
     try:
         seconds = time_limit(limit, 30.0)
     except ValueError:
-        problems += _one("(request)", "time_limit", limit, "1 to 3600 seconds")
+        problems += _one("(request)", "time_limit", limit, N_("1 to 3600 seconds"))
         seconds = 30.0
     if problems:
         raise Problems(problems)
@@ -402,14 +403,18 @@ def _choose(web: Web, plan_id: str, job_id: Any, rank: Any) -> Job:
         or fit_job.kind != "fit"
         or (fit_job.status != "done")
     ):
-        raise Problems(_one("(request)", "job_id", job_id, "a finished fit of this plan"))
+        raise Problems(_one("(request)", "job_id", job_id, N_("a finished fit of this plan")))
     ranked = {str(o.get("rank")): o for o in fit_job.summary.get("options", []) if o.get("rank")}
     option = ranked.get(str(rank))
     if option is None:
-        expected = "a rank of the places: " + ", ".join(sorted(ranked)) if ranked else "a place"
+        expected: str | Message = N_("a place")
+        if ranked:
+            expected = Message(
+                N_("a rank of the places: %(ranks)s"), ranks=", ".join(sorted(ranked))
+            )
         raise Problems(_one("(request)", "rank", rank, expected))
     if published_roster(web.store, plan_id) is None:
-        raise Problems(_one("(plan)", "published", None, "a published roster (Publish first)"))
+        raise Problems(_one("(plan)", "published", None, N_("a published roster (Publish first)")))
     place = {
         "company_id": fit_job.params["company_id"], "cohort_id": option["cohort_id"],
         "venue_id": option["venue_id"], "dates": option["dates"], "rank": option["rank"],

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from camp_planner.i18n import N_
 from camp_planner.io.errors import InputProblem
 from camp_planner.web.common import Problems, Web, problem_dict, time_limit, web_of
 from camp_planner.web.i18n import translations
@@ -32,16 +33,16 @@ def _problems(problems: list[InputProblem]) -> JSONResponse:
     return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
 
 
-def _start(web: Web, plan_id: str, limit: Any) -> Job:
+def _start(web: Web, plan_id: str, limit: Any, lang: str = "en") -> Job:
     """Queue the remedies of the plan's latest version (Problems: a bad time per solve, or
-    a round the solver would refuse)."""
+    a round the solver would refuse, said in `lang`)."""
     try:
         seconds = time_limit(limit, DEFAULT_PER_SOLVE)
     except ValueError:
-        bad = InputProblem("(request)", None, "time_limit", str(limit), "1 to 3600 seconds")
+        bad = InputProblem("(request)", None, "time_limit", str(limit), N_("1 to 3600 seconds"))
         raise Problems([bad]) from None
     problem, _ = web.plans.get(plan_id)
-    refused = web.preflight_of(problem)
+    refused = web.preflight_of(problem, lang)
     if refused:
         raise Problems([InputProblem("(plan)", None, None, None, r) for r in refused])
     solves = solve_count(problem)
@@ -69,7 +70,9 @@ async def remedies_start_page(request: Request, plan_id: str) -> Response:
     if form is None:
         return web.forbidden(request)
     try:
-        job = await run_in_threadpool(_start, web, plan_id, form.get("per_solve"))
+        job = await run_in_threadpool(
+            _start, web, plan_id, form.get("per_solve"), web.lang_of(request)
+        )
     except Problems as exc:
         return web.render(
             request, "remedies_problems.html", status=422, nav="plan",
@@ -142,12 +145,14 @@ async def remedies_api(request: Request, plan_id: str) -> Response:
         return found
     web, body = found
     unknown = sorted(k for k in body if k != "time_limit")
-    problems = [InputProblem("(request)", None, k, None, "time_limit only") for k in unknown]
+    problems = [InputProblem("(request)", None, k, None, N_("time_limit only")) for k in unknown]
     try:
         time_limit(body.get("time_limit"), DEFAULT_PER_SOLVE)
     except ValueError:
         value = str(body.get("time_limit"))
-        problems.append(InputProblem("(request)", None, "time_limit", value, "1 to 3600 seconds"))
+        problems.append(
+            InputProblem("(request)", None, "time_limit", value, N_("1 to 3600 seconds"))
+        )
     try:
         if problems:
             raise Problems(problems)
@@ -187,7 +192,7 @@ async def apply_api(request: Request, plan_id: str) -> Response:
     web, body = found
     job = web.store.job(str(body.get("job_id") or ""))
     if not applicable(job, plan_id):
-        expected = "a finished remedies job of this plan"
+        expected = N_("a finished remedies job of this plan")
         value = body.get("job_id")
         return _problems(
             [InputProblem("(request)", None, "job_id", None if value is None else str(value),

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
@@ -249,7 +250,7 @@ async def settings_put_api(request: Request, plan_id: str) -> Response:
     web, body = found
     unknown = sorted(k for k in body if k not in _KEYS)
     problems = [
-        InputProblem("(request)", None, key, None, "a setting of round.toml") for key in unknown
+        InputProblem("(request)", None, key, None, N_("a setting of round.toml")) for key in unknown
     ]
     if problems:
         return _problems(problems)
@@ -291,8 +292,8 @@ async def rename_api(request: Request, plan_id: str) -> Response:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
         value = None if name is None else str(name)[:MAX_NAME]
-        expected = f"a name of 1 to {MAX_NAME} characters"
-        return _problems([InputProblem("(request)", None, "name", value, expected)])
+        expected = Message(N_("a name of 1 to %(n)s characters"), n=MAX_NAME)
+        return _problems([InputProblem.of("(request)", None, "name", value, expected)])
     rename_plan(web.store, plan_id, name.strip())
     return JSONResponse({"plan_id": plan_id, "name": name.strip()})
 
