@@ -176,7 +176,10 @@ def test_upload_problems_are_danish_too(client: TestClient, small_files: dict[st
     parts = [("csrf_token", (None, token(client))), ("files", ("noter.txt", b"x", "text/plain"))]
     rows = _problem_rows(client.post("/plans", files=parts).text)
     assert rows == {
-        ("(ingen fil)", ""): "companies.csv, venues.csv og round.toml eller plan.xlsx og round.toml",
+        (
+            "(ingen fil)",
+            "",
+        ): "companies.csv, venues.csv og round.toml eller plan.xlsx og round.toml",
         ("noter.txt", ""): "en af planlægningsfilerne (companies.csv, venues.csv og round.toml "
         "eller plan.xlsx og round.toml)",
     }
