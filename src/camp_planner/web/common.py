@@ -102,6 +102,11 @@ def problem_dict(problem: InputProblem) -> dict[str, Any]:
     }
 
 
+def problems_json(problems: list[InputProblem]) -> JSONResponse:
+    """The JSON API's answer to bad input: 422 with every problem, in English."""
+    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
+
+
 class Plans:
     """Reading plans (a few kept in memory: a plan's files never change)."""
 
@@ -343,3 +348,21 @@ def web_of(request: Request) -> Web:
     """The app's :class:`Web`."""
     web: Web = request.app.state.web
     return web
+
+
+async def plan_form(request: Request, plan_id: str) -> tuple[Web, FormData] | Response:
+    """The web app and the form a page posted about an existing plan, or the page saying
+    why not (404 for an unknown plan, 403 for a form without its CSRF token)."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    return web, form
+
+
+def job_of(web: Web, job_id: str, kind: str) -> Job | None:
+    """The job of that kind, or None (an unknown job, or one of another kind)."""
+    job = web.store.job(job_id)
+    return job if job is not None and job.kind == kind else None

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
-from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.common import Problems, Web, plan_form, problems_json, web_of
 from camp_planner.web.next_round import (
     absent_of,
     next_round_plan,
@@ -91,12 +91,10 @@ def next_round_page(request: Request, plan_id: str) -> Response:
 async def next_round_post(request: Request, plan_id: str) -> Response:
     from camp_planner.web.routes.year import _as_shown
 
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     came = {str(v) for v in form.getlist("came")}
     absent = set(_placed(web, plan_id)) - came
     data = data_from_form(form, form.getlist)
@@ -140,6 +138,5 @@ async def next_round_api(request: Request, plan_id: str) -> Response:
             raise Problems(problems)
         new_id = await run_in_threadpool(_make, web, plan_id, settings, set(absent))
     except Problems as exc:
-        answer = {"problems": [problem_dict(p) for p in exc.problems]}
-        return JSONResponse(answer, status_code=422)
+        return problems_json(exc.problems)
     return JSONResponse({"plan_id": new_id, "from_plan": plan_id}, status_code=201)

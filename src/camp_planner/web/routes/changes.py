@@ -19,7 +19,16 @@ from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.replan.changes import summary_in
 from camp_planner.web.answers import declined_ids
 from camp_planner.web.changes import Changes, changed_files
-from camp_planner.web.common import DEFAULT_TIME, Problems, Web, problem_dict, time_limit, web_of
+from camp_planner.web.common import (
+    DEFAULT_TIME,
+    Problems,
+    Web,
+    job_of,
+    plan_form,
+    problems_json,
+    time_limit,
+    web_of,
+)
 from camp_planner.web.publish import (
     publish,
     publishable,
@@ -33,16 +42,19 @@ from camp_planner.web.versions import CHANGES, new_version, versions
 router = APIRouter()
 
 
-def _problems(problems: list[InputProblem]) -> JSONResponse:
-    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
-
-
 def _one(text: str, column: str, value: Any, expected: str | Message) -> list[InputProblem]:
     return [InputProblem.of(text, None, column, None if value is None else str(value), expected)]
 
 
 #: What a pin may keep of a published cohort (camp-planner replan's pins.csv).
 PIN_FIELDS = ("members", "venue", "dates")
+
+
+def _unpublished(web: Web, plan_id: str) -> list[InputProblem]:
+    """The problem of a plan without a published roster (none when it has one)."""
+    if published_roster(web.store, plan_id) is not None:
+        return []
+    return _one("(plan)", "published", None, N_("a published roster (Publish first)"))
 
 
 def _pins(web: Web, plan_id: str, asked: Any) -> tuple[list[list[str]], list[InputProblem]]:
@@ -70,9 +82,7 @@ def _start_replan(
     Raises:
         Problems: Every problem of the changes, the day or the time limit.
     """
-    problems: list[InputProblem] = []
-    if published_roster(web.store, plan_id) is None:
-        problems += _one("(plan)", "published", None, N_("a published roster (Publish first)"))
+    problems = _unpublished(web, plan_id)
     day = _day(as_of)
     if day is None:
         problems += _one("(request)", "as_of", as_of, N_("a date, e.g. 2027-02-01"))
@@ -115,12 +125,10 @@ def _dates(text: Any) -> list[str]:
 
 @router.post("/plans/{plan_id}/publish")
 async def publish_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     job = web.store.job(str(form.get("job_id") or ""))
     if not publishable(job, plan_id):
         return web.not_found(request)
@@ -169,12 +177,10 @@ def changes_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/replan")
 async def replan_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     late = form.get("late")
     late_bytes = await late.read() if isinstance(late, UploadFile) else None
     changes = Changes(
@@ -204,8 +210,8 @@ async def replan_page(request: Request, plan_id: str) -> Response:
 
 def _save_changes(web: Web, plan_id: str, changes: Changes) -> None:
     """The changes as a new version of the plan, without a replan."""
-    if published_roster(web.store, plan_id) is None:
-        raise Problems(_one("(plan)", "published", None, N_("a published roster (Publish first)")))
+    if unpublished := _unpublished(web, plan_id):
+        raise Problems(unpublished)
     if not changes.empty():
         files, drop = changed_files(web.store.plan_dir(plan_id), changes)
         new_version(web, plan_id, files, CHANGES, drop)
@@ -221,8 +227,8 @@ def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
 @router.get("/jobs/{job_id}/replan")
 def replan_result_page(request: Request, job_id: str) -> Response:
     web = web_of(request)
-    job = web.store.job(job_id)
-    if job is None or job.kind != "replan":
+    job = job_of(web, job_id, "replan")
+    if job is None:
         return web.not_found(request)
     from camp_planner.replan.changes import summary_in
 
@@ -250,7 +256,7 @@ async def publish_api(request: Request, plan_id: str) -> Response:
     job = web.store.job(str(asked)) if asked is not None else web.latest_roster_job(plan_id)
     if not publishable(job, plan_id):
         expected = N_("a finished solve or replan of this plan")
-        return _problems(_one("(request)", "job_id", asked, expected))
+        return problems_json(_one("(request)", "job_id", asked, expected))
     assert job is not None
     await run_in_threadpool(publish, web.store, plan_id, job)
     return JSONResponse({"plan_id": plan_id, "published_job": job.job_id})
@@ -297,7 +303,7 @@ async def replan_api(request: Request, plan_id: str) -> Response:
             body.get("pins"),
         )  # fmt: skip
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     return JSONResponse({"job_id": job.job_id, "version": job.params["version"]}, status_code=202)
 
 
@@ -305,8 +311,8 @@ async def replan_api(request: Request, plan_id: str) -> Response:
 def changes_api(request: Request, job_id: str) -> Response:
     """A finished replan's change list (the rows of changes.csv) and its sentence."""
     web = web_of(request)
-    job = web.store.job(job_id)
-    if job is None or job.kind != "replan":
+    job = job_of(web, job_id, "replan")
+    if job is None:
         return web.not_found(request)
     return JSONResponse(
         {"status": job.status, "summary": job.summary, "changes": _change_rows(job, web)}
@@ -318,9 +324,7 @@ def changes_api(request: Request, job_id: str) -> Response:
 
 def _start_fit(web: Web, plan_id: str, company_id: Any, as_of: Any, limit: Any) -> Job:
     """Queue a fit of one company of the plan (Problems: why not)."""
-    problems: list[InputProblem] = []
-    if published_roster(web.store, plan_id) is None:
-        problems += _one("(plan)", "published", None, N_("a published roster (Publish first)"))
+    problems = _unpublished(web, plan_id)
     problem, _ = web.plans.get(plan_id)
     if not isinstance(company_id, str) or company_id not in {
         c.company_id for c in problem.companies
@@ -342,12 +346,10 @@ def _start_fit(web: Web, plan_id: str, company_id: Any, as_of: Any, limit: Any) 
 
 @router.post("/plans/{plan_id}/fit")
 async def fit_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     try:
         job = await run_in_threadpool(
             _start_fit, web, plan_id, form.get("company_id"), form.get("as_of"),
@@ -361,8 +363,8 @@ async def fit_page(request: Request, plan_id: str) -> Response:
 @router.get("/jobs/{job_id}/fit")
 def fit_result_page(request: Request, job_id: str) -> Response:
     web = web_of(request)
-    job = web.store.job(job_id)
-    if job is None or job.kind != "fit":
+    job = job_of(web, job_id, "fit")
+    if job is None:
         return web.not_found(request)
     from camp_planner.replan.fit import note_in
 
@@ -389,7 +391,7 @@ async def fit_api(request: Request, plan_id: str) -> Response:
             body.get("time_limit"),
         )  # fmt: skip
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     return JSONResponse({"job_id": job.job_id}, status_code=202)
 
 
@@ -413,8 +415,8 @@ def _choose(web: Web, plan_id: str, job_id: Any, rank: Any) -> Job:
                 N_("a rank of the places: %(ranks)s"), ranks=", ".join(sorted(ranked))
             )
         raise Problems(_one("(request)", "rank", rank, expected))
-    if published_roster(web.store, plan_id) is None:
-        raise Problems(_one("(plan)", "published", None, N_("a published roster (Publish first)")))
+    if unpublished := _unpublished(web, plan_id):
+        raise Problems(unpublished)
     place = {
         "company_id": fit_job.params["company_id"], "cohort_id": option["cohort_id"],
         "venue_id": option["venue_id"], "dates": option["dates"], "rank": option["rank"],
@@ -429,12 +431,10 @@ def _choose(web: Web, plan_id: str, job_id: Any, rank: Any) -> Job:
 
 @router.post("/plans/{plan_id}/fit/choose")
 async def choose_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     try:
         job = await run_in_threadpool(_choose, web, plan_id, form.get("job_id"), form.get("rank"))
     except Problems as exc:
@@ -453,5 +453,5 @@ async def choose_api(request: Request, plan_id: str) -> Response:
     try:
         job = await run_in_threadpool(_choose, web, plan_id, body.get("job_id"), body.get("rank"))
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     return JSONResponse({"job_id": job.job_id, "version": job.params["version"]}, status_code=202)

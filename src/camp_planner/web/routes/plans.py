@@ -8,7 +8,14 @@ from starlette.concurrency import run_in_threadpool
 
 from camp_planner.web import views
 from camp_planner.web.answers import answers_of
-from camp_planner.web.common import DEFAULT_TIME, Problems, delete_plan, time_limit, web_of
+from camp_planner.web.common import (
+    DEFAULT_TIME,
+    Problems,
+    delete_plan,
+    plan_form,
+    time_limit,
+    web_of,
+)
 from camp_planner.web.store import ACTIVE
 from camp_planner.web.uploads import ALLOWED, Assigned, assign_files
 from camp_planner.web.worker import OUT
@@ -89,12 +96,10 @@ def plan_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/solve")
 async def solve_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     try:
         limit = time_limit(form.get("time_limit"), DEFAULT_TIME)
     except ValueError:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.io.errors import InputProblem
-from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.common import Problems, Web, job_of, plan_form, problems_json, web_of
 from camp_planner.web.map_pages import map_response
 from camp_planner.web.programme import (
     MAX_ROUNDS,
@@ -106,12 +106,10 @@ def _submit(web: Web, plan_id: str, rounds: Any, limit: Any) -> Job:
 
 @router.post("/plans/{plan_id}/programme")
 async def programme_post(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     count, rounds = form_rounds(form)
     limit = form.get("time_limit")
     try:
@@ -136,8 +134,7 @@ async def programme_api(request: Request, plan_id: str) -> Response:
     try:
         job = await run_in_threadpool(_submit, web, plan_id, rounds, asked.time_limit)
     except Problems as exc:
-        answer = {"problems": [problem_dict(p) for p in exc.problems]}
-        return JSONResponse(answer, status_code=422)
+        return problems_json(exc.problems)
     version = version_at(web.store, plan_id, job.created)
     return JSONResponse(
         ProgrammeCreated(job_id=job.job_id, version=version).model_dump(), status_code=202
@@ -147,17 +144,12 @@ async def programme_api(request: Request, plan_id: str) -> Response:
 # -- the result ---------------------------------------------------------------------------------
 
 
-def _programme_job(web: Web, job_id: str) -> Job | None:
-    job = web.store.job(job_id)
-    return job if job is not None and job.kind == "programme" else None
-
-
 @router.get("/jobs/{job_id}/programme")
 def programme_page(request: Request, job_id: str) -> Response:
     from camp_planner.web.programme_view import programme_view
 
     web = web_of(request)
-    job = _programme_job(web, job_id)
+    job = job_of(web, job_id, "programme")
     if job is None:
         return web.not_found(request)
     found = programme_document(web.store, job)
@@ -177,7 +169,7 @@ def programme_page(request: Request, job_id: str) -> Response:
 def programme_result_api(request: Request, job_id: str) -> Response:
     """The programme's programme.json with the job's status, and each round's files."""
     web = web_of(request)
-    job = _programme_job(web, job_id)
+    job = job_of(web, job_id, "programme")
     found = programme_document(web.store, job) if job is not None else None
     if job is None or found is None:
         return web.not_found(request)
@@ -204,7 +196,7 @@ def programme_result_api(request: Request, job_id: str) -> Response:
 
 
 def _file(web: Web, request: Request, job_id: str, inner: str, name: str, media: str) -> Response:
-    job = _programme_job(web, job_id)
+    job = job_of(web, job_id, "programme")
     if job is None or programme_document(web.store, job) is None:
         return web.not_found(request)
     path = web.store.job_dir(job_id) / "out" / inner
@@ -228,7 +220,7 @@ def programme_file(request: Request, job_id: str, name: str) -> Response:
 @router.get("/api/jobs/{job_id}/programme/rounds/{number}/{name}")
 def round_file(request: Request, job_id: str, number: int, name: str) -> Response:
     web = web_of(request)
-    job = _programme_job(web, job_id)
+    job = job_of(web, job_id, "programme")
     found = programme_document(web.store, job) if job is not None else None
     if found is None or name not in ROUND_FILES or not 1 <= number <= len(found[1]["folders"]):
         return web.not_found(request)
@@ -251,7 +243,7 @@ def _round_plan(web: Web, job: Job, number: int) -> RoundPlanCreated:
 
 
 def _round_of(web: Web, job_id: str, number: int) -> Job | None:
-    job = _programme_job(web, job_id)
+    job = job_of(web, job_id, "programme")
     found = programme_document(web.store, job) if job is not None else None
     if found is None or not 1 <= number <= len(found[1]["folders"]):
         return None
@@ -291,6 +283,5 @@ async def round_plan_api(request: Request, job_id: str, number: int) -> Response
     try:
         made = await run_in_threadpool(_round_plan, web, job, number)
     except Problems as exc:
-        answer = {"problems": [problem_dict(p) for p in exc.problems]}
-        return JSONResponse(answer, status_code=422)
+        return problems_json(exc.problems)
     return JSONResponse(made.model_dump(), status_code=201)

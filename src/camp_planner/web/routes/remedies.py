@@ -12,7 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from camp_planner.i18n import N_
 from camp_planner.io.errors import InputProblem
-from camp_planner.web.common import Problems, Web, problem_dict, time_limit, web_of
+from camp_planner.web.common import (
+    Problems,
+    Web,
+    job_of,
+    plan_form,
+    problems_json,
+    time_limit,
+    web_of,
+)
 from camp_planner.web.i18n import translations
 from camp_planner.web.remedies import (
     DEFAULT_PER_SOLVE,
@@ -27,10 +35,6 @@ from camp_planner.web.store import Job
 from camp_planner.web.versions import versions
 
 router = APIRouter()
-
-
-def _problems(problems: list[InputProblem]) -> JSONResponse:
-    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
 
 
 def _start(web: Web, plan_id: str, limit: Any, lang: str = "en") -> Job:
@@ -53,22 +57,15 @@ def _start(web: Web, plan_id: str, limit: Any, lang: str = "en") -> Job:
     return web.manager.submit(plan_id, "remedies", params)
 
 
-def _job(web: Web, job_id: str) -> Job | None:
-    job = web.store.job(job_id)
-    return job if job is not None and job.kind == "remedies" else None
-
-
 # -- pages -------------------------------------------------------------------------------
 
 
 @router.post("/plans/{plan_id}/remedies")
 async def remedies_start_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     try:
         job = await run_in_threadpool(
             _start, web, plan_id, form.get("per_solve"), web.lang_of(request)
@@ -99,7 +96,7 @@ def _page(request: Request, job: Job, status: int = 200, problems: Any = None) -
 @router.get("/jobs/{job_id}/remedies")
 def remedies_page(request: Request, job_id: str) -> Response:
     web = web_of(request)
-    job = _job(web, job_id)
+    job = job_of(web, job_id, "remedies")
     if job is None or job.status != "done":
         return web.not_found(request)
     return _page(request, job)
@@ -108,7 +105,7 @@ def remedies_page(request: Request, job_id: str) -> Response:
 @router.get("/jobs/{job_id}/remedies.csv")
 def remedies_csv(request: Request, job_id: str) -> Response:
     web = web_of(request)
-    job = _job(web, job_id)
+    job = job_of(web, job_id, "remedies")
     path = web.store.job_dir(job_id) / "out" / "remedies.csv" if job else None
     if path is None or not path.is_file():
         return web.not_found(request)
@@ -117,12 +114,10 @@ def remedies_csv(request: Request, job_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/remedies/apply")
 async def apply_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     job = web.store.job(str(form.get("job_id") or ""))
     if not applicable(job, plan_id):
         return web.not_found(request)
@@ -158,7 +153,7 @@ async def remedies_api(request: Request, plan_id: str) -> Response:
             raise Problems(problems)
         job = await run_in_threadpool(_start, web, plan_id, body.get("time_limit"))
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     answer = {"job_id": job.job_id, "solves": job.params["solves"]}
     return JSONResponse(answer, status_code=202)
 
@@ -168,7 +163,7 @@ def remedies_result_api(request: Request, job_id: str) -> Response:
     """A remedies job's table: remedies.csv's rows, each with ``apply`` (the settings its
     Apply writes; none for the round as it is), and the remedies not tried."""
     web = web_of(request)
-    job = _job(web, job_id)
+    job = job_of(web, job_id, "remedies")
     if job is None:
         return web.not_found(request)
     return JSONResponse(
@@ -194,7 +189,7 @@ async def apply_api(request: Request, plan_id: str) -> Response:
     if not applicable(job, plan_id):
         expected = N_("a finished remedies job of this plan")
         value = body.get("job_id")
-        return _problems(
+        return problems_json(
             [InputProblem("(request)", None, "job_id", None if value is None else str(value),
                           expected)]
         )  # fmt: skip
@@ -202,7 +197,7 @@ async def apply_api(request: Request, plan_id: str) -> Response:
     try:
         number = await run_in_threadpool(apply_remedy, web, plan_id, job, body.get("remedy"))
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     row = next(r for r in job.summary["rows"] if r["remedy"] == body["remedy"])
     return JSONResponse(
         {"plan_id": plan_id, "version": number, "settings": row["apply"]}, status_code=201

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
-from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.common import Problems, Web, plan_form, problems_json, web_of
 from camp_planner.web.publish import published_job
 from camp_planner.web.routes.api import ROSTER_FILES, plan_json_body
 from camp_planner.web.settings import (
@@ -39,10 +39,6 @@ router = APIRouter()
 _KEYS = {spec.key for spec in FIELDS}
 #: The longest name a plan may be given.
 MAX_NAME = 200
-
-
-def _problems(problems: list[InputProblem]) -> JSONResponse:
-    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
 
 
 def _jobs_by_version(web: Web, plan_id: str) -> dict[int, list[Job]]:
@@ -152,12 +148,10 @@ def _change_settings(web: Web, plan_id: str, data: dict[str, Any]) -> int:
 
 @router.post("/plans/{plan_id}/settings")
 async def settings_post(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     data = data_from_form(form, form.getlist)
     try:
         await run_in_threadpool(_change_settings, web, plan_id, data)
@@ -208,12 +202,10 @@ def _round_toml(folder: Path) -> str:
 
 @router.post("/plans/{plan_id}/rename")
 async def rename_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     name = str(form.get("name") or "").strip()
     if name and len(name) <= MAX_NAME:
         rename_plan(web.store, plan_id, name)
@@ -253,11 +245,11 @@ async def settings_put_api(request: Request, plan_id: str) -> Response:
         InputProblem("(request)", None, key, None, N_("a setting of round.toml")) for key in unknown
     ]
     if problems:
-        return _problems(problems)
+        return problems_json(problems)
     try:
         number = await run_in_threadpool(_change_settings, web, plan_id, body)
     except Problems as exc:
-        return _problems(exc.problems)
+        return problems_json(exc.problems)
     return JSONResponse({"plan_id": plan_id, "version": number}, status_code=201)
 
 
@@ -293,7 +285,7 @@ async def rename_api(request: Request, plan_id: str) -> Response:
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
         value = None if name is None else str(name)[:MAX_NAME]
         expected = Message(N_("a name of 1 to %(n)s characters"), n=MAX_NAME)
-        return _problems([InputProblem.of("(request)", None, "name", value, expected)])
+        return problems_json([InputProblem.of("(request)", None, "name", value, expected)])
     rename_plan(web.store, plan_id, name.strip())
     return JSONResponse({"plan_id": plan_id, "name": name.strip()})
 
