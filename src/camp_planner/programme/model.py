@@ -103,6 +103,10 @@ class ProgrammeModel:
                 if venue.status != VenueStatus.CLOSED:
                     self.y[r, v] = m.new_bool_var(f"y_{r}_{venue.venue_id}")
 
+    def decisions(self) -> list[cp_model.IntVar]:
+        """x, n, w and y: every other variable follows from them."""
+        return [*self.x.values(), *self.n.values(), *self.w.values(), *self.y.values()]
+
     def taken(self, gi: int, step: Step, r: int | None = None) -> cp_model.LinearExpr:
         """Companies of group `gi` taking `step` (in round `r`, or in any round)."""
         rounds = range(len(self.programme.rounds)) if r is None else (r,)

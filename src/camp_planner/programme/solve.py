@@ -21,7 +21,14 @@ from camp_planner.models.groups import cohorts_possible
 from camp_planner.programme.counts import bound_cohorts, cohort_ranges
 from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
-from camp_planner.programme.stages import Stage, programme_stage, rehint
+from camp_planner.programme.stages import (
+    Solution,
+    Stage,
+    is_feasible,
+    programme_stage,
+    rehint,
+    solution_of,
+)
 from camp_planner.programme.starts import myopic_hint, per_round_travel
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
@@ -91,7 +98,7 @@ def _capacities(
 
 
 def _assign_identities(
-    pm: ProgrammeModel, solver: cp_model.CpSolver
+    pm: ProgrammeModel, values: Solution
 ) -> dict[tuple[int, Step, int], list[str]]:
     """(group, step, round) -> the companies taking it: Module 1 in round order from the
     group's companies; Module 2 from those who took Module 1 earliest."""
@@ -103,11 +110,7 @@ def _assign_identities(
         m2_queue: list[str] = [] if Step.MODULE1 in group.steps else list(ids)
         for r in range(rounds):
             for step in group.steps:
-                count = sum(
-                    solver.value(var)
-                    for (g, s, rr, _), var in pm.x.items()
-                    if g == gi and s == step and rr == r
-                )
+                count = sum(values[var] for var in pm.by_step.get((gi, step, r), ()))
                 queue = m1_queue if step == Step.MODULE1 else m2_queue
                 out[gi, step, r] = queue[:count]
                 del queue[:count]
@@ -119,7 +122,7 @@ def _assign_identities(
 
 def _round_plan(
     pm: ProgrammeModel,
-    solver: cp_model.CpSolver,
+    values: Solution,
     r: int,
     days: DayIndex,
     identities: dict[tuple[int, Step, int], list[str]],
@@ -129,18 +132,22 @@ def _round_plan(
     rnd = pm.programme.rounds[r]
     venues = pm.programme.problem.venues
     plans = []
+    # this round's x by venue, and by (group, step) in venue order
+    at_venue: dict[int, list[tuple[int, Step, int]]] = defaultdict(list)
+    of_step: dict[tuple[int, Step], list[tuple[int, int]]] = defaultdict(list)
+    for (gi, step, r3, v3), xv in sorted(pm.x.items(), key=lambda kv: kv[0][3]):
+        if r3 == r and values[xv]:
+            at_venue[v3].append((gi, step, values[xv]))
+            of_step[gi, step].append((v3, values[xv]))
     for (segment, rr, v), var in sorted(pm.n.items(), key=lambda kv: (kv[0][0].label, kv[0][2])):
-        count = solver.value(var)
+        count = values[var]
         if rr != r or not count:
             continue
         members = {}
-        for (gi, step, r3, v3), xv in pm.x.items():
-            if r3 == r and v3 == v and solver.value(xv):
-                option = pm.groups[gi].options[r, step]
-                if option.segment == segment:
-                    members[gi] = PlanGroup(
-                        pm.groups[gi].participants, option.blackout, solver.value(xv)
-                    )
+        for gi, step, k in sorted(at_venue[v], key=lambda item: item[0]):
+            option = pm.groups[gi].options[r, step]
+            if option.segment == segment:
+                members[gi] = PlanGroup(pm.groups[gi].participants, option.blackout, k)
         forbidden = days.indices_of(venues[v].unavailable)
         plans.append(CohortPlan(segment, v, count, forbidden, members))
     problem = DatingProblem(days, plans, [], rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed)
@@ -153,11 +160,9 @@ def _round_plan(
     for gi, group in enumerate(pm.groups):
         for step in group.steps:
             queue = list(identities.get((gi, step, r), []))
-            for (g, s, r3, v), xv in sorted(pm.x.items(), key=lambda kv: kv[0][3]):
-                if g == gi and s == step and r3 == r and solver.value(xv):
-                    k = solver.value(xv)
-                    takers[gi, step][v] = queue[:k]
-                    del queue[:k]
+            for v, k in of_step.get((gi, step), ()):
+                takers[gi, step][v] = queue[:k]
+                del queue[:k]
     used: dict[tuple[int, int], int] = defaultdict(int)
     for item in dated:
         for gi, k in item.members.items():
@@ -188,6 +193,8 @@ class _ProgrammeSolve:
     start_values: tuple[int, int, int, int] = (0, 0, 0, 0)
     #: (planned, tracks, priority) of the first stage's optimum
     firsts: tuple[int, int, int] = (0, 0, 0)
+    #: the best programme so far (x, n, w, y), the one `finish` forms and dates
+    best: Solution = field(default_factory=dict)
 
     def stage(
         self, name: str, objective: cp_model.LinearExprT, maximize: bool, share: float | None
@@ -220,7 +227,11 @@ class _ProgrammeSolve:
         w_tracks = total_priority + 1
         w_planned = (track_max + 1) * w_tracks
         objective = w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority()
-        self.best, first = self.stage("steps planned", objective, True, 0.35)
+        solver, first = self.stage("steps planned", objective, True, 0.35)
+        if first.found:
+            self.best = solution_of(pm, solver)
+        planned, tracks, priority, _ = self.start_values
+        self.adopt_start(first, w_planned * planned + w_tracks * tracks + priority, True)
         self.stages.append(first)
         if not first.found:
             return False
@@ -243,6 +254,10 @@ class _ProgrammeSolve:
         """Stage 2: earlier rounds for who goes first."""
         pm = self.pm
         solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3)
+        if second.found:
+            self.best = solution_of(pm, solver)
+        if self.start_values[:3] == self.firsts:
+            self.adopt_start(second, self.start_values[3], True)
         self.stages.append(second)
         if not second.found:
             return
@@ -251,7 +266,6 @@ class _ProgrammeSolve:
             "in) x (1 + the company's priority and waiting points); higher means earlier "
             "rounds for those first in line"
         )
-        self.best = solver
         pm.model.add(pm.earliness() >= second.value)
         if self.start_values[:3] == self.firsts and self.start_values[3] >= second.value:
             rehint(pm, self.start)
@@ -267,20 +281,45 @@ class _ProgrammeSolve:
         bound_cohorts(pm, ranges)
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
-        candidates = [{var: self.best.value(var) for var in self.start}]
-        if per_round:
-            candidates.append(per_round)
+        candidates = [self.best, per_round]
         start_ok = self.start_values[:3] == self.firsts and (
             not second.found or self.start_values[3] >= second.value
         )
         if start_ok:
             candidates.append(self.start)
-        rehint(pm, min(candidates, key=lambda h: pm.travel_of({k: h[v] for k, v in pm.x.items()})))
+        hint = min(candidates, key=self.travel_of)
+        rehint(pm, hint)
         solver, third = self.stage("travel km", pm.travel_units(), False, None)
+        if third.found and third.value <= self.travel_of(hint):
+            self.best = solution_of(pm, solver)
+        elif is_feasible(pm, hint, min(5.0, max(0.5, self.deadline - time.time()))):
+            # the stage's own answer travels more than its start (or it found none in its
+            # time, e.g. on a loaded machine): the start is the answer, with the stage's bound
+            self.best = hint
+            third.status, third.value = "FEASIBLE", self.travel_of(hint)
+        elif third.found:
+            self.best = solution_of(pm, solver)
         self.stages.append(third)
         if third.found:
             third.words = f"{travel_units_to_km(third.value):,.1f} km travelled over the horizon"
-            self.best = solver
+
+    def travel_of(self, solution: Solution) -> int:
+        """The travel units of a programme."""
+        return self.pm.travel_of({key: solution.get(var, 0) for key, var in self.pm.x.items()})
+
+    def adopt_start(self, stage: Stage, start_value: int, maximize: bool) -> None:
+        """The start (the rounds planned one by one) as the stage's answer when it is better
+        than what the stage found in its time and keeps every constraint: the programme is
+        then never worse than the myopic coordinator's on the stage's objective."""
+        better = start_value > stage.value if maximize else start_value < stage.value
+        if not self.start or (stage.found and not better):
+            return
+        if not is_feasible(self.pm, self.start, min(5.0, max(0.5, self.deadline - time.time()))):
+            if stage.found:
+                rehint(self.pm, self.best)
+            return
+        self.best = dict(self.start)
+        stage.status, stage.value = "FEASIBLE", start_value
 
     def nothing_found(self) -> ProgrammeSolution:
         """The answer when stage 1 found no programme."""
@@ -297,7 +336,7 @@ class _ProgrammeSolve:
 
     def finish(self, days: list[DayIndex]) -> ProgrammeSolution:
         """Each round's cohorts formed and dated; who takes which step when."""
-        pm, best = self.pm, self.best
+        pm, best = self.pm, {var: self.best.get(var, 0) for var in self.pm.decisions()}
         identities = _assign_identities(pm, best)
         rounds = [
             _round_plan(
