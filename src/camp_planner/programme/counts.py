@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -37,23 +38,31 @@ def _class_of(group: ProgrammeGroup) -> tuple[object, ...]:
     return (group.participants, group.priority, group.steps, options)
 
 
-def cohort_ranges(
-    pm: ProgrammeModel,
-    firsts: tuple[int, int, int],
-    earliness: int | None,
-    seconds: float,
-    seed: int,
-) -> Ranges:
-    """Per segment and round, the fewest and most cohorts of any programme reaching
-    `firsts` (planned, tracks, priority) and `earliness`; pairs not proven in time are
-    left out."""
+@dataclass
+class Counts:
+    """The counts model and its objectives (the programme model's, by class)."""
+
+    model: cp_model.CpModel
+    #: (segment, round) -> cohorts
+    k: dict[tuple[Segment, int], cp_model.IntVar]
+    planned: cp_model.LinearExpr
+    tracks: cp_model.LinearExpr
+    priority: cp_model.LinearExpr
+    earliness: cp_model.LinearExpr
+
+
+def counts_model(pm: ProgrammeModel) -> Counts:
+    """The counts model of `pm`'s programme (see the module docstring)."""
     m = cp_model.CpModel()
     classes: dict[tuple[object, ...], list[ProgrammeGroup]] = defaultdict(list)
     for group in pm.groups:
         classes[_class_of(group)].append(group)
     last = len(pm.programme.rounds) - 1
     people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
-    planned, tracks, priority, early = [], [], [], []
+    planned: list[cp_model.LinearExprT] = []
+    tracks: list[cp_model.LinearExprT] = []
+    priority: list[cp_model.LinearExprT] = []
+    early: list[cp_model.LinearExprT] = []
     for ci, members in enumerate(classes.values()):
         first = members[0]
         size = sum(g.size for g in members)
@@ -85,11 +94,60 @@ def cohort_ranges(
         cohorts = {(s, r): var for (s, rr), var in k.items() if rr == r}
         view = RoundView(m, pm.programme.problem.venues, cohorts=cohorts, name=f"_{r}")
         rules.facilitator_calendar(view, capacity.frontier)
-    m.add(sum(planned) >= firsts[0])
-    m.add(sum(tracks) >= firsts[1])
-    m.add(sum(priority) >= firsts[2])
+    total = cp_model.LinearExpr.sum
+    return Counts(m, k, total(planned), total(tracks), total(priority), total(early))
+
+
+def _best(m: cp_model.CpModel, seconds: float, seed: int) -> int | None:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return None
+    return round(solver.objective_value)
+
+
+def steps_bound(
+    pm: ProgrammeModel, w_planned: int, w_tracks: int, seconds: float, seed: int
+) -> int | None:
+    """The most ``w_planned * planned + w_tracks * tracks + priority`` (the first stage's
+    objective) any programme reaches, proven on the counts (None: not in `seconds`)."""
+    counts = counts_model(pm)
+    counts.model.maximize(w_planned * counts.planned + w_tracks * counts.tracks + counts.priority)
+    return _best(counts.model, seconds, seed)
+
+
+def earliness_bound(
+    pm: ProgrammeModel, firsts: tuple[int, int, int], seconds: float, seed: int
+) -> int | None:
+    """The most earliness (the second stage's objective) of any programme reaching
+    `firsts` (planned, tracks, priority), proven on the counts (None: not in `seconds`)."""
+    counts = counts_model(pm)
+    counts.model.add(counts.planned >= firsts[0])
+    counts.model.add(counts.tracks >= firsts[1])
+    counts.model.add(counts.priority >= firsts[2])
+    counts.model.maximize(counts.earliness)
+    return _best(counts.model, seconds, seed)
+
+
+def cohort_ranges(
+    pm: ProgrammeModel,
+    firsts: tuple[int, int, int],
+    earliness: int | None,
+    seconds: float,
+    seed: int,
+) -> Ranges:
+    """Per segment and round, the fewest and most cohorts of any programme reaching
+    `firsts` (planned, tracks, priority) and `earliness`; pairs not proven in time are
+    left out."""
+    counts = counts_model(pm)
+    m, k = counts.model, counts.k
+    m.add(counts.planned >= firsts[0])
+    m.add(counts.tracks >= firsts[1])
+    m.add(counts.priority >= firsts[2])
     if earliness is not None:
-        m.add(sum(early) >= earliness)
+        m.add(counts.earliness >= earliness)
     ranges: Ranges = {}
     deadline = time.time() + seconds
     for key, var in sorted(k.items(), key=lambda kv: (kv[0][1], kv[0][0].label)):

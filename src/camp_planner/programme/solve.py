@@ -18,7 +18,12 @@ from camp_planner.engine.stages import Progress
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
-from camp_planner.programme.counts import bound_cohorts, cohort_ranges
+from camp_planner.programme.counts import (
+    bound_cohorts,
+    cohort_ranges,
+    earliness_bound,
+    steps_bound,
+)
 from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
 from camp_planner.programme.stages import (
@@ -197,16 +202,26 @@ class _ProgrammeSolve:
     best: Solution = field(default_factory=dict)
 
     def stage(
-        self, name: str, objective: cp_model.LinearExprT, maximize: bool, share: float | None
+        self,
+        name: str,
+        objective: cp_model.LinearExprT,
+        maximize: bool,
+        share: float | None,
+        target: int | None = None,
     ) -> tuple[cp_model.CpSolver, Stage]:
-        """A stage until `share` of the time left (None: until the reserve)."""
+        """A stage until `share` of the time left (None: until the reserve), stopped at
+        `target` (a bound the counts proved)."""
         end = self.deadline - self.reserve
         if share is not None:
             end = time.time() + share * (end - time.time())
         return programme_stage(
             self.pm, name, objective, maximize, end, self.seed, self.workers, self.progress,
-            self.started,
+            self.started, target,
         )  # fmt: skip
+
+    def counts_seconds(self) -> float:
+        """Time for one counts model: 5 % of the limit, at most 5 s."""
+        return min(5.0, 0.05 * (self.deadline - self.started))
 
     def start_myopic(self, seconds: float) -> None:
         """A starting solution from planning the rounds one by one (measured on the demo:
@@ -227,7 +242,9 @@ class _ProgrammeSolve:
         w_tracks = total_priority + 1
         w_planned = (track_max + 1) * w_tracks
         objective = w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority()
-        solver, first = self.stage("steps planned", objective, True, 0.35)
+        # The counts' optimum stops the stage once reached (as the round's stage 1).
+        target = steps_bound(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
+        solver, first = self.stage("steps planned", objective, True, 0.35, target)
         if first.found:
             self.best = solution_of(pm, solver)
         planned, tracks, priority, _ = self.start_values
@@ -253,7 +270,8 @@ class _ProgrammeSolve:
     def earlier_rounds(self) -> None:
         """Stage 2: earlier rounds for who goes first."""
         pm = self.pm
-        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3)
+        target = earliness_bound(pm, self.firsts, self.counts_seconds(), self.seed)
+        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3, target)
         if second.found:
             self.best = solution_of(pm, solver)
         if self.start_values[:3] == self.firsts:
@@ -275,9 +293,8 @@ class _ProgrammeSolve:
         travel with their steps kept (usually far better) and the start."""
         pm, second = self.pm, self.stages[-1]
         # Each segment's cohorts per round, proven on the counts at the earlier optima.
-        seconds = min(5.0, 0.05 * (self.deadline - self.started))
         earliness = second.value if second.found else None
-        ranges = cohort_ranges(pm, self.firsts, earliness, seconds, self.seed)
+        ranges = cohort_ranges(pm, self.firsts, earliness, self.counts_seconds(), self.seed)
         bound_cohorts(pm, ranges)
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
