@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from camp_planner.models import PlanningProblem
-from camp_planner.programme.counts import bound_cohorts, cohort_ranges
+from camp_planner.programme.counts import (
+    bound_cohorts,
+    cohort_ranges,
+    earliness_bound,
+    steps_bound,
+)
 from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, group_companies
 from camp_planner.programme.solve import _capacities
@@ -41,3 +46,13 @@ def test_below_the_optimum_a_round_may_hold_none() -> None:
     pm = _model()
     ranges = cohort_ranges(pm, (2, 0, 0), None, 5.0, 0)
     assert sorted((r, span) for (_, r), span in ranges.items()) == [(0, (0, 1)), (1, (0, 1))]
+
+
+def test_the_counts_bound_the_first_two_stages() -> None:
+    # All four planned (one pair a round): the first stage's most is 4 next steps; the
+    # earliness of the round before the last is one pair's, the one going first.
+    pm = _model()
+    best = steps_bound(pm, 1000, 10, 5.0, 0)
+    assert best is not None and best // 1000 == 4
+    first_pair = max(g.priority for g in pm.groups)
+    assert earliness_bound(pm, (4, 0, 0), 5.0, 0) == 2 * (1 + first_pair)
