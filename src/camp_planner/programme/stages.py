@@ -53,7 +53,8 @@ def programme_stage(
     solver, result = run_stage(pm.model, objective, maximize, parameters, reporter, Portfolio.LP)
     stage = Stage(name, result.status)
     if stage.found:
-        stage.value, stage.bound = result.value, result.bound
+        # the bound: the tighter of CP-SAT's and the target (both proven)
+        stage.value, stage.bound = result.value, round(reporter.tighter(result.bound))
         if reporter.reached(stage.value):
             stage.status, stage.bound = "OPTIMAL", stage.value
         rehint(pm, solution_of(pm, solver))
