@@ -146,6 +146,8 @@ def test_an_earliness_stage_that_finds_nothing_keeps_the_first_stages_answer(
         return (solver, Stage(name, "UNKNOWN")) if name == "earlier rounds" else (solver, stage)
 
     monkeypatch.setattr(programme_solve, "programme_stage", earliness_finds_nothing)
+    # without the counts' start, which would prove the stage without searching
+    monkeypatch.setattr(programme_solve._ProgrammeSolve, "start_counts", lambda *_: False)
     programme, _ = _problem()
     solution = plan_programme(programme, time_limit=30, workers=1)
     result = programme_result(solution)
@@ -157,3 +159,32 @@ def test_an_earliness_stage_that_finds_nothing_keeps_the_first_stages_answer(
     assert (second.name, second.status, second.value) == ("earlier rounds", "FEASIBLE", 2)
     assert document["summary"]["travel_km_total"] == 0
     assert solution.stages[-1].status == "OPTIMAL"
+
+
+def test_the_counts_optimum_held_by_every_round_proves_the_first_two_stages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The counts' optimum (all four planned; one pair in round 1) split into the groups and
+    # held by each round alone: both stages are proven without a search of the whole model.
+    real = programme_solve.programme_stage
+    searched: list[str] = []
+
+    def record(pm: ProgrammeModel, name: str, *args: Any, **kw: Any) -> Any:
+        searched.append(name)
+        return real(pm, name, *args, **kw)
+
+    monkeypatch.setattr(programme_solve, "programme_stage", record)
+    programme, _ = _problem()
+    solution = plan_programme(programme, time_limit=30, workers=1)
+    assert searched == ["travel km"]
+    assert [(s.name, s.status) for s in solution.stages] == [
+        ("steps planned", "OPTIMAL"),
+        ("earlier rounds", "OPTIMAL"),
+        ("travel km", "OPTIMAL"),
+    ]
+    result = programme_result(solution)
+    document = json.loads(json.dumps(result.document))
+    rosters = [json.loads(roster.to_json()) for _, roster in result.rounds]
+    assert check_programme(list(programme.rounds), COMPANIES, list(VENUES), document, rosters) == []
+    assert document["summary"]["next_step_planned"] == 4
+    assert document["summary"]["travel_km_total"] == 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -49,14 +49,21 @@ class Counts:
     tracks: cp_model.LinearExpr
     priority: cp_model.LinearExpr
     earliness: cp_model.LinearExpr
+    #: (class, round, step) -> the class's companies taking the step in the round
+    t: dict[tuple[int, int, Step], cp_model.IntVar] = field(default_factory=dict)
+    #: class -> the indices of its groups in the programme model
+    members: list[list[int]] = field(default_factory=list)
 
 
 def counts_model(pm: ProgrammeModel) -> Counts:
     """The counts model of `pm`'s programme (see the module docstring)."""
     m = cp_model.CpModel()
     classes: dict[tuple[object, ...], list[ProgrammeGroup]] = defaultdict(list)
-    for group in pm.groups:
+    indices: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for gi, group in enumerate(pm.groups):
         classes[_class_of(group)].append(group)
+        indices[_class_of(group)].append(gi)
+    by_class: dict[tuple[int, int, Step], cp_model.IntVar] = {}
     last = len(pm.programme.rounds) - 1
     people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
     planned: list[cp_model.LinearExprT] = []
@@ -69,6 +76,7 @@ def counts_model(pm: ProgrammeModel) -> Counts:
         t: dict[tuple[int, Step], cp_model.IntVar] = {}
         for (r, step), option in sorted(first.options.items()):
             t[r, step] = m.new_int_var(0, size, f"t_{ci}_{r}_{step}")
+            by_class[ci, r, step] = t[r, step]
             people[option.segment, r].append(first.participants * t[r, step])
             if step == first.next_step:
                 planned.append(t[r, step])
@@ -95,7 +103,9 @@ def counts_model(pm: ProgrammeModel) -> Counts:
         view = RoundView(m, pm.programme.problem.venues, cohorts=cohorts, name=f"_{r}")
         rules.facilitator_calendar(view, capacity.frontier)
     total = cp_model.LinearExpr.sum
-    return Counts(m, k, total(planned), total(tracks), total(priority), total(early))
+    counts = Counts(m, k, total(planned), total(tracks), total(priority), total(early))
+    counts.t, counts.members = by_class, list(indices.values())
+    return counts
 
 
 def _best(m: cp_model.CpModel, seconds: float, seed: int) -> int | None:
@@ -129,6 +139,63 @@ def earliness_bound(
     counts.model.add(counts.priority >= firsts[2])
     counts.model.maximize(counts.earliness)
     return _best(counts.model, seconds, seed)
+
+
+#: (group, step, round) -> the group's companies taking the step in the round
+StepCounts = dict[tuple[int, Step, int], int]
+
+
+def counts_optimum(
+    pm: ProgrammeModel, w_planned: int, w_tracks: int, seconds: float, seed: int
+) -> tuple[int, int, StepCounts] | None:
+    """The first stage's optimum on the counts, the most earliness beside it, and the
+    counts' programme at both split into the groups (None: not proven in `seconds` each).
+    Both are upper bounds for the programme model; where the rounds can hold the split
+    (`starts.per_round_travel`, strict), they are its optima too (the round's counts
+    start, `scheduler.start`, for the programme)."""
+    counts = counts_model(pm)
+    m = counts.model
+    first = w_planned * counts.planned + w_tracks * counts.tracks + counts.priority
+    m.maximize(first)
+    steps = _best(m, seconds, seed)
+    if steps is None:
+        return None
+    m.add(first == steps)
+    m.maximize(counts.earliness)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return None
+    taken = {key: solver.value(var) for key, var in counts.t.items()}
+    return steps, round(solver.objective_value), split_counts(pm, counts.members, taken)
+
+
+def split_counts(
+    pm: ProgrammeModel, members: list[list[int]], taken: dict[tuple[int, int, Step], int]
+) -> StepCounts:
+    """A class's steps per round shared out over its companies: Module 1 to the next
+    companies in order, round by round; Module 2 to those who took Module 1 in an earlier
+    round (whole tracks) or to the next in order (Module 2 only). The class's counts keep
+    the rules across rounds summed over it, so there are always enough."""
+    out: StepCounts = defaultdict(int)
+    rounds = len(pm.programme.rounds)
+    for ci, groups in enumerate(members):
+        companies = [gi for gi in groups for _ in range(pm.groups[gi].size)]
+        m1_queue = list(companies)
+        m2_queue: list[int] = [] if pm.groups[groups[0]].whole_track else list(companies)
+        for r in range(rounds):
+            took_m1 = m1_queue[: taken.get((ci, r, Step.MODULE1), 0)]
+            del m1_queue[: len(took_m1)]
+            for gi in m2_queue[: taken.get((ci, r, Step.MODULE2), 0)]:
+                out[gi, Step.MODULE2, r] += 1
+            del m2_queue[: taken.get((ci, r, Step.MODULE2), 0)]
+            for gi in took_m1:
+                out[gi, Step.MODULE1, r] += 1
+            if pm.groups[groups[0]].whole_track:
+                m2_queue.extend(took_m1)
+    return dict(out)
 
 
 def cohort_ranges(

@@ -21,6 +21,7 @@ from camp_planner.models.groups import cohorts_possible
 from camp_planner.programme.counts import (
     bound_cohorts,
     cohort_ranges,
+    counts_optimum,
     earliness_bound,
     steps_bound,
 )
@@ -34,7 +35,7 @@ from camp_planner.programme.stages import (
     rehint,
     solution_of,
 )
-from camp_planner.programme.starts import myopic_hint, per_round_travel
+from camp_planner.programme.starts import myopic_hint, per_round_travel, realize
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
     CohortPlan,
@@ -200,6 +201,10 @@ class _ProgrammeSolve:
     firsts: tuple[int, int, int] = (0, 0, 0)
     #: the best programme so far (x, n, w, y), the one `finish` forms and dates
     best: Solution = field(default_factory=dict)
+    #: a programme at the counts' optima of the first two stages (`start_counts`)
+    counts_start: Solution = field(default_factory=dict)
+    #: those optima: (first stage's weighted value, earliness)
+    targets: tuple[int, int] = (0, 0)
 
     def stage(
         self,
@@ -223,6 +228,37 @@ class _ProgrammeSolve:
         """Time for one counts model: 5 % of the limit, at most 5 s."""
         return min(5.0, 0.05 * (self.deadline - self.started))
 
+    def weights(self) -> tuple[int, int]:
+        """The first stage's weights of a next step planned and of a whole track."""
+        total_priority = sum(g.size * g.priority for g in self.pm.groups)
+        track_max = sum(g.size for g in self.pm.groups if g.whole_track)
+        w_tracks = total_priority + 1
+        return (track_max + 1) * w_tracks, w_tracks
+
+    def start_counts(self, seconds: float) -> bool:
+        """The counts' optimum of the first two stages, split into the groups and each
+        round planned alone with its steps kept (the round's counts start, for the
+        programme): when every round holds its part, the programme is at both upper bounds,
+        so both stages are proven without a search. False when it is not found."""
+        pm = self.pm
+        w_planned, w_tracks = self.weights()
+        optimum = counts_optimum(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
+        if optimum is None:
+            return False
+        steps, earliness, counts = optimum
+        if self.progress:
+            self.progress("starting solution: the counts' optimum, each round on its own")
+        found = realize(pm, counts, time.time() + seconds, self.seed, self.workers, None)
+        if found is None:
+            return False
+        planned, tracks, priority, early = pm.values({k: found[v] for k, v in pm.x.items()})
+        reached = w_planned * planned + w_tracks * tracks + priority == steps
+        if not reached or early != earliness or not is_feasible(pm, found, seconds):
+            return False
+        self.counts_start, self.targets = found, (steps, earliness)
+        self.start, self.start_values = found, (planned, tracks, priority, early)
+        return True
+
     def start_myopic(self, seconds: float) -> None:
         """A starting solution from planning the rounds one by one (measured on the demo:
         without it the first stage was not proven in 10 s and the travel gap was 42 %
@@ -237,18 +273,20 @@ class _ProgrammeSolve:
         """Stage 1: next steps planned, then whole tracks, then priority, in one weighted
         objective; kept as constraints. False when nothing was found."""
         pm = self.pm
-        total_priority = sum(g.size * g.priority for g in pm.groups)
-        track_max = sum(g.size for g in pm.groups if g.whole_track)
-        w_tracks = total_priority + 1
-        w_planned = (track_max + 1) * w_tracks
+        w_planned, w_tracks = self.weights()
         objective = w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority()
-        # The counts' optimum stops the stage once reached (as the round's stage 1).
-        target = steps_bound(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
-        solver, first = self.stage("steps planned", objective, True, 0.35, target)
-        if first.found:
-            self.best = solution_of(pm, solver)
-        planned, tracks, priority, _ = self.start_values
-        self.adopt_start(first, w_planned * planned + w_tracks * tracks + priority, True)
+        if self.counts_start:  # at the counts' optimum: proven without a search
+            first = Stage("steps planned", "OPTIMAL", self.targets[0], self.targets[0])
+            self.best = dict(self.counts_start)
+            rehint(pm, self.best)
+        else:
+            # The counts' optimum stops the stage once reached (as the round's stage 1).
+            target = steps_bound(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
+            solver, first = self.stage("steps planned", objective, True, 0.35, target)
+            if first.found:
+                self.best = solution_of(pm, solver)
+            planned, tracks, priority, _ = self.start_values
+            self.adopt_start(first, w_planned * planned + w_tracks * tracks + priority, True)
         self.stages.append(first)
         if not first.found:
             return False
@@ -270,13 +308,10 @@ class _ProgrammeSolve:
     def earlier_rounds(self) -> None:
         """Stage 2: earlier rounds for who goes first."""
         pm = self.pm
-        target = earliness_bound(pm, self.firsts, self.counts_seconds(), self.seed)
-        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3, target)
-        if second.found:
-            self.best = solution_of(pm, solver)
-        else:  # none found in its time (seen on a loaded machine): the first stage's answer
-            x = {key: self.best.get(var, 0) for key, var in pm.x.items()}
-            second.status, second.value = "FEASIBLE", pm.values(x)[3]
+        if self.counts_start:  # at the counts' optimum: proven without a search
+            second = Stage("earlier rounds", "OPTIMAL", self.targets[1], self.targets[1])
+        else:
+            second = self.earliness_searched()
         if self.start_values[:3] == self.firsts:
             self.adopt_start(second, self.start_values[3], True)
         self.stages.append(second)
@@ -290,6 +325,18 @@ class _ProgrammeSolve:
         pm.model.add(pm.earliness() >= second.value)
         if self.start_values[:3] == self.firsts and self.start_values[3] >= second.value:
             rehint(pm, self.start)
+
+    def earliness_searched(self) -> Stage:
+        """Stage 2 by CP-SAT, stopped at the counts' optimum."""
+        pm = self.pm
+        target = earliness_bound(pm, self.firsts, self.counts_seconds(), self.seed)
+        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3, target)
+        if second.found:
+            self.best = solution_of(pm, solver)
+        else:  # none found in its time (seen on a loaded machine): the first stage's answer
+            x = {key: self.best.get(var, 0) for key, var in pm.x.items()}
+            second.status, second.value = "FEASIBLE", pm.values(x)[3]
+        return second
 
     def least_travel(self) -> None:
         """Stage 3: travel, from the best of the last solution, the rounds' own least
@@ -420,7 +467,8 @@ def plan_programme(
         workers,
         progress,
     )
-    run.start_myopic(0.25 * time_limit)
+    if not run.start_counts(0.25 * time_limit):
+        run.start_myopic(0.25 * time_limit)
     if not run.steps_planned():
         return run.nothing_found()
     run.earlier_rounds()

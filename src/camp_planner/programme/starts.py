@@ -74,6 +74,34 @@ def per_round_travel(
     solved alone: a starting solution for the travel stage of the whole model. A round
     whose model finds nothing in its share of the time keeps its part of `values` (so a
     slow round no longer throws away the others)."""
+    return _rounds_alone(pm, values, None, deadline, seed, workers, progress) or dict(values)
+
+
+def realize(
+    pm: ProgrammeModel,
+    counts: dict[tuple[int, Step, int], int],
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int] | None:
+    """A programme in which each group takes each step in each round as often as `counts`
+    says (e.g. the counts' optimum, `counts.counts_optimum`), each round with its least
+    travel; None when a round cannot hold its part or finds nothing in its time."""
+    return _rounds_alone(pm, {}, counts, deadline, seed, workers, progress)
+
+
+def _rounds_alone(
+    pm: ProgrammeModel,
+    values: Mapping[cp_model.IntVar, int],
+    fixed: dict[tuple[int, Step, int], int] | None,
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int] | None:
+    """Each round alone with its steps per group kept: as in `values` (a round that finds
+    nothing keeps its part), or as `fixed` says (strict: None if a round finds nothing)."""
     hint = {var: values.get(var, 0) for var in pm.decisions()}
     rounds = len(pm.programme.rounds)
     for r in range(rounds):
@@ -89,8 +117,11 @@ def per_round_travel(
         )
         counts: dict[tuple[int, Step], int] = defaultdict(int)
         for (gi, step, rr, _), var in pm.x.items():
-            if rr == r:
+            if rr == r and fixed is None:
                 counts[gi, step] += hint[var]
+        for (gi, step, rr), count in (fixed or {}).items():
+            if rr == r:
+                counts[gi, step] += count
         people: dict[Segment, int] = defaultdict(int)
         for gi, group in enumerate(groups):
             for step in group.steps:
@@ -123,7 +154,9 @@ def per_round_travel(
                 f"travel of round {pm.programme.rounds[r].name} with its companies kept: "
                 f"{before / TRAVEL_UNITS_PER_KM:,.1f} -> {after} ({stage.status})"
             )
-        if not stage.found or stage.value > before:
+        if fixed is not None and not stage.found:
+            return None
+        if not stage.found or (fixed is None and stage.value > before):
             continue
         for (gi, step, _, v), var in sub.x.items():
             hint[pm.x[gi, step, r, v]] = sub_solver.value(var)
