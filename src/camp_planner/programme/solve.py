@@ -1,10 +1,12 @@
 """Solve a programme: the model over all rounds in lexicographic stages, then each round's
 cohorts formed and dated, and a roster per round with every company accounted for.
 
-The phases (`_ProgrammeSolve`): a start from the rounds planned one by one (`starts`);
-steps planned, tracks and priority; earlier rounds; travel, with each segment's cohorts
-per round bounded by what the counts prove at the earlier optima (`counts`); then the
-cohorts of each round dated."""
+The phases (`_ProgrammeSolve`): a start, the counts' optimum of the first two stages held
+by every round (then both stages are proven without a search) or else the rounds planned
+one by one (`starts`); steps planned, tracks and priority; earlier rounds (each stopped at
+the counts' optimum); travel, with each segment's cohorts per round bounded by what the
+counts prove at the earlier optima (`counts`), from the best of its starts; then the cohorts
+of each round dated. A stage never ends worse than its start (`adopt_start`)."""
 
 from __future__ import annotations
 
