@@ -285,13 +285,15 @@ class Web:
 
     @staticmethod
     def result_url(job: Job) -> str | None:
+        if job.kind == "programme" and (job.status == DONE or job.kept):
+            return f"/jobs/{job.job_id}/programme"
         if job.status == CANCELLED and job.kept:
             return f"/plans/{job.plan_id}/roster"
         if job.status != DONE:
             return None
         if job.kind == "whatif":
             return f"/jobs/{job.job_id}/whatif"
-        if job.kind in ("replan", "fit"):
+        if job.kind in ("replan", "fit", "remedies"):
             return f"/jobs/{job.job_id}/{job.kind}"
         return f"/plans/{job.plan_id}/roster"
 

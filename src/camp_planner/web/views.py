@@ -30,6 +30,8 @@ from camp_planner.models.groups import (
     no_next_step,
 )
 from camp_planner.web.i18n import N_, library_gettext, translations
+from camp_planner.web.programme import PROGRAMME_KIND, PROGRAMME_LINES
+from camp_planner.web.remedy_names import REMEDY_KIND, remedy_name
 
 __all__ = [
     "AGE_LABELS",
@@ -78,7 +80,7 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if")}
+KIND_LABELS = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND, **REMEDY_KIND}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -277,6 +279,7 @@ _FIXED = {
     "building the model": N_("Building the model"),
     "solving": N_("Solving"),
     "writing the files": N_("Writing the files"),
+    **PROGRAMME_LINES,
     "members' unavailable days rule out this assignment; trying the next best": N_(
         "The members' unavailable days rule out this roster; trying the next best"
     ),
@@ -301,7 +304,7 @@ def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
     if match := _VENUES_NAME.fullmatch(name):
         n = int(match[1])
         return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
-    return gettext("baseline") if name == "baseline" else name
+    return gettext("baseline") if name == "baseline" else remedy_name(name, gettext)
 
 
 def progress_text(line: str, gettext: Callable[[str], str], number: Callable[..., str]) -> str:
