@@ -15,6 +15,7 @@ from camp_planner.io.folder import load_folder
 from tests.checker import check_replan
 from tests.web.conftest import wait_for
 from tests.web.test_pages import token
+from tests.web.test_problems_language import english_in, problem_rows
 from tests.web.test_year_replan import _solved_and_published
 
 UNKNOWN = "0123456789abcdef"
@@ -112,6 +113,14 @@ def test_choose_a_place_of_fit(
     # bad input and unknown ids
     bad = client.post(f"/api/plans/{plan_id}/fit/choose", json={"job_id": fit_job, "rank": 99})
     assert bad.status_code == 422 and bad.json()["problems"][0]["column"] == "rank"
+    assert bad.json()["problems"][0]["expected"].startswith("a rank of the places: ")
+    page = client.post(
+        f"/plans/{plan_id}/fit/choose?lang=da",
+        data={"csrf_token": token(client), "job_id": fit_job, "rank": "99"},
+    )
+    assert page.status_code == 422
+    rows = problem_rows(page.text)
+    assert rows[0][4].startswith("et af pladsernes numre: ") and not english_in(page.text), rows
     bad = client.post(f"/api/plans/{plan_id}/fit/choose", json={"job_id": job, "rank": 1})
     assert bad.status_code == 422 and bad.json()["problems"][0]["column"] == "job_id"
     bad = client.post(f"/api/plans/{plan_id}/fit/choose", json=[1])

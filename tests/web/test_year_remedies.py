@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import camp_planner.cli as cli
 from tests.web.conftest import upload, wait_for
 from tests.web.test_pages import token
+from tests.web.test_problems_language import english_in, problem_rows
 
 UNKNOWN = "0123456789abcdef"
 
@@ -128,6 +129,15 @@ def test_remedies_bad_input_and_unknown_ids(
     assert bad.status_code == 422
     problem = bad.json()["problems"][0]
     assert problem["column"] == "remedy" and "online cohorts" in problem["expected"]
+    # the page names the table's remedies in its language, no English word
+    page = client.post(
+        f"/plans/{plan_id}/remedies/apply?lang=da",
+        data={"csrf_token": token(client), "job_id": job, "remedy": "magic"},
+    )
+    assert page.status_code == 422
+    rows = problem_rows(page.text)
+    assert rows[0][4].startswith("en løsning fra tabellen: ") and "Online hold" in rows[0][4]
+    assert rows[0][0] == "(formularen)" and not english_in(page.text), rows
     bad = client.post(
         f"/api/plans/{plan_id}/remedies/apply",
         json={"job_id": job, "remedy": "none (the round as it is)"},

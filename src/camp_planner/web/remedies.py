@@ -15,6 +15,7 @@ from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.models import PlanningProblem
 from camp_planner.web.common import Problems, Web
+from camp_planner.web.remedy_names import remedy_label
 from camp_planner.web.settings import FIELDS, check_settings, read_written
 from camp_planner.web.store import DONE, Job, Store
 
@@ -108,9 +109,10 @@ def applicable(job: Job | None, plan_id: str) -> bool:
     )
 
 
-def apply_remedy(web: Web, plan_id: str, job: Job, remedy: Any) -> int:
+def apply_remedy(web: Web, plan_id: str, job: Job, remedy: Any, gettext: Any = None) -> int:
     """A new version of the plan with the remedy's settings (the plan's other settings
-    kept as written).
+    kept as written). A problem names the table's remedies as the API names them, or, with
+    `gettext` (a page), as the page does.
 
     Returns:
         The new version's number.
@@ -124,7 +126,8 @@ def apply_remedy(web: Web, plan_id: str, job: Job, remedy: Any) -> int:
     rows = {str(r.get("remedy")): r for r in job.summary.get("rows", []) if r.get("apply")}
     row = rows.get(str(remedy)) if isinstance(remedy, str) else None
     if row is None:
-        expected = Message(N_("a remedy of the table: %(rows)s"), rows=", ".join(sorted(rows)))
+        names = sorted(rows) if gettext is None else [remedy_label(r, gettext) for r in rows]
+        expected = Message(N_("a remedy of the table: %(rows)s"), rows=", ".join(names))
         value = None if remedy is None else str(remedy)[:200]
         raise Problems([InputProblem.of("(request)", None, "remedy", value, expected)])
     before = read_written(web.store.plan_dir(plan_id))

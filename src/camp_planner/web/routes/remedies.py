@@ -123,7 +123,8 @@ async def apply_page(request: Request, plan_id: str) -> Response:
         return web.not_found(request)
     assert job is not None
     try:
-        await run_in_threadpool(apply_remedy, web, plan_id, job, form.get("remedy"))
+        gettext = translations(web.lang_of(request)).gettext
+        await run_in_threadpool(apply_remedy, web, plan_id, job, form.get("remedy"), gettext)
     except Problems as exc:
         return _page(request, job, 422, exc.problems)
     return RedirectResponse(f"/plans/{plan_id}#solve", status_code=303)
