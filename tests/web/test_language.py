@@ -144,6 +144,7 @@ def test_reasons_name_settings_in_words_not_toml() -> None:
     )
     shown = settings_in_words(reason, "da")
     assert "`" not in shown and "online_cohorts" not in shown and "mix_" not in shown
-    assert "»onlinehold« slået til" in shown
-    assert "»bland niveauer« med B+C" in shown and "»bland aldersgrupper« med B" in shown
+    assert "»Modul 1 må holdes online« afkrydset på siden Indstillinger" in shown
+    assert "B+C afkrydset under »Niveauer der må dele et hold i modul 1«" in shown
+    assert "B afkrydset under »Niveauer hvor unge og etablerede virksomheder må dele hold«" in shown
     assert settings_in_words("no setting here", "da") == "no setting here"
