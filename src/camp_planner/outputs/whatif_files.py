@@ -109,11 +109,12 @@ def _whole_counts(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str], lang: str = "en") -> Path:
     """Write whatif.csv (docs/whatif.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
     as whole numbers, text safe to open in Excel
-    (:func:`camp_planner.outputs.excel_safe.csv_text`)."""
-    return atomic_write_text(path, csv_text(_whole_counts(table)))
+    (:func:`camp_planner.outputs.excel_safe.csv_text`); for a Danish round (`lang`) with
+    ``;`` and decimal commas."""
+    return atomic_write_text(path, csv_text(_whole_counts(table), lang))
 
 
 def _table_pick(sheet: Worksheet) -> Callable[[int, int], str | None]:
@@ -201,7 +202,7 @@ def write_whatif(
     _ = gettext_for(lang)
     title = _(N_("What-if, round %(name)s")) % {"name": name} if name else _(N_("What-if"))
     written = [
-        write_whatif_csv(table, folder / WHATIF_CSV),
+        write_whatif_csv(table, folder / WHATIF_CSV, lang),
         write_whatif_xlsx(table, folder / WHATIF_XLSX, whatif.venues()),
         write_whatif_png(table, folder / WHATIF_PNG, by_venues, title, lang),
     ]
