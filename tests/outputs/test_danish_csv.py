@@ -1,5 +1,5 @@
 """CSV files for Danish Excel (issue 18): a Danish round's participants.csv (and
-whatif.csv, changes.csv) has `;` between the fields and decimal commas, an English
+whatif.csv) has `;` between the fields and decimal commas, an English
 round's keeps `,` and decimal points; the readers that read participants.csv back take
 both (replan's names of the published roster)."""
 
