@@ -1,10 +1,12 @@
 """One language per page (issue 18): a walk through the Danish pages in real Chromium
-(home -> plan -> solve -> job -> roster -> what-if -> comparison) finds none of a list of
-English words in what the page shows."""
+(home -> plan -> solve -> job -> roster -> what-if -> comparison, then the year's pages:
+settings -> versions -> changes -> publish -> replan result -> next round) finds none of a
+list of English words in what the page shows."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +106,32 @@ def test_danish_pages_show_no_english(
         look("whatif-job")
     _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 120)
     look("comparison")
+    _year_pages(driver, look)
     assert not seen, f"English on Danish pages: {seen}"
+
+
+def _year_pages(driver: Any, look: Callable[[str], None]) -> None:
+    """The year's pages of the same plan: settings, versions, changes (before and after
+    publishing), a replan's result and the next round."""
+    for link, marker, name in (("Indstillinger", "s-name", "settings"),
+                               ("Versioner", "version-1", "versions"),
+                               ("Ændringer", "publish", "changes")):  # fmt: skip
+        driver.find_element(By.LINK_TEXT, link).click()
+        _wait(driver, EC.presence_of_element_located((By.ID, marker)))
+        look(name)
+    driver.find_element(By.ID, "publish").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    look("changes-published")
+    driver.find_elements(By.CSS_SELECTOR, "input[name=withdraw]")[0].click()
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("10")
+    driver.find_element(By.ID, "replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), 180)
+    look("replan")
+    driver.find_element(By.LINK_TEXT, "Næste runde").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "attendance")))
+    look("next-round")
 
 
 def test_the_check_finds_english() -> None:
@@ -148,3 +175,23 @@ def test_reasons_name_settings_in_words_not_toml() -> None:
     assert "B+C afkrydset under »Niveauer der må dele et hold i modul 1«" in shown
     assert "B afkrydset under »Niveauer hvor unge og etablerede virksomheder må dele hold«" in shown
     assert settings_in_words("no setting here", "da") == "no setting here"
+
+
+def test_the_replan_sentence_in_danish() -> None:
+    from camp_planner.web.views import replan_sentence
+
+    english = "1 company withdrew, 2 cohorts re-dated, 3 late sign-ups placed, nobody lost a place"
+    shown = replan_sentence(english, "da")
+    assert shown == (
+        "1 virksomhed meldte fra, 2 hold har fået nye datoer, 3 sene tilmeldinger placeret, "
+        "ingen mistede sin plads"
+    )
+    assert not english_words(shown)
+    assert replan_sentence("2 companies lost their place", "da") == (
+        "2 virksomheder mistede deres plads"
+    )
+    assert replan_sentence("no changes; nobody lost a place", "da") == (
+        "ingen ændringer; ingen mistede sin plads"
+    )
+    assert replan_sentence(english, "en") == english
+    assert replan_sentence("something new", "da") == "something new"  # unknown: as it is

@@ -31,6 +31,7 @@ from camp_planner.models.groups import (
 )
 from camp_planner.web.i18n import N_, library_gettext
 from camp_planner.web.reason_words import reason_shown, settings_in_words
+from camp_planner.web.replan_words import replan_sentence
 
 __all__ = [
     "AGE_LABELS",
@@ -41,6 +42,7 @@ __all__ = [
     "plan_view",
     "progress_text",
     "reason_shown",
+    "replan_sentence",
     "roster_view",
     "settings_in_words",
 ]
