@@ -142,3 +142,29 @@ def test_dates_numbers_and_settings_of_reasons_in_the_page_language() -> None:
         shown = reason_shown(first, lang)
         assert "level_priority" not in shown and "`" not in shown
     assert "»Prioritet lagt til efter niveau« på siden Indstillinger" in reason_shown(first, "da")
+
+
+def test_reasons_decided_before_solving_carry_their_code_too() -> None:
+    """A company too far from every venue and one that has done its track: their
+    entries have codes and values, rendered in both languages, naming the Settings
+    page's field on the web."""
+    from camp_planner.models import Step
+    from camp_planner.web.views import reason_shown
+    from tests.helpers.sched_build import TOWN_B, co, rnd, run, ve
+
+    companies = [co(f"c{i}") for i in range(3)]
+    companies += [co("far", at=(57.5, 10.5)), co("done", completed=[Step.MODULE1, Step.MODULE2])]
+    roster = run(rnd(max_travel_km=40), companies, [ve("v"), ve("w", at=TOWN_B)])
+    entries = {u["company_id"]: u for u in roster["unplaced"]}
+    far, done = entries["far"], entries["done"]
+    assert (far["code"], far["reason_code"]) == ("too_far", "too_far_limit")
+    assert far["reason"] == "no open venue within max_travel_km = 40 km"
+    assert reason_shown(far, "en") == (
+        "no open venue within 40 km (“Longest travel, km” on the Settings page)"
+    )
+    assert reason_shown(far, "da") == (
+        "intet åbent mødested inden for 40 km (»Længste rejse, km« på siden Indstillinger)"
+    )
+    assert (done["code"], done["reason_code"]) == ("track_complete", "track_done")
+    assert reason_shown(done, "da") == "har gennemført Modul 1 og Modul 2"
+    assert all(u.get("reason_code") for u in roster["unplaced"]), roster["unplaced"]

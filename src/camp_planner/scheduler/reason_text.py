@@ -19,7 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from camp_planner.i18n import age_label, format_day, gettext_for, ngettext_for, segment_label
+from camp_planner.i18n import (
+    age_label,
+    format_day,
+    format_number,
+    gettext_for,
+    ngettext_for,
+    segment_label,
+    step_label,
+)
 from camp_planner.models import Segment
 
 __all__ = ["Reason", "reason_fields", "render_hint", "render_reason", "segment_values"]
@@ -244,7 +252,78 @@ def _limits_travel(values: Values, lang: str) -> str:
     }
 
 
+def _early(code: str) -> Callable[[Values, str], str]:
+    """The reasons decided before solving (scheduler/prepare.py), by code."""
+
+    def render(values: Values, lang: str) -> str:
+        _ = gettext_for(lang)
+        if code == "track_done":
+            return _("has completed Module 1 and Module 2")
+        if code == "track_complete":
+            return _("has completed its training track")
+        if code == "module2_level":
+            return _(
+                "has completed Module 1; Module 2 is only for level A and B companies, "
+                "this company is level %(level)s"
+            ) % {"level": values["level"]}
+        if code == "too_many_people":
+            return _("sends %(people)s people; a cohort holds at most %(most)s") % {
+                "people": values["people"],
+                "most": values["most"],
+            }
+        if code == "unavailable_every_day":
+            return _("is unavailable on every day a module and its lab could be held this round")
+        if code == "starts_too_late":
+            return _(
+                "can start from %(start)s; no module and lab dates are left in this round "
+                "after that"
+            ) % {"start": format_day(date.fromisoformat(values["start"]), lang)}
+        if code == "after_round":
+            return _("can start from %(start)s, after this round (%(end)s)") % {
+                "start": format_day(date.fromisoformat(values["start"]), lang),
+                "end": format_day(date.fromisoformat(values["end"]), lang),
+            }
+        return _round_or_venues(code, values, lang)
+
+    return render
+
+
+def _round_or_venues(code: str, values: Values, lang: str) -> str:
+    _ = gettext_for(lang)
+    if code == "round_too_short":
+        return _(
+            "the round %(start)s..%(end)s has no dates for %(module)s with its lab %(lo)s-%(hi)s "
+            "days later (on working days the facilitator is available)"
+        ) % {
+            "start": format_day(date.fromisoformat(values["start"]), lang),
+            "end": format_day(date.fromisoformat(values["end"]), lang),
+            "module": step_label(values["module"], lang),
+            "lo": values["lo"],
+            "hi": values["hi"],
+        }
+    residential = bool(values.get("residential"))
+    if code == "too_far_limit":
+        text = (
+            _("no residential venue within max_travel_km = %(km)s km")
+            if residential
+            else _("no open venue within max_travel_km = %(km)s km")
+        )
+        return text % {"km": format_number(float(values["km"]), lang, "g")}
+    if code == "too_far":
+        return (
+            _("no residential venue this round") if residential else _("no open venue this round")
+        )
+    raise KeyError(code)
+
+
+#: Reasons decided before solving: the company has no step, no venue or no dates.
+EARLY = (
+    "track_done", "track_complete", "module2_level", "too_many_people", "unavailable_every_day",
+    "starts_too_late", "after_round", "round_too_short", "too_far_limit", "too_far",
+)  # fmt: skip
+
 _RENDER: dict[str, Callable[[Values, str], str]] = {
+    **{code: _early(code) for code in EARLY},
     "segment_too_small": _too_small,
     "higher_priority": _higher_priority,
     "waiting_longer": _waiting_longer,

@@ -33,6 +33,11 @@ _SETTINGS = (
         N_("Levels at which young and established may share a cohort"),
     ),
     (
+        re.compile(r"max_travel_km = ([\d.,]+) km"),
+        N_("%(value)s km (“%(label)s” on the Settings page)"),
+        N_("Longest travel, km"),
+    ),
+    (
         re.compile(r"priority \+ level_priority"),
         N_("priority + “%(label)s” of the Settings page"),
         N_("Priority added by level"),
