@@ -99,6 +99,11 @@ def test_the_upload_names_the_file_the_person_chose(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_plan_folder(kept)
     _assert_named_as_written(caught.value.problems, f"{NAME}:Ark1")
+    # a file replaced since (a later version's) is called by its own name again
+    (kept / "plan.xlsx").write_bytes((kept / "plan.xlsx").read_bytes() + b"\0")
+    with pytest.raises(InputError) as replaced:
+        load_plan_folder(kept)
+    assert {p.file for p in replaced.value.problems} == {"plan.xlsx:Ark1"}
     # the same workbook without mistakes reads as the folder does
     good = tmp_path / "good"
     _workbook(write_demo_folder(tmp_path / "d2"), tmp_path / NAME)

@@ -25,6 +25,7 @@ language like the library's (:func:`camp_planner.web.views.expected_text`).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -198,7 +199,8 @@ def assign_files(uploads: list[Upload]) -> Assigned:
     return Assigned(files, ignored, problems, names)
 
 
-#: The client's names of a plan's files (fixed name -> name), beside the files.
+#: The client's names of a plan's files (fixed name -> name and the file's SHA-256, so a
+#: file replaced by a later version is not called so), beside the files.
 NAMES_FILE = ".file-names.json"
 
 
@@ -213,21 +215,36 @@ def save_plan_files(
             raise ValueError(name)
         (folder / name).write_bytes(data)
         names.append(name)
-    kept = {name: text for name, text in (shown or {}).items() if name in files}
+    kept = {
+        name: {"name": text, "sha256": hashlib.sha256(files[name]).hexdigest()}
+        for name, text in (shown or {}).items()
+        if name in files
+    }
     if kept:
         (folder / NAMES_FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
     return sorted(names)
 
 
 def _shown_names(folder: Path) -> dict[str, str]:
-    """The client's names of the plan's files ({} when none were kept, or unreadable)."""
+    """The client's names of the plan's files ({} when none were kept, or unreadable); a
+    file changed since (a later version's generated ``venues.csv``) has its own name."""
     try:
         found = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(found, dict):
         return {}
-    return {str(k): str(v) for k, v in found.items() if k in ALLOWED}
+    names = {}
+    for name, kept in found.items():
+        if name not in ALLOWED or not isinstance(kept, dict):
+            continue
+        try:
+            same = hashlib.sha256((folder / name).read_bytes()).hexdigest() == kept.get("sha256")
+        except OSError:
+            continue
+        if same:
+            names[name] = str(kept.get("name", name))
+    return names
 
 
 def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[Message]]:
