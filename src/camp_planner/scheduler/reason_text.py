@@ -46,10 +46,25 @@ class Reason(str):
         text = render_reason(code, values, lang)
         if text is None:  # a code of this module: only a programming error gets here
             raise ValueError(f"no sentence for reason code {code!r}")
-        made = super().__new__(cls, text)
-        made.code = code
-        made.values = dict(values)
-        return made
+        return _made(text, code, values)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str, dict[str, Any]]]:
+        """Pickled as its text, code and values (a roster's reasons cross processes)."""
+        return _made, (str(self), self.code, self.values)
+
+    def __copy__(self) -> Reason:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Reason:
+        return self
+
+
+def _made(text: str, code: str, values: Mapping[str, Any]) -> Reason:
+    """A :class:`Reason` of a text already rendered."""
+    made = str.__new__(Reason, text)
+    made.code = code
+    made.values = dict(values)
+    return made
 
 
 def reason_fields(reason: str) -> dict[str, Any]:
