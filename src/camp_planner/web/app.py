@@ -32,7 +32,7 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import after, api, changes, jobs, plans, whatif, year
+from camp_planner.web.routes import after, api, changes, jobs, plans, programme, whatif, year
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -121,6 +121,7 @@ def create_app(
         plans.router,
         jobs.router,
         whatif.router,
+        programme.router,
         api.router,
     ):
         app.include_router(router)

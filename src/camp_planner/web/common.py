@@ -285,6 +285,8 @@ class Web:
 
     @staticmethod
     def result_url(job: Job) -> str | None:
+        if job.kind == "programme" and (job.status == DONE or job.kept):
+            return f"/jobs/{job.job_id}/programme"
         if job.status == CANCELLED and job.kept:
             return f"/plans/{job.plan_id}/roster"
         if job.status != DONE:

@@ -71,8 +71,9 @@ def _past_grace(job: Job, now: float) -> bool:
     """A worker whose job is no longer running and that should have ended by now."""
     if job.status in ACTIVE:
         return False
-    grace = STOP_GRACE if job.status == CANCELLED and job.kind == "solve" else FINISH_GRACE
-    if job.status == CANCELLED and job.kind != "solve":
+    keeps = job.kind in ("solve", "programme")  # a Stop keeps the best found
+    grace = STOP_GRACE if job.status == CANCELLED and keeps else FINISH_GRACE
+    if job.status == CANCELLED and not keeps:
         grace = 0.0
     return now > (job.finished or now) + grace
 

@@ -143,7 +143,8 @@ class Job:
     @property
     def stopping(self) -> bool:
         """A stopped solve whose worker is still writing the best roster it found."""
-        return self.status == CANCELLED and self.kind == "solve" and self.pid is not None
+        keeps = self.kind in ("solve", "programme")
+        return self.status == CANCELLED and keeps and self.pid is not None
 
     @property
     def elapsed(self) -> float | None:

@@ -30,6 +30,7 @@ from camp_planner.models.groups import (
     no_next_step,
 )
 from camp_planner.web.i18n import N_, library_gettext
+from camp_planner.web.programme import PROGRAMME_KIND, PROGRAMME_LINES
 from camp_planner.web.reason_words import reason_shown, settings_in_words
 from camp_planner.web.replan_words import replan_sentence
 
@@ -83,7 +84,7 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if")}
+KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -255,6 +256,7 @@ _FIXED = {
     "building the model": N_("Building the model"),
     "solving": N_("Solving"),
     "writing the files": N_("Writing the files"),
+    **PROGRAMME_LINES,
     "members' unavailable days rule out this assignment; trying the next best": N_(
         "The members' unavailable days rule out this roster; trying the next best"
     ),

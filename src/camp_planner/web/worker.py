@@ -43,6 +43,8 @@ INTERNAL = "The solver stopped with an internal error "
 _EVERY = 0.2
 #: Solver statuses of a roster kept after a Stop.
 KEPT_STATUSES = ("OPTIMAL", "FEASIBLE")
+#: Job kinds whose Stop keeps the best result found (the others end at once).
+KEEPS_BEST = ("solve", "programme")
 #: A what-if's executor on Ray (``serve --ray``), for a Stop to cancel its tasks.
 _SWEEP: dict[str, Any] = {}
 #: Seconds a Stop waits for a what-if's Ray tasks to be cancelled.
@@ -268,7 +270,7 @@ def run_job(data_dir: str, job_id: str, ray: str | None = None) -> None:
     ended = threading.Event()
 
     def stop(*_: Any) -> None:
-        if job.kind != "solve":
+        if job.kind not in KEEPS_BEST:
             sweep = _SWEEP.get("executor")
             if sweep is not None:  # on Ray: its tasks are cancelled first
                 sweep.cancel()
@@ -306,6 +308,10 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             from camp_planner.web.publish import run_replan_job
 
             run_replan_job(store, job, progress)
+        elif job.kind == "programme":
+            from camp_planner.web.programme import run_programme_job
+
+            run_programme_job(store, job, progress, stopper)
         elif job.kind == "fit":
             from camp_planner.web.publish import run_fit_job
 

@@ -21,8 +21,8 @@ def job_page(request: Request, job_id: str) -> Response:
     plan = web.store.plan(job.plan_id)
     return web.render(
         request,
-        "job.html",
-        nav="roster" if job.kind == "solve" else "whatif",
+        "programme_job.html" if job.kind == "programme" else "job.html",
+        nav={"solve": "roster", "programme": "plan"}.get(job.kind, "whatif"),
         plan=plan,
         job=job,
         state=web.job_state(job, web.lang_of(request)),
