@@ -3,10 +3,13 @@ Chromium driven by Selenium against ``camp-planner serve`` (the fixtures of
 tests/web/test_browser.py).
 
 On the demo: create a plan from the workbook and the settings form (no round.toml), change
-the settings (version 2), solve, publish, withdraw two companies, add a late sign-up (a
-small CSV), mark a venue's day lost, replan (the change list names only the companies
-affected; the invitations zip is downloaded and checked), open the versions. Every page is
-saved as a screenshot in ``.pytest_cache/d/web-screenshots`` (``year-*``).
+the settings (version 2), find the remedies for the groups too small and apply one (version
+3), solve, publish, withdraw two companies, add a late sign-up (a small CSV), mark a venue's
+day lost, replan (the change list names only the companies affected; the invitations zip is
+downloaded and checked), fit a second late sign-up and choose one of its places, meet the
+question before a new solve of the published plan, open the versions. Every page is saved
+as a screenshot in ``.pytest_cache/d/web-screenshots`` (``year-*``); the new pages pass
+axe-core (no serious or critical violation).
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+from selenium.webdriver.support.ui import Select
 
 from tests.web import test_browser as shared
 from tests.web.conftest import workbook_from_csv
+from tests.web.test_a11y import _axe
 
 # The browser test's fixtures and marks, shared (a real server and Chromium per module).
 pytestmark = shared.pytestmark
@@ -83,6 +88,26 @@ def test_the_year_in_the_browser(
     assert settings["version"] == 2 and settings["settings"]["language"] == "da"
     assert settings["settings"]["session_start"] == "09:00"
 
+    # 2b. Remedies for the groups too small: the table, Apply "one more venue" (version 3).
+    driver.get(plan_url)
+    _shot(driver, shots, "year-02a-plan-remedies")
+    per_solve = driver.find_element(By.ID, "per_solve")
+    per_solve.clear()
+    per_solve.send_keys("3")
+    driver.find_element(By.ID, "find-remedies").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "remedies-table")), TIMEOUT * 3)
+    shown = driver.find_element(By.TAG_NAME, "main").text
+    assert "Ét mødested mere" in shown and "one more venue" not in shown  # in Danish
+    _shot(driver, shots, "year-02b-remedies")
+    assert not _axe(driver)
+    row = driver.find_element(By.CSS_SELECTOR, "tr[data-remedy='one more venue']")
+    row.find_element(By.CSS_SELECTOR, "button.apply").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    applied = _get_json(f"{server}/api/plans/{plan_id}/settings")
+    assert applied["version"] == 3
+    assert applied["settings"]["max_venues"] == settings["settings"]["max_venues"] + 1
+    assert applied["settings"]["language"] == "da"  # the other settings kept
+
     # 3. Solve (10 s); the job page names the plan and its version.
     driver.get(plan_url)
     limit = driver.find_element(By.ID, "time_limit")
@@ -90,7 +115,7 @@ def test_the_year_in_the_browser(
     limit.send_keys("10")
     driver.find_element(By.ID, "start").click()
     _wait(driver, EC.presence_of_element_located((By.ID, "job-plan")))
-    assert "Plan Forår 2027, version 2" in driver.find_element(By.ID, "job-plan").text
+    assert "Plan Forår 2027, version 3" in driver.find_element(By.ID, "job-plan").text
     _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
 
     # 4. Publish, then the changes: two withdrawals, a late sign-up, a venue's day lost.
@@ -121,7 +146,7 @@ def test_the_year_in_the_browser(
     # 5. The replan: its sentence, the change list, the invitations zip.
     _wait(driver, EC.presence_of_element_located((By.ID, "changes")), TIMEOUT * 2)
     sentence = driver.find_element(By.ID, "sentence").text
-    assert "withdrew" in sentence or "meldte fra" in sentence, sentence
+    assert "meldte fra" in sentence and "withdrew" not in sentence, sentence  # in Danish
     job_id = driver.current_url.split("/jobs/")[1].split("/")[0]
     changes = _get_json(f"{server}/api/jobs/{job_id}/changes")
     # "members" rows only tell a cohort's members who joined or left (nobody moves)
@@ -145,10 +170,52 @@ def test_the_year_in_the_browser(
     _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
     assert f"/jobs/{job_id}/replan" in driver.page_source
 
-    # 6. The versions: upload, settings, changes; each roster downloadable.
+    # 5b. A second late sign-up (saved without replanning), its places, one of them chosen.
+    replanned = _get_json(f"{server}/api/jobs/{job_id}/files/roster.json")
+    room = next(c for c in replanned["cohorts"] if len(c["members"]) < 10 and c.get("venue_id"))
+    like = next(r for r in companies[1:] if r.split(",")[0] in room["members"])
+    late2 = tmp_path / "sene2.csv"
+    late2.write_text(f"{companies[0]}\n66666666,Sen To ApS,{like.split(',', 2)[2]}\n")
+    driver.find_element(By.ID, "late").send_keys(str(late2))
+    driver.find_element(By.ID, "only-save").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "fit-company")))
+    Select(driver.find_element(By.ID, "fit-company")).select_by_value("66666666")
+    driver.find_element(By.ID, "fit").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "options")), TIMEOUT * 2)
+    _shot(driver, shots, "year-04b-fit")
+    assert not _axe(driver)
+    fit_job = driver.current_url.split("/jobs/")[1].split("/")[0]
+    options = _get_json(f"{server}/api/jobs/{fit_job}")["summary"]["options"]
+    choose = driver.find_elements(By.CSS_SELECTOR, "button.choose")
+    assert len(choose) == sum(1 for o in options if o["rank"]) >= 1
+    option = next(o for o in options if o["rank"] == choose[-1].get_attribute("id")[7:])
+    choose[-1].click()  # the last ranked place: not Replan's own choice when there are two
+    _wait(driver, EC.presence_of_element_located((By.ID, "chosen")), TIMEOUT * 2)
+    _shot(driver, shots, "year-04c-fit-chosen")
+    assert not _axe(driver)
+    chosen_job = driver.current_url.split("/jobs/")[1].split("/")[0]
+    chosen = _get_json(f"{server}/api/jobs/{chosen_job}/files/roster.json")
+    placed_in = next(c for c in chosen["cohorts"] if "66666666" in c["members"])
+    assert placed_in["venue_id"] == option["venue_id"]
+    assert option["cohort_id"] in ("new", placed_in["cohort_id"])
+    driver.find_element(By.ID, "publish-replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+
+    # 5c. A new solve of the published plan asks first; nothing is started by asking.
+    before = len(_get_json(f"{server}/api/plans/{plan_id}/versions")["versions"][-1]["jobs"])
+    driver.get(plan_url)
+    driver.find_element(By.ID, "start").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "resolve-question")))
+    assert "Planlæg om i stedet" in driver.page_source
+    _shot(driver, shots, "year-04d-resolve-question")
+    assert not _axe(driver)
+    after = len(_get_json(f"{server}/api/plans/{plan_id}/versions")["versions"][-1]["jobs"])
+    assert after == before
+
+    # 6. The versions: upload, settings, remedy, changes; each roster downloadable.
     driver.find_element(By.LINK_TEXT, "Versioner").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "version-3")))
-    assert driver.find_elements(By.CSS_SELECTOR, "#version-3 a[href$='roster.json']")
+    _wait(driver, EC.presence_of_element_located((By.ID, "version-4")))
+    assert driver.find_elements(By.CSS_SELECTOR, "#version-4 a[href$='roster.json']")
     _shot(driver, shots, "year-05-versions")
 
     # 7. After the round: who came (one did not), the next round's plan, solved.

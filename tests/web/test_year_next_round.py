@@ -76,8 +76,10 @@ def test_next_round_from_the_page_and_bad_input(
     form = {"csrf_token": good, "came": placed[1:], "name": "Efterår 2027",
             "start": "2027-01-10", "end": "2027-06-16"}  # fmt: skip
     answer = client.post(f"/plans/{plan_id}/next-round", data=form)
-    assert answer.status_code == 422  # starts before this round ends: the command's sentence
-    assert "2027-01-10" in answer.text and "<td>next-round</td>" in answer.text
+    assert answer.status_code == 422  # starts before this round ends: the command's refusal
+    assert "2027-01-10" in answer.text and "<td>start</td>" in answer.text
+    assert "at runde Efterår 2027 starter, efter at runde" in answer.text  # in Danish
+    assert "before the old one ends" not in answer.text
     form["start"] = "2027-04-01"
     answer = client.post(f"/plans/{plan_id}/next-round", data=form, follow_redirects=False)
     assert answer.status_code == 303

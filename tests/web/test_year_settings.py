@@ -256,3 +256,54 @@ def test_api_plan_from_tables_and_settings_fields(
     answer = client.post("/api/plans", files=parts)
     assert answer.status_code == 422
     assert any("round.toml" in p["file"] for p in answer.json()["problems"])
+
+
+def _book_with_round_sheet(files: dict[str, bytes], rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(workbook_from_csv(files["companies.csv"], files["venues.csv"])))
+    sheet = book.create_sheet("runde")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_the_round_on_a_sheet(
+    client: TestClient, demo_files: dict[str, bytes]
+) -> None:
+    rows = [["nøgle", "værdi"], ["navn", "Runde fra arket"], ["første_dag", "01-02-2027"],
+            ["sidste_dag", "30-04-2027"], ["hold_max", "12"]]  # fmt: skip
+    book = _book_with_round_sheet(demo_files, rows)
+    # the new-plan page: the workbook alone, the form's name and dates left empty
+    parts: list[Any] = [("csrf_token", (None, token(client, "/plans/new")))]
+    parts.append(("files", ("Tilmeldinger.xlsx", book, "application/octet-stream")))
+    answer = client.post("/plans/new", files=parts, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    plan_id = answer.headers["location"].removeprefix("/plans/")
+    settings = client.get(f"/api/plans/{plan_id}/settings").json()
+    assert settings["settings"]["name"] == "Runde fra arket"
+    assert (
+        settings["settings"]["start"] == "2027-02-01" and settings["settings"]["cohort_max"] == 12
+    )
+    assert set(settings["written"]) >= {"name", "start", "end", "cohort_max"}
+    # a settings change keeps the sheet's settings (a new version with round.toml)
+    answer = client.put(
+        f"/api/plans/{plan_id}/settings", json={**settings["settings"], "max_venues": 4}
+    )
+    assert answer.status_code == 201, answer.text
+    after = client.get(f"/api/plans/{plan_id}/settings").json()
+    assert after["settings"]["name"] == "Runde fra arket" and after["settings"]["max_venues"] == 4
+    assert tomllib.loads(after["round_toml"])["cohort_max"] == 12
+    # by the API: plan.xlsx alone; a bad sheet is every problem with its row
+    wrong = [["navn", "X"], ["første_dag", "i morgen"], ["sidste_dag", "30-04-2027"],
+             ["hold_min", "0"]]  # fmt: skip
+    bad = _book_with_round_sheet(demo_files, wrong)
+    answer = client.post("/api/plans", files={"plan.xlsx": ("plan.xlsx", bad)})
+    assert answer.status_code == 422
+    found = {(p["file"], p["row"], p["column"]) for p in answer.json()["problems"]}
+    assert found >= {("plan.xlsx:runde", 2, "første_dag"), ("plan.xlsx:runde", 4, "hold_min")}
+    assert upload(client, {"plan.xlsx": book})

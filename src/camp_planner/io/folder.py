@@ -29,7 +29,7 @@ from camp_planner.io.columns import (
 )
 from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.round_dates import outside_round_notes
-from camp_planner.io.round_file import ROUND_TOML, read_round
+from camp_planner.io.round_sheet import read_round_setting
 from camp_planner.io.rows import _companies, _Reading, _venues
 from camp_planner.io.tables import Table, normalise_column, read_csv_table, read_workbook
 from camp_planner.models import (
@@ -98,7 +98,7 @@ def load_folder_with_messages(
         expected = N_("an existing planning folder (companies.csv, venues.csv, round.toml)")
         raise InputError([InputProblem(str(folder), None, None, None, expected)])
     out = _Reading()
-    round_config = read_round(folder / ROUND_TOML, out)
+    round_config = read_round_setting(folder, out)  # round.toml, else the sheet "round"
     start = round_config.start if round_config else None
     names = dict(names or {})
     sheets = workbook_tables(folder, out, names)

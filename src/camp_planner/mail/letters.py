@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import jinja2.sandbox
 
 from camp_planner.i18n import age_label, format_day, format_number, step_label, weekday
 from camp_planner.io.tables import AmbiguousDateError, parse_date
 from camp_planner.models import Cohort, PlanningProblem, Roster, Venue
 
-__all__ = ["Letter", "LetterKind", "TemplateProblem", "letter_values", "load_template", "render"]
+__all__ = [
+    "Letter",
+    "LetterKind",
+    "TemplateProblem",
+    "default_template_text",
+    "letter_values",
+    "load_template",
+    "render",
+    "template_from_text",
+]
 
 LetterKind = Literal["invitation", "waitlist", "update", "cancel"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -47,6 +57,14 @@ class TemplateProblem(ValueError):
     """A template that cannot be read or rendered: the file, the line, what is wrong."""
 
 
+def default_template_text(lang: str) -> str:
+    """The built-in template's text in `lang` (English when there is none for `lang`)."""
+    path = TEMPLATES / f"invitation.{lang}.txt"
+    if not path.is_file():
+        path = TEMPLATES / "invitation.en.txt"
+    return path.read_text(encoding="utf-8-sig")
+
+
 def load_template(path: Path | None, lang: str) -> jinja2.Template:
     """The coordinator's template at `path`, or the default in the round's language.
 
@@ -58,7 +76,31 @@ def load_template(path: Path | None, lang: str) -> jinja2.Template:
         source = source_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateProblem(f"{source_path}: cannot read the template ({exc})") from None
-    env = jinja2.Environment(
+    return template_from_text(source, str(source_path))
+
+
+class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
+    """Jinja2's sandbox (no attribute of Python's internals: a template edited in the browser
+    runs no code), with `*` and `**` kept small (no gigabyte string from one expression)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        sizes = [v for v in (left, right) if isinstance(v, int | float)]
+        if operator == "**" and any(abs(v) > 64 for v in sizes[1:] or sizes):
+            raise jinja2.sandbox.SecurityError("a power too large for a letter")
+        if operator == "*" and any(abs(v) > 10_000 for v in sizes):
+            raise jinja2.sandbox.SecurityError("a product too large for a letter")
+        return super().call_binop(context, operator, left, right)
+
+
+def template_from_text(source: str, name: str = "template") -> jinja2.Template:
+    """A template from its text (e.g. edited in the web app); `name` names it in problems.
+
+    Raises:
+        TemplateProblem: the text is not a valid Jinja2 template (with the line).
+    """
+    env = _Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # plain text, never HTML
         trim_blocks=True,
@@ -68,8 +110,8 @@ def load_template(path: Path | None, lang: str) -> jinja2.Template:
     try:
         template = env.from_string(source)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{source_path}, line {exc.lineno}: {exc.message}") from None
-    template.filename = str(source_path)
+        raise TemplateProblem(f"{name}, line {exc.lineno}: {exc.message}") from None
+    template.filename = name
     return template
 
 
@@ -81,7 +123,7 @@ def render(template: jinja2.Template, values: Mapping[str, Any]) -> tuple[str, s
     """
     try:
         text = template.render(**values)
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
         where = getattr(template, "filename", "template")
         raise TemplateProblem(f"{where}: {exc}") from None
     subject, _, body = text.lstrip("\n").partition("\n")

@@ -23,7 +23,9 @@ VENUES_CSV = "venues.csv"
 ROUND_TOML = "round.toml"
 
 
-def _source_tables(folder: Path) -> tuple[Table, Table]:
+def source_tables(folder: Path) -> tuple[Table, Table]:
+    """The folder's companies and venues tables as written (CSV files, else the workbook's
+    sheets), every column kept (InputError: every problem reading them)."""
     out = Collector()
     sheets = None
     if not (folder / COMPANIES_CSV).exists() or not (folder / VENUES_CSV).exists():
@@ -43,7 +45,8 @@ def _source_tables(folder: Path) -> tuple[Table, Table]:
     return companies, venues
 
 
-def _csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """The rows as CSV text with these columns, cells as they were written."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -65,7 +68,7 @@ def write_next_round(
     Returns:
         The files written.
     """
-    companies, venues = _source_tables(folder)
+    companies, venues = source_tables(folder)
     columns = list(companies.columns)
     for column in ("completed", "waiting_since"):
         if column not in columns:
@@ -84,7 +87,7 @@ def write_next_round(
     out.mkdir(parents=True, exist_ok=True)
     venue_rows = [r for r in venues.rows if any(r.values())]
     return [
-        atomic_write_text(out / COMPANIES_CSV, _csv_text(columns, rows)),
-        atomic_write_text(out / VENUES_CSV, _csv_text(list(venues.columns), venue_rows)),
+        atomic_write_text(out / COMPANIES_CSV, csv_text(columns, rows)),
+        atomic_write_text(out / VENUES_CSV, csv_text(list(venues.columns), venue_rows)),
         atomic_write_bytes(out / ROUND_TOML, round_toml.read_bytes()),
     ]

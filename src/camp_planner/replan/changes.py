@@ -3,10 +3,11 @@ and cohort by cohort, and the one-sentence summary of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from camp_planner.i18n import gettext_for, ngettext_for
 from camp_planner.models import Cohort, PlanningProblem, Roster
 
 
@@ -189,3 +190,59 @@ def summary_sentence(
     if len(text) == 1 and not lost:
         return "no changes; nobody lost a place"
     return ", ".join(text)
+
+
+def _phrase(words: str, n: int, ngettext: Callable[[str, str, int], str]) -> str | None:
+    """One part of the summary sentence ("<n> <words>") in the catalog's language."""
+    found = {
+        ("company withdrew", "companies withdrew"): lambda: ngettext(
+            "%(n)s company withdrew", "%(n)s companies withdrew", n
+        ),
+        ("company moved", "companies moved"): lambda: ngettext(
+            "%(n)s company moved", "%(n)s companies moved", n
+        ),
+        ("cohort moved to another venue", "cohorts moved to another venue"): lambda: ngettext(
+            "%(n)s cohort moved to another venue", "%(n)s cohorts moved to another venue", n
+        ),
+        ("cohort re-dated", "cohorts re-dated"): lambda: ngettext(
+            "%(n)s cohort re-dated", "%(n)s cohorts re-dated", n
+        ),
+        ("cohort cancelled", "cohorts cancelled"): lambda: ngettext(
+            "%(n)s cohort cancelled", "%(n)s cohorts cancelled", n
+        ),
+        ("new cohort", "new cohorts"): lambda: ngettext("%(n)s new cohort", "%(n)s new cohorts", n),
+        ("late sign-up placed", "late sign-ups placed"): lambda: ngettext(
+            "%(n)s late sign-up placed", "%(n)s late sign-ups placed", n
+        ),
+        ("waiting company placed", "waiting companies placed"): lambda: ngettext(
+            "%(n)s waiting company placed", "%(n)s waiting companies placed", n
+        ),
+        ("late sign-up without a place", "late sign-ups without a place"): lambda: ngettext(
+            "%(n)s late sign-up without a place", "%(n)s late sign-ups without a place", n
+        ),
+        ("company lost its place", "companies lost their place"): lambda: ngettext(
+            "%(n)s company lost its place", "%(n)s companies lost their place", n
+        ),
+    }
+    for forms, make in found.items():
+        if words in forms:
+            return make() % {"n": n}
+    return None
+
+
+def summary_in(sentence: str, lang: str) -> str:
+    """The summary sentence (:func:`summary_sentence`'s English, as roster.json and the
+    JSON API keep it) in `lang`; a part it does not know stays as it is."""
+    if lang == "en" or not sentence:
+        return sentence
+    _ = gettext_for(lang)
+    if sentence == "no changes; nobody lost a place":
+        return _("no changes; nobody lost a place")
+    parts = []
+    for part in sentence.split(", "):
+        count, _space, words = part.partition(" ")
+        shown = _phrase(words, int(count), ngettext_for(lang)) if count.isdigit() else None
+        if part == "nobody lost a place":
+            shown = _("nobody lost a place")
+        parts.append(shown or part)
+    return ", ".join(parts)

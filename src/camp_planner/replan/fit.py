@@ -14,12 +14,14 @@ the baseline, not in every option's note.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
 
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
+from camp_planner.i18n import gettext_for, ngettext_for
 from camp_planner.models import SESSION_DAYS, PlanningProblem, Roster
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Pin, PinField, Setup, Slot, build_setup
@@ -283,3 +285,132 @@ def fit(
         option.rank = rank
     impossible = [o for o in options if not o.venue_id]
     return FitReport(company_id, possible + impossible, baseline=sorted(job.baseline))
+
+
+def place_at(
+    problem: PlanningProblem,
+    published: Roster,
+    company_id: str,
+    as_of: date,
+    option: FitOption,
+    *,
+    pins: list[Pin] | None = None,
+    costs: ChangeCost | None = None,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int = 1,
+) -> tuple[Setup, ReplanModel, cp_model.CpSolver]:
+    """The solution of one option :func:`fit` found (its cohort, venue and dates): the
+    model as fit builds it, the company held there; for choosing an option other than
+    replan's (:mod:`camp_planner.replan.choose`).
+
+    Raises:
+        FitError: The company is not in the folder, can have no place, or the option can
+            no longer be had (no such cohort, venue or dates; no roster with it).
+    """
+    costs = costs or ChangeCost()
+    if not any(c.company_id == company_id for c in problem.companies):
+        raise FitError(f"company {company_id} is not in the planning folder's companies")
+    setup = build_setup(problem, published, as_of, pins or [], costs)
+    if company_id in setup.history_members or company_id in setup.excluded:
+        raise FitError(f"company {company_id} can have no place this round")
+    job = _Fit(setup, costs, company_id, max(1.0, time_limit / 2), seed, workers)
+    base = job.model()
+    for (other, _), x in base.x.items():
+        if other == company_id:
+            base.model.add(x == 0)
+    solver = job.solve(base, -base.kept() * 10**6 + base.change_cost())
+    if solver is None:
+        raise FitError("no roster meets the round's rules and the pins")
+    job.kept = solver.value(base.kept())
+    job.hint = [solver.value(var) for var in base.decision_vars()]
+    rm, cid = job.model(), company_id
+    slots = [
+        s
+        for s in setup.slots
+        if (cid, s.index) in rm.x
+        and option.venue_id in s.venues
+        and (s.cohort_id == option.cohort_id if option.cohort_id != "new" else not s.existing)
+    ]
+    if not slots:
+        raise FitError(f"the place {option.cohort_id} at {option.venue_id} can no longer be had")
+    rm.model.add(sum(rm.x[cid, s.index] for s in slots) == 1)
+    dates = [date.fromisoformat(d) for d in option.dates.split(";") if d]
+    for s in slots:
+        rm.model.add(rm.u[s.index, option.venue_id] == 1).only_enforce_if(rm.x[cid, s.index])
+        if dates and dates[0] in setup.days.dates and dates[-1] in setup.days.dates:
+            sv = rm.slot[s.index]
+            on = rm.x[cid, s.index]
+            rm.model.add(sv.start == setup.days.dates.index(dates[0])).only_enforce_if(on)
+            rm.model.add(sv.lab == setup.days.dates.index(dates[-1])).only_enforce_if(on)
+    total = rm.add_travel()
+    found = job.solve(rm, rm.change_cost() * _OVER_TRAVEL + total)
+    if found is None:
+        raise FitError(f"the place {option.cohort_id} at {option.venue_id} can no longer be had")
+    return setup, rm, found
+
+
+_COHORT_NOTE = re.compile(r"^(?P<cohort>\S+) (?P<what>cancelled|to another venue|re-dated)$")
+_MOVES_NOTE = re.compile(r"^(?P<n>\d+) compan(y moves|ies move)$")
+_NO_NEW_NOTE = re.compile(
+    r"^no new cohort: .*\((?P<group>.+)\) could join it \(a cohort needs (?P<min>\d+) people\)"
+)
+
+
+_GROUP = re.compile(r"^(?P<level>[ABC])/(?P<age>young|established) Module (?P<module>[12])$")
+
+
+def _group_in(label: str, lang: str) -> str:
+    """A segment's label (``C/young Module 1``) in `lang`."""
+    from camp_planner.i18n import segment_label
+    from camp_planner.models import AgeGroup, Level, Segment, Step
+
+    match = _GROUP.match(label)
+    if match is None:
+        return label
+    module = Step.MODULE1 if match["module"] == "1" else Step.MODULE2
+    segment = Segment(module=module, level=Level(match["level"]), age_group=AgeGroup(match["age"]))
+    return segment_label(segment, lang)
+
+
+def note_in(note: str, lang: str) -> str:
+    """An option's note (fit.csv's English, parts joined by "; ") in `lang`; a part it does
+    not know stays as it is."""
+    if lang == "en" or not note:
+        return note
+    _ = gettext_for(lang)
+    fixed = {
+        "a free place": _("a free place"),
+        "a new cohort": _("a new cohort"),
+        "cannot take it: its members are pinned": _("cannot take it: its members are pinned"),
+        "cannot take it: every venue it may meet at is beyond max_travel_km": _(
+            "cannot take it: every venue it may meet at is beyond max_travel_km"
+        ),
+        "cannot take it: no room without a company of the published roster losing its place, "
+        "and no other dates or venue would make room": _(
+            "cannot take it: no room without a company of the published roster losing its "
+            "place, and no other dates or venue would make room"
+        ),
+    }
+    parts = []
+    for part in note.split("; "):
+        shown = fixed.get(part)
+        if (match := _MOVES_NOTE.match(part)) is not None:
+            n = int(match["n"])
+            ngettext = ngettext_for(lang)
+            shown = ngettext("%(n)s company moves", "%(n)s companies move", n) % {"n": n}
+        elif (match := _COHORT_NOTE.match(part)) is not None:
+            texts = {
+                "cancelled": _("%(cohort)s cancelled"),
+                "to another venue": _("%(cohort)s to another venue"),
+                "re-dated": _("%(cohort)s re-dated"),
+            }
+            shown = texts[match["what"]] % {"cohort": match["cohort"]}
+        elif (match := _NO_NEW_NOTE.match(part)) is not None:
+            shown = _(
+                "no new cohort: with the companies of the published roster keeping their "
+                "places, too few of its group (%(group)s) could join it (a cohort needs "
+                "%(min)s people), or the calendar has no dates for one"
+            ) % {"group": _group_in(match["group"], lang), "min": match["min"]}
+        parts.append(shown or part)
+    return "; ".join(parts)

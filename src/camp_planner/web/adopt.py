@@ -73,7 +73,7 @@ def _files(
 ) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """The new version's files: round.toml with the scenario's settings, the venues with
     its statuses; and the files it no longer has (a workbook)."""
-    from camp_planner.outputs.next_round import _csv_text, _source_tables
+    from camp_planner.outputs.next_round import csv_text, source_tables
     from camp_planner.web.settings import check_settings, read_written
     from camp_planner.whatif.scenarios import ROUND_KEYS
 
@@ -97,7 +97,7 @@ def _files(
     }
     if statuses:
         try:
-            companies, venues = _source_tables(folder)
+            companies, venues = source_tables(folder)
         except InputError as exc:
             raise Problems(exc.problems) from None
         columns = list(venues.columns) + ([] if "status" in venues.columns else ["status"])
@@ -108,13 +108,13 @@ def _files(
                 row["status"] = status.value
             elif not row.get("status"):
                 row["status"] = VenueStatus.CANDIDATE.value
-        files[_VENUES] = _csv_text(
+        files[_VENUES] = csv_text(
             columns, [{c: r.get(c, "") for c in columns} for r in rows]
         ).encode()
         if (folder / _WORKBOOK).exists():
             kept = [dict(r) for r in companies.rows if any(r.values())]
             names = list(companies.columns)
-            files[_COMPANIES] = _csv_text(
+            files[_COMPANIES] = csv_text(
                 names, [{c: r.get(c, "") for c in names} for r in kept]
             ).encode()
             drop = (_WORKBOOK,)

@@ -32,7 +32,18 @@ from camp_planner.web.common import (
     web_of,
 )
 from camp_planner.web.jobs import JobManager
-from camp_planner.web.routes import after, api, changes, jobs, plans, programme, whatif, year
+from camp_planner.web.routes import (
+    after,
+    api,
+    changes,
+    jobs,
+    outbox,
+    plans,
+    programme,
+    remedies,
+    whatif,
+    year,
+)
 from camp_planner.web.security import (
     AccessLog,
     BasicAuth,
@@ -118,6 +129,8 @@ def create_app(
         year.router,
         changes.router,
         after.router,
+        remedies.router,
+        outbox.router,
         plans.router,
         jobs.router,
         whatif.router,

@@ -18,7 +18,7 @@ from camp_planner.io.errors import Collector, InputError, InputProblem
 from camp_planner.io.folder import COMPANY_ALIASES
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.io.tables import read_csv_table
-from camp_planner.outputs.next_round import _csv_text, _source_tables
+from camp_planner.outputs.next_round import csv_text, source_tables
 from camp_planner.web.common import Problems
 from camp_planner.web.settings import check_settings, read_written
 
@@ -54,7 +54,7 @@ def changed_files(folder: Path, changes: Changes) -> tuple[dict[str, bytes], tup
             a setting that does not read).
     """
     try:
-        companies, venues = _source_tables(folder)
+        companies, venues = source_tables(folder)
     except InputError as exc:
         raise Problems(exc.problems) from None
     problems: list[InputProblem] = []
@@ -84,8 +84,8 @@ def changed_files(folder: Path, changes: Changes) -> tuple[dict[str, bytes], tup
         old = [d.strip() for d in row.get("unavailable", "").split(";") if d.strip()]
         row["unavailable"] = ";".join(dict.fromkeys(old + [d.strip() for d in days if d.strip()]))
     files = {
-        COMPANIES: _csv_text(columns, [{c: r.get(c, "") for c in columns} for r in rows]).encode(),
-        VENUES: _csv_text(
+        COMPANIES: csv_text(columns, [{c: r.get(c, "") for c in columns} for r in rows]).encode(),
+        VENUES: csv_text(
             venue_columns, [{c: r.get(c, "") for c in venue_columns} for r in venue_rows]
         ).encode(),
     }

@@ -293,7 +293,7 @@ class Web:
             return None
         if job.kind == "whatif":
             return f"/jobs/{job.job_id}/whatif"
-        if job.kind in ("replan", "fit"):
+        if job.kind in ("replan", "fit", "remedies"):
             return f"/jobs/{job.job_id}/{job.kind}"
         return f"/plans/{job.plan_id}/roster"
 

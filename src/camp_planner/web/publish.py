@@ -95,11 +95,23 @@ def run_replan_job(store: Store, job: Job, progress: Any) -> None:
         pins.write_text("cohort_id,field\n" + "".join(f"{c},{f}\n" for c, f in params["pins"]))
     said, errors = io.StringIO(), io.StringIO()
     progress.now("replanning")
-    code = run_replan(
-        store.plan_dir(job.plan_id), frozen / "roster.json", str(params["as_of"]), pins, out,
-        float(params["time_limit"]), 0, int(params.get("workers", 1)),
-        Console(file=said, width=200), Console(file=errors, width=200),
-    )  # fmt: skip
+    if params.get("place"):  # a place of fit chosen: that roster (web/fit_choice.py)
+        from camp_planner.web.fit_choice import run_choice
+
+        code = run_choice(
+            store.plan_dir(job.plan_id),
+            frozen / "roster.json",
+            params,
+            out,
+            Console(file=said, width=200),
+            Console(file=errors, width=200),
+        )
+    else:
+        code = run_replan(
+            store.plan_dir(job.plan_id), frozen / "roster.json", str(params["as_of"]), pins,
+            out, float(params["time_limit"]), 0, int(params.get("workers", 1)),
+            Console(file=said, width=200), Console(file=errors, width=200),
+        )  # fmt: skip
     if code != ExitCode.OK:
         text = " ".join(errors.getvalue().split()) or "The replan found no roster."
         store.finish(job.job_id, FAILED, error=text.replace(str(store.root), "…"))

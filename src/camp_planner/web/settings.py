@@ -172,9 +172,14 @@ _LEVELS = ("A", "B", "C")
 
 
 def read_written(folder: Path) -> dict[str, Any]:
-    """The keys and values the plan's round.toml holds ({} when there is none or it does
-    not read: the folder was checked when it was kept)."""
+    """The keys and values the plan's round.toml holds ({} when it does not read: the
+    folder was checked when it was kept); without round.toml, the workbook's round sheet's
+    (:mod:`camp_planner.io.round_sheet`)."""
     path = folder / ROUND_TOML
+    if not path.exists():
+        from camp_planner.io.round_sheet import sheet_settings
+
+        return sheet_settings(folder)
     try:
         return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

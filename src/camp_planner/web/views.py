@@ -32,7 +32,7 @@ from camp_planner.models.groups import (
 from camp_planner.web.i18n import N_, library_gettext
 from camp_planner.web.programme import PROGRAMME_KIND, PROGRAMME_LINES
 from camp_planner.web.reason_words import reason_shown, settings_in_words
-from camp_planner.web.replan_words import replan_sentence
+from camp_planner.web.remedy_names import REMEDY_KIND, remedy_name
 
 __all__ = [
     "AGE_LABELS",
@@ -43,7 +43,6 @@ __all__ = [
     "plan_view",
     "progress_text",
     "reason_shown",
-    "replan_sentence",
     "roster_view",
     "settings_in_words",
 ]
@@ -84,7 +83,7 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS: dict[str, str] = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND}
+KIND_LABELS = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND, **REMEDY_KIND}
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -281,7 +280,7 @@ def _scenario_name(name: str, gettext: Callable[[str], str]) -> str:
     if match := _VENUES_NAME.fullmatch(name):
         n = int(match[1])
         return _ngettext_of(gettext)("%(n)s venue", "%(n)s venues", n) % {"n": n}
-    return gettext("baseline") if name == "baseline" else name
+    return gettext("baseline") if name == "baseline" else remedy_name(name, gettext)
 
 
 def progress_text(line: str, gettext: Callable[[str], str], number: Callable[..., str]) -> str:

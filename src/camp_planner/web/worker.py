@@ -308,6 +308,10 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             from camp_planner.web.publish import run_replan_job
 
             run_replan_job(store, job, progress)
+        elif job.kind == "remedies":
+            from camp_planner.web.remedies import run_remedies_job
+
+            run_remedies_job(store, job, progress)
         elif job.kind == "programme":
             from camp_planner.web.programme import run_programme_job
 

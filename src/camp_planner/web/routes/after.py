@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from camp_planner.i18n import Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
@@ -50,8 +51,16 @@ def _make(web: Web, plan_id: str, data: dict[str, Any], absent: set[str]) -> str
         InputProblem("absent", None, "company_id", cid, "a company placed in the roster")
         for cid in sorted(absent - placed)
     ]
-    text, found, _ = check_settings(data)
-    if problems or text is None:
+    text, found, config = check_settings(data)
+    this, _ = web.plans.get(plan_id)
+    if config is not None and config.start <= this.round.end:  # the command's refusal, in
+        # the library's words (shown in the page's language)
+        wanted = Message(
+            "round %(round)s to start after round %(before)s ends (%(end)s)",
+            round=config.name, before=this.round.name, end=this.round.end,
+        )  # fmt: skip
+        found.append(InputProblem.of("(settings)", None, "start", str(config.start), wanted))
+    if problems or text is None or found:
         raise Problems(problems + found)
     save_absent(web, plan_id, absent)
     return next_round_plan(web, plan_id, text, absent)

@@ -15,6 +15,8 @@ from starlette.datastructures import UploadFile
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
+from camp_planner.replan.changes import summary_in
+from camp_planner.web.answers import declined_ids
 from camp_planner.web.changes import Changes, changed_files
 from camp_planner.web.common import DEFAULT_TIME, Problems, Web, problem_dict, time_limit, web_of
 from camp_planner.web.publish import (
@@ -142,10 +144,13 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
         key=lambda mc: mc[0],
     )
     names = {c.company_id: c.name for c in problem.companies}
+    lang = web.lang_of(request)
     return web.render(
-        request, "changes.html", status=status, nav="changes", plan=web.store.plan(plan_id),
+        request, "changes.html", sentence_in=lambda text: summary_in(text, lang),
+        status=status, nav="changes", plan=web.store.plan(plan_id),
         published=published_job(web.store, plan_id), roster=roster, placed=placed,
         names=names, venues=problem.venues, round=problem.round, problems=problems,
+        declined=declined_ids(web.store, plan_id),  # answers: a decline ticked
         replans=web.store.jobs(plan_id, kind="replan", limit=20),
         today=date.today().isoformat(), latest=web.latest_roster_job(plan_id),
         unplaced_now=[(c.company_id, c.name) for c in problem.companies
@@ -218,10 +223,14 @@ def replan_result_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None or job.kind != "replan":
         return web.not_found(request)
+    from camp_planner.replan.changes import summary_in
+
     current = published_job(web.store, job.plan_id)
+    sentence = summary_in(str(job.summary.get("sentence", "")), web.lang_of(request))
     return web.render(
         request, "replan.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
         rows=_change_rows(job, web), publishable=publishable(job, job.plan_id),
+        sentence=sentence, chosen=job.params.get("place"),
         is_published=current is not None and current.job_id == job.job_id,
     )  # fmt: skip
 
@@ -354,9 +363,15 @@ def fit_result_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None or job.kind != "fit":
         return web.not_found(request)
+    from camp_planner.replan.fit import note_in
+
+    lang = web.lang_of(request)
+    options = [
+        {**o, "note": note_in(str(o.get("note", "")), lang)} for o in job.summary.get("options", [])
+    ]
     return web.render(
         request, "fit.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
-        options=job.summary.get("options", []), today=job.params.get("as_of"),
+        options=options, today=job.params.get("as_of"),
     )  # fmt: skip
 
 
@@ -375,3 +390,63 @@ async def fit_api(request: Request, plan_id: str) -> Response:
     except Problems as exc:
         return _problems(exc.problems)
     return JSONResponse({"job_id": job.job_id}, status_code=202)
+
+
+def _choose(web: Web, plan_id: str, job_id: Any, rank: Any) -> Job:
+    """Queue the roster of one ranked place of a fit job of the plan (a replan job with
+    ``place``): Problems when the job or the rank is not one of the plan's fits."""
+    fit_job = web.store.job(str(job_id or ""))
+    if (
+        fit_job is None
+        or fit_job.plan_id != plan_id
+        or fit_job.kind != "fit"
+        or (fit_job.status != "done")
+    ):
+        raise Problems(_one("(request)", "job_id", job_id, "a finished fit of this plan"))
+    ranked = {str(o.get("rank")): o for o in fit_job.summary.get("options", []) if o.get("rank")}
+    option = ranked.get(str(rank))
+    if option is None:
+        expected = "a rank of the places: " + ", ".join(sorted(ranked)) if ranked else "a place"
+        raise Problems(_one("(request)", "rank", rank, expected))
+    if published_roster(web.store, plan_id) is None:
+        raise Problems(_one("(plan)", "published", None, "a published roster (Publish first)"))
+    place = {
+        "company_id": fit_job.params["company_id"], "cohort_id": option["cohort_id"],
+        "venue_id": option["venue_id"], "dates": option["dates"], "rank": option["rank"],
+    }  # fmt: skip
+    params = {
+        "as_of": fit_job.params["as_of"], "time_limit": fit_job.params["time_limit"],
+        "workers": web.solver_workers, "version": versions(web.store, plan_id)[-1].version,
+        "pins": [], "place": place, "fit_job": fit_job.job_id,
+    }  # fmt: skip
+    return web.manager.submit(plan_id, "replan", params)
+
+
+@router.post("/plans/{plan_id}/fit/choose")
+async def choose_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    try:
+        job = await run_in_threadpool(_choose, web, plan_id, form.get("job_id"), form.get("rank"))
+    except Problems as exc:
+        return _changes_page(request, plan_id, 422, exc.problems)
+    return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
+
+
+@router.post("/api/plans/{plan_id}/fit/choose")
+async def choose_api(request: Request, plan_id: str) -> Response:
+    """JSON ``{"job_id": a fit job, "rank": 2}``: the roster with the company in that
+    place, as a replan job (its changes and invitations as a replan's)."""
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
+    try:
+        job = await run_in_threadpool(_choose, web, plan_id, body.get("job_id"), body.get("rank"))
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse({"job_id": job.job_id, "version": job.params["version"]}, status_code=202)

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.web import views
+from camp_planner.web.answers import answers_of
 from camp_planner.web.common import DEFAULT_TIME, Problems, delete_plan, time_limit, web_of
 from camp_planner.web.store import ACTIVE
 from camp_planner.web.uploads import ALLOWED, Assigned, assign_files
@@ -74,6 +75,7 @@ def _plan_page(
         has_roster=web.latest_roster_job(plan_id) is not None,
         time_limit=limit,
         error=error,
+        answers=answers_of(web, plan_id),
     )
 
 
@@ -97,6 +99,12 @@ async def solve_page(request: Request, plan_id: str) -> Response:
         limit = time_limit(form.get("time_limit"), DEFAULT_TIME)
     except ValueError:
         return _plan_page(request, plan_id, 422, form.get("time_limit"), "time_limit")
+    if not form.get("confirmed"):  # a published plan asks first (routes/year.py)
+        from camp_planner.web.routes.year import resolve_question
+
+        asked = await run_in_threadpool(resolve_question, request, plan_id, limit)
+        if asked is not None:
+            return asked
     params = {"time_limit": limit, "workers": web.solver_workers}
     job = web.manager.submit(plan_id, "solve", params)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)

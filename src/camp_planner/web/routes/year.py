@@ -4,6 +4,7 @@ version), its versions and their rosters, renaming; pages and JSON calls."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -58,7 +59,12 @@ def _jobs_by_version(web: Web, plan_id: str) -> dict[int, list[Job]]:
 def new_plan_page(request: Request) -> Response:
     web = web_of(request)
     return web.render(
-        request, "new_plan.html", fields=FIELDS, values=form_values(None), problems=None
+        request,
+        "new_plan.html",
+        fields=FIELDS,
+        values=form_values(None),
+        problems=None,
+        sheet_ok=True,
     )
 
 
@@ -71,7 +77,12 @@ async def new_plan_post(request: Request) -> Response:
     data = data_from_form(form, form.getlist)
     try:
         assigned = assign_files(await web.uploads_of(form))
-        if ROUND_TOML not in assigned.files:
+        # a workbook may carry the settings on its sheet "round" (io/round_sheet.py): then
+        # the form's name and dates are left empty
+        on_sheet = "plan.xlsx" in assigned.files and not any(
+            data.get(key) for key in ("name", "start", "end")
+        )
+        if ROUND_TOML not in assigned.files and not on_sheet:
             text, problems, _ = check_settings(data)  # name, start, end are required here
             if text is None:
                 raise Problems(assigned.problems + problems)
@@ -81,7 +92,7 @@ async def new_plan_post(request: Request) -> Response:
         values = {**form_values(None), **_as_shown(form)}
         return web.render(
             request, "new_plan.html", status=422, fields=FIELDS, values=values,
-            problems=exc.problems,
+            problems=exc.problems, sheet_ok=True,
         )  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
@@ -177,9 +188,21 @@ def versions_page(request: Request, plan_id: str) -> Response:
 def version_round_file(request: Request, plan_id: str, number: int) -> Response:
     web = web_of(request)
     folder = version_dir(web.store, plan_id, number) if web.store.plan(plan_id) else None
-    if folder is None or not (folder / ROUND_TOML).is_file():
+    text = _round_toml(folder) if folder is not None else ""
+    if not text:
         return web.not_found(request)
-    return FileResponse(folder / ROUND_TOML, media_type="application/toml", filename=ROUND_TOML)
+    disposition = f'attachment; filename="{ROUND_TOML}"'
+    return Response(
+        text, media_type="application/toml", headers={"content-disposition": disposition}
+    )
+
+
+def _round_toml(folder: Path) -> str:
+    """A version's round.toml; made from the workbook's round sheet when it has none."""
+    if (folder / ROUND_TOML).is_file():
+        return (folder / ROUND_TOML).read_text("utf-8-sig")
+    text, _, _ = check_settings(read_written(folder))
+    return text or ""
 
 
 @router.post("/plans/{plan_id}/rename")
@@ -212,7 +235,7 @@ def settings_api(request: Request, plan_id: str) -> Response:
             "version": versions(web.store, plan_id)[-1].version,
             "settings": problem.round.model_dump(mode="json"),
             "written": sorted(read_written(folder)),
-            "round_toml": (folder / ROUND_TOML).read_text("utf-8-sig"),
+            "round_toml": _round_toml(folder),
         }
     )
 
@@ -286,10 +309,12 @@ def job_file_api(request: Request, job_id: str, name: str) -> Response:
     known = dict(ROSTER_FILES)
     if job is not None and job.kind == "fit":
         known = {"fit.csv": ("out/fit.csv", "text/csv; charset=utf-8")}
+    if job is not None and job.kind == "remedies":
+        known = {"remedies.csv": ("out/remedies.csv", "text/csv; charset=utf-8")}
     if job is not None and job.kind == "replan":
         known["changes.csv"] = ("out/changes.csv", "text/csv; charset=utf-8")
         known[CHANGED_ZIP] = (CHANGED_ZIP, "application/zip")
-    if job is None or job.kind not in ("solve", "replan", "fit") or name not in known:
+    if job is None or job.kind not in ("solve", "replan", "fit", "remedies") or name not in known:
         return web.not_found(request)
     inner, media = known[name]
     path = web.store.job_dir(job_id) / inner
@@ -334,3 +359,40 @@ def compare_api(request: Request, plan_id: str, a: str = "", b: str = "") -> Res
     if compared is None:
         return web.not_found(request)
     return JSONResponse({"plan_id": plan_id, "a_job": a, "b_job": b, **compared})
+
+
+# -- a new solve of a published plan asks first ------------------------------------------
+
+
+def resolve_question(request: Request, plan_id: str, limit: float) -> Response | None:
+    """The question before a new solve of a published plan (None when it is not
+    published): a new solve starts from nothing, it does not keep the published places as
+    Replan does; how many companies the new solves since publishing moved."""
+    from camp_planner.web.compare import compare_rosters
+    from camp_planner.web.publish import published_roster
+
+    web = web_of(request)
+    path, job = published_roster(web.store, plan_id), published_job(web.store, plan_id)
+    if path is None or job is None:
+        return None
+    problem, _ = web.plans.get(plan_id)
+    names = {c.company_id: c.name for c in problem.companies}
+    since = [
+        j for j in web.store.jobs(plan_id, kind="solve", limit=20)
+        if j.created > job.created and j.job_id != job.job_id
+        and (web.store.job_dir(j.job_id) / "out" / "roster.json").is_file()
+    ]  # fmt: skip
+    earlier = None
+    if since:
+        latest = since[0]
+        compared = compare_rosters(
+            path, web.store.job_dir(latest.job_id) / "out" / "roster.json", names
+        )
+        earlier = {
+            "job": latest, "moved": len(compared["moved"]), "lost": len(compared["only_a"]),
+        }  # fmt: skip
+    placed = compare_rosters(path, path, names)["a"]["placed"]
+    return web.render(
+        request, "resolve.html", nav="plan", plan=web.store.plan(plan_id), published=job,
+        placed=placed, earlier=earlier, time_limit=limit,
+    )  # fmt: skip

@@ -1,0 +1,351 @@
+"""The outbox and the answers of a published plan (docs/web.md "Outbox and answers"): pages
+and JSON calls. The work is in :mod:`camp_planner.web.outbox` and
+:mod:`camp_planner.web.answers`, on the mail library."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from camp_planner.io.errors import InputProblem
+from camp_planner.mail.outbox import Delivery
+from camp_planner.mail.sentlog import LogRow
+from camp_planner.web.answers import WORDS, answers_of, save_answers
+from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.i18n import N_
+from camp_planner.web.outbox import (
+    Preview,
+    eml_zip,
+    not_published,
+    open_outbox,
+    preview,
+    save_template,
+    send,
+    sent_log,
+    smtp_state,
+    template_text,
+)
+from camp_planner.web.routes.api import plan_json_body
+from camp_planner.web.store import Job
+
+router = APIRouter()
+
+
+class TemplateRequest(BaseModel):
+    """PUT /api/plans/{plan_id}/outbox/template: the text, or null for the built-in one."""
+
+    model_config = ConfigDict(extra="ignore")
+    template: Any = None
+
+
+class SendRequest(BaseModel):
+    """POST /api/plans/{plan_id}/outbox/send."""
+
+    model_config = ConfigDict(extra="ignore")
+    again: Any = False
+    companies: Any = None
+
+
+class AnswersRequest(BaseModel):
+    """PUT /api/plans/{plan_id}/answers."""
+
+    model_config = ConfigDict(extra="ignore")
+    answers: Any = None
+
+
+def _problems(problems: list[InputProblem]) -> JSONResponse:
+    return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
+
+
+def _log_dict(row: LogRow) -> dict[str, str]:
+    """A sent-log row as shown: a written file by its name only (no server folder)."""
+    answer = Path(row.answer).name if row.status == "written" else row.answer
+    return {
+        "time": row.time, "company_id": row.company_id, "to": row.to, "kind": row.kind,
+        "roster": row.roster, "fingerprint": row.fingerprint, "status": row.status,
+        "answer": answer, "message_id": row.message_id,
+    }  # fmt: skip
+
+
+def _delivery_dict(done: Delivery, no_address: list[str]) -> dict[str, Any]:
+    return {
+        "sent": sum(r.status == "sent" for r in done.attempts),
+        "failed": len(done.failed),
+        "not_sent_again": [r.company_id for r in done.skipped],
+        "no_address": no_address,
+        "attempts": [_log_dict(r) for r in done.attempts],
+    }
+
+
+# -- pages -------------------------------------------------------------------------------
+
+
+def _outbox_page(
+    request: Request, plan_id: str, status: int = 200, *, text: str | None = None,
+    problems: list[InputProblem] | None = None, result: dict[str, Any] | None = None,
+) -> Response:  # fmt: skip
+    web = web_of(request)
+    box = open_outbox(web, plan_id)
+    context: dict[str, Any] = {"box": box, "problems": problems, "result": result}
+    if box is not None:
+        lang = box.problem.round.language
+        saved, custom = template_text(web.store, plan_id, lang)
+        shown: Preview = preview(web, plan_id, text if text is not None else saved)
+        settings, smtp_problems = smtp_state()
+        names = {c.company_id: c.name for c in box.problem.companies}
+        log = [_log_dict(r) for r in reversed(sent_log(web.store, plan_id))]
+        context |= {
+            "preview": shown, "template_source": text if text is not None else saved,
+            "custom": custom, "smtp": settings, "smtp_problems": smtp_problems,
+            "names": names, "log": log, "round_lang": lang,
+            "failed": sorted(c for c, r in shown.attempts.items() if r.status == "failed"),
+            "unpublished_replan": _newer_replan(web, plan_id, box.job),
+        }  # fmt: skip
+    return web.render(
+        request, "outbox.html", status=status, nav="outbox", plan=web.store.plan(plan_id),
+        **context,
+    )  # fmt: skip
+
+
+def _newer_replan(web: Web, plan_id: str, published: Job) -> Job | None:
+    """A finished replan newer than the published roster (publish it to tell those affected)."""
+    found = web.store.jobs(plan_id, status=("done",), kind="replan", limit=1)
+    if found and found[0].job_id != published.job_id and found[0].created > published.created:
+        return found[0]
+    return None
+
+
+@router.get("/plans/{plan_id}/outbox")
+def outbox_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    return _outbox_page(request, plan_id)
+
+
+@router.post("/plans/{plan_id}/outbox/template")
+async def template_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    text = None if form.get("reset") else str(form.get("template") or "")
+    try:
+        await run_in_threadpool(save_template, web, plan_id, text)
+    except Problems as exc:
+        return await run_in_threadpool(
+            _outbox_page, request, plan_id, 422, text=text, problems=exc.problems
+        )
+    return RedirectResponse(f"/plans/{plan_id}/outbox#preview", status_code=303)
+
+
+@router.post("/plans/{plan_id}/outbox/send")
+async def send_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    only = {str(v) for v in form.getlist("company")} or None
+    again = bool(form.get("again"))
+    try:
+        done, no_address = await run_in_threadpool(
+            lambda: send(web, plan_id, again=again, only=only)
+        )
+    except Problems as exc:
+        return await run_in_threadpool(_outbox_page, request, plan_id, 422, problems=exc.problems)
+    result = _delivery_dict(done, no_address)
+    return await run_in_threadpool(_outbox_page, request, plan_id, result=result)
+
+
+@router.get("/plans/{plan_id}/outbox/messages.zip")
+@router.get("/api/plans/{plan_id}/outbox/messages.zip")
+async def messages_zip(request: Request, plan_id: str) -> Response:
+    """Every message of the outbox as an .eml file, zipped (no SMTP needed)."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    try:
+        data = await run_in_threadpool(eml_zip, web, plan_id)
+    except Problems as exc:
+        if request.url.path.startswith("/api/"):
+            return _problems(exc.problems)
+        return await run_in_threadpool(_outbox_page, request, plan_id, 422, problems=exc.problems)
+    headers = {"content-disposition": 'attachment; filename="messages.zip"'}
+    return Response(data, media_type="application/zip", headers=headers)
+
+
+def _answers_page(
+    request: Request, plan_id: str, status: int = 200,
+    problems: list[InputProblem] | None = None,
+) -> Response:  # fmt: skip
+    web = web_of(request)
+    return web.render(
+        request, "answers.html", status=status, nav="answers", plan=web.store.plan(plan_id),
+        answers=answers_of(web, plan_id), problems=problems, words=WORDS,
+        saved=request.query_params.get("saved") == "1",
+    )  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/answers")
+def answers_page(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    return _answers_page(request, plan_id)
+
+
+@router.post("/plans/{plan_id}/answers")
+async def answers_form(request: Request, plan_id: str) -> Response:
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    form = await web.page_form(request)
+    if form is None:
+        return web.forbidden(request)
+    given = [
+        {
+            "company_id": str(k).removeprefix("answer_"),
+            "answer": str(v),
+            "replied": str(form.get("replied_" + str(k).removeprefix("answer_")) or ""),
+        }
+        for k, v in form.multi_items()
+        if str(k).startswith("answer_")
+    ]
+    try:
+        await run_in_threadpool(save_answers, web, plan_id, given)
+    except Problems as exc:
+        return _answers_page(request, plan_id, 422, exc.problems)
+    return RedirectResponse(f"/plans/{plan_id}/answers?saved=1", status_code=303)
+
+
+# -- the JSON API --------------------------------------------------------------------------
+
+
+@router.get("/api/plans/{plan_id}/outbox")
+async def outbox_api(request: Request, plan_id: str) -> Response:
+    """The messages of the published roster as they would go (subject, text, attachments),
+    the companies without an address, and the latest attempt for each."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    try:
+        shown = await run_in_threadpool(preview, web, plan_id)
+    except Problems as exc:
+        return _problems(exc.problems)
+    if shown.problems:
+        return _problems(shown.problems)
+    settings, smtp_problems = smtp_state()
+    messages = []
+    for item in shown.batch.outgoing:
+        message = item.message
+        body = message.get_body(("plain",))
+        last = shown.attempts.get(item.letter.company_id)
+        messages.append({
+            "company_id": item.letter.company_id, "to": str(message["To"]),
+            "kind": item.letter.kind, "subject": str(message["Subject"]),
+            "text": body.get_content() if body is not None else "",
+            "attachments": [str(p.get_filename()) for p in message.iter_attachments()],
+            "status": last.status if last else None,
+        })  # fmt: skip
+    return JSONResponse({
+        "roster": shown.box.roster.print_, "after_replan": shown.box.after_replan,
+        "smtp": settings is not None, "smtp_problems": smtp_problems,
+        "messages": messages, "no_address": shown.batch.no_address, "not_in_plan": shown.gone,
+    })  # fmt: skip
+
+
+@router.put("/api/plans/{plan_id}/outbox/template")
+async def template_api(request: Request, plan_id: str) -> Response:
+    """Keep the plan's template (checked against every letter), or null: the built-in one."""
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
+    text = TemplateRequest.model_validate(body).template
+    if text is not None and not isinstance(text, str):
+        return _problems([InputProblem("(request)", None, "template", None, N_("a text or null"))])
+    try:
+        await run_in_threadpool(save_template, web, plan_id, text)
+    except Problems as exc:
+        return _problems(exc.problems)
+    lang = web.plans.get(plan_id)[0].round.language
+    saved, custom = template_text(web.store, plan_id, lang)
+    return JSONResponse({"template": saved, "custom": custom})
+
+
+@router.post("/api/plans/{plan_id}/outbox/send")
+async def send_api(request: Request, plan_id: str) -> Response:
+    """Send through the environment's SMTP server; 422 without one (GET messages.zip)."""
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
+    asked = SendRequest.model_validate(body)
+    problems = []
+    if not isinstance(asked.again, bool):
+        expected = N_("true or false")
+        problems.append(InputProblem("(request)", None, "again", str(asked.again), expected))
+    only = asked.companies
+    if only is not None and (
+        not isinstance(only, list) or not all(isinstance(c, str) for c in only)
+    ):
+        expected = N_("a list of company ids")
+        problems.append(InputProblem("(request)", None, "companies", None, expected))
+    if problems:
+        return _problems(problems)
+    try:
+        done, no_address = await run_in_threadpool(
+            lambda: send(
+                web, plan_id, again=bool(asked.again), only=set(only) if only is not None else None
+            )  # fmt: skip
+        )
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse(_delivery_dict(done, no_address))
+
+
+@router.get("/api/plans/{plan_id}/outbox/log")
+def log_api(request: Request, plan_id: str) -> Response:
+    """Every attempt (sent, failed, written), oldest first; never a message's text."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    return JSONResponse({"log": [_log_dict(r) for r in sent_log(web.store, plan_id)]})
+
+
+@router.get("/api/plans/{plan_id}/answers")
+def answers_api(request: Request, plan_id: str) -> Response:
+    """Every placed company's answer, the counts, and whether the reply date has passed."""
+    web = web_of(request)
+    if web.store.plan(plan_id) is None:
+        return web.not_found(request)
+    found = answers_of(web, plan_id, date.today())
+    if found is None:
+        return _problems(not_published())
+    return JSONResponse(found.as_dict())
+
+
+@router.put("/api/plans/{plan_id}/answers")
+async def answers_put_api(request: Request, plan_id: str) -> Response:
+    """Record answers (``{"answers": [{company_id, answer, replied}]}``); 422 with every
+    problem, nothing kept then."""
+    found = await plan_json_body(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, body = found
+    given = AnswersRequest.model_validate(body).answers
+    try:
+        saved = await run_in_threadpool(save_answers, web, plan_id, given)
+    except Problems as exc:
+        return _problems(exc.problems)
+    return JSONResponse(saved.as_dict())
