@@ -1,6 +1,6 @@
 """One language per page (issues 17 and 18): bad input posted to each form of the
 coordinator's year on a Danish page gets a problem table whose texts are Danish (none of
-test_language's English words in what was expected or where), while the JSON API keeps
+test_language's English words in the file, field or expected text), while the JSON API keeps
 its English texts as clients read them."""
 
 from __future__ import annotations
@@ -35,15 +35,15 @@ def problem_rows(page: str) -> list[list[str]]:
 
 
 def english_in(page: str) -> list[tuple[str, list[str]]]:
-    """The English words of the table's file and expected columns (the column and the value
-    are the field's name and what was typed)."""
+    """The English words of the table's file, column and expected texts (the value is what
+    was typed)."""
     found = []
-    for file, _row, _column, _value, expected in problem_rows(page):
-        words = english_words(f"{file} {expected}")
+    for file, _row, column, _value, expected in problem_rows(page):
+        words = english_words(f"{file} {column} {expected}")
         if file in PLACES_IN_ENGLISH:
             words.append(file)
         if words:
-            found.append((f"{file}: {expected}", words))
+            found.append((f"{file}, {column}: {expected}", words))
     return found
 
 
@@ -97,7 +97,9 @@ def test_problems_of_the_year_forms_are_danish(
     if found:
         seen["new plan"] = found
     assert not seen, seen
-    assert shown["replan"][0][0] == "(planen)" and shown["choose"][0][0] == "(formularen)"
+    assert shown["replan"][0][:3] == ["(planen)", "", "Offentliggjort holdplan"]
+    assert shown["choose"][0][:3] == ["(formularen)", "", "Beregning"]
+    assert shown["fit"][1][2] == "Virksomhed", shown["fit"]  # company_id, as the page says
 
     # the JSON API keeps the English texts, exactly
     answer = client.post(f"/api/plans/{plan_id}/replan", json={"as_of": "x", "time_limit": 0})

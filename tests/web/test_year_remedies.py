@@ -119,7 +119,7 @@ def test_remedies_bad_input_and_unknown_ids(
         f"/plans/{plan_id}/remedies",
         data={"csrf_token": token(client, f"/plans/{plan_id}"), "per_solve": "0"},
     )
-    assert page.status_code == 422 and "<td>time_limit</td>" in page.text
+    assert page.status_code == 422 and "<td>Tidsgrænse i sekunder</td>" in page.text
     bad = client.post(f"/api/plans/{plan_id}/remedies/apply", json={"job_id": UNKNOWN})
     assert bad.status_code == 422 and bad.json()["problems"][0]["column"] == "job_id"
     job, _ = _remedies(client, plan_id)

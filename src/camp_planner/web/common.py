@@ -85,10 +85,29 @@ PLACES = (
 )  # fmt: skip
 
 
+#: The fields of a form's problems (a place that is no file) as the page names them.
+FIELDS_SHOWN = {
+    "as_of": views.N_("Sessions before this day have been held"),
+    "time_limit": views.N_("Time limit in seconds"), "company_id": views.N_("Company"),
+    "rank": views.N_("Rank"), "remedy": views.N_("Remedy"), "name": views.N_("Name"),
+    "withdrawn": views.N_("Withdrawals"), "late_signups_csv": views.N_("Late sign-ups"),
+    "pins": views.N_("Pins"), "rounds": views.N_("Number of rounds"),
+    "published": views.N_("Published roster"), "job_id": views.N_("Job"),
+}  # fmt: skip
+
+
 def problems_shown(problems: list[InputProblem], gettext: Any) -> list[InputProblem]:
-    """The problems as a page shows them: a place that is no file in the page's language."""
-    return [dataclasses.replace(p, file=gettext(p.file)) if p.file in PLACES else p
-            for p in problems]  # fmt: skip
+    """The problems as a page shows them: a place that is no file, and the field of a form
+    there, in the page's language."""
+    shown = []
+    for p in problems:
+        if p.file in PLACES:
+            column = FIELDS_SHOWN.get(p.column or "")
+            p = dataclasses.replace(
+                p, file=gettext(p.file), column=gettext(column) if column else p.column
+            )
+        shown.append(p)
+    return shown
 
 
 def problem_dict(problem: InputProblem) -> dict[str, Any]:
