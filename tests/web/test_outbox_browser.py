@@ -111,8 +111,9 @@ def test_outbox_answers_and_a_decline_replanned(
     _shot(driver, shots, "outbox-01-preview")
 
     # send: every company exactly one message with its own valid .ics
-    driver.find_element(By.ID, "send").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "result")))
+    driver.find_element(By.ID, "send").click()  # a send job: its page, then back here
+    _wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "section#result")))
+    assert "/outbox?job=" in driver.current_url
     by_address = addresses(files)
     received = [by_address[to] for tos, _ in recorder.messages for to in tos]
     assert sorted(received) == sorted(members)
