@@ -140,7 +140,8 @@ def test_the_api_waits_or_answers_202_and_one_send_at_a_time(
     assert busy.status_code == 409 and busy.json()["job_id"] == job_id
     assert busy.json()["problems"][0]["column"] == "send"
     done = wait_for(client, job_id)
-    assert done["status"] == "done"
+    assert done["status"] == "done" and done["summary"]["kind"] == "send"
+    assert done["summary"]["sent"] == len(members) == len(done["summary"]["attempts"])
     assert len(slow.messages) == len(members)
 
     # waiting (the old answer, with the job's id): nothing sent twice by mistake

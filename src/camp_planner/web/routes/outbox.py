@@ -39,7 +39,7 @@ from camp_planner.web.outbox_send import (
     submit_send,
 )
 from camp_planner.web.routes.api import plan_json_body
-from camp_planner.web.store import DONE, FAILED, FINISHED, Job
+from camp_planner.web.store import CANCELLED, DONE, FAILED, FINISHED, Job
 
 router = APIRouter()
 #: Seconds between an API send's looks at its job.
@@ -367,9 +367,9 @@ async def send_api(request: Request, plan_id: str) -> Response:
         job = web.store.job(job.job_id) or job
     if job.status == FAILED and job.summary.get("problems"):
         return JSONResponse({"problems": job.summary["problems"], "job_id": job.job_id}, 422)
-    if job.status != DONE:
-        error = job.error or job.status
-        return JSONResponse({"error": error, "job_id": job.job_id}, status_code=500)
+    if job.status != DONE:  # stopped (409), or the worker failed (500)
+        status = 409 if job.status == CANCELLED else 500
+        return JSONResponse({"error": job.error or job.status, "job_id": job.job_id}, status)
     answer = {k: v for k, v in job.summary.items() if k != "kind"}
     return JSONResponse(answer | {"job_id": job.job_id})
 
