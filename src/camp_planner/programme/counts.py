@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -37,29 +38,45 @@ def _class_of(group: ProgrammeGroup) -> tuple[object, ...]:
     return (group.participants, group.priority, group.steps, options)
 
 
-def cohort_ranges(
-    pm: ProgrammeModel,
-    firsts: tuple[int, int, int],
-    earliness: int | None,
-    seconds: float,
-    seed: int,
-) -> Ranges:
-    """Per segment and round, the fewest and most cohorts of any programme reaching
-    `firsts` (planned, tracks, priority) and `earliness`; pairs not proven in time are
-    left out."""
+@dataclass
+class Counts:
+    """The counts model and its objectives (the programme model's, by class)."""
+
+    model: cp_model.CpModel
+    #: (segment, round) -> cohorts
+    k: dict[tuple[Segment, int], cp_model.IntVar]
+    planned: cp_model.LinearExpr
+    tracks: cp_model.LinearExpr
+    priority: cp_model.LinearExpr
+    earliness: cp_model.LinearExpr
+    #: (class, round, step) -> the class's companies taking the step in the round
+    t: dict[tuple[int, int, Step], cp_model.IntVar] = field(default_factory=dict)
+    #: class -> the indices of its groups in the programme model
+    members: list[list[int]] = field(default_factory=list)
+
+
+def counts_model(pm: ProgrammeModel) -> Counts:
+    """The counts model of `pm`'s programme (see the module docstring)."""
     m = cp_model.CpModel()
     classes: dict[tuple[object, ...], list[ProgrammeGroup]] = defaultdict(list)
-    for group in pm.groups:
+    indices: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for gi, group in enumerate(pm.groups):
         classes[_class_of(group)].append(group)
+        indices[_class_of(group)].append(gi)
+    by_class: dict[tuple[int, int, Step], cp_model.IntVar] = {}
     last = len(pm.programme.rounds) - 1
     people: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
-    planned, tracks, priority, early = [], [], [], []
+    planned: list[cp_model.LinearExprT] = []
+    tracks: list[cp_model.LinearExprT] = []
+    priority: list[cp_model.LinearExprT] = []
+    early: list[cp_model.LinearExprT] = []
     for ci, members in enumerate(classes.values()):
         first = members[0]
         size = sum(g.size for g in members)
         t: dict[tuple[int, Step], cp_model.IntVar] = {}
         for (r, step), option in sorted(first.options.items()):
             t[r, step] = m.new_int_var(0, size, f"t_{ci}_{r}_{step}")
+            by_class[ci, r, step] = t[r, step]
             people[option.segment, r].append(first.participants * t[r, step])
             if step == first.next_step:
                 planned.append(t[r, step])
@@ -85,11 +102,119 @@ def cohort_ranges(
         cohorts = {(s, r): var for (s, rr), var in k.items() if rr == r}
         view = RoundView(m, pm.programme.problem.venues, cohorts=cohorts, name=f"_{r}")
         rules.facilitator_calendar(view, capacity.frontier)
-    m.add(sum(planned) >= firsts[0])
-    m.add(sum(tracks) >= firsts[1])
-    m.add(sum(priority) >= firsts[2])
+    total = cp_model.LinearExpr.sum
+    counts = Counts(m, k, total(planned), total(tracks), total(priority), total(early))
+    counts.t, counts.members = by_class, list(indices.values())
+    return counts
+
+
+def _best(m: cp_model.CpModel, seconds: float, seed: int) -> int | None:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return None
+    return round(solver.objective_value)
+
+
+def steps_bound(
+    pm: ProgrammeModel, w_planned: int, w_tracks: int, seconds: float, seed: int
+) -> int | None:
+    """The most ``w_planned * planned + w_tracks * tracks + priority`` (the first stage's
+    objective) any programme reaches, proven on the counts (None: not in `seconds`)."""
+    counts = counts_model(pm)
+    counts.model.maximize(w_planned * counts.planned + w_tracks * counts.tracks + counts.priority)
+    return _best(counts.model, seconds, seed)
+
+
+def earliness_bound(
+    pm: ProgrammeModel, firsts: tuple[int, int, int], seconds: float, seed: int
+) -> int | None:
+    """The most earliness (the second stage's objective) of any programme reaching
+    `firsts` (planned, tracks, priority), proven on the counts (None: not in `seconds`)."""
+    counts = counts_model(pm)
+    counts.model.add(counts.planned >= firsts[0])
+    counts.model.add(counts.tracks >= firsts[1])
+    counts.model.add(counts.priority >= firsts[2])
+    counts.model.maximize(counts.earliness)
+    return _best(counts.model, seconds, seed)
+
+
+#: (group, step, round) -> the group's companies taking the step in the round
+StepCounts = dict[tuple[int, Step, int], int]
+
+
+def counts_optimum(
+    pm: ProgrammeModel, w_planned: int, w_tracks: int, seconds: float, seed: int
+) -> tuple[int, int, StepCounts] | None:
+    """The first stage's optimum on the counts, the most earliness beside it, and the
+    counts' programme at both split into the groups (None: not proven in `seconds` each).
+    Both are upper bounds for the programme model; where the rounds can hold the split
+    (`starts.per_round_travel`, strict), they are its optima too (the round's counts
+    start, `scheduler.start`, for the programme)."""
+    counts = counts_model(pm)
+    m = counts.model
+    first = w_planned * counts.planned + w_tracks * counts.tracks + counts.priority
+    m.maximize(first)
+    steps = _best(m, seconds, seed)
+    if steps is None:
+        return None
+    m.add(first == steps)
+    m.maximize(counts.earliness)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return None
+    taken = {key: solver.value(var) for key, var in counts.t.items()}
+    return steps, round(solver.objective_value), split_counts(pm, counts.members, taken)
+
+
+def split_counts(
+    pm: ProgrammeModel, members: list[list[int]], taken: dict[tuple[int, int, Step], int]
+) -> StepCounts:
+    """A class's steps per round shared out over its companies: Module 1 to the next
+    companies in order, round by round; Module 2 to those who took Module 1 in an earlier
+    round (whole tracks) or to the next in order (Module 2 only). The class's counts keep
+    the rules across rounds summed over it, so there are always enough."""
+    out: StepCounts = defaultdict(int)
+    rounds = len(pm.programme.rounds)
+    for ci, groups in enumerate(members):
+        companies = [gi for gi in groups for _ in range(pm.groups[gi].size)]
+        m1_queue = list(companies)
+        m2_queue: list[int] = [] if pm.groups[groups[0]].whole_track else list(companies)
+        for r in range(rounds):
+            took_m1 = m1_queue[: taken.get((ci, r, Step.MODULE1), 0)]
+            del m1_queue[: len(took_m1)]
+            for gi in m2_queue[: taken.get((ci, r, Step.MODULE2), 0)]:
+                out[gi, Step.MODULE2, r] += 1
+            del m2_queue[: taken.get((ci, r, Step.MODULE2), 0)]
+            for gi in took_m1:
+                out[gi, Step.MODULE1, r] += 1
+            if pm.groups[groups[0]].whole_track:
+                m2_queue.extend(took_m1)
+    return dict(out)
+
+
+def cohort_ranges(
+    pm: ProgrammeModel,
+    firsts: tuple[int, int, int],
+    earliness: int | None,
+    seconds: float,
+    seed: int,
+) -> Ranges:
+    """Per segment and round, the fewest and most cohorts of any programme reaching
+    `firsts` (planned, tracks, priority) and `earliness`; pairs not proven in time are
+    left out."""
+    counts = counts_model(pm)
+    m, k = counts.model, counts.k
+    m.add(counts.planned >= firsts[0])
+    m.add(counts.tracks >= firsts[1])
+    m.add(counts.priority >= firsts[2])
     if earliness is not None:
-        m.add(sum(early) >= earliness)
+        m.add(counts.earliness >= earliness)
     ranges: Ranges = {}
     deadline = time.time() + seconds
     for key, var in sorted(k.items(), key=lambda kv: (kv[0][1], kv[0][0].label)):

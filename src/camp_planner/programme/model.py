@@ -51,9 +51,17 @@ class ProgrammeModel:
     n_max: dict[tuple[Segment, int, int], int] = field(default_factory=dict)
     #: False for a model of one round whose steps are already decided (no rules across rounds)
     cross_round: bool = True
+    #: (group, step, round) -> its x variables, in the order of x (built with them)
+    by_step: dict[tuple[int, Step, int], list[cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._variables()
+        for (gi, step, r, _), var in self.x.items():
+            self.by_step.setdefault((gi, step, r), []).append(var)
+        self._views: dict[int, RoundView] = {}
+        self._people_terms: dict[tuple[Segment, int, int], list[cp_model.LinearExprT]] = (
+            self._people()
+        )
         self.cohort_size()
         self.segment_fills_whole_cohorts()
         self.venue_used()
@@ -95,14 +103,15 @@ class ProgrammeModel:
                 if venue.status != VenueStatus.CLOSED:
                     self.y[r, v] = m.new_bool_var(f"y_{r}_{venue.venue_id}")
 
+    def decisions(self) -> list[cp_model.IntVar]:
+        """x, n, w and y: every other variable follows from them."""
+        return [*self.x.values(), *self.n.values(), *self.w.values(), *self.y.values()]
+
     def taken(self, gi: int, step: Step, r: int | None = None) -> cp_model.LinearExpr:
         """Companies of group `gi` taking `step` (in round `r`, or in any round)."""
+        rounds = range(len(self.programme.rounds)) if r is None else (r,)
         return cp_model.LinearExpr.sum(
-            [
-                var
-                for (g, s, rr, _), var in self.x.items()
-                if g == gi and s == step and r in (None, rr)
-            ]
+            [var for rr in rounds for var in self.by_step.get((gi, step, rr), ())]
         )
 
     def planned(self) -> cp_model.LinearExpr:
@@ -176,7 +185,12 @@ class ProgrammeModel:
 
     # -- rules of each round ---------------------------------------------------------------
     def view(self, r: int) -> RoundView:
-        """Round `r`'s variables as the engine's rules see them."""
+        """Round `r`'s variables as the engine's rules see them (built once per round)."""
+        if r not in self._views:
+            self._views[r] = self._view(r)
+        return self._views[r]
+
+    def _view(self, r: int) -> RoundView:
         rnd = self.programme.rounds[r]
         n = {(s, v): var for (s, rr, v), var in self.n.items() if rr == r}
         return RoundView(
@@ -186,7 +200,7 @@ class ProgrammeModel:
             cohorts=n,
             w={(s, v): var for (s, rr, v), var in self.w.items() if rr == r},
             n_max={(s, v): most for (s, rr, v), most in self.n_max.items() if rr == r},
-            people={(s, v): t for (s, rr, v), t in self._people().items() if rr == r},
+            people={(s, v): t for (s, rr, v), t in self._people_terms.items() if rr == r},
             links=[
                 (var, self.groups[gi].size, (self.groups[gi].options[r, step].segment, v))
                 for (gi, step, rr, v), var in self.x.items()
@@ -211,16 +225,16 @@ class ProgrammeModel:
     def segment_fills_whole_cohorts(self) -> None:
         """Implied and tighter: a segment's people in a round fill whole cohorts."""
         by_segment: dict[tuple[Segment, int], list[cp_model.LinearExprT]] = defaultdict(list)
-        for (segment, r, _), terms in self._people().items():
+        for (segment, r, _), terms in self._people_terms.items():
             by_segment[segment, r].extend(terms)
+        people: dict[tuple[Segment, int], int] = defaultdict(int)
+        for g in self.groups:
+            for (r, step), option in g.options.items():
+                if option.segment.module == step:
+                    people[option.segment, r] += g.size * g.participants
         for (segment, r), terms in by_segment.items():
             rnd = self.programme.rounds[r]
-            most = sum(
-                g.size * g.participants
-                for g in self.groups
-                if (r, segment.module) in g.options
-                and g.options[r, segment.module].segment == segment
-            )
+            most = people.get((segment, r), 0)
             intervals = [
                 [0, 0],
                 *([lo, hi] for lo, hi in fillable_totals(most, rnd.cohort_min, rnd.cohort_max)),

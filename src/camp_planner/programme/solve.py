@@ -1,10 +1,12 @@
 """Solve a programme: the model over all rounds in lexicographic stages, then each round's
 cohorts formed and dated, and a roster per round with every company accounted for.
 
-The phases (`_ProgrammeSolve`): a start from the rounds planned one by one (`starts`);
-steps planned, tracks and priority; earlier rounds; travel, with each segment's cohorts
-per round bounded by what the counts prove at the earlier optima (`counts`); then the
-cohorts of each round dated."""
+The phases (`_ProgrammeSolve`): a start, the counts' optimum of the first two stages held
+by every round (then both stages are proven without a search) or else the rounds planned
+one by one (`starts`); steps planned, tracks and priority; earlier rounds (each stopped at
+the counts' optimum); travel, with each segment's cohorts per round bounded by what the
+counts prove at the earlier optima (`counts`), from the best of its starts; then the cohorts
+of each round dated. A stage never ends worse than its start (`adopt_start`)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,24 @@ from camp_planner.engine.stages import Progress
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
-from camp_planner.programme.counts import bound_cohorts, cohort_ranges
+from camp_planner.programme.counts import (
+    bound_cohorts,
+    cohort_ranges,
+    counts_optimum,
+    earliness_bound,
+    steps_bound,
+)
 from camp_planner.programme.model import ProgrammeModel
 from camp_planner.programme.plan import Programme, ProgrammeGroup, group_companies
-from camp_planner.programme.stages import Stage, programme_stage, rehint
-from camp_planner.programme.starts import myopic_hint, per_round_travel
+from camp_planner.programme.stages import (
+    Solution,
+    Stage,
+    is_feasible,
+    programme_stage,
+    rehint,
+    solution_of,
+)
+from camp_planner.programme.starts import myopic_hint, per_round_travel, realize
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
     CohortPlan,
@@ -91,7 +106,7 @@ def _capacities(
 
 
 def _assign_identities(
-    pm: ProgrammeModel, solver: cp_model.CpSolver
+    pm: ProgrammeModel, values: Solution
 ) -> dict[tuple[int, Step, int], list[str]]:
     """(group, step, round) -> the companies taking it: Module 1 in round order from the
     group's companies; Module 2 from those who took Module 1 earliest."""
@@ -103,11 +118,7 @@ def _assign_identities(
         m2_queue: list[str] = [] if Step.MODULE1 in group.steps else list(ids)
         for r in range(rounds):
             for step in group.steps:
-                count = sum(
-                    solver.value(var)
-                    for (g, s, rr, _), var in pm.x.items()
-                    if g == gi and s == step and rr == r
-                )
+                count = sum(values[var] for var in pm.by_step.get((gi, step, r), ()))
                 queue = m1_queue if step == Step.MODULE1 else m2_queue
                 out[gi, step, r] = queue[:count]
                 del queue[:count]
@@ -119,7 +130,7 @@ def _assign_identities(
 
 def _round_plan(
     pm: ProgrammeModel,
-    solver: cp_model.CpSolver,
+    values: Solution,
     r: int,
     days: DayIndex,
     identities: dict[tuple[int, Step, int], list[str]],
@@ -129,18 +140,22 @@ def _round_plan(
     rnd = pm.programme.rounds[r]
     venues = pm.programme.problem.venues
     plans = []
+    # this round's x by venue, and by (group, step) in venue order
+    at_venue: dict[int, list[tuple[int, Step, int]]] = defaultdict(list)
+    of_step: dict[tuple[int, Step], list[tuple[int, int]]] = defaultdict(list)
+    for (gi, step, r3, v3), xv in sorted(pm.x.items(), key=lambda kv: kv[0][3]):
+        if r3 == r and values[xv]:
+            at_venue[v3].append((gi, step, values[xv]))
+            of_step[gi, step].append((v3, values[xv]))
     for (segment, rr, v), var in sorted(pm.n.items(), key=lambda kv: (kv[0][0].label, kv[0][2])):
-        count = solver.value(var)
+        count = values[var]
         if rr != r or not count:
             continue
         members = {}
-        for (gi, step, r3, v3), xv in pm.x.items():
-            if r3 == r and v3 == v and solver.value(xv):
-                option = pm.groups[gi].options[r, step]
-                if option.segment == segment:
-                    members[gi] = PlanGroup(
-                        pm.groups[gi].participants, option.blackout, solver.value(xv)
-                    )
+        for gi, step, k in sorted(at_venue[v], key=lambda item: item[0]):
+            option = pm.groups[gi].options[r, step]
+            if option.segment == segment:
+                members[gi] = PlanGroup(pm.groups[gi].participants, option.blackout, k)
         forbidden = days.indices_of(venues[v].unavailable)
         plans.append(CohortPlan(segment, v, count, forbidden, members))
     problem = DatingProblem(days, plans, [], rnd.cohort_min, rnd.cohort_max, rnd.facilitators, seed)
@@ -153,11 +168,9 @@ def _round_plan(
     for gi, group in enumerate(pm.groups):
         for step in group.steps:
             queue = list(identities.get((gi, step, r), []))
-            for (g, s, r3, v), xv in sorted(pm.x.items(), key=lambda kv: kv[0][3]):
-                if g == gi and s == step and r3 == r and solver.value(xv):
-                    k = solver.value(xv)
-                    takers[gi, step][v] = queue[:k]
-                    del queue[:k]
+            for v, k in of_step.get((gi, step), ()):
+                takers[gi, step][v] = queue[:k]
+                del queue[:k]
     used: dict[tuple[int, int], int] = defaultdict(int)
     for item in dated:
         for gi, k in item.members.items():
@@ -188,18 +201,65 @@ class _ProgrammeSolve:
     start_values: tuple[int, int, int, int] = (0, 0, 0, 0)
     #: (planned, tracks, priority) of the first stage's optimum
     firsts: tuple[int, int, int] = (0, 0, 0)
+    #: the best programme so far (x, n, w, y), the one `finish` forms and dates
+    best: Solution = field(default_factory=dict)
+    #: a programme at the counts' optima of the first two stages (`start_counts`)
+    counts_start: Solution = field(default_factory=dict)
+    #: those optima: (first stage's weighted value, earliness)
+    targets: tuple[int, int] = (0, 0)
 
     def stage(
-        self, name: str, objective: cp_model.LinearExprT, maximize: bool, share: float | None
+        self,
+        name: str,
+        objective: cp_model.LinearExprT,
+        maximize: bool,
+        share: float | None,
+        target: int | None = None,
     ) -> tuple[cp_model.CpSolver, Stage]:
-        """A stage until `share` of the time left (None: until the reserve)."""
+        """A stage until `share` of the time left (None: until the reserve), stopped at
+        `target` (a bound the counts proved)."""
         end = self.deadline - self.reserve
         if share is not None:
             end = time.time() + share * (end - time.time())
         return programme_stage(
             self.pm, name, objective, maximize, end, self.seed, self.workers, self.progress,
-            self.started,
+            self.started, target,
         )  # fmt: skip
+
+    def counts_seconds(self) -> float:
+        """Time for one counts model: 5 % of the limit, at most 5 s."""
+        return min(5.0, 0.05 * (self.deadline - self.started))
+
+    def weights(self) -> tuple[int, int]:
+        """The first stage's weights of a next step planned and of a whole track."""
+        total_priority = sum(g.size * g.priority for g in self.pm.groups)
+        track_max = sum(g.size for g in self.pm.groups if g.whole_track)
+        w_tracks = total_priority + 1
+        return (track_max + 1) * w_tracks, w_tracks
+
+    def start_counts(self, seconds: float) -> bool:
+        """The counts' optimum of the first two stages, split into the groups and each
+        round planned alone with its steps kept (the round's counts start, for the
+        programme): when every round holds its part, the programme is at both upper bounds,
+        so both stages are proven without a search. False when it is not found."""
+        pm = self.pm
+        w_planned, w_tracks = self.weights()
+        optimum = counts_optimum(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
+        if optimum is None:
+            return False
+        steps, earliness, counts = optimum
+        if self.progress:
+            self.progress("starting solution: the counts' optimum, each round on its own")
+        found = realize(pm, counts, time.time() + seconds, self.seed, self.workers, None)
+        if found is None:
+            return False
+        planned, tracks, priority, early = pm.values({k: found[v] for k, v in pm.x.items()})
+        reached = w_planned * planned + w_tracks * tracks + priority == steps
+        if not reached or early != earliness or not is_feasible(pm, found, seconds):
+            return False
+        self.counts_start, self.targets = found, (steps, earliness)
+        self.start, self.start_values = found, (planned, tracks, priority, early)
+        return True
 
     def start_myopic(self, seconds: float) -> None:
         """A starting solution from planning the rounds one by one (measured on the demo:
@@ -215,12 +275,20 @@ class _ProgrammeSolve:
         """Stage 1: next steps planned, then whole tracks, then priority, in one weighted
         objective; kept as constraints. False when nothing was found."""
         pm = self.pm
-        total_priority = sum(g.size * g.priority for g in pm.groups)
-        track_max = sum(g.size for g in pm.groups if g.whole_track)
-        w_tracks = total_priority + 1
-        w_planned = (track_max + 1) * w_tracks
+        w_planned, w_tracks = self.weights()
         objective = w_planned * pm.planned() + w_tracks * pm.tracks() + pm.priority()
-        self.best, first = self.stage("steps planned", objective, True, 0.35)
+        if self.counts_start:  # at the counts' optimum: proven without a search
+            first = Stage("steps planned", "OPTIMAL", self.targets[0], self.targets[0])
+            self.best = dict(self.counts_start)
+            rehint(pm, self.best)
+        else:
+            # The counts' optimum stops the stage once reached (as the round's stage 1).
+            target = steps_bound(pm, w_planned, w_tracks, self.counts_seconds(), self.seed)
+            solver, first = self.stage("steps planned", objective, True, 0.35, target)
+            if first.found:
+                self.best = solution_of(pm, solver)
+            planned, tracks, priority, _ = self.start_values
+            self.adopt_start(first, w_planned * planned + w_tracks * tracks + priority, True)
         self.stages.append(first)
         if not first.found:
             return False
@@ -242,7 +310,12 @@ class _ProgrammeSolve:
     def earlier_rounds(self) -> None:
         """Stage 2: earlier rounds for who goes first."""
         pm = self.pm
-        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3)
+        if self.counts_start:  # at the counts' optimum: proven without a search
+            second = Stage("earlier rounds", "OPTIMAL", self.targets[1], self.targets[1])
+        else:
+            second = self.earliness_searched()
+        if self.start_values[:3] == self.firsts:
+            self.adopt_start(second, self.start_values[3], True)
         self.stages.append(second)
         if not second.found:
             return
@@ -251,36 +324,71 @@ class _ProgrammeSolve:
             "in) x (1 + the company's priority and waiting points); higher means earlier "
             "rounds for those first in line"
         )
-        self.best = solver
         pm.model.add(pm.earliness() >= second.value)
         if self.start_values[:3] == self.firsts and self.start_values[3] >= second.value:
             rehint(pm, self.start)
+
+    def earliness_searched(self) -> Stage:
+        """Stage 2 by CP-SAT, stopped at the counts' optimum."""
+        pm = self.pm
+        target = earliness_bound(pm, self.firsts, self.counts_seconds(), self.seed)
+        solver, second = self.stage("earlier rounds", pm.earliness(), True, 0.3, target)
+        if second.found:
+            self.best = solution_of(pm, solver)
+        else:  # none found in its time (seen on a loaded machine): the first stage's answer
+            x = {key: self.best.get(var, 0) for key, var in pm.x.items()}
+            second.status, second.value = "FEASIBLE", pm.values(x)[3]
+        return second
 
     def least_travel(self) -> None:
         """Stage 3: travel, from the best of the last solution, the rounds' own least
         travel with their steps kept (usually far better) and the start."""
         pm, second = self.pm, self.stages[-1]
         # Each segment's cohorts per round, proven on the counts at the earlier optima.
-        seconds = min(5.0, 0.05 * (self.deadline - self.started))
         earliness = second.value if second.found else None
-        ranges = cohort_ranges(pm, self.firsts, earliness, seconds, self.seed)
+        ranges = cohort_ranges(pm, self.firsts, earliness, self.counts_seconds(), self.seed)
         bound_cohorts(pm, ranges)
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
-        candidates = [{var: self.best.value(var) for var in self.start}]
-        if per_round:
-            candidates.append(per_round)
+        candidates = [self.best, per_round]
         start_ok = self.start_values[:3] == self.firsts and (
             not second.found or self.start_values[3] >= second.value
         )
         if start_ok:
             candidates.append(self.start)
-        rehint(pm, min(candidates, key=lambda h: pm.travel_of({k: h[v] for k, v in pm.x.items()})))
+        hint = min(candidates, key=self.travel_of)
+        rehint(pm, hint)
         solver, third = self.stage("travel km", pm.travel_units(), False, None)
+        if third.found and third.value <= self.travel_of(hint):
+            self.best = solution_of(pm, solver)
+        elif is_feasible(pm, hint, min(5.0, max(0.5, self.deadline - time.time()))):
+            # the stage's own answer travels more than its start (or it found none in its
+            # time, e.g. on a loaded machine): the start is the answer, with the stage's bound
+            self.best = hint
+            third.status, third.value = "FEASIBLE", self.travel_of(hint)
+        elif third.found:
+            self.best = solution_of(pm, solver)
         self.stages.append(third)
         if third.found:
             third.words = f"{travel_units_to_km(third.value):,.1f} km travelled over the horizon"
-            self.best = solver
+
+    def travel_of(self, solution: Solution) -> int:
+        """The travel units of a programme."""
+        return self.pm.travel_of({key: solution.get(var, 0) for key, var in self.pm.x.items()})
+
+    def adopt_start(self, stage: Stage, start_value: int, maximize: bool) -> None:
+        """The start (the rounds planned one by one) as the stage's answer when it is better
+        than what the stage found in its time and keeps every constraint: the programme is
+        then never worse than the myopic coordinator's on the stage's objective."""
+        better = start_value > stage.value if maximize else start_value < stage.value
+        if not self.start or (stage.found and not better):
+            return
+        if not is_feasible(self.pm, self.start, min(5.0, max(0.5, self.deadline - time.time()))):
+            if stage.found:
+                rehint(self.pm, self.best)
+            return
+        self.best = dict(self.start)
+        stage.status, stage.value = "FEASIBLE", start_value
 
     def nothing_found(self) -> ProgrammeSolution:
         """The answer when stage 1 found no programme."""
@@ -297,7 +405,7 @@ class _ProgrammeSolve:
 
     def finish(self, days: list[DayIndex]) -> ProgrammeSolution:
         """Each round's cohorts formed and dated; who takes which step when."""
-        pm, best = self.pm, self.best
+        pm, best = self.pm, {var: self.best.get(var, 0) for var in self.pm.decisions()}
         identities = _assign_identities(pm, best)
         rounds = [
             _round_plan(
@@ -361,7 +469,8 @@ def plan_programme(
         workers,
         progress,
     )
-    run.start_myopic(0.25 * time_limit)
+    if not run.start_counts(0.25 * time_limit):
+        run.start_myopic(0.25 * time_limit)
     if not run.steps_planned():
         return run.nothing_found()
     run.earlier_rounds()

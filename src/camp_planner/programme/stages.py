@@ -3,6 +3,7 @@ runner (`engine.stages`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -52,16 +53,39 @@ def programme_stage(
     solver, result = run_stage(pm.model, objective, maximize, parameters, reporter, Portfolio.LP)
     stage = Stage(name, result.status)
     if stage.found:
-        stage.value, stage.bound = result.value, result.bound
+        # the bound: the tighter of CP-SAT's and the target (both proven)
+        stage.value, stage.bound = result.value, round(reporter.tighter(result.bound))
         if reporter.reached(stage.value):
             stage.status, stage.bound = "OPTIMAL", stage.value
-        pm.model.clear_hints()
-        for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
-            pm.model.add_hint(var, solver.value(var))
+        rehint(pm, solution_of(pm, solver))
     return solver, stage
 
 
-def rehint(pm: ProgrammeModel, hint: dict[cp_model.IntVar, int]) -> None:
+#: a programme's values of the model's decisions (x, n, w, y)
+Solution = dict[cp_model.IntVar, int]
+
+
+def solution_of(pm: ProgrammeModel, solver: cp_model.CpSolver) -> Solution:
+    """The values of x, n, w and y in `solver`'s solution."""
+    return {var: solver.value(var) for var in pm.decisions()}
+
+
+def rehint(pm: ProgrammeModel, hint: Mapping[cp_model.IntVar, int]) -> None:
+    """`hint` as the model's only hint."""
     pm.model.clear_hints()
     for var, value in hint.items():
         pm.model.add_hint(var, value)
+
+
+def is_feasible(
+    pm: ProgrammeModel, solution: Mapping[cp_model.IntVar, int], seconds: float
+) -> bool:
+    """Whether `solution` keeps every constraint of the model as it is now (the rules and
+    the earlier stages' optima): CP-SAT with the decisions fixed to it. The hint is left
+    as `solution`."""
+    rehint(pm, solution)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    return solver.solve(pm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from camp_planner.engine.stages import Progress
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import RoundConfig, Segment, Step
 from camp_planner.programme.model import Key, ProgrammeModel
 from camp_planner.programme.plan import Programme
@@ -58,18 +60,49 @@ def cohort_ranges(
 
 def per_round_travel(
     pm: ProgrammeModel,
-    solver: cp_model.CpSolver,
+    values: Mapping[cp_model.IntVar, int],
     deadline: float,
     seed: int,
     workers: int,
     progress: Progress | None,
 ) -> dict[cp_model.IntVar, int]:
-    """Least travel with who takes which step in which round kept as in `solver`'s solution.
+    """Least travel with who takes which step in which round kept as in the programme
+    `values` (x, n, w, y).
 
     Kept that way, the rounds are independent (the rules across rounds and the objectives
     before travel only count steps per round), so each round is a small model of its own,
-    solved alone: a starting solution for the travel stage of the whole model."""
-    hint: dict[cp_model.IntVar, int] = {}
+    solved alone: a starting solution for the travel stage of the whole model. A round
+    whose model finds nothing in its share of the time keeps its part of `values` (so a
+    slow round no longer throws away the others)."""
+    return _rounds_alone(pm, values, None, deadline, seed, workers, progress) or dict(values)
+
+
+def realize(
+    pm: ProgrammeModel,
+    counts: dict[tuple[int, Step, int], int],
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int] | None:
+    """A programme in which each group takes each step in each round as often as `counts`
+    says (e.g. the counts' optimum, `counts.counts_optimum`), each round with its least
+    travel; None when a round cannot hold its part or finds nothing in its time."""
+    return _rounds_alone(pm, {}, counts, deadline, seed, workers, progress)
+
+
+def _rounds_alone(
+    pm: ProgrammeModel,
+    values: Mapping[cp_model.IntVar, int],
+    fixed: dict[tuple[int, Step, int], int] | None,
+    deadline: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> dict[cp_model.IntVar, int] | None:
+    """Each round alone with its steps per group kept: as in `values` (a round that finds
+    nothing keeps its part), or as `fixed` says (strict: None if a round finds nothing)."""
+    hint = {var: values.get(var, 0) for var in pm.decisions()}
     rounds = len(pm.programme.rounds)
     for r in range(rounds):
         groups = [
@@ -84,8 +117,11 @@ def per_round_travel(
         )
         counts: dict[tuple[int, Step], int] = defaultdict(int)
         for (gi, step, rr, _), var in pm.x.items():
+            if rr == r and fixed is None:
+                counts[gi, step] += hint[var]
+        for (gi, step, rr), count in (fixed or {}).items():
             if rr == r:
-                counts[gi, step] += solver.value(var)
+                counts[gi, step] += count
         people: dict[Segment, int] = defaultdict(int)
         for gi, group in enumerate(groups):
             for step in group.steps:
@@ -98,7 +134,13 @@ def per_round_travel(
             cohorts = [n for (s, _, _), n in sub.n.items() if s == segment]
             sub.model.add_linear_constraint(sum(cohorts), low, high)
         for (gi, step, _, v), var in sub.x.items():
-            sub.model.add_hint(var, solver.value(pm.x[gi, step, r, v]))
+            sub.model.add_hint(var, hint[pm.x[gi, step, r, v]])
+        for (segment, _, v), var in sub.n.items():
+            sub.model.add_hint(var, hint[pm.n[segment, r, v]])
+            sub.model.add_hint(sub.w[segment, 0, v], hint[pm.w[segment, r, v]])
+        for (_, v), var in sub.y.items():
+            sub.model.add_hint(var, hint[pm.y[r, v]])
+        before = pm.travel_of({k: hint[var] for k, var in pm.x.items() if k[2] == r})
         share = (deadline - time.time()) / (rounds - r)
         if progress:
             progress(f"travel of round {pm.programme.rounds[r].name} with its companies kept")
@@ -106,8 +148,16 @@ def per_round_travel(
             sub, "travel of one round", sub.travel_units(), False, time.time() + share, seed,
             workers, None, time.time(),
         )  # fmt: skip
-        if not stage.found:
-            return {}
+        if progress:
+            after = f"{stage.value / TRAVEL_UNITS_PER_KM:,.1f} km" if stage.found else "none found"
+            progress(
+                f"travel of round {pm.programme.rounds[r].name} with its companies kept: "
+                f"{before / TRAVEL_UNITS_PER_KM:,.1f} -> {after} ({stage.status})"
+            )
+        if fixed is not None and not stage.found:
+            return None
+        if not stage.found or (fixed is None and stage.value > before):
+            continue
         for (gi, step, _, v), var in sub.x.items():
             hint[pm.x[gi, step, r, v]] = sub_solver.value(var)
         for (segment, _, v), var in sub.n.items():
@@ -115,8 +165,6 @@ def per_round_travel(
             hint[pm.w[segment, r, v]] = sub_solver.value(sub.w[segment, 0, v])
         for (_, v), var in sub.y.items():
             hint[pm.y[r, v]] = sub_solver.value(var)
-    for var in (*pm.x.values(), *pm.n.values(), *pm.w.values(), *pm.y.values()):
-        hint.setdefault(var, 0)
     return hint
 
 
