@@ -364,7 +364,8 @@ async def send_api(request: Request, plan_id: str) -> Response:
         return JSONResponse({"job_id": job.job_id, "status": job.status}, status_code=202)
     while job.status not in FINISHED:  # the job runs in a worker; this request only waits
         await asyncio.sleep(_POLL)
-        job = web.store.job(job.job_id) or job
+        now: Job | None = await run_in_threadpool(web.store.job, job.job_id)
+        job = now or job
     if job.status == FAILED and job.summary.get("problems"):
         return JSONResponse({"problems": job.summary["problems"], "job_id": job.job_id}, 422)
     if job.status != DONE:  # stopped (409), or the worker failed (500)
