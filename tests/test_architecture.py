@@ -49,7 +49,6 @@ LONG_FILES: dict[str, str] = {
 LONG_FUNCTIONS: dict[str, str] = {
     "scheduler/dates.py:_date": "one CP-SAT dating model built in one place",
     "scheduler/prepare.py:prepare": "the solver's prepared data in one pass",
-    "scheduler/remedy_hints.py:remedy_hints": "one hint per remedy in one pass",
     "cli/next_round.py:run_next_round": "a typer command: its options are its signature",
     "cli/programme.py:run_programme": "a typer command: its options are its signature",
     "cli/remedies.py:run_remedies_command": "a typer command: its options are its signature",

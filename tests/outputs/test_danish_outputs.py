@@ -68,9 +68,10 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlanningProblem, 
     return _solved(tmp_path_factory.mktemp("en"), None)
 
 
-def _csv(out: Path) -> list[dict[str, str]]:
+def _csv(out: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    """participants.csv: `,` for an English round, `;` for a Danish one (Danish Excel)."""
     with (out / "participants.csv").open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
 def _header(sheet: Any) -> list[Any]:
@@ -99,7 +100,7 @@ def test_reasons_are_danish_in_roster_json_and_csv(danish: Any) -> None:
     assert "track_complete" in {u["code"] for u in document["unplaced"]}
     assert "har gennemført Modul 1 og Modul 2" in {u["reason"] for u in document["unplaced"]}
     assert document["summary"]["policy"].startswith("hvem der kommer først: højest prioritet")
-    rows = _csv(out)
+    rows = _csv(out, ";")
     assert list(rows[0]) == CSV_HEADER
     row = next(r for r in rows if r["company_id"] == A_YOUNG)
     assert (row["status"], row["age_group"], row["unplaced_code"]) == (

@@ -332,7 +332,15 @@ def test_uploaded_names_never_become_paths(
     assert answer.status_code == 201, answer.text
     root = Path(client.app.state.store.root)
     folder = root / "plans" / answer.json()["plan_id"]
-    assert sorted(p.name for p in folder.iterdir()) == ["companies.csv", "round.toml", "venues.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".file-names.json",  # the names the person gave the files, for the problems
+        "companies.csv",
+        "round.toml",
+        "venues.csv",
+    ]
+    # only a name is kept, never the path it came with
+    kept = json.loads((folder / ".file-names.json").read_text())
+    assert list(kept) == ["companies.csv"] and kept["companies.csv"]["name"] == "evil.csv"
     assert not (root.parent / "evil.csv").exists()
 
 

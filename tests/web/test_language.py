@@ -1,10 +1,12 @@
 """One language per page (issue 18): a walk through the Danish pages in real Chromium
-(home -> plan -> solve -> job -> roster -> what-if -> comparison) finds none of a list of
-English words in what the page shows."""
+(home -> plan -> solve -> job -> roster -> what-if -> comparison, then the year's pages:
+settings -> versions -> changes -> publish -> replan result -> next round) finds none of a
+list of English words in what the page shows."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +106,35 @@ def test_danish_pages_show_no_english(
         look("whatif-job")
     _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 120)
     look("comparison")
+    _year_pages(driver, look)
     assert not seen, f"English on Danish pages: {seen}"
+
+
+def _year_pages(driver: Any, look: Callable[[str], None]) -> None:
+    """The year's pages of the same plan: settings, versions, changes (before and after
+    publishing), a replan's result and the next round."""
+    for link, marker, name in (("Indstillinger", "s-name", "settings"),
+                               ("Versioner", "version-1", "versions"),
+                               ("Ændringer", "publish", "changes")):  # fmt: skip
+        driver.find_element(By.LINK_TEXT, link).click()
+        _wait(driver, EC.presence_of_element_located((By.ID, marker)))
+        look(name)
+    driver.find_element(By.ID, "publish").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    look("changes-published")
+    driver.find_elements(By.CSS_SELECTOR, "input[name=withdraw]")[0].click()
+    limit = driver.find_element(By.ID, "time_limit")
+    limit.clear()
+    limit.send_keys("10")
+    driver.find_element(By.ID, "replan").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), 180)
+    look("replan")
+    driver.find_element(By.LINK_TEXT, "Ændringer").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "replans")))
+    look("changes-with-a-replan")
+    driver.find_element(By.LINK_TEXT, "Næste runde").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "attendance")))
+    look("next-round")
 
 
 def test_the_check_finds_english() -> None:
@@ -144,6 +174,7 @@ def test_reasons_name_settings_in_words_not_toml() -> None:
     )
     shown = settings_in_words(reason, "da")
     assert "`" not in shown and "online_cohorts" not in shown and "mix_" not in shown
-    assert "»onlinehold« slået til" in shown
-    assert "»bland niveauer« med B+C" in shown and "»bland aldersgrupper« med B" in shown
+    assert "»Modul 1 må holdes online« afkrydset på siden Indstillinger" in shown
+    assert "B+C afkrydset under »Niveauer der må dele et hold i modul 1«" in shown
+    assert "B afkrydset under »Niveauer hvor unge og etablerede virksomheder må dele hold«" in shown
     assert settings_in_words("no setting here", "da") == "no setting here"

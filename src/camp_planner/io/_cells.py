@@ -5,6 +5,7 @@ Private helpers of :mod:`camp_planner.io.folder`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from camp_planner.io.tables import (
     parse_bool,
     parse_date,
     parse_float,
+    shown_column,
 )
 from camp_planner.models import Level
 from camp_planner.models.domain import YOUNG_YEARS
@@ -60,11 +62,20 @@ class RowReader:
         out: Where problems go.
     """
 
-    def __init__(self, file: str, row: int, values: dict[str, str], out: Collector) -> None:
+    def __init__(
+        self,
+        file: str,
+        row: int,
+        values: dict[str, str],
+        out: Collector,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.file = file
         self.row = row
         self.values = values
         self.out = out
+        #: name -> the column's header in the file: problems name the column as written
+        self.headers: Mapping[str, str] = headers or {}
         self.ok = True
         #: the row's town when it lies outside Region Midtjylland (accepted, with a note)
         self.outside: Place | None = None
@@ -77,13 +88,18 @@ class RowReader:
         """Record a problem in this row (`expected`: a text marked with ``N_``, or a
         :class:`Message`)."""
         self.ok = False
-        self.out.problem(self.file, self.row, column, value, expected)
+        self.out.problem(self.file, self.row, self.shown(column), value, expected)
+
+    def shown(self, column: str) -> str:
+        """`column` as the file's header writes it (``Stiftet`` for ``founded``)."""
+        return shown_column(column, self.headers)
 
     def required(self, column: str) -> str | None:
         """A non-empty text."""
         value = self.text(column)
         if not value:
-            self.fail(column, "", Message(N_("a %(column)s (required)"), column=column))
+            required = Message(N_("a %(column)s (required)"), column=self.shown(column))
+            self.fail(column, "", required)
             return None
         return value
 

@@ -9,9 +9,11 @@ zeros). All problems of all files are collected and raised together as one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from camp_planner.i18n import N_, Message
 from camp_planner.io._cells import DK_LAT, DK_LON, RowReader
@@ -73,12 +75,17 @@ def load_folder(folder: Path) -> PlanningProblem:
     return load_folder_with_notes(folder)[0]
 
 
-def load_folder_with_messages(folder: Path) -> tuple[PlanningProblem, list[Message]]:
+def load_folder_with_messages(
+    folder: Path, names: Mapping[str, str] | None = None
+) -> tuple[PlanningProblem, list[Message]]:
     """Like :func:`load_folder`, also returning notes (ignored columns, derived levels, ...)
     as messages to render in the reader's language.
 
     Args:
         folder: The planning folder.
+        names: The names the person gave the files saved here under the folder's own names
+            (the web app's upload: ``{"plan.xlsx": "Tilmeldinger forår.xlsx"}``): problems
+            and notes name the files so.
 
     Returns:
         The planning problem and notes for the coordinator.
@@ -93,16 +100,20 @@ def load_folder_with_messages(folder: Path) -> tuple[PlanningProblem, list[Messa
     out = _Reading()
     round_config = read_round_setting(folder, out)  # round.toml, else the sheet "round"
     start = round_config.start if round_config else None
-    sheets = workbook_tables(folder, out)
-    companies = _parse_table(folder, "companies", out, lambda t: _companies(t, start, out), sheets)
-    venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out), sheets)
+    names = dict(names or {})
+    sheets = workbook_tables(folder, out, names)
+    companies = _parse_table(
+        folder, "companies", out, lambda t: _companies(t, start, out), sheets, names
+    )
+    venues = _parse_table(folder, "venues", out, lambda t: _venues(t, out), sheets, names)
     if out.problems:
         raise InputError(sorted(out.problems, key=_file_rank))
     assert round_config is not None and companies is not None and venues is not None
     if not venues:
-        out.problem(_label(folder, "venues"), None, None, None, N_("at least one venue"))
+        out.problem(_label(folder, "venues", names), None, None, None, N_("at least one venue"))
     if not companies:
-        out.problem(_label(folder, "companies"), None, None, None, N_("at least one company"))
+        label = _label(folder, "companies", names)
+        out.problem(label, None, None, None, N_("at least one company"))
     if out.problems:
         raise InputError(out.problems)
     problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
@@ -159,10 +170,11 @@ _ALIASES = {"companies": COMPANY_ALIASES, "venues": VENUE_ALIASES}
 _KEY_COLUMN = {"companies": "company_id", "venues": "venue_id"}
 
 
-def _label(folder: Path, kind: str) -> str:
-    if (folder / f"{kind}.csv").exists() or not (folder / WORKBOOK).exists():
-        return f"{kind}.csv"
-    return f"{WORKBOOK}:{kind}"
+def _label(folder: Path, kind: str, names: Mapping[str, str]) -> str:
+    csv_name, workbook = f"{kind}.csv", workbook_path(folder)
+    if (folder / csv_name).exists() or not workbook.exists():
+        return names.get(csv_name, csv_name)
+    return f"{names.get(workbook.name, workbook.name)}:{kind}"
 
 
 def _parse_table(
@@ -171,16 +183,21 @@ def _parse_table(
     out: Collector,
     parse: Callable[[Table], list[Any] | None],
     sheets: dict[str, Table] | None,
+    names: Mapping[str, str],
 ) -> list[Any] | None:
-    table = _read_table(folder, kind, out, sheets)
+    table = _read_table(folder, kind, out, sheets, names)
     return None if table is None else parse(table)
 
 
 def _read_table(
-    folder: Path, kind: str, out: Collector, sheets: dict[str, Table] | None
+    folder: Path,
+    kind: str,
+    out: Collector,
+    sheets: dict[str, Table] | None,
+    names: Mapping[str, str],
 ) -> Table | None:
     """Read `kind`.csv, else the workbook's sheet of that kind; report a missing file."""
-    csv_path, xlsx_path = folder / f"{kind}.csv", folder / WORKBOOK
+    csv_path, xlsx_path = folder / f"{kind}.csv", workbook_path(folder)
     if not csv_path.exists() and not xlsx_path.exists():
         found = _csv_by_columns(folder, kind)
         if found is not None:  # e.g. "Tilmeldinger forår.csv": its columns say companies
@@ -191,8 +208,11 @@ def _read_table(
         if xlsx_path.exists():
             note = N_("%(file)s is used; the %(kind)s of %(workbook)s are ignored")
             what = Message(_KIND_WORDS[kind])
-            out.notes.append(Message(note, file=csv_path.name, kind=what, workbook=WORKBOOK))
-        return read_csv_table(csv_path, out, _ALIASES[kind])
+            workbook = names.get(xlsx_path.name, xlsx_path.name)
+            shown = names.get(csv_path.name, csv_path.name)
+            out.notes.append(Message(note, file=shown, kind=what, workbook=workbook))
+        label = names.get(csv_path.name, csv_path.name)
+        return read_csv_table(csv_path, out, _ALIASES[kind], label=label)
     if not xlsx_path.exists():
         expected = Message(
             N_("file %(file)s (or %(workbook)s, sheet %(sheet)s)"),
@@ -219,14 +239,37 @@ def _csv_by_columns(folder: Path, kind: str) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
-def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
-    """The workbook's companies and venues sheets, by kind: by name (English or Danish, any
-    case), else by their columns; a problem naming the sheets found when neither tells."""
+def workbook_path(folder: Path) -> Path:
+    """plan.xlsx, else the one workbook of another name in `folder` whose sheets' columns
+    hold companies or venues (``Tilmeldinger forår.xlsx``); plan.xlsx (absent) when none
+    or several do."""
     path = folder / WORKBOOK
+    if path.exists():
+        return path
+    found = [
+        other
+        for other in sorted(folder.glob("*.xlsx"))
+        if other.is_file() and not other.name.startswith("~$") and sheet_kinds(other)
+    ]
+    return found[0] if len(found) == 1 else path
+
+
+def workbook_tables(
+    folder: Path, out: Collector, names: Mapping[str, str] | None = None
+) -> dict[str, Table] | None:
+    """The workbook's companies and venues sheets, by kind: by name (English or Danish, any
+    case), else by their columns; a problem naming the sheets found when neither tells.
+    The workbook is plan.xlsx or one of another name (:func:`workbook_path`); `names`: the
+    names the person gave the files (:func:`load_folder_with_messages`)."""
+    path = workbook_path(folder)
     wanted = [k for k in ("companies", "venues") if not (folder / f"{k}.csv").exists()]
     if not wanted or not path.exists():
         return None
-    frames = read_workbook(path, out)
+    label = (names or {}).get(path.name, path.name)
+    if path.name != WORKBOOK:
+        note = N_("%(file)s is read as the planning workbook (by its sheets' columns)")
+        out.notes.append(Message(note, file=label))
+    frames = read_workbook(path, out, label)
     if not frames:
         return None
     found: dict[str, Table] = {}
@@ -234,7 +277,7 @@ def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
     for sheet, frame in frames.items():
         kind = SHEET_NAMES.get(normalise_column(sheet))
         if kind is not None and kind not in found:
-            found[kind] = Table.from_frame(f"{WORKBOOK}:{sheet}", frame, _ALIASES[kind])
+            found[kind] = Table.from_frame(f"{label}:{sheet}", frame, _ALIASES[kind])
         else:
             unnamed.append(sheet)
     for kind in wanted:
@@ -248,12 +291,12 @@ def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
         ]
         if len(matches) == 1:
             sheet = matches[0]
-            found[kind] = Table.from_frame(f"{WORKBOOK}:{sheet}", frames[sheet], _ALIASES[kind])
+            found[kind] = Table.from_frame(f"{label}:{sheet}", frames[sheet], _ALIASES[kind])
             note = N_("%(workbook)s: sheet %(sheet)s read as the %(kind)s (by its columns)")
             what = Message(_KIND_WORDS[kind])
-            out.notes.append(Message(note, workbook=WORKBOOK, sheet=repr(sheet), kind=what))
+            out.notes.append(Message(note, workbook=label, sheet=repr(sheet), kind=what))
             continue
-        names = ", ".join(repr(s) for s in frames)
+        listed = ", ".join(repr(s) for s in frames)
         column = _KEY_COLUMN[kind]
         which = (
             Message(
@@ -264,7 +307,8 @@ def workbook_tables(folder: Path, out: Collector) -> dict[str, Table] | None:
             if matches
             else Message(N_("no sheet has a %(column)s column"), column=column)
         )
-        out.problem(WORKBOOK, None, None, None, Message(_NO_SHEET[kind], sheets=names, which=which))
+        expected = Message(_NO_SHEET[kind], sheets=listed, which=which)
+        out.problem(label, None, None, None, expected)
     return found
 
 
@@ -279,3 +323,15 @@ _NO_SHEET = {
         "rename the venues sheet to 'venues'"
     ),
 }
+
+
+def sheet_kinds(path: Path) -> set[str]:
+    """The kinds of table (``companies``, ``venues``) the sheets of a workbook hold, by
+    their columns (:func:`camp_planner.io.columns.table_kind`); empty for a workbook
+    that does not open."""
+    try:
+        frames = pd.read_excel(path, sheet_name=None, nrows=0, dtype=str)
+    except Exception:  # noqa: BLE001 - a workbook that does not open holds no tables
+        return set()
+    kinds = {table_kind(normalise_column(c) for c in frame.columns) for frame in frames.values()}
+    return {kind for kind in kinds if kind is not None}

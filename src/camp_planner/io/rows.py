@@ -36,11 +36,12 @@ def _check_columns(
     if ok and ("lat" in have) != ("lon" in have) and "lat" in known:
         given, missing = ("lat", "lon") if "lat" in have else ("lon", "lat")
         beside = N_("a column %(missing)s beside %(given)s (or neither)")
-        out.problem(table.label, 1, missing, None, Message(beside, missing=missing, given=given))
+        said = table.shown(given)
+        out.problem(table.label, 1, missing, None, Message(beside, missing=missing, given=said))
         ok = False
     extra = [c for c in table.columns if c not in known]
     if extra:
-        columns = ", ".join(repr(c) for c in extra)
+        columns = ", ".join(repr(table.shown(c)) for c in extra)
         note = N_("%(file)s: column(s) %(columns)s not used (ignored)")
         out.notes.append(Message(note, file=table.label, columns=columns))
     return ok
@@ -49,7 +50,7 @@ def _check_columns(
 def _rows(table: Table, out: Collector) -> list[RowReader]:
     """A reader per non-empty data row, numbered as in a spreadsheet (header = row 1)."""
     readers = [
-        RowReader(table.label, i + 2, values, out)
+        RowReader(table.label, i + 2, values, out, table.headers)
         for i, values in enumerate(table.rows)
         if any(values.values())
     ]
@@ -76,7 +77,8 @@ def _unique(reader: RowReader, column: str, seen: dict[str, int]) -> str | None:
             "a unique %(column)s (already on row %(row)s; ids that differ only in case "
             "or spaces are the same id)"
         )
-        reader.fail(column, value, Message(expected, column=column, row=seen[key]))
+        shown = reader.shown(column)
+        reader.fail(column, value, Message(expected, column=shown, row=seen[key]))
         return None
     seen[key] = reader.row
     return value

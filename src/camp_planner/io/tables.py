@@ -165,12 +165,19 @@ class Table:
         columns: Column names, normalised and with aliases replaced by their English names.
         rows: One dict per data row, cell text stripped (empty string for an empty cell).
         renamed: Alias -> name for every column whose name was an alias.
+        headers: Name -> the column's header as it stands in the file (``Stiftet`` for
+            ``founded``), for problems: a person looks for the column they wrote.
     """
 
     label: str
     columns: list[str]
     rows: list[dict[str, str]]
     renamed: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, column: str) -> str:
+        """`column` (``founded``, or ``founded/young``) as the file's header names it."""
+        return shown_column(column, self.headers)
 
     @classmethod
     def from_frame(
@@ -179,18 +186,27 @@ class Table:
         """A table from a text DataFrame, its columns normalised and aliases applied."""
         frame = frame.fillna("").astype(str)
         aliases = aliases or {}
-        columns, renamed = [], {}
+        columns: list[str] = []
+        renamed: dict[str, str] = {}
+        headers: dict[str, str] = {}
         for raw in frame.columns:
             name = normalise_column(raw)
             if name in aliases:
                 renamed[name] = aliases[name]
                 name = aliases[name]
             columns.append(name)
+            headers.setdefault(name, str(raw).strip() or name)
         rows = [
             {col: str(v).strip() for col, v in zip(columns, values, strict=True)}
             for values in frame.itertuples(index=False, name=None)
         ]
-        return cls(label, columns, rows, renamed)
+        return cls(label, columns, rows, renamed, headers)
+
+
+def shown_column(column: str, headers: Mapping[str, str]) -> str:
+    """A column of a problem (``founded``, ``lat/lon/town``) with each name as the file's
+    header writes it (`headers`: name -> header); a column the file lacks keeps its name."""
+    return "/".join(headers.get(part, part) for part in column.split("/"))
 
 
 #: What :func:`sniff` says of an empty file.

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -93,11 +93,18 @@ class Cohort(BaseModel):
 
 
 class Unplaced(BaseModel):
-    """A company without a place this round, with a code and a sentence for people."""
+    """A company without a place this round, with a code and a sentence for people.
+
+    `reason_code` and `reason_values` (issue 18) are what `reason` was rendered from, so a
+    page renders it in its own language
+    (:func:`camp_planner.scheduler.reason_text.render_reason`); None in rosters written
+    before them, and for reasons that are not rendered that way yet."""
 
     company_id: str
     code: UnplacedCode
     reason: str
+    reason_code: str | None = None
+    reason_values: dict[str, Any] | None = None
 
 
 class SolverReport(BaseModel):

@@ -89,11 +89,18 @@ def _line_ends(value: T) -> T:
     return value
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame, lang: str = "en") -> str:
     """`frame` as CSV text safe to open in Excel: no index, ``\\n`` line ends, every text
     cell through :func:`neutralise` (and a line break inside a cell written as ``\\n``, in
-    a quoted field). The one way the product writes a CSV file."""
+    a quoted field). The one way the product writes a CSV file.
+
+    For a Danish round (`lang` ``da``) as Danish Excel reads a CSV file: ``;`` between the
+    fields and a decimal comma in numbers (``12,5``; a field holding ``;``, such as a list
+    of dates, is quoted); otherwise ``,`` and a decimal point, as the contract's files
+    (docs/planning-folder.md, "Files for Danish Excel"). The readers take both."""
     safe = _map_text(neutralise_frame(frame), _line_ends)
+    if lang == "da":
+        return safe.to_csv(index=False, lineterminator="\n", sep=";", decimal=",")
     return safe.to_csv(index=False, lineterminator="\n")
 
 

@@ -26,12 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
 
 from camp_planner.i18n import N_, gettext_for
 from camp_planner.models.roster import RosterKind
 from camp_planner.outputs.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from camp_planner.outputs.excel_safe import csv_text, xlsx_frame
+from camp_planner.outputs.whatif_words import comparison_in, table_in, venues_in
 from camp_planner.outputs.writers import (
     COUNT_FORMAT,
     KM_FORMAT,
@@ -109,17 +109,20 @@ def _whole_counts(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write_whatif_csv(table: pd.DataFrame, path: str | os.PathLike[str], lang: str = "en") -> Path:
     """Write whatif.csv (docs/whatif.md) atomically: UTF-8, ``\\n`` line ends, no BOM, counts
     as whole numbers, text safe to open in Excel
-    (:func:`camp_planner.outputs.excel_safe.csv_text`)."""
-    return atomic_write_text(path, csv_text(_whole_counts(table)))
+    (:func:`camp_planner.outputs.excel_safe.csv_text`); for a Danish round (`lang`) with
+    ``;`` and decimal commas."""
+    return atomic_write_text(path, csv_text(_whole_counts(table), lang))
 
 
-def _table_pick(sheet: Worksheet) -> Callable[[int, int], str | None]:
-    """Number formats of the ``whatif`` sheet, by column."""
-    header = {cell.column: str(cell.value) for cell in sheet[1]}
-    return lambda _row, column: _format(header[column], header[column].startswith("delta_"))
+def _table_pick(columns: list[str]) -> Callable[[int, int], str | None]:
+    """Number formats of the ``whatif`` sheet, by column (`columns`: the table's own names,
+    whatever language the header is in)."""
+    return lambda _row, column: _format(
+        columns[column - 1], columns[column - 1].startswith("delta_")
+    )
 
 
 def _comparison_pick(table: pd.DataFrame) -> Callable[[int, int], str | None]:
@@ -135,7 +138,10 @@ def _venues_pick(_row: int, column: int) -> str | None:
 
 
 def write_whatif_xlsx(
-    table: pd.DataFrame, path: str | os.PathLike[str], venues: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    venues: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write whatif.xlsx atomically: sheets ``whatif``, ``comparison`` and ``venues``.
 
@@ -144,18 +150,25 @@ def write_whatif_xlsx(
         path: Target file.
         venues: Cohorts per venue and scenario (:func:`camp_planner.whatif.venue_usage`);
             the sheet is left out when None.
+        lang: The round's language: the header rows, the metrics' labels, the scenario
+            names the command makes and the cells' words (:mod:`.whatif_words`); the
+            sheet names stay.
     """
     table = _whole_counts(table)
-    sheets = {"whatif": table, "comparison": comparison_sheet(table)}
+    names = [str(n) for n in table["scenario"]] if "scenario" in table.columns else []
+    sheets = {
+        "whatif": table_in(table, lang),
+        "comparison": comparison_in(comparison_sheet(table), lang, names),
+    }
     if venues is not None:
-        sheets["venues"] = venues
+        sheets["venues"] = venues_in(venues, lang)
     target = Path(path)
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             xlsx_frame(frame).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             if name == "whatif":
-                set_number_formats(sheet, _table_pick(sheet))
+                set_number_formats(sheet, _table_pick([str(c) for c in table.columns]))
             elif name == "comparison":
                 set_number_formats(sheet, _comparison_pick(table))
             else:
@@ -201,8 +214,8 @@ def write_whatif(
     _ = gettext_for(lang)
     title = _(N_("What-if, round %(name)s")) % {"name": name} if name else _(N_("What-if"))
     written = [
-        write_whatif_csv(table, folder / WHATIF_CSV),
-        write_whatif_xlsx(table, folder / WHATIF_XLSX, whatif.venues()),
+        write_whatif_csv(table, folder / WHATIF_CSV, lang),
+        write_whatif_xlsx(table, folder / WHATIF_XLSX, whatif.venues(), lang),
         write_whatif_png(table, folder / WHATIF_PNG, by_venues, title, lang),
     ]
     for result in whatif.results:

@@ -252,7 +252,8 @@ def _venue_of(venues: Mapping[str, Venue], cohort: Cohort | None) -> Venue | Non
 def write_participants_csv(
     problem: PlanningProblem, roster: Roster, path: str | os.PathLike[str]
 ) -> Path:
-    """Write :func:`participants_table` as CSV (UTF-8 with BOM for Excel), atomically.
+    """Write :func:`participants_table` as CSV (UTF-8 with BOM for Excel), atomically;
+    for a Danish round with ``;`` and decimal commas (:func:`~.excel_safe.csv_text`).
 
     Args:
         problem: The round's input.
@@ -262,7 +263,7 @@ def write_participants_csv(
     Returns:
         The path written.
     """
-    text = csv_text(participants_table(problem, roster))
+    text = csv_text(participants_table(problem, roster), problem.round.language)
     return atomic_write_text(path, text, encoding="utf-8-sig")
 
 

@@ -15,7 +15,6 @@ from datetime import date
 # The objectives' units live in the engine (written once); re-exported for older imports.
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM as TRAVEL_UNITS_PER_KM
 from camp_planner.engine.units import placement_priority as placement_priority
-from camp_planner.i18n import format_day, format_number, gettext_for, step_label
 from camp_planner.models import (
     Company,
     Level,
@@ -28,6 +27,7 @@ from camp_planner.models import (
 )
 from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.kinds import ONLINE
+from camp_planner.scheduler.reason_text import Reason
 
 
 @dataclass
@@ -76,20 +76,14 @@ def next_step_or_reason(
     segment = problem.segment_of(company)
     if segment is not None:
         return segment
-    _ = gettext_for(problem.round.language)
+    lang = problem.round.language
     if Step.MODULE2 in company.completed:
-        return UnplacedCode.TRACK_COMPLETE, _("has completed Module 1 and Module 2")
+        return UnplacedCode.TRACK_COMPLETE, Reason("track_done", {}, lang)
     level = problem.level_of(company)
     if level not in (Level.A, Level.B):
-        return (
-            UnplacedCode.NOT_ELIGIBLE,
-            _(
-                "has completed Module 1; Module 2 is only for level A and B companies, "
-                "this company is level %(level)s"
-            )
-            % {"level": level.value},
-        )
-    return UnplacedCode.TRACK_COMPLETE, _("has completed its training track")
+        why = Reason("module2_level", {"level": level.value}, lang)
+        return UnplacedCode.NOT_ELIGIBLE, why
+    return UnplacedCode.TRACK_COMPLETE, Reason("track_complete", {}, lang)
 
 
 def allowed_venues(
@@ -114,17 +108,11 @@ def allowed_venues(
 def too_far_reason(problem: PlanningProblem, company: Company, segment: Segment) -> str:
     """Sentence for a company with no venue it may train at."""
     lang = problem.round.language
-    _ = gettext_for(lang)
     limit = problem.round.max_travel_km
     residential = segment.module == Step.MODULE2
     if limit > 0:
-        text = (
-            _("no residential venue within max_travel_km = %(km)s km")
-            if residential
-            else _("no open venue within max_travel_km = %(km)s km")
-        )
-        return text % {"km": format_number(limit, lang, "g")}
-    return _("no residential venue this round") if residential else _("no open venue this round")
+        return Reason("too_far_limit", {"km": limit, "residential": residential}, lang)
+    return Reason("too_far", {"residential": residential}, lang)
 
 
 def round_too_short(problem: PlanningProblem, module: Step, lang: str | None = None) -> str:
@@ -133,18 +121,9 @@ def round_too_short(problem: PlanningProblem, module: Step, lang: str | None = N
     rnd = problem.round
     lang = rnd.language if lang is None else lang
     lo, hi = rnd.lab_gap_days
-    name = step_label(Step.MODULE1 if module == Step.MODULE1 else Step.MODULE2, lang)
-    _ = gettext_for(lang)
-    return _(
-        "the round %(start)s..%(end)s has no dates for %(module)s with its lab %(lo)s-%(hi)s "
-        "days later (on working days the facilitator is available)"
-    ) % {
-        "start": format_day(rnd.start, lang),
-        "end": format_day(rnd.end, lang),
-        "module": name,
-        "lo": lo,
-        "hi": hi,
-    }
+    step = Step.MODULE1 if module == Step.MODULE1 else Step.MODULE2
+    values = {"start": rnd.start.isoformat(), "end": rnd.end.isoformat(), "module": step.value}
+    return Reason("round_too_short", values | {"lo": lo, "hi": hi}, lang)
 
 
 def not_yet_available(problem: PlanningProblem, company: Company, days: DayIndex) -> str | None:
@@ -153,12 +132,8 @@ def not_yet_available(problem: PlanningProblem, company: Company, days: DayIndex
     if start is None or start <= problem.round.start:
         return None
     if start > problem.round.end:
-        lang = problem.round.language
-        _ = gettext_for(lang)
-        return _("can start from %(start)s, after this round (%(end)s)") % {
-            "start": format_day(start, lang),
-            "end": format_day(problem.round.end, lang),
-        }
+        values = {"start": start.isoformat(), "end": problem.round.end.isoformat()}
+        return Reason("after_round", values, problem.round.language)
     return None
 
 
@@ -176,7 +151,6 @@ def prepare(problem: PlanningProblem) -> Prepared:
     place whatever it does (with their reason)."""
     days = DayIndex.for_problem(problem)
     lang = problem.round.language
-    _ = gettext_for(lang)
     venues = list(problem.venues)
     prep = Prepared(problem=problem, days=days, venues=venues)
     buckets: dict[tuple[object, ...], list[Company]] = defaultdict(list)
@@ -193,8 +167,11 @@ def prepare(problem: PlanningProblem) -> Prepared:
         if company.participants > problem.round.cohort_max:
             prep.excluded[company.company_id] = (
                 UnplacedCode.CAPACITY,
-                _("sends %(people)s people; a cohort holds at most %(most)s")
-                % {"people": company.participants, "most": problem.round.cohort_max},
+                Reason(
+                    "too_many_people",
+                    {"people": company.participants, "most": problem.round.cohort_max},
+                    lang,
+                ),
             )
             continue
         if not days.session_options(segment.module):
@@ -219,13 +196,11 @@ def prepare(problem: PlanningProblem) -> Prepared:
         blocked[company.company_id] = unavailable_days(problem, company)
         if not days.company_can_attend(segment.module, blocked[company.company_id]):
             code = UnplacedCode.UNAVAILABLE
-            reason = _("is unavailable on every day a module and its lab could be held this round")
+            reason = Reason("unavailable_every_day", {}, lang)
             if blocked[company.company_id] != company.unavailable and company.available_from:
                 code = UnplacedCode.NOT_YET_AVAILABLE
-                reason = _(
-                    "can start from %(start)s; no module and lab dates are left in this round "
-                    "after that"
-                ) % {"start": format_day(company.available_from, lang)}
+                start = company.available_from.isoformat()
+                reason = Reason("starts_too_late", {"start": start}, lang)
             prep.excluded[company.company_id] = (code, reason)
             continue
         allowed_of[company.company_id] = allowed

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from camp_planner.i18n import format_day, gettext_for, ngettext_for, segment_label
 from camp_planner.models import PlanningProblem, Segment, UnplacedCode
 from camp_planner.models.groups import fillable_people
 from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group
-from camp_planner.scheduler.remedy_hints import remedy_hints, too_small, too_small_sentence
+from camp_planner.scheduler.reason_text import Reason, segment_values
+from camp_planner.scheduler.remedy_hints import hint_values, too_small, too_small_sentence
 
 
 def segment_too_small(segment: Segment, companies: int, people: int, cohort_min: int) -> str:
@@ -72,11 +72,10 @@ def decided_reason(
     """
     rnd = problem.round
     lang = rnd.language
-    _ = gettext_for(lang)
     companies = sum(g.size for g in segment_groups)
     people = sum(g.size * g.participants for g in segment_groups)
     segment = group.segment
-    label = segment_label(segment, lang)
+    seg = segment_values(segment)
     # `round_people` (people per segment of the round) lets the reason weigh the remedies:
     # online cohorts and mixing (remedy_hints).
     everyone = round_people if round_people is not None else {segment: people}
@@ -89,21 +88,16 @@ def decided_reason(
     cheaper = [(g, v, km) for g, v, km in ahead if _reach(group, v) <= km]
     higher = [g for g, _, _ in cheaper if g.policy_priority > group.policy_priority]
     if higher:
-        text = _(
-            "%(segment)s could not place everyone; companies with a higher priority than "
-            "%(priority)s (priority + level_priority) were placed first"
-        ) % {"segment": label, "priority": group.policy_priority}
-        return UnplacedCode.PRIORITY, text, BY_PRIORITY
+        values = {"segment": seg, "priority": group.policy_priority}
+        return UnplacedCode.PRIORITY, Reason("higher_priority", values, lang), BY_PRIORITY
     longer = [g for g, _, _ in cheaper if g.priority > group.priority]
     if longer:
         dated = [g.waiting_since for g in longer if g.waiting_since is not None]
-        text = _(
-            "%(segment)s could not place everyone; with equal priority, companies waiting "
-            "longer (since %(since)s) were placed first"
-        ) % {"segment": label, "since": format_day(max(dated), lang) if dated else "-"}
-        return UnplacedCode.PRIORITY, text, BY_WAITING
+        since = max(dated).isoformat() if dated else None
+        values = {"segment": seg, "since": since}
+        return UnplacedCode.PRIORITY, Reason("waiting_longer", values, lang), BY_WAITING
     if ahead and not cheaper:
-        return UnplacedCode.CAPACITY, _travel_sentence(group, ahead, label, lang), BY_TRAVEL
+        return UnplacedCode.CAPACITY, _travel_sentence(group, ahead, lang), BY_TRAVEL
     return _round_limits(problem, group, people, everyone, placed_in_round, bool(cheaper))
 
 
@@ -119,51 +113,27 @@ def _round_limits(
     equals), the round's limits, or (`tied`) equals that took places at no less travel."""
     rnd = problem.round
     lang = rnd.language
-    _ = gettext_for(lang)
     segment = group.segment
-    label = segment_label(segment, lang)
+    seg = segment_values(segment)
     holdable = fillable_people(people, rnd.cohort_min, rnd.cohort_max)
     if holdable < people:
-        ngettext = ngettext_for(lang)
-        hints = remedy_hints(rnd, segment, everyone)  # e.g. online cohorts would hold them all
-        text = ngettext(
-            "%(segment)s has %(people)s people; cohorts of %(min)s-%(max)s can hold "
-            "%(holdable)s; with equal priority and waiting, shorter travel won",
-            "%(segment)s has %(people)s people; cohorts of %(min)s-%(max)s can hold "
-            "%(holdable)s; with equal priority and waiting, shorter travel won",
-            people,
-        ) % {
-            "segment": label,
+        values: dict[str, object] = {
+            "segment": seg,
             "people": people,
             "min": rnd.cohort_min,
             "max": rnd.cohort_max,
             "holdable": holdable,
+            # e.g. online cohorts would hold them all
+            "hints": hint_values(rnd, segment, everyone),
         }
-        return UnplacedCode.CAPACITY, text + "".join(f"; {hint}" for hint in hints), BY_TRAVEL
-    limits = _(
-        "%(segment)s: no room within the round's limits (max %(venues)s venues, "
-        "%(facilitators)s facilitator(s), venue capacities, travel and dates) while placing "
-        "as many companies as possible"
-    ) % {"segment": label, "venues": rnd.max_venues, "facilitators": rnd.facilitators}
+        return UnplacedCode.CAPACITY, Reason("cohort_sizes", values, lang), BY_TRAVEL
+    limits = {"segment": seg, "venues": rnd.max_venues, "facilitators": rnd.facilitators}
     if any(p.policy_priority > group.policy_priority for p in placed_in_round or []):
-        text = _(
-            "%(limits)s; companies of other groups with a higher priority than %(priority)s "
-            "(priority + level_priority) were placed first"
-        ) % {"limits": limits, "priority": group.policy_priority}
-        return UnplacedCode.CAPACITY, text, BY_PRIORITY
+        values = {**limits, "priority": group.policy_priority}
+        return UnplacedCode.CAPACITY, Reason("limits_priority", values, lang), BY_PRIORITY
     if tied:  # equals hold places it could take at no more travel: a tie, or its days
-        text = _(
-            "%(limits)s; companies of equal priority and waiting took the places at no less "
-            "travel, or its unavailable days kept it out"
-        ) % {"limits": limits}
-        return UnplacedCode.CAPACITY, text, None
-    text = _("%(limits)s; with equal priority and waiting, shorter travel won") % {"limits": limits}
-    return UnplacedCode.CAPACITY, text, BY_TRAVEL
-
-
-def _km(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "da" else text
+        return UnplacedCode.CAPACITY, Reason("limits_tie", limits, lang), None
+    return UnplacedCode.CAPACITY, Reason("limits_travel", limits, lang), BY_TRAVEL
 
 
 def _reach(group: Group, venue: int) -> float:
@@ -173,18 +143,14 @@ def _reach(group: Group, venue: int) -> float:
     return group.travel.get(venue, float("inf")) if venue >= 0 else 0.0
 
 
-def _travel_sentence(group: Group, ahead: Sequence[Place], label: str, lang: str) -> str:
+def _travel_sentence(group: Group, ahead: Sequence[Place], lang: str) -> Reason:
     """Shorter travel won: the most the placed companies it competed with travel, and the
     least it would travel to one of their venues."""
     reachable = [_reach(group, v) for _, v, _ in ahead if _reach(group, v) < float("inf")]
     own = min(reachable) if reachable else min(group.travel.values(), default=0.0)
-    _ = gettext_for(lang)
-    return _(
-        "%(segment)s could not place everyone; with equal priority and waiting, shorter "
-        "travel won: the placed companies it competed with travel at most %(placed)s km, "
-        "this company %(own)s km"
-    ) % {
-        "segment": label,
-        "placed": _km(max(km for _, _, km in ahead), lang),
-        "own": _km(own, lang),
+    values = {
+        "segment": segment_values(group.segment),
+        "placed": max(km for _, _, km in ahead),
+        "own": own,
     }
+    return Reason("shorter_travel", values, lang)

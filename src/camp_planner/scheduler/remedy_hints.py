@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from camp_planner.i18n import age_label, gettext_for, ngettext_for, segment_label
+from camp_planner.i18n import gettext_for
 from camp_planner.models import AgeGroup, RoundConfig, Segment, Step
 from camp_planner.models.groups import fillable_people
 from camp_planner.scheduler.kinds import (
@@ -18,6 +18,7 @@ from camp_planner.scheduler.kinds import (
     round_kinds,
     smallest_cohort,
 )
+from camp_planner.scheduler.reason_text import Reason, render_hint, segment_values
 
 
 def pool_people(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, int]) -> int:
@@ -56,30 +57,27 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
     """Remedies the round has not switched on under which whole cohorts would hold more of
     `segment`'s people than now (a cohort at all, for a group too small), e.g. "an online
     cohort of 6 would place them: `online_cohorts = true`". Judged from people alone."""
-    lang = rnd.language
-    _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
+    return [render_hint(hint, rnd.language) for hint in hint_values(rnd, segment, people)]
+
+
+def hint_values(
+    rnd: RoundConfig, segment: Segment, people: Mapping[Segment, int]
+) -> list[dict[str, object]]:
+    """:func:`remedy_hints` as codes and values (``reason_values["hints"]`` of roster.json,
+    :func:`camp_planner.scheduler.reason_text.render_hint`)."""
     mine = people.get(segment, 0)
     smallest = smallest_cohort(rnd, segment.module)
     now = fillable_people(mine, smallest, rnd.cohort_max)
-    hints = []
+    hints: list[dict[str, object]] = []
     if not rnd.online_cohorts and segment.module == Step.MODULE1:
         pool = pool_people(rnd, segment, people)
         online = min(rnd.cohort_min, rnd.online_cohort_min)
         if fillable_people(pool, online, rnd.cohort_max) > fillable_people(
             pool, smallest, rnd.cohort_max
         ):
-            if now:
-                hints.append(_("online cohorts would place them: `online_cohorts = true`"))
-            else:
-                hints.append(
-                    ngettext(
-                        "an online cohort of %(n)s would place them: `online_cohorts = true`",
-                        "an online cohort of %(n)s would place them: `online_cohorts = true`",
-                        pool,
-                    )
-                    % {"n": pool}
-                )
+            hints.append(
+                {"code": "online_cohorts"} if now else {"code": "online_cohort", "n": pool}
+            )
 
     def gain(partner: Segment) -> int:
         """How many more of the people whole cohorts hold with `partner`'s companies."""
@@ -95,19 +93,12 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
             for level in mix:
                 partner = Segment(module=segment.module, level=level, age_group=segment.age_group)
                 if level != segment.level and gain(partner) > 0:
-                    theirs = people.get(partner, 0)
                     hints.append(
-                        ngettext(
-                            "sharing Module 1 cohorts with %(level)s/%(age)s companies "
-                            '(%(people)s people) would place them: `mix_levels = ["%(setting)s"]`',
-                            "sharing Module 1 cohorts with %(level)s/%(age)s companies "
-                            '(%(people)s people) would place them: `mix_levels = ["%(setting)s"]`',
-                            theirs,
-                        )
-                        % {
+                        {
+                            "code": "mix_levels",
                             "level": partner.level.value,
-                            "age": age_label(partner.age_group, lang),
-                            "people": theirs,
+                            "age": partner.age_group.value,
+                            "people": people.get(partner, 0),
                             "setting": "+".join(lv.value for lv in mix),
                         }
                     )
@@ -116,52 +107,33 @@ def remedy_hints(rnd: RoundConfig, segment: Segment, people: Mapping[Segment, in
             module=segment.module, level=segment.level, age_group=_other_age(segment.age_group)
         )
         if gain(partner) > 0:
-            theirs = people.get(partner, 0)
-            # "young A companies": the age group's own word before a noun (Danish inflects it)
-            text = (
-                ngettext(
-                    "sharing a cohort with young %(level)s companies (%(people)s people) would "
-                    'place them: `mix_age_groups = ["%(level)s"]`',
-                    "sharing a cohort with young %(level)s companies (%(people)s people) would "
-                    'place them: `mix_age_groups = ["%(level)s"]`',
-                    theirs,
-                )
-                if partner.age_group == AgeGroup.YOUNG
-                else ngettext(
-                    "sharing a cohort with established %(level)s companies (%(people)s people) "
-                    'would place them: `mix_age_groups = ["%(level)s"]`',
-                    "sharing a cohort with established %(level)s companies (%(people)s people) "
-                    'would place them: `mix_age_groups = ["%(level)s"]`',
-                    theirs,
-                )
+            hints.append(
+                {
+                    "code": "mix_age_groups",
+                    "level": segment.level.value,
+                    "age": partner.age_group.value,
+                    "people": people.get(partner, 0),
+                }
             )
-            hints.append(text % {"level": segment.level.value, "people": theirs})
     return hints
 
 
 def too_small_sentence(
     rnd: RoundConfig, segment: Segment, companies: int, people: Mapping[Segment, int]
-) -> str:
+) -> Reason:
     """The whole `segment_too_small` reason, e.g. "A/young Module 1 has 5 eligible companies
     (5 people); a cohort needs 8; an online cohort of 5 would place them:
     `online_cohorts = true`"."""
-    lang = rnd.language
-    _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
     mine = people.get(segment, 0)
-    has = ngettext(
-        "%(segment)s has %(companies)s eligible companies",
-        "%(segment)s has %(companies)s eligible companies",
-        companies,
-    ) % {"segment": segment_label(segment, lang), "companies": companies}
-    persons = ngettext("(%(people)s people)", "(%(people)s people)", mine) % {"people": mine}
-    text = f"{has} {persons}; {needs(rnd, segment.module)}"
     pool = pool_people(rnd, segment, people)
-    if pool > mine:
-        text += " " + _("(with the companies it may share a cohort with: %(pool)s people)") % {
-            "pool": pool
-        }
-    hints = remedy_hints(rnd, segment, people)
-    if hints:
-        text += "; " + ("; " + _("or") + " ").join(hints)
-    return text
+    online = rnd.online_cohorts and segment.module == Step.MODULE1
+    values = {
+        "segment": segment_values(segment),
+        "companies": companies,
+        "people": mine,
+        "min": rnd.cohort_min,
+        "online": rnd.online_cohort_min if online else None,
+        "pool": pool if pool > mine else None,
+        "hints": hint_values(rnd, segment, people),
+    }
+    return Reason("segment_too_small", values, rnd.language)

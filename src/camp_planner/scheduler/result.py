@@ -31,6 +31,7 @@ from camp_planner.models.roster import (
 from camp_planner.scheduler.dates import CohortPlan, DatedCohort
 from camp_planner.scheduler.kinds import ONLINE
 from camp_planner.scheduler.prepare import Group, Prepared
+from camp_planner.scheduler.reason_text import reason_fields
 from camp_planner.scheduler.reasons import BY_PRIORITY, BY_TRAVEL, BY_WAITING, decided_reason
 
 
@@ -231,7 +232,10 @@ def _unplaced(
                 decided[by] += 1
     unplaced = [
         Unplaced(
-            company_id=c.company_id, code=reasons[c.company_id][0], reason=reasons[c.company_id][1]
+            company_id=c.company_id,
+            code=reasons[c.company_id][0],
+            reason=reasons[c.company_id][1],
+            **reason_fields(reasons[c.company_id][1]),
         )
         for c in prep.problem.companies
         if c.company_id in reasons

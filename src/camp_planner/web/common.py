@@ -126,7 +126,7 @@ class Plans:
             raise Problems(upload.problems)
         tmp = self.store.tmp_dir()
         try:
-            names = save_plan_files(upload.files, tmp)
+            names = save_plan_files(upload.files, tmp, upload.names)
             try:
                 problem, notes = load_isolated(tmp)
             except InputError as exc:

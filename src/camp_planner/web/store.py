@@ -326,6 +326,25 @@ class Store:
         assert job is not None
         return job
 
+    def add_done_job(
+        self, job_id: str, plan_id: str, kind: str, params: dict[str, Any],
+        summary: dict[str, Any], progress: str,
+    ) -> Job:  # fmt: skip
+        """Record a job that is done as it is made, its files already in its folder (a
+        what-if scenario's roster adopted as the plan's: nothing is left to run, and no
+        worker ever sees it queued)."""
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO jobs (job_id, plan_id, kind, status, params, created, started, "
+                "finished, progress, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (job_id, plan_id, kind, DONE, json.dumps(params), now, now, now, progress,
+                 json.dumps(summary)),
+            )  # fmt: skip
+        job = self.job(job_id)
+        assert job is not None
+        return job
+
     def job(self, job_id: str) -> Job | None:
         """The job, or None for an unknown (or malformed) id."""
         if not valid_id(job_id):

@@ -25,11 +25,13 @@ language like the library's (:func:`camp_planner.web.views.expected_text`).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from camp_planner.i18n import N_, Message
@@ -146,6 +148,8 @@ class Assigned:
     files: dict[str, bytes]
     ignored: list[str]
     problems: list[InputProblem]
+    #: fixed name -> the client's file name, where they differ (problems name the latter)
+    names: dict[str, str] = field(default_factory=dict)
 
     def unused_problems(self) -> list[InputProblem]:
         """The unused parts as problems (shown when the upload cannot be read)."""
@@ -163,6 +167,7 @@ def assign_files(uploads: list[Upload]) -> Assigned:
         uploads: Every part of the request that carries a file.
     """
     files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
     ignored: list[str] = []
     problems: list[InputProblem] = []
     chosen: list[tuple[str | None, str, Upload]] = []
@@ -186,21 +191,60 @@ def assign_files(uploads: list[Upload]) -> Assigned:
             problems.append(InputProblem(shown, None, None, None, why))
             continue
         files[kind] = upload.data
+        if shown != kind:
+            names[kind] = shown
     if not files and not problems:
         problems.append(InputProblem("(no file)", None, None, None, EXPECTED_SET))
         problems.extend(Assigned({}, ignored, []).unused_problems())
-    return Assigned(files, ignored, problems)
+    return Assigned(files, ignored, problems, names)
 
 
-def save_plan_files(files: dict[str, bytes], folder: Path) -> list[str]:
-    """Write the files under their fixed names into `folder` (which must exist)."""
+#: The client's names of a plan's files (fixed name -> name and the file's SHA-256, so a
+#: file replaced by a later version is not called so), beside the files.
+NAMES_FILE = ".file-names.json"
+
+
+def save_plan_files(
+    files: dict[str, bytes], folder: Path, shown: dict[str, str] | None = None
+) -> list[str]:
+    """Write the files under their fixed names into `folder` (which must exist), and the
+    names the person gave them (`shown`, :attr:`Assigned.names`) for the problems."""
     names = []
     for name, data in files.items():
         if name not in ALLOWED:  # pragma: no cover - assign_files gives only these
             raise ValueError(name)
         (folder / name).write_bytes(data)
         names.append(name)
+    kept = {
+        name: {"name": text, "sha256": hashlib.sha256(files[name]).hexdigest()}
+        for name, text in (shown or {}).items()
+        if name in files
+    }
+    if kept:
+        (folder / NAMES_FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
     return sorted(names)
+
+
+def _shown_names(folder: Path) -> dict[str, str]:
+    """The client's names of the plan's files ({} when none were kept, or unreadable); a
+    file changed since (a later version's generated ``venues.csv``) has its own name."""
+    try:
+        found = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    names = {}
+    for name, kept in found.items():
+        if name not in ALLOWED or not isinstance(kept, dict):
+            continue
+        try:
+            same = hashlib.sha256((folder / name).read_bytes()).hexdigest() == kept.get("sha256")
+        except OSError:
+            continue
+        if same:
+            names[name] = str(kept.get("name", name))
+    return names
 
 
 def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[Message]]:
@@ -213,7 +257,7 @@ def load_plan_folder(folder: Path) -> tuple[PlanningProblem, list[Message]]:
     from camp_planner.io.folder import load_folder_with_messages
 
     try:
-        return load_folder_with_messages(folder)
+        return load_folder_with_messages(folder, _shown_names(folder))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a file the readers choke on is a problem too

@@ -29,8 +29,9 @@ from camp_planner.models.groups import (
     group_status,
     no_next_step,
 )
-from camp_planner.web.i18n import N_, library_gettext, translations
+from camp_planner.web.i18n import N_, library_gettext
 from camp_planner.web.programme import PROGRAMME_KIND, PROGRAMME_LINES
+from camp_planner.web.reason_words import reason_shown, settings_in_words
 from camp_planner.web.remedy_names import REMEDY_KIND, remedy_name
 
 __all__ = [
@@ -41,7 +42,9 @@ __all__ = [
     "expected_text",
     "plan_view",
     "progress_text",
+    "reason_shown",
     "roster_view",
+    "settings_in_words",
 ]
 
 STEP_LABELS: dict[Step, str] = {
@@ -218,13 +221,15 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
     for day in sorted(problem.round.facilitator_unavailable):
         calendar.append({"date": day, "off": True})
     calendar.sort(key=lambda row: (row["date"], row.get("cohort_id", "")))
-    unplaced = [
+    unplaced: list[dict[str, Any]] = [
         {
             "company_id": u.company_id,
             "name": companies[u.company_id].name if u.company_id in companies else "",
             "town": (companies[u.company_id].town or "") if u.company_id in companies else "",
             "code": CODE_LABELS.get(u.code.value, u.code.value),
             "reason": u.reason,
+            "reason_code": u.reason_code,
+            "reason_values": u.reason_values,
         }
         for u in roster.unplaced
     ]
@@ -237,35 +242,6 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
         "unplaced": unplaced,
         "people": sum(c.people for b in ordered for c in b.cohorts),
     }
-
-
-# -- the round's settings in words ------------------------------------------------------------
-
-_SETTINGS = (
-    (re.compile(r"`online_cohorts = true`"), N_("the round setting “online cohorts” turned on")),
-    (
-        re.compile(r'`mix_levels = \["([A-C+]+)"\]`'),
-        N_("the round setting “mix levels” with %(value)s"),
-    ),
-    (
-        re.compile(r'`mix_age_groups = \["([A-C])"\]`'),
-        N_("the round setting “mix age groups” with %(value)s"),
-    ),
-)
-
-
-def settings_in_words(text: str, lang: str) -> str:
-    """A reason with the round.toml settings it names (```online_cohorts = true```) put in
-    words of the page's language (`lang`), as the plan's settings are called on the pages."""
-    gettext = translations(lang).gettext
-    for pattern, words in _SETTINGS:
-        shown = gettext(words)
-
-        def word(match: re.Match[str], shown: str = shown) -> str:
-            return shown % {"value": match[1]} if match.groups() else shown
-
-        text = pattern.sub(word, text)
-    return text
 
 
 # -- progress ---------------------------------------------------------------------------------

@@ -7,18 +7,34 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from camp_planner.models import PlanningProblem
 from camp_planner.web import views
-from camp_planner.web.common import DEFAULT_WHATIF_TIME, time_limit, web_of
+from camp_planner.web.common import (
+    DEFAULT_WHATIF_TIME,
+    Problems,
+    problem_dict,
+    time_limit,
+    web_of,
+)
 from camp_planner.web.i18n import translations
 from camp_planner.web.map_pages import map_response
-from camp_planner.web.store import DONE
+from camp_planner.web.store import DONE, Job
 from camp_planner.web.worker import COMPARISON_JSON, OUT
 
 router = APIRouter()
+
+
+class AdoptAnswer(BaseModel):
+    """The answer of adopting a scenario: the plan's new version and its roster's job."""
+
+    plan_id: str
+    version: int
+    job_id: str
+
 
 SCENARIO_ROWS = 4
 #: The most scenarios one what-if request may ask for (docs/web.md).
@@ -199,11 +215,16 @@ def comparison_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None or job.kind != "whatif":
         return web.not_found(request)
-    plan = web.store.plan(job.plan_id)
     if job.status != DONE:
         return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    return _comparison(request, job)
+
+
+def _comparison(request: Request, job: Job, status: int = 200, error: str = "") -> Response:
+    web = web_of(request)
+    plan = web.store.plan(job.plan_id)
     problem, _ = web.plans.get(job.plan_id)
-    table = json.loads((web.store.job_dir(job_id) / COMPARISON_JSON).read_text())
+    table = json.loads((web.store.job_dir(job.job_id) / COMPARISON_JSON).read_text())
     names = {v.venue_id: v.name for v in problem.venues}
     slugs = [s["slug"] for s in job.summary.get("scenarios", [])]
     return web.render(
@@ -215,7 +236,70 @@ def comparison_page(request: Request, job_id: str) -> Response:
         view=views.comparison_view(
             table["columns"], table["data"], names, job.params | {"slugs": slugs}
         ),
+        status=status,
+        adopt_error=error,
     )
+
+
+def _adopt(request: Request, job_id: str, slug: str) -> tuple[int, Job] | Response:
+    """Adopt the scenario (:func:`camp_planner.web.adopt.adopt_scenario`); an answer for an
+    unknown job or scenario (404). AdoptError and Problems pass to the caller."""
+    from camp_planner.web.adopt import adopt_scenario
+
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "whatif" or job.status != DONE:
+        return web.not_found(request)
+    try:
+        return adopt_scenario(web, job, slug)
+    except LookupError:
+        return web.not_found(request)
+
+
+@router.post("/jobs/{job_id}/adopt/{slug}")
+async def adopt_page(request: Request, job_id: str, slug: str) -> Response:
+    """The comparison page's Adopt: the new version's roster page, or the comparison with
+    the reason it cannot be adopted."""
+    from camp_planner.web.adopt import AdoptError
+
+    web = web_of(request)
+    if await web.page_form(request) is None:
+        return web.forbidden(request)
+    gettext = translations(web.lang_of(request)).gettext
+    try:
+        adopted = _adopt(request, job_id, slug)
+    except AdoptError as exc:
+        job = web.store.job(job_id)
+        assert job is not None
+        return _comparison(request, job, 409, gettext(exc.message))
+    except Problems as exc:
+        job = web.store.job(job_id)
+        assert job is not None
+        shown = "; ".join(views.expected_text(p, web.lang_of(request)) for p in exc.problems)
+        return _comparison(request, job, 422, shown)
+    if isinstance(adopted, Response):
+        return adopted
+    _, solved = adopted
+    return RedirectResponse(f"/plans/{solved.plan_id}/roster", status_code=303)
+
+
+@router.post("/api/jobs/{job_id}/scenarios/{slug}/adopt", status_code=201)
+def adopt_api(request: Request, job_id: str, slug: str) -> Response:
+    """Adopt a scenario: ``201 {"plan_id", "version", "job_id"}`` (the job holds the
+    roster); 404 unknown; 409 the plan changed or nothing to adopt; 422 problems."""
+    from camp_planner.web.adopt import AdoptError
+
+    try:
+        adopted = _adopt(request, job_id, slug)
+    except AdoptError as exc:
+        return JSONResponse({"detail": exc.message}, status_code=409)
+    except Problems as exc:
+        return JSONResponse({"problems": [problem_dict(p) for p in exc.problems]}, status_code=422)
+    if isinstance(adopted, Response):
+        return adopted
+    version, solved = adopted
+    answer = AdoptAnswer(plan_id=solved.plan_id, version=version, job_id=solved.job_id)
+    return JSONResponse(answer.model_dump(), status_code=201)
 
 
 @router.get("/jobs/{job_id}/files/{name}")
