@@ -119,6 +119,7 @@ def test_a_slow_server_the_page_answers_at_once_and_shows_n_of_n(
     by_address = addresses(contact_files)
     received = [by_address[to] for tos, _ in slow.messages for to in tos]
     assert sorted(received) == sorted(members)  # each exactly once
+    assert "Udsendelse" in client.get("/?lang=da").text  # the plan's latest job, by its kind
     # the generic job page leads to the send's own page
     generic = client.get(f"/jobs/{job_id}", follow_redirects=False)
     assert generic.status_code == 303 and generic.headers["location"] == f"/jobs/{job_id}/send"

@@ -22,14 +22,11 @@ from typing import Any
 from camp_planner.mail.outbox import Delivery
 from camp_planner.mail.sentlog import SENT, WRITTEN, LogRow
 from camp_planner.models import PlanningProblem
-from camp_planner.web import views
 from camp_planner.web.common import Problems, problem_dict
-from camp_planner.web.i18n import N_
 from camp_planner.web.outbox import prepare_send, send
 from camp_planner.web.store import ACTIVE, DONE, FAILED, Job, Store
 
 __all__ = [
-    "SEND_KIND",
     "active_send",
     "answer_shown",
     "delivery_dict",
@@ -41,10 +38,6 @@ __all__ = [
     "use_smtp_environment",
 ]
 
-#: The job kind's name on the pages (the plan's and the home page's job lists): added to
-#: views.KIND_LABELS when this module is imported (views.py is at its 500 lines; the web
-#: app imports this module through its outbox router before any page is shown).
-SEND_KIND = {"send": N_("Sending")}
 #: The environment variables a send job's worker gets from the web process.
 SMTP_ENV = ("CAMP_PLANNER_SMTP_", "CAMP_PLANNER_MAIL_FROM")
 #: Seconds a send job may take per message before the server ends it (smtplib waits at
@@ -53,7 +46,6 @@ PER_MESSAGE, BASE = 60.0, 60.0
 _SENT = re.compile(r"(\d+) of (\d+) sent")
 _DONE = re.compile(r"done: (\d+) sent, (\d+) failed")
 _SUBMIT = threading.Lock()
-views.KIND_LABELS.update(SEND_KIND)
 #: What the mail library writes for a message the server accepted.
 ACCEPTED = "250 accepted"
 _SERVER = re.compile(r"(\S+@\S+: )?[2-5]\d\d[ -]")
