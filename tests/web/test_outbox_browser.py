@@ -111,8 +111,11 @@ def test_outbox_answers_and_a_decline_replanned(
     _shot(driver, shots, "outbox-01-preview")
 
     # send: every company exactly one message with its own valid .ics
-    driver.find_element(By.ID, "send").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "result")))
+    driver.find_element(By.ID, "send").click()  # a send job: its page, then back here
+    _wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "section#result")))
+    assert "/outbox?job=" in driver.current_url
+    job_page = driver.current_url.split("?job=")[1].split("#")[0]
+    assert "Udbakke" in driver.find_element(By.CSS_SELECTOR, "nav.steps [aria-current=page]").text
     by_address = addresses(files)
     received = [by_address[to] for tos, _ in recorder.messages for to in tos]
     assert sorted(received) == sorted(members)
@@ -124,6 +127,19 @@ def test_outbox_answers_and_a_decline_replanned(
         assert events and all(company in str(e["uid"]) for e in events)
     assert len(driver.find_elements(By.CSS_SELECTOR, "#log tbody tr")) == len(members)
     _shot(driver, shots, "outbox-02-sent")
+    # the send job's page: the plan, the counts, the way back (axe; the header at 390 px)
+    driver.get(f"{base}/jobs/{job_page}/send")
+    assert driver.find_element(By.ID, "job-plan").text
+    assert driver.find_element(By.ID, "counts").text.startswith(f"{len(members)} sendt")
+    assert not english_words(_visible(driver))
+    _check(driver, shots, "outbox-job")
+    driver.find_element(By.ID, "back").click()
+    _wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "section#result")))
+    # the header leads to the answers and back to the outbox
+    driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/answers']").click()
+    _wait(driver, EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/outbox']").click()
+    _wait(driver, EC.presence_of_element_located((By.ID, "send")))
     # twice by mistake: refused
     driver.find_element(By.ID, "send").click()
     _wait(driver, EC.presence_of_element_located((By.ID, "not-again")))

@@ -1,5 +1,7 @@
 """Deliver composed messages: through SMTP, or as .eml files; every attempt in the sent-log.
 
+Each SMTP attempt is added to the sent-log as soon as the server has answered it, so a
+sending that is interrupted (a Stop, a crash) leaves every message it sent logged.
 A message already accepted by the SMTP server for the same roster version (fingerprint) and
 kind is not sent again unless asked (``again``); one that failed is simply sent again the
 next time. Writing .eml files (the preview) never counts as sent.
@@ -8,13 +10,14 @@ next time. Writing .eml files (the preview) never counts as sent.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
 
 from camp_planner.mail.compose import Outgoing
 from camp_planner.mail.sentlog import FAILED, SENT, WRITTEN, LogRow, append_log, delivered, read_log
-from camp_planner.mail.smtp import SmtpSettings, send_all
+from camp_planner.mail.smtp import SendResult, SmtpSettings, send_all
 from camp_planner.outputs.atomic import atomic_write_bytes
 
 __all__ = ["Delivery", "deliver"]
@@ -46,6 +49,7 @@ def deliver(
     smtp: SmtpSettings | None = None,
     eml_dir: Path | None = None,
     again: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Delivery:
     """Send `outgoing` through `smtp`, or write them to `eml_dir` (exactly one of them).
 
@@ -57,6 +61,7 @@ def deliver(
         smtp: The server settings, to send.
         eml_dir: The folder for ``<company_id>.eml`` files, to write them.
         again: Send also what the server accepted before for this roster.
+        progress: Called with (answered so far, to send) after each SMTP answer.
     """
     result = Delivery(log=log)
     if smtp is not None:
@@ -68,18 +73,26 @@ def deliver(
                 result.skipped.append(done)
             else:
                 todo.append(item)
-        answers = send_all(smtp, [item.message for item in todo])
-        for item, answer in zip(todo, answers, strict=True):
+
+        def logged(index: int, answer: SendResult) -> None:
             status = SENT if answer.delivered else FAILED
-            result.attempts.append(_row(item, roster_name, roster_print, status, answer.answer))
-    else:
-        assert eml_dir is not None, "an .eml folder or SMTP settings"
-        for item in outgoing:
-            name = f"{_UNSAFE.sub('_', item.letter.company_id).strip('_') or 'x'}.eml"
-            data = item.message.as_bytes(policy=policy.SMTP)
-            path = atomic_write_bytes(eml_dir / name, data)
-            result.files.append(path)
-            result.attempts.append(_row(item, roster_name, roster_print, WRITTEN, str(path)))
+            row = _row(todo[index], roster_name, roster_print, status, answer.answer)
+            result.attempts.append(row)
+            append_log(log, [row])  # at once: an interrupted sending keeps what it sent
+            if progress is not None:
+                progress(len(result.attempts), len(todo))
+
+        if progress is not None:
+            progress(0, len(todo))
+        send_all(smtp, [item.message for item in todo], on_each=logged)
+        return result
+    assert eml_dir is not None, "an .eml folder or SMTP settings"
+    for item in outgoing:
+        name = f"{_UNSAFE.sub('_', item.letter.company_id).strip('_') or 'x'}.eml"
+        data = item.message.as_bytes(policy=policy.SMTP)
+        path = atomic_write_bytes(eml_dir / name, data)
+        result.files.append(path)
+        result.attempts.append(_row(item, roster_name, roster_print, WRITTEN, str(path)))
     if result.attempts:
         append_log(log, result.attempts)
     return result

@@ -12,11 +12,19 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import NamedTuple
 
-__all__ = ["SendResult", "SmtpSettings", "smtp_settings", "send_all"]
+__all__ = [
+    "SendResult",
+    "SettingProblem",
+    "SmtpSettings",
+    "send_all",
+    "smtp_settings",
+    "smtp_settings_checked",
+]
 
 PREFIX = "CAMP_PLANNER_SMTP_"
 _TRUE = {"1", "true", "yes", "ja", "on"}
@@ -43,9 +51,37 @@ class SendResult:
     answer: str
 
 
+class SettingProblem(NamedTuple):
+    """A setting that cannot be used: the variable, its value (None: not set), what was
+    expected (English; the web app's catalogue translates these words)."""
+
+    variable: str
+    value: str | None
+    expected: str
+
+
+#: What a setting problem expects (the texts of :class:`SettingProblem`).
+EXPECT_TLS, EXPECT_PORT = "1 or 0", "a port number"
+EXPECT_PASSWORD = "a password, since CAMP_PLANNER_SMTP_USER is set"
+
+
 def smtp_settings(env: Mapping[str, str]) -> tuple[SmtpSettings | None, list[str]]:
     """The settings from `env`, or None when no host is set; and the problems found
     (a port that is not a number, a STARTTLS that is not 1/0, a user without password)."""
+    settings, problems = smtp_settings_checked(env)
+    texts = []
+    for p in problems:
+        if p.expected == EXPECT_PASSWORD:
+            texts.append(f"{PREFIX}USER is set but {PREFIX}PASSWORD is not")
+        else:
+            texts.append(f"{p.variable}: expected {p.expected}, got {p.value!r}")
+    return settings, texts
+
+
+def smtp_settings_checked(
+    env: Mapping[str, str],
+) -> tuple[SmtpSettings | None, list[SettingProblem]]:
+    """As :func:`smtp_settings`, with each problem as a :class:`SettingProblem`."""
     host = env.get(PREFIX + "HOST", "").strip()
     if not host:
         return None, []
@@ -53,36 +89,48 @@ def smtp_settings(env: Mapping[str, str]) -> tuple[SmtpSettings | None, list[str
     tls_text = env.get(PREFIX + "STARTTLS", "").strip().lower()
     port_text = env.get(PREFIX + "PORT", "").strip()
     if tls_text and tls_text not in _TRUE | _FALSE:
-        problems.append(f"{PREFIX}STARTTLS: expected 1 or 0, got {tls_text!r}")
+        problems.append(SettingProblem(PREFIX + "STARTTLS", tls_text, EXPECT_TLS))
     port = 0
     if port_text:
         if port_text.isdigit() and 0 < int(port_text) < 65536:
             port = int(port_text)
         else:
-            problems.append(f"{PREFIX}PORT: expected a port number, got {port_text!r}")
+            problems.append(SettingProblem(PREFIX + "PORT", port_text, EXPECT_PORT))
     starttls = tls_text in _TRUE if tls_text else port != 25
     port = port or (587 if starttls else 25)
     user = env.get(PREFIX + "USER", "").strip() or None
     password = env.get(PREFIX + "PASSWORD") or None
     if user and password is None:
-        problems.append(f"{PREFIX}USER is set but {PREFIX}PASSWORD is not")
+        problems.append(SettingProblem(PREFIX + "PASSWORD", None, EXPECT_PASSWORD))
     sender = (env.get(PREFIX + "FROM") or env.get("CAMP_PLANNER_MAIL_FROM") or "").strip()
     settings = SmtpSettings(host, port, starttls, user, password, sender or None)
     return (None if problems else settings), problems
 
 
-def send_all(settings: SmtpSettings, messages: list[EmailMessage]) -> list[SendResult]:
+def send_all(
+    settings: SmtpSettings,
+    messages: list[EmailMessage],
+    on_each: Callable[[int, SendResult], None] | None = None,
+) -> list[SendResult]:
     """Send each message over one connection; a message the server refuses (for any of its
     recipients, or as a whole) is failed with the server's answer, the others go on.
 
-    A connection that cannot be made fails every message with the reason."""
+    A connection that cannot be made fails every message with the reason. `on_each` is
+    called with each message's index and result as soon as the server has answered it
+    (so that the caller can log it at once and show the progress)."""
+    results: list[SendResult] = []
+
+    def done(result: SendResult) -> None:
+        results.append(result)
+        if on_each is not None:
+            on_each(len(results) - 1, result)
+
     try:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
     except OSError as exc:
-        return [
-            SendResult(False, f"cannot connect to {settings.host}:{settings.port}: {exc}")
-        ] * len(messages)
-    results: list[SendResult] = []
+        for _ in messages:
+            done(SendResult(False, f"cannot connect to {settings.host}:{settings.port}: {exc}"))
+        return results
     with smtp:
         try:
             if settings.starttls:
@@ -90,9 +138,11 @@ def send_all(settings: SmtpSettings, messages: list[EmailMessage]) -> list[SendR
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
         except (smtplib.SMTPException, OSError) as exc:
-            return [SendResult(False, _answer(exc))] * len(messages)
+            for _ in messages:
+                done(SendResult(False, _answer(exc)))
+            return results
         for message in messages:
-            results.append(_send_one(smtp, message))
+            done(_send_one(smtp, message))
     return results
 
 

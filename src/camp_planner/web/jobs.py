@@ -220,9 +220,10 @@ class JobManager:
             job = self.store.oldest_queued()
             if job is None or not self.store.set_running(job.job_id):
                 return
+            env = _job_env(job)
             process = self._context.Process(
                 target=run_job,
-                args=(str(self.store.root), job.job_id, self.ray),
+                args=(str(self.store.root), job.job_id, self.ray, env),
                 name=f"camp-job-{job.job_id}",
                 daemon=True,
             )
@@ -235,6 +236,16 @@ class JobManager:
                 continue
             with self._lock:
                 self._running[job.job_id] = process
+
+
+def _job_env(job: Job) -> dict[str, str] | None:
+    """The web process's variables a job's worker needs: a send's SMTP settings (passed to
+    the worker, never stored; the fork server's environment may be older)."""
+    if job.kind != "send":
+        return None
+    from camp_planner.web.outbox_send import smtp_environment
+
+    return smtp_environment()
 
 
 #: Imported once by the fork server, so that a worker starts in a moment.

@@ -12,20 +12,29 @@ the never-twice rule. Kept per plan in ``DATA/versions/<plan_id>/outbox/``: ``te
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
 import shutil
 import threading
 import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
 from camp_planner.io.errors import InputError, InputProblem
-from camp_planner.mail import SENT_LOG, TemplateProblem, deliver, read_log, smtp_settings
+from camp_planner.mail import SENT_LOG, TemplateProblem, deliver, read_log
 from camp_planner.mail.batch import Batch, RosterFile, make_batch, read_changes, read_roster_file
-from camp_planner.mail.compose import RosterVersion, letters_after_replan, letters_for_roster
+from camp_planner.mail.compose import (
+    Outgoing,
+    RosterVersion,
+    letters_after_replan,
+    letters_for_roster,
+)
 from camp_planner.mail.letters import (
     Letter,
     default_template_text,
@@ -35,10 +44,17 @@ from camp_planner.mail.letters import (
 )
 from camp_planner.mail.outbox import Delivery
 from camp_planner.mail.sentlog import FAILED, SENT, LogRow
-from camp_planner.mail.smtp import SmtpSettings
+from camp_planner.mail.smtp import (
+    EXPECT_PASSWORD,
+    EXPECT_PORT,
+    EXPECT_TLS,
+    SettingProblem,
+    SmtpSettings,
+    smtp_settings_checked,
+)
 from camp_planner.models import PlanningProblem
 from camp_planner.outputs.atomic import atomic_write_text
-from camp_planner.web.common import Problems, Web
+from camp_planner.web.common import Problems
 from camp_planner.web.i18n import N_
 from camp_planner.web.publish import PUBLISHED, published_dir, published_job, published_roster
 from camp_planner.web.store import Job, Store
@@ -48,6 +64,8 @@ __all__ = [
     "NOT_PUBLISHED",
     "Outbox",
     "Preview",
+    "Sending",
+    "Source",
     "eml_zip",
     "latest_attempts",
     "not_published",
@@ -55,18 +73,46 @@ __all__ = [
     "outbox_dir",
     "preview",
     "save_template",
+    "prepare_send",
     "send",
+    "setting_problem",
+    "smtp_problems",
     "sent_log",
     "smtp_state",
     "template_text",
 ]
 
 TEMPLATE = "template.txt"
+#: The lock file held while the plan's messages are sent.
+LOCK = ".sending"
 #: The longest template kept (characters).
 MAX_TEMPLATE = 50_000
 NOT_PUBLISHED = N_("a published roster (Publish first)")
 _SENDING = threading.Lock()
+#: The mail library's words for a setting problem, marked for the web catalogue.
+_SETTING_WORDS = {
+    EXPECT_TLS: N_("1 or 0"),
+    EXPECT_PORT: N_("a port number"),
+    EXPECT_PASSWORD: N_("a password, since CAMP_PLANNER_SMTP_USER is set"),
+}
 _TOO_LONG = N_("a shorter template (at most 50,000 characters)")
+
+
+class PlanReader(Protocol):
+    """Reads a plan's files: (the problem, the notes)."""
+
+    def get(self, plan_id: str) -> tuple[PlanningProblem, Sequence[object]]: ...
+
+
+class Source(Protocol):
+    """Where plans are read from: the web app (:class:`~camp_planner.web.common.Web`), or a
+    send job's worker."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def plans(self) -> PlanReader: ...
 
 
 def outbox_dir(store: Store, plan_id: str) -> Path:
@@ -90,7 +136,7 @@ class Outbox:
         return self.job.kind == "replan"
 
 
-def open_outbox(web: Web, plan_id: str) -> Outbox | None:
+def open_outbox(web: Source, plan_id: str) -> Outbox | None:
     """The outbox of the plan's published roster (None before the plan is published).
 
     After a published replan only the companies its changes.csv calls for get a letter
@@ -152,7 +198,7 @@ def _template_problem(value: str, expected: str | None = None) -> InputProblem:
     )
 
 
-def save_template(web: Web, plan_id: str, text: str | None) -> None:
+def save_template(web: Source, plan_id: str, text: str | None) -> None:
     """Keep `text` as the plan's template (None: back to the built-in one).
 
     Raises:
@@ -170,7 +216,7 @@ def save_template(web: Web, plan_id: str, text: str | None) -> None:
     atomic_write_text(folder / TEMPLATE, text.replace("\r\n", "\n"), encoding="utf-8")
 
 
-def _require(web: Web, plan_id: str) -> Outbox:
+def _require(web: Source, plan_id: str) -> Outbox:
     box = open_outbox(web, plan_id)
     if box is None:
         raise Problems(not_published())
@@ -212,16 +258,16 @@ class Preview:
     gone: list[str] = field(default_factory=list)
 
 
-def smtp_state() -> tuple[SmtpSettings | None, list[str]]:
+def smtp_state() -> tuple[SmtpSettings | None, list[SettingProblem]]:
     """The SMTP server the environment names (CAMP_PLANNER_SMTP_*), and its problems."""
-    return smtp_settings(os.environ)
+    return smtp_settings_checked(os.environ)
 
 
 def _sender(box: Outbox, settings: SmtpSettings | None) -> str | None:
     return (settings.sender if settings else None) or box.problem.round.coordinator_email
 
 
-def preview(web: Web, plan_id: str, text: str | None = None) -> Preview:
+def preview(web: Source, plan_id: str, text: str | None = None) -> Preview:
     """Every message of the outbox rendered from the plan's template (or `text`).
 
     Raises:
@@ -256,26 +302,54 @@ def latest_attempts(store: Store, plan_id: str, print_: str) -> dict[str, LogRow
     return out
 
 
-def send(
-    web: Web, plan_id: str, *, again: bool = False, only: set[str] | None = None
-) -> tuple[Delivery, list[str]]:
-    """Send the outbox (or the companies in `only`) through the environment's SMTP server;
-    what the server accepted before for this roster is not sent again unless `again`.
+@dataclass(frozen=True)
+class Sending:
+    """What a send will do: the messages, through which server (checked beforehand)."""
 
-    Returns:
-        What happened, and the companies without an address.
+    box: Outbox
+    outgoing: list[Outgoing]
+    settings: SmtpSettings
+    no_address: list[str]
+
+
+def setting_problem(problem: SettingProblem, gettext: Callable[[str], str]) -> dict[str, str]:
+    """A setting problem as the page shows it: the variable and value as set, what was
+    expected in the page's language."""
+    words = _SETTING_WORDS.get(problem.expected, problem.expected)
+    return {
+        "variable": problem.variable,
+        "value": problem.value or "",
+        "expected": gettext(words),
+    }
+
+
+def smtp_problems() -> tuple[SmtpSettings | None, list[InputProblem]]:
+    """The environment's SMTP server, or why it cannot be used (the settings' problems, or
+    none named); each problem's `expected` is the app's own words (translated on a page)."""
+    settings, bad = smtp_state()
+    problems = [
+        InputProblem(
+            "(server)", None, p.variable, p.value, _SETTING_WORDS.get(p.expected, p.expected)
+        )
+        for p in bad
+    ]
+    if settings is None and not bad:
+        problems.append(
+            InputProblem("(server)", None, "CAMP_PLANNER_SMTP_HOST", None, N_("an SMTP server"))
+        )
+    return settings, problems
+
+
+def prepare_send(web: Source, plan_id: str, *, only: set[str] | None = None) -> Sending:
+    """Everything a send needs, checked: the messages of the outbox (or of the companies in
+    `only`) and the SMTP server.
 
     Raises:
         Problems: Not published, no or bad SMTP settings, no sender, a template that
             cannot be used, or `only` naming a company without a message.
     """
     box = _require(web, plan_id)
-    settings, bad = smtp_state()
-    problems = [InputProblem("(server)", None, "smtp", None, text) for text in bad]
-    if settings is None and not bad:
-        problems.append(
-            InputProblem("(server)", None, "CAMP_PLANNER_SMTP_HOST", None, N_("an SMTP server"))
-        )
+    settings, problems = smtp_problems()
     sender = _sender(box, settings)
     if settings is not None and not sender:
         problems.append(
@@ -293,21 +367,52 @@ def send(
         outgoing = [item for item in outgoing if item.letter.company_id in only]
     if problems or settings is None:
         raise Problems(problems)
+    return Sending(box, outgoing, settings, found.batch.no_address)
+
+
+def send(
+    web: Source, plan_id: str, *, again: bool = False, only: set[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Delivery, list[str]]:  # fmt: skip
+    """Send the outbox (or the companies in `only`) through the environment's SMTP server;
+    what the server accepted before for this roster is not sent again unless `again`.
+    Runs in a send job's worker process (:mod:`camp_planner.web.outbox_send`); two sends of
+    one plan never run at once (a lock file in the outbox folder, across processes).
+
+    Returns:
+        What happened, and the companies without an address.
+
+    Raises:
+        Problems: as :func:`prepare_send`.
+    """
     folder = outbox_dir(web.store, plan_id)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with _SENDING:  # two sends at once would both find nothing sent before
+    with _sending_lock(folder):  # two sends at once would both find nothing sent before
+        ready = prepare_send(web, plan_id, only=only)
         done = deliver(
-            outgoing,
+            ready.outgoing,
             log=folder / SENT_LOG,
-            roster_name=box.roster.path.name,
-            roster_print=box.roster.print_,
-            smtp=settings,
+            roster_name=ready.box.roster.path.name,
+            roster_print=ready.box.roster.print_,
+            smtp=ready.settings,
             again=again,
+            progress=progress,
         )
-    return done, found.batch.no_address
+    return done, ready.no_address
 
 
-def eml_zip(web: Web, plan_id: str) -> bytes:
+@contextlib.contextmanager
+def _sending_lock(folder: Path) -> Iterator[None]:
+    """Held while a plan's messages are sent (waits for another send of the plan)."""
+    with _SENDING, (folder / LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def eml_zip(web: Source, plan_id: str) -> bytes:
     """Every message of the outbox as ``<company_id>.eml`` in one zip (logged as written,
     which never counts as sent).
 

@@ -83,7 +83,10 @@ JOB_STATUS_LABELS: dict[str, str] = {
     "failed": N_("Failed"),
     "cancelled": N_("Stopped"),
 }
-KIND_LABELS = {"solve": N_("Roster"), "whatif": N_("What-if"), **PROGRAMME_KIND, **REMEDY_KIND}
+KIND_LABELS = {
+    "solve": N_("Roster"), "whatif": N_("What-if"), "send": N_("Sending"),  # send: the outbox's
+    **PROGRAMME_KIND, **REMEDY_KIND,
+}  # fmt: skip
 
 
 # -- the plan ---------------------------------------------------------------------------------

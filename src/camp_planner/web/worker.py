@@ -241,7 +241,9 @@ def _whatif(store: Store, job_id: str, params: dict[str, Any], progress: _Progre
     store.finish(job_id, DONE, summary=summary, progress=f"done: {len(whatif.results)} scenarios")
 
 
-def run_job(data_dir: str, job_id: str, ray: str | None = None) -> None:
+def run_job(
+    data_dir: str, job_id: str, ray: str | None = None, env: dict[str, str] | None = None
+) -> None:
     """Run one job to its end (the worker process's target).
 
     The job runs in a thread; this (main) thread waits for it, so that SIGTERM (the server
@@ -253,12 +255,17 @@ def run_job(data_dir: str, job_id: str, ray: str | None = None) -> None:
         data_dir: The data folder.
         job_id: The job, already marked running by the web process.
         ray: The Ray cluster to solve on (``serve --ray``); None solves here.
+        env: Variables of the web process the job needs (a send's SMTP settings).
     """
     die_with_parent()
     if ray:
         os.environ[RAY_ENV] = ray
     else:
         os.environ.pop(RAY_ENV, None)
+    if env is not None:
+        from camp_planner.web.outbox_send import use_smtp_environment
+
+        use_smtp_environment(env)
     os.umask(0o077)
     store = Store(Path(data_dir))
     job = store.job(job_id)
@@ -316,6 +323,10 @@ def _run(store: Store, job: Job, stopper: Stopper, ended: threading.Event) -> No
             from camp_planner.web.programme import run_programme_job
 
             run_programme_job(store, job, progress, stopper)
+        elif job.kind == "send":
+            from camp_planner.web.outbox_send import run_send_job
+
+            run_send_job(store, job, progress)
         elif job.kind == "fit":
             from camp_planner.web.publish import run_fit_job
 

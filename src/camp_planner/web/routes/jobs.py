@@ -18,6 +18,8 @@ def job_page(request: Request, job_id: str) -> Response:
     job = web.store.job(job_id)
     if job is None:
         return web.not_found(request)
+    if job.kind == "send":  # the outbox's own job page
+        return RedirectResponse(f"/jobs/{job_id}/send", status_code=303)
     plan = web.store.plan(job.plan_id)
     return web.render(
         request,

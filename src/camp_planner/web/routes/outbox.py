@@ -4,8 +4,9 @@ and JSON calls. The work is in :mod:`camp_planner.web.outbox` and
 
 from __future__ import annotations
 
+import asyncio
+import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,11 +15,10 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from camp_planner.io.errors import InputProblem
-from camp_planner.mail.outbox import Delivery
-from camp_planner.mail.sentlog import LogRow
+from camp_planner.mail import smtp_settings
 from camp_planner.web.answers import WORDS, answers_of, save_answers
 from camp_planner.web.common import Problems, Web, problem_dict, web_of
-from camp_planner.web.i18n import N_
+from camp_planner.web.i18n import N_, translations
 from camp_planner.web.outbox import (
     Preview,
     eml_zip,
@@ -26,15 +26,24 @@ from camp_planner.web.outbox import (
     open_outbox,
     preview,
     save_template,
-    send,
     sent_log,
+    setting_problem,
     smtp_state,
     template_text,
 )
+from camp_planner.web.outbox_send import (
+    active_send,
+    answer_shown,
+    log_dict,
+    send_progress_text,
+    submit_send,
+)
 from camp_planner.web.routes.api import plan_json_body
-from camp_planner.web.store import Job
+from camp_planner.web.store import CANCELLED, DONE, FAILED, FINISHED, Job
 
 router = APIRouter()
+#: Seconds between an API send's looks at its job.
+_POLL = 0.2
 
 
 class TemplateRequest(BaseModel):
@@ -50,6 +59,8 @@ class SendRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     again: Any = False
     companies: Any = None
+    #: False: answer 202 with the job's id at once (else the answer waits for the job)
+    wait: Any = True
 
 
 class AnswersRequest(BaseModel):
@@ -63,26 +74,6 @@ def _problems(problems: list[InputProblem]) -> JSONResponse:
     return JSONResponse({"problems": [problem_dict(p) for p in problems]}, status_code=422)
 
 
-def _log_dict(row: LogRow) -> dict[str, str]:
-    """A sent-log row as shown: a written file by its name only (no server folder)."""
-    answer = Path(row.answer).name if row.status == "written" else row.answer
-    return {
-        "time": row.time, "company_id": row.company_id, "to": row.to, "kind": row.kind,
-        "roster": row.roster, "fingerprint": row.fingerprint, "status": row.status,
-        "answer": answer, "message_id": row.message_id,
-    }  # fmt: skip
-
-
-def _delivery_dict(done: Delivery, no_address: list[str]) -> dict[str, Any]:
-    return {
-        "sent": sum(r.status == "sent" for r in done.attempts),
-        "failed": len(done.failed),
-        "not_sent_again": [r.company_id for r in done.skipped],
-        "no_address": no_address,
-        "attempts": [_log_dict(r) for r in done.attempts],
-    }
-
-
 # -- pages -------------------------------------------------------------------------------
 
 
@@ -92,14 +83,21 @@ def _outbox_page(
 ) -> Response:  # fmt: skip
     web = web_of(request)
     box = open_outbox(web, plan_id)
-    context: dict[str, Any] = {"box": box, "problems": problems, "result": result}
+    gettext = translations(web.lang_of(request)).gettext
+    context: dict[str, Any] = {
+        "box": box, "problems": problems, "result": result or _job_result(request, plan_id),
+        "sending": active_send(web.store, plan_id),
+    }  # fmt: skip
     if box is not None:
         lang = box.problem.round.language
         saved, custom = template_text(web.store, plan_id, lang)
         shown: Preview = preview(web, plan_id, text if text is not None else saved)
-        settings, smtp_problems = smtp_state()
+        settings, bad = smtp_state()
+        smtp_problems = [setting_problem(p, gettext) for p in bad]
         names = {c.company_id: c.name for c in box.problem.companies}
-        log = [_log_dict(r) for r in reversed(sent_log(web.store, plan_id))]
+        log = [
+            log_dict(r) | answer_shown(r, gettext) for r in reversed(sent_log(web.store, plan_id))
+        ]
         context |= {
             "preview": shown, "template_source": text if text is not None else saved,
             "custom": custom, "smtp": settings, "smtp_problems": smtp_problems,
@@ -111,6 +109,15 @@ def _outbox_page(
         request, "outbox.html", status=status, nav="outbox", plan=web.store.plan(plan_id),
         **context,
     )  # fmt: skip
+
+
+def _job_result(request: Request, plan_id: str) -> dict[str, Any] | None:
+    """The result of the send job named by ``?job=`` (the job page leads back here)."""
+    web = web_of(request)
+    job = web.store.job(request.query_params.get("job", ""))
+    if job is None or job.kind != "send" or job.plan_id != plan_id or job.status != DONE:
+        return None
+    return job.summary | {"job_id": job.job_id}
 
 
 def _newer_replan(web: Web, plan_id: str, published: Job) -> Job | None:
@@ -149,6 +156,8 @@ async def template_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/outbox/send")
 async def send_page(request: Request, plan_id: str) -> Response:
+    """Check the send and queue it as a job (its page shows the progress); a send of the
+    plan already under way is shown instead of starting another."""
     web = web_of(request)
     if web.store.plan(plan_id) is None:
         return web.not_found(request)
@@ -158,13 +167,44 @@ async def send_page(request: Request, plan_id: str) -> Response:
     only = {str(v) for v in form.getlist("company")} or None
     again = bool(form.get("again"))
     try:
-        done, no_address = await run_in_threadpool(
-            lambda: send(web, plan_id, again=again, only=only)
-        )
+        job, _ = await run_in_threadpool(lambda: submit_send(web, plan_id, again=again, only=only))
     except Problems as exc:
         return await run_in_threadpool(_outbox_page, request, plan_id, 422, problems=exc.problems)
-    result = _delivery_dict(done, no_address)
-    return await run_in_threadpool(_outbox_page, request, plan_id, result=result)
+    return RedirectResponse(f"/jobs/{job.job_id}/send", status_code=303)
+
+
+def _send_state(request: Request, job: Job) -> dict[str, Any]:
+    web = web_of(request)
+    lang = web.lang_of(request)
+    gettext = translations(lang).gettext
+    state = web.job_state(job, lang)
+    state["progress"] = send_progress_text(job.progress, gettext) if job.progress else ""
+    state["result_url"] = (
+        f"/plans/{job.plan_id}/outbox?job={job.job_id}#result" if job.status == DONE else None
+    )
+    return state
+
+
+@router.get("/jobs/{job_id}/send")
+def send_job_page(request: Request, job_id: str) -> Response:
+    """A send job's page: the plan, ``n of N sent`` as it goes, the result's way back."""
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "send":
+        return web.not_found(request)
+    return web.render(
+        request, "outbox_job.html", nav="outbox", plan=web.store.plan(job.plan_id), job=job,
+        state=_send_state(request, job),
+    )  # fmt: skip
+
+
+@router.get("/jobs/{job_id}/send/state")
+def send_job_state(request: Request, job_id: str) -> Response:
+    web = web_of(request)
+    job = web.store.job(job_id)
+    if job is None or job.kind != "send":
+        return JSONResponse({"detail": "not found"}, status_code=404)
+    return JSONResponse(_send_state(request, job))
 
 
 @router.get("/plans/{plan_id}/outbox/messages.zip")
@@ -244,7 +284,7 @@ async def outbox_api(request: Request, plan_id: str) -> Response:
         return _problems(exc.problems)
     if shown.problems:
         return _problems(shown.problems)
-    settings, smtp_problems = smtp_state()
+    settings, smtp_problems = smtp_settings(os.environ)
     messages = []
     for item in shown.batch.outgoing:
         message = item.message
@@ -303,15 +343,36 @@ async def send_api(request: Request, plan_id: str) -> Response:
         problems.append(InputProblem("(request)", None, "companies", None, expected))
     if problems:
         return _problems(problems)
+    if not isinstance(asked.wait, bool):
+        expected = N_("true or false")
+        problems.append(InputProblem("(request)", None, "wait", str(asked.wait), expected))
+    if problems:
+        return _problems(problems)
+    chosen = set(only) if only is not None else None
     try:
-        done, no_address = await run_in_threadpool(
-            lambda: send(
-                web, plan_id, again=bool(asked.again), only=set(only) if only is not None else None
-            )  # fmt: skip
+        job, queued = await run_in_threadpool(
+            lambda: submit_send(web, plan_id, again=bool(asked.again), only=chosen)
         )
     except Problems as exc:
         return _problems(exc.problems)
-    return JSONResponse(_delivery_dict(done, no_address))
+    if not queued:
+        problem = InputProblem("(plan)", None, "send", None, N_("no other send under way"))
+        return JSONResponse(
+            {"problems": [problem_dict(problem)], "job_id": job.job_id}, status_code=409
+        )
+    if not asked.wait:
+        return JSONResponse({"job_id": job.job_id, "status": job.status}, status_code=202)
+    while job.status not in FINISHED:  # the job runs in a worker; this request only waits
+        await asyncio.sleep(_POLL)
+        now: Job | None = await run_in_threadpool(web.store.job, job.job_id)
+        job = now or job
+    if job.status == FAILED and job.summary.get("problems"):
+        return JSONResponse({"problems": job.summary["problems"], "job_id": job.job_id}, 422)
+    if job.status != DONE:  # stopped (409), or the worker failed (500)
+        status = 409 if job.status == CANCELLED else 500
+        return JSONResponse({"error": job.error or job.status, "job_id": job.job_id}, status)
+    answer = {k: v for k, v in job.summary.items() if k != "kind"}
+    return JSONResponse(answer | {"job_id": job.job_id})
 
 
 @router.get("/api/plans/{plan_id}/outbox/log")
@@ -320,7 +381,7 @@ def log_api(request: Request, plan_id: str) -> Response:
     web = web_of(request)
     if web.store.plan(plan_id) is None:
         return web.not_found(request)
-    return JSONResponse({"log": [_log_dict(r) for r in sent_log(web.store, plan_id)]})
+    return JSONResponse({"log": [log_dict(r) for r in sent_log(web.store, plan_id)]})
 
 
 @router.get("/api/plans/{plan_id}/answers")
