@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.csv_rows import rows_of
 from tests.mail.conftest import run
 
 
@@ -19,8 +20,7 @@ def folder(solved_demo: Path, tmp_path: Path) -> Path:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
+    return rows_of(path)
 
 
 def test_answers_table_counts_and_declines(folder: Path) -> None:

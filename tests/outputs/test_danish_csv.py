@@ -14,6 +14,7 @@ from camp_planner.io.errors import Collector
 from camp_planner.io.tables import parse_float, read_csv_table
 from camp_planner.models import PlanningProblem
 from camp_planner.outputs.excel_safe import csv_text
+from camp_planner.outputs.remedies_files import write_remedies_csv
 from camp_planner.outputs.writers import write_participants_csv, write_roster_json
 from camp_planner.replan.inputs import published_names
 from tests.helpers.roster_fixture import make_problem, make_roster
@@ -96,3 +97,15 @@ def test_csv_text_separators_by_language() -> None:
     frame = pd.DataFrame({"name": ["=1+1", "a;b"], "km": [12.5, 3.0]})
     assert csv_text(frame, "da") == 'name;km\n\'=1+1;12,5\n"a;b";3,0\n'
     assert csv_text(frame) == "name,km\n'=1+1,12.5\na;b,3.0\n"
+
+
+def test_a_danish_rounds_remedies_csv_is_for_danish_excel(tmp_path: Path) -> None:
+    """CONTRACT "Danish CSV files": remedies.csv of a Danish round has ';' and decimal
+    commas; of an English round ',' and decimal points."""
+    table = pd.DataFrame(
+        {"remedy": ["online cohorts", "=cmd"], "placed": [12, 10], "travel_km": [812.25, 90.5]}
+    )
+    danish = write_remedies_csv(table, tmp_path / "da.csv", "da").read_text("utf-8-sig")
+    english = write_remedies_csv(table, tmp_path / "en.csv").read_text("utf-8-sig")
+    assert danish == "remedy;placed;travel_km\nonline cohorts;12;812,25\n'=cmd;10;90,5\n"
+    assert english == "remedy,placed,travel_km\nonline cohorts,12,812.25\n'=cmd,10,90.5\n"

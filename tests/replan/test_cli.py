@@ -96,6 +96,28 @@ def test_replan_writes_the_roster_and_changes(folder: Path):
         assert "SEQUENCE:1" in ics and members <= set(rows)
 
 
+def test_a_danish_rounds_changes_csv_is_for_danish_excel(folder: Path):
+    """CONTRACT "Danish CSV files": with language = "da", changes.csv has ';' between the
+    fields (an English round's keeps ',', as the test above reads it)."""
+    toml = (folder / "round.toml").read_text(encoding="utf-8")
+    (folder / "round.toml").write_text('language = "da"\n' + toml, encoding="utf-8")
+    write(folder, [("a1", A), ("a2", A), ("b0", B), ("b1", B), ("n0", B)])
+    code, output = run(
+        "replan", folder, "--published", folder / "out" / "roster.json", "--as-of", "2027-01-01"
+    )
+    assert code == 0, output
+    text = (folder / "replan" / "changes.csv").read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.startswith("company_id;name;change;") and "," not in header
+    with open(folder / "replan" / "changes.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = {r["company_id"]: r["change"] for r in csv.DictReader(handle, delimiter=";")}
+    assert rows == {
+        "a0": "withdrawn",
+        "n0": "new",
+        **dict.fromkeys(("a1", "a2", "b0", "b1"), "members"),
+    }
+
+
 def test_fit_lists_places_and_writes_fit_csv(folder: Path):
     write(folder, [("a0", A), ("a1", A), ("a2", A), ("b0", B), ("b1", B), ("n0", B)])
     target = folder / "fit.csv"

@@ -166,7 +166,7 @@ def run_remedies_command(
         console.print(Text(f"not tried: {sentence}", style="dim"))
     table = run.table()
     try:
-        path = write_remedies_csv(table, out_dir / REMEDIES_CSV)
+        path = write_remedies_csv(table, out_dir / REMEDIES_CSV, problem.round.language)
     except OSError as exc:
         return fail(err_console, f"Cannot write to {out_dir}: {exc}")
     console.print(remedies_table(table))

@@ -19,6 +19,7 @@ Cell values (:func:`parse_bool`, :func:`parse_date`, :func:`parse_float`): boole
 from __future__ import annotations
 
 import calendar
+import csv
 import io
 import re
 from collections.abc import Mapping
@@ -264,6 +265,21 @@ def decode_text(raw: bytes, name: str, out: Collector) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def separator(text: str) -> str:
+    """The separator of a CSV text, from its header row: ``,``, ``;`` (Danish Excel, and
+    the files this product writes for a Danish round) or a tab; ``,`` when tied."""
+    header = text.splitlines()[0] if text.strip() else ""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV text the product wrote (column -> cell text), with either
+    separator (:func:`separator`) and without a leading byte-order mark."""
+    text = text.removeprefix("\ufeff")
+    return list(csv.DictReader(io.StringIO(text), delimiter=separator(text)))
+
+
 def read_csv_table(
     path: Path, out: Collector, aliases: Mapping[str, str] | None = None, label: str | None = None
 ) -> Table | None:
@@ -293,9 +309,7 @@ def read_csv_table(
         out.problem(name, None, None, None, Message(expected, what=Message(seems)))
         return None
     text = decode_text(raw, name, out)
-    header = text.splitlines()[0] if text.strip() else ""
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    sep = max(counts, key=lambda s: (counts[s], s == ","))
+    sep = separator(text)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False

@@ -233,9 +233,8 @@ def write_replan_outputs(
     data["replan"] = replan_record(result, record, events)
     atomic_write_text(folder / ROSTER_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     files["changes"] = atomic_write_text(
-        # `,` whatever the language: the web app's replan page reads it with `,` only
         folder / CHANGES_CSV,
-        csv_text(changes_frame(result, names)),
+        csv_text(changes_frame(result, names), problem.round.language),
         encoding="utf-8-sig",
     )
     if result.cohorts.cancelled:

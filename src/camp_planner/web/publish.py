@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from camp_planner.io.tables import csv_rows
 from camp_planner.web.store import CANCELLED, DONE, FAILED, Job, Store
 
 __all__ = ["PUBLISHED", "publish", "published_job", "published_roster", "run_replan_job"]
@@ -155,7 +156,6 @@ def _zip_changed(out: Path, target: Path) -> None:
 def run_fit_job(store: Store, job: Job, progress: Any) -> None:
     """The worker's part of a fit job: ``camp-planner fit``'s own code for one company of
     the plan's latest files against the published roster; the options are fit.csv's rows."""
-    import csv
 
     from rich.console import Console
 
@@ -178,6 +178,6 @@ def run_fit_job(store: Store, job: Job, progress: Any) -> None:
         text = " ".join(errors.getvalue().split()) or "No place was found."
         store.finish(job.job_id, FAILED, error=text.replace(str(store.root), "…"))
         return
-    rows = list(csv.DictReader(io.StringIO((out / "fit.csv").read_text("utf-8-sig"))))
+    rows = csv_rows((out / "fit.csv").read_text("utf-8-sig"))
     summary = {"kind": "fit", "company_id": params["company_id"], "options": rows}
     store.finish(job.job_id, DONE, summary=summary, progress="done: fit")

@@ -79,7 +79,7 @@ def run_remedies_job(store: Store, job: Job, progress: Any) -> None:
     progress.prefix = ""
     table = run.table()
     out = store.job_dir(job.job_id) / "out"
-    write_remedies_csv(table, out / REMEDIES_CSV)
+    write_remedies_csv(table, out / REMEDIES_CSV, problem.round.language)
     remedies, _ = remedies_for(problem)
     if len(remedies) > 1:
         remedies.append(all_together(remedies))

@@ -3,8 +3,6 @@ in the browser"): pages and JSON calls."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -16,6 +14,7 @@ from starlette.datastructures import UploadFile
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
+from camp_planner.io.tables import csv_rows
 from camp_planner.replan.changes import summary_in
 from camp_planner.web.answers import declined_ids
 from camp_planner.web.changes import Changes, changed_files
@@ -221,7 +220,7 @@ def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
     path = web.store.job_dir(job.job_id) / "out" / "changes.csv"
     if not path.is_file():
         return []
-    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+    return csv_rows(path.read_text("utf-8-sig"))
 
 
 @router.get("/jobs/{job_id}/replan")
