@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from camp_planner.io.errors import InputProblem
 from camp_planner.mail import smtp_settings
 from camp_planner.web.answers import WORDS, answers_of, save_answers
-from camp_planner.web.common import Problems, Web, problem_dict, web_of
+from camp_planner.web.common import Problems, Web, plan_form, problem_dict, web_of
 from camp_planner.web.i18n import N_, translations
 from camp_planner.web.outbox import (
     Preview,
@@ -138,12 +138,10 @@ def outbox_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/outbox/template")
 async def template_page(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     text = None if form.get("reset") else str(form.get("template") or "")
     try:
         await run_in_threadpool(save_template, web, plan_id, text)
@@ -158,12 +156,10 @@ async def template_page(request: Request, plan_id: str) -> Response:
 async def send_page(request: Request, plan_id: str) -> Response:
     """Check the send and queue it as a job (its page shows the progress); a send of the
     plan already under way is shown instead of starting another."""
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     only = {str(v) for v in form.getlist("company")} or None
     again = bool(form.get("again"))
     try:
@@ -246,12 +242,10 @@ def answers_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/answers")
 async def answers_form(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     given = [
         {
             "company_id": str(k).removeprefix("answer_"),

@@ -16,6 +16,7 @@ from camp_planner.web import views
 from camp_planner.web.common import (
     DEFAULT_WHATIF_TIME,
     Problems,
+    plan_form,
     problem_dict,
     time_limit,
     web_of,
@@ -186,12 +187,10 @@ def whatif_page(request: Request, plan_id: str) -> Response:
 
 @router.post("/plans/{plan_id}/whatif")
 async def whatif_submit(request: Request, plan_id: str) -> Response:
-    web = web_of(request)
-    if web.store.plan(plan_id) is None:
-        return web.not_found(request)
-    form = await web.page_form(request)
-    if form is None:
-        return web.forbidden(request)
+    found = await plan_form(request, plan_id)
+    if isinstance(found, Response):
+        return found
+    web, form = found
     gettext = translations(web.lang_of(request)).gettext
     params, problems = scenarios_from_form(form)
     errors = [gettext(text) % values for text, values in problems]
