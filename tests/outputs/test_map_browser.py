@@ -159,8 +159,13 @@ def test_companies_on_one_spot_are_clustered_and_spread_on_click(
         " l._animationSpiderfy = L.MarkerClusterNonAnimated.prototype._animationSpiderfy;"
         " l.fire('click', {latlng: l.getLatLng(), originalEvent: {}}, true); } });"
     )
-    spread = _probe(page, tmp_path / "profile2", ON_MAP, prepare=click)
-    assert isinstance(spread, dict)
+    # a fresh browser each try: on a loaded machine the map's first view was once not
+    # settled when the click came (21 spots: the six still on one); a real fault fails all
+    for attempt in range(3):
+        spread = _probe(page, tmp_path / f"profile-{attempt + 2}", ON_MAP, prepare=click)
+        assert isinstance(spread, dict)
+        if spread["spots"] == 27:
+            break
     assert spread["shapes"] == 27 and spread["spots"] == 27  # six spots around the town
 
 

@@ -57,10 +57,12 @@ Object.keys(window).some(function (k) {
   try { if (window[k] instanceof L.Map) { map = window[k]; } } catch (e) {}
   return map !== null;
 });
+// the companies the map holds (its cluster group has every company's marker of the shown
+// layers, whether or not it is in the view: counting only those in the view depended on the
+// view the map took while a loaded machine was still laying out the frame)
 var n = 0;
 map.eachLayer(function (l) {
-  if (l instanceof CampMap.Shape) { n += 1; }
-  else if (l instanceof L.MarkerCluster) { n += l.getChildCount(); }
+  if (l instanceof L.MarkerClusterGroup) { n += l.getLayers().length; }
 });
 return n;
 """
