@@ -56,29 +56,39 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    """A server on 127.0.0.1; the CAMP_PLANNER_SMTP_* variables point at it."""
-    recorder = Recorder()
+def serve_smtp(monkeypatch: pytest.MonkeyPatch, handler: Recorder) -> Iterator[Recorder]:
+    """`handler` serving on 127.0.0.1, the CAMP_PLANNER_SMTP_* variables pointing at it
+    (for a fixture to ``yield from``)."""
     port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("CAMP_PLANNER_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CAMP_PLANNER_SMTP_PORT", str(port))
     monkeypatch.setenv("CAMP_PLANNER_SMTP_STARTTLS", "0")
     monkeypatch.setenv("CAMP_PLANNER_SMTP_FROM", "vaekstcamp@region.dk")
     try:
-        yield recorder
+        yield handler
     finally:
         controller.stop()
+
+
+def forget_machine_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sends through a server the machine happens to configure."""
+    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "FROM"):
+        monkeypatch.delenv(f"CAMP_PLANNER_SMTP_{name}", raising=False)
+    monkeypatch.delenv("CAMP_PLANNER_MAIL_FROM", raising=False)
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    """A server on 127.0.0.1; the CAMP_PLANNER_SMTP_* variables point at it."""
+    yield from serve_smtp(monkeypatch, Recorder())
 
 
 @pytest.fixture(autouse=True)
 def no_smtp_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sends through a server the machine happens to configure."""
-    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "FROM"):
-        monkeypatch.delenv(f"CAMP_PLANNER_SMTP_{name}", raising=False)
-    monkeypatch.delenv("CAMP_PLANNER_MAIL_FROM", raising=False)
+    forget_machine_smtp(monkeypatch)
     monkeypatch.setattr(cli, "console", Console(width=300))
     monkeypatch.setattr(cli, "err_console", Console(width=300, stderr=True))
 

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from tests.mail.conftest import Recorder, _free_port, run
+from tests.mail.conftest import Recorder, forget_machine_smtp, run, serve_smtp
 from tests.web.conftest import upload, wait_for
 from tests.web.test_pages import token
 
@@ -60,25 +59,12 @@ def addresses(files: dict[str, bytes]) -> dict[str, str]:
 @pytest.fixture
 def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     """A server on 127.0.0.1 the app's CAMP_PLANNER_SMTP_* variables point at."""
-    recorder = Recorder()
-    port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_PORT", str(port))
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_STARTTLS", "0")
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_FROM", "vaekstcamp@region.dk")
-    try:
-        yield recorder
-    finally:
-        controller.stop()
+    yield from serve_smtp(monkeypatch, Recorder())
 
 
 @pytest.fixture(autouse=True)
 def no_machine_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "FROM"):
-        monkeypatch.delenv(f"CAMP_PLANNER_SMTP_{name}", raising=False)
-    monkeypatch.delenv("CAMP_PLANNER_MAIL_FROM", raising=False)
+    forget_machine_smtp(monkeypatch)
 
 
 def published(client: TestClient, files: dict[str, bytes]) -> tuple[str, dict[str, Any]]:

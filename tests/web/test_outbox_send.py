@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
-from tests.mail.conftest import Recorder, _free_port
+from tests.mail.conftest import Recorder, _free_port, forget_machine_smtp, serve_smtp
 from tests.web.conftest import wait_for
 from tests.web.test_outbox import addresses, placed, published, with_contacts
 from tests.web.test_pages import token
@@ -34,35 +33,19 @@ class Slow(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _serve(monkeypatch: pytest.MonkeyPatch, handler: Recorder) -> Iterator[Recorder]:
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_PORT", str(port))
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_STARTTLS", "0")
-    monkeypatch.setenv("CAMP_PLANNER_SMTP_FROM", "vaekstcamp@region.dk")
-    try:
-        yield handler
-    finally:
-        controller.stop()
-
-
 @pytest.fixture(autouse=True)
 def no_machine_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "FROM"):
-        monkeypatch.delenv(f"CAMP_PLANNER_SMTP_{name}", raising=False)
-    monkeypatch.delenv("CAMP_PLANNER_MAIL_FROM", raising=False)
+    forget_machine_smtp(monkeypatch)
 
 
 @pytest.fixture
 def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    yield from _serve(monkeypatch, Slow())
+    yield from serve_smtp(monkeypatch, Slow())
 
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    yield from _serve(monkeypatch, Recorder())
+    yield from serve_smtp(monkeypatch, Recorder())
 
 
 @pytest.fixture
