@@ -180,7 +180,10 @@ def test_the_year_in_the_browser(
     late2.write_text(f"{companies[0]}\n66666666,Sen To ApS,{like.split(',', 2)[2]}\n")
     driver.find_element(By.ID, "late").send_keys(str(late2))
     driver.find_element(By.ID, "only-save").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "fit-company")))
+    # the page before the save may already hold the list (of other companies): wait for the
+    # saved company's option, which only the page after the save has
+    saved = (By.CSS_SELECTOR, "#fit-company option[value='66666666']")
+    _wait(driver, EC.presence_of_element_located(saved))
     Select(driver.find_element(By.ID, "fit-company")).select_by_value("66666666")
     driver.find_element(By.ID, "fit").click()
     _wait(driver, EC.presence_of_element_located((By.ID, "options")), TIMEOUT * 2)
