@@ -189,16 +189,17 @@ def run_stage(
     parameters: StageParameters,
     reporter: cp_model.CpSolverSolutionCallback,
     portfolio: Portfolio | None = None,
+    seconds: float | None = None,
 ) -> tuple[cp_model.CpSolver, StageResult]:
-    """Optimise `objective` over `model` with `parameters`, `reporter` watching; the
-    result's proven, value and bound are CP-SAT's (a `Reporter` target is applied by
-    :func:`at_target`)."""
+    """Optimise `objective` over `model` with `parameters` (at most `seconds`, wall or in
+    deterministic mode deterministic), `reporter` watching; the result's proven, value and
+    bound are CP-SAT's (a `Reporter` target is applied by :func:`at_target`)."""
     if maximize:
         model.maximize(objective)
     else:
         model.minimize(objective)
     solver = cp_model.CpSolver()
-    parameters.set_parameters(solver.parameters, portfolio=portfolio)
+    parameters.set_parameters(solver.parameters, seconds, portfolio)
     started = time.time()
     status = solver.solve(model, reporter)
     parameters.spent(solver)

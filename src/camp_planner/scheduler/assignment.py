@@ -317,23 +317,34 @@ class AssignmentModel:
             members = [var for (_, k, _), var in self.x.items() if k == kind]
             self.model.add(sum(members) <= most_companies(sizes, domain.max()))
 
+    def single_cohort_kinds(self) -> list[Kind]:
+        """The kinds `single_cohort_takes_best_members` binds (none once a no-good exists):
+        a segment's own kind that no mixed kind contains and whose people fill one cohort
+        at most."""
+        if self.cuts:
+            return []
+        rnd = self.prep.problem.round
+        active = {k for k, _ in self.n}  # kinds that can hold a cohort somewhere
+        found = []
+        for kind in sorted(active, key=lambda k: k.label):
+            if kind.mixed or any(o.mixed and o.contains(kind) for o in active):
+                continue
+            people = sum(
+                g.size * g.participants for g in self.prep.groups if kind.admits(g.segment)
+            )
+            if people < 2 * min(venue_min(rnd, vi) for k, vi in self.n if k == kind):
+                found.append(kind)
+        return found
+
     def single_cohort_takes_best_members(self) -> None:
         """A segment that can fill only one cohort, and whose companies may join no other
         kind of cohort, takes, at the venue it uses, the best members for that venue (see
         `best_members`): x = members * w. This is implied by the lexicographic objective and
         makes the relaxation much tighter. It is not used once a no-good cut exists (member
         blackout days may then call for other members)."""
-        if self.cuts:
-            return
         rnd = self.prep.problem.round
-        active = {k for k, _ in self.n}  # kinds that can hold a cohort somewhere
-        for kind in sorted(active, key=lambda k: k.label):
-            if kind.mixed or any(o.mixed and o.contains(kind) for o in active):
-                continue
+        for kind in self.single_cohort_kinds():
             groups = {gi: g for gi, g in enumerate(self.prep.groups) if kind.admits(g.segment)}
-            people = sum(g.size * g.participants for g in groups.values())
-            if people >= 2 * min(venue_min(rnd, vi) for k, vi in self.n if k == kind):
-                continue
             for (k, vi), w in self.w.items():
                 if k != kind:
                     continue
