@@ -192,10 +192,29 @@ def click_and_wait(driver: Any, element: Any, until: Any, timeout: float = 60) -
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
     wait = WebDriverWait(driver, timeout, poll_frequency=0.2)
-    wait.until(EC.staleness_of(old))
+    wait.until(lambda d: _left(d, old))
     wait.until(_loaded)
     condition = EC.presence_of_element_located(until) if isinstance(until, tuple) else until
     return wait.until(condition)
+
+
+def _left(driver: Any, old: Any) -> bool:
+    """The browser has left the page whose ``<html>`` is `old`: `old` is stale, or the page's
+    ``<html>`` is another element. Undecided (False) while chromedriver answers with another
+    error, as it may while the old document is being replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        old.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException:
+        return False
+    try:
+        return bool(driver.find_element(By.TAG_NAME, "html").id != old.id)
+    except WebDriverException:
+        return False
 
 
 def _loaded(driver: Any) -> bool:
