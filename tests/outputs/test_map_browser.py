@@ -5,21 +5,22 @@ all: what it draws comes from the page itself. ``write_map`` inlines the Leaflet
 copies shipped in the package by default (and a folder of one's own with ``assets_dir``).
 Map tiles cannot load, so the background stays grey; everything else is drawn.
 
-Some tests run a script in the page after it has drawn (:func:`_probe`): it asks Leaflet
-what is on the map, or runs axe-core (``tests/outputs/axe/axe.min.js``, the npm package
-``axe-core`` vendored with its licence, MPL-2.0) and reads its violations.
+Some tests run a script in the page once its map has settled (:func:`_probe`, through
+chromedriver): it asks Leaflet what is on the map, or runs axe-core
+(``tests/outputs/axe/axe.min.js``, the npm package ``axe-core`` vendored with its licence,
+MPL-2.0) and reads its violations.
 
-Skipped, with the reason, when Chromium is missing (``apt-get install chromium``).
+Skipped, with the reason, when Chromium is missing (``apt-get install chromium``); the probes
+also need chromedriver and Selenium (``apt-get install chromium-driver``).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from tests.helpers.roster_fixture import make_problem, make_roster
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"
 )
@@ -87,29 +89,79 @@ def _chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedPro
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
+#: The map's view once two frames have been drawn (so that a zoom the page asked for in a
+#: frame to come has started), null while the page loads or the map or its cluster group
+#: animates; "no map" on a page without one.
+VIEW = """var done = arguments[arguments.length - 1];
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  if (document.readyState !== "complete") { return done(null); }
+  if (typeof L === "undefined") { return done("no map"); }
+  var map = Object.values(window).find(function (v) { return v instanceof L.Map; });
+  if (!map) { return done("no map"); }
+  var busy = !map._loaded || map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+  map.eachLayer(function (l) {
+    if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup && l._inZoomAnimation) {
+      busy = true;
+    }
+  });
+  var c = map.getCenter(), size = map.getSize();
+  done(busy ? null : [map.getZoom(), c.lat.toFixed(6), c.lng.toFixed(6), size.x, size.y]);
+}); });"""
+
+
+def _settle(driver: Any, timeout: float = 90) -> None:
+    """Wait until the map's view is the same on three reads in a row (0.2 s apart, each after
+    two drawn frames) with nothing animating: its first view taken, no zoom under way."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seen: list[object] = []
+
+    def still(d: Any) -> bool:
+        seen.append(d.execute_async_script(VIEW))
+        return seen[-1] is not None and seen[-3:] == [seen[-1]] * 3
+
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(still)
+
+
 def _probe(
     page: Path, profile: Path, expression: str, prepare: str = "", size: str = "1366,900"
 ) -> object:
-    """Run `prepare` (JavaScript statements) once the page has drawn, then the value of
-    `expression` (JSON) a second later, read back from the DOM. axe-core is in the page."""
-    runner = (
-        "<script>window.addEventListener('load', function () {"
-        f"setTimeout(function () {{ {prepare} }}, 500);"
-        "setTimeout(function () { Promise.resolve(" + expression + ").then(function (v) {"
-        "var pre = document.createElement('pre'); pre.id = 'probe';"
-        "pre.textContent = JSON.stringify(v); document.body.appendChild(pre); }); }, 1500);"
-        "});</script>"
-    )
-    axe = (
-        "<script>" + AXE.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
-    )
-    probed = page.with_name("probed-" + page.name)
-    text = page.read_text(encoding="utf-8")
-    probed.write_text(text.replace("</head>", axe + runner + "</head>", 1), encoding="utf-8")
-    result = _chromium(probed, profile, "--dump-dom", f"--window-size={size}")
-    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
-    assert found, result.stderr[-2000:]
-    return json.loads(html.unescape(found.group(1)))
+    """In Chromium driven by chromedriver (real time, no fixed waits): once the page has
+    loaded and its map has settled, run `prepare` (JavaScript statements), let the map settle
+    again, then return the value of `expression` (JSON; a promise is awaited). axe-core is
+    put into the page first."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is a dev dependency")
+    if not Path(CHROMEDRIVER).exists():
+        pytest.skip("chromedriver is not installed (apt-get install chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+        f"--window-size={size}", *NO_NETWORK,
+    ):  # fmt: skip
+        options.add_argument(argument)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not download anything
+        service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+        driver = webdriver.Chrome(options=options, service=service)
+    try:
+        driver.set_page_load_timeout(120)
+        driver.set_script_timeout(120)
+        driver.get(page.as_uri())
+        _settle(driver)
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+        if prepare:
+            driver.execute_script(prepare)
+            _settle(driver)
+        return driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "Promise.resolve(" + expression + ").then(function (v) {"
+            " done(JSON.parse(JSON.stringify(v))); });"
+        )
+    finally:
+        driver.quit()
 
 
 def _check_drawn(dom: str, stderr: str) -> None:

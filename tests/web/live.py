@@ -175,3 +175,53 @@ def describe(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
     except OSError:
         return "(gone)"
+
+
+def click_and_wait(driver: Any, element: Any, until: Any, timeout: float = 60) -> Any:
+    """Click `element`, which leaves the page (a form's submit button or a link), and wait
+    for the NEW page: the old page's ``<html>`` gone stale, the new one loaded, then `until`
+    (a locator such as ``(By.ID, "groups")``, or an expected condition) on it.
+
+    Waiting only for an id could be met by the page before the click (the click returns
+    before the browser has left it), and what is then read goes stale when the new page
+    arrives. Returns what `until` found. Not for a click that stays on the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.2)
+    wait.until(lambda d: _left(d, old))
+    wait.until(_loaded)
+    condition = EC.presence_of_element_located(until) if isinstance(until, tuple) else until
+    return wait.until(condition)
+
+
+def _left(driver: Any, old: Any) -> bool:
+    """The browser has left the page whose ``<html>`` is `old`: `old` is stale, or the page's
+    ``<html>`` is another element. Undecided (False) while chromedriver answers with another
+    error, as it may while the old document is being replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        old.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException:
+        return False
+    try:
+        return bool(driver.find_element(By.TAG_NAME, "html").id != old.id)
+    except WebDriverException:
+        return False
+
+
+def _loaded(driver: Any) -> bool:
+    """The page has loaded (False while a script's redirect is replacing it)."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return bool(driver.execute_script("return document.readyState") == "complete")
+    except WebDriverException:
+        return False

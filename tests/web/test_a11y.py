@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import workbook_from_csv
+from tests.web.live import click_and_wait
 from tests.web.test_browser import (  # noqa: F401  (fixtures)
+    TIMEOUT,
     _shot,
     _wait,
     browser,
@@ -113,17 +115,15 @@ def test_every_page_passes_axe_and_fits_a_phone(
     round_toml = tmp_path / "round.toml"
     round_toml.write_bytes(demo_files["round.toml"])
     driver.find_element(By.ID, "files").send_keys(f"{workbook}\n{round_toml}")
-    driver.find_element(By.ID, "upload").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "upload"), (By.ID, "groups"), TIMEOUT)
     _check(driver, shots, "plan")
 
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("15")  # long enough to measure the job page before it moves on
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
+    click_and_wait(driver, driver.find_element(By.ID, "start"), (By.ID, "job"), TIMEOUT)
     _check(driver, shots, "job")
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")), 60)
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")), TIMEOUT * 2)
     _check(driver, shots, "roster")
     roster_url = driver.current_url
 
@@ -133,8 +133,8 @@ def test_every_page_passes_axe_and_fits_a_phone(
     _check(driver, shots, "map")
     driver.get(roster_url)
 
-    driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "s1_name")))
+    whatif = driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis")
+    click_and_wait(driver, whatif, (By.ID, "s1_name"), TIMEOUT)
     _check(driver, shots, "whatif")
     names = ["Skive lukket", "Ringkøbing påkrævet", "Højst fem mødesteder", "To tovholdere"]
     for i, name in enumerate(names, start=1):
@@ -148,9 +148,8 @@ def test_every_page_passes_axe_and_fits_a_phone(
     limit = driver.find_element(By.ID, "time_limit_s")
     limit.clear()
     limit.send_keys("2")
-    driver.find_element(By.ID, "compare-scenarios").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
-    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 180)
+    click_and_wait(driver, driver.find_element(By.ID, "compare-scenarios"), (By.ID, "job"), TIMEOUT)
+    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), TIMEOUT * 4)
     heads = driver.find_elements(By.CSS_SELECTOR, "table.comparison thead th")
     assert len(heads) == 1 + 1 + len(names)
     driver.set_window_size(1366, 900)

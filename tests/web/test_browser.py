@@ -29,6 +29,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.web.conftest import workbook_from_csv
+from tests.web.live import click_and_wait
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -192,8 +193,7 @@ def test_coordinator_flow(
     round_toml = tmp_path / "round.toml"
     round_toml.write_bytes(demo_files["round.toml"])
     driver.find_element(By.ID, "files").send_keys(f"{workbook}\n{round_toml}")
-    driver.find_element(By.ID, "upload").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "upload"), (By.ID, "groups"), TIMEOUT)
     assert "Runde 2027-Q1" in driver.page_source
     assert "for lille til et hold" in driver.page_source  # B/young Module 1 cannot fill one
     _shot(driver, shots, "02-plan")
@@ -202,8 +202,7 @@ def test_coordinator_flow(
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("10")
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
+    click_and_wait(driver, driver.find_element(By.ID, "start"), (By.ID, "job"), TIMEOUT)
     _wait(driver, EC.text_to_be_present_in_element((By.ID, "job-label"), "Kører"))
     # a line from the solver (an improvement), after "Læser planen" and "Bygger modellen"
     _wait(
@@ -216,7 +215,7 @@ def test_coordinator_flow(
     _shot(driver, shots, "03-solving")
 
     # 4. When done, the page goes to the roster by itself.
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")), TIMEOUT * 2)
     rows = driver.find_elements(By.CSS_SELECTOR, "table.roster tbody tr")
     assert len(rows) >= 8, "the demo's roster has at least 8 cohorts"
     assert "Tovholderens kalender" in driver.page_source
@@ -237,7 +236,7 @@ def test_coordinator_flow(
     driver.execute_script("window.scrollTo(0, 0)")
     driver.find_element(By.ID, "dl-xlsx").click()
     target = downloads / "roster.xlsx"
-    _wait(driver, lambda _: target.is_file() and not list(downloads.glob("*.crdownload")), 30)
+    _wait(driver, lambda _: target.is_file() and not list(downloads.glob("*.crdownload")))
     book = load_workbook(target)
     assert {"cohorts", "participants", "unplaced"} <= set(book.sheetnames) or len(
         book.sheetnames
@@ -245,8 +244,8 @@ def test_coordinator_flow(
     assert book.worksheets[0].max_row > 8
 
     # 7. What-if: two named venue scenarios against the plan as it is.
-    driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "s1_name")))
+    whatif = driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis")
+    click_and_wait(driver, whatif, (By.ID, "s1_name"), TIMEOUT)
     driver.find_element(By.ID, "s1_name").send_keys("Skive lukket")
     driver.find_element(By.ID, "s2_name").send_keys("Ringkøbing påkrævet")
     for summary in driver.find_elements(By.CSS_SELECTOR, "fieldset.scenario summary")[:2]:
@@ -257,9 +256,9 @@ def test_coordinator_flow(
     limit.clear()
     limit.send_keys("3")
     _shot(driver, shots, "06-whatif-form")
-    driver.find_element(By.ID, "compare-scenarios").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
-    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 90)
+    compare = driver.find_element(By.ID, "compare-scenarios")
+    click_and_wait(driver, compare, (By.ID, "job"), TIMEOUT)
+    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), TIMEOUT * 3)
     headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.comparison thead th")]
     assert any("Planen, som den er" in h for h in headers)
     assert any("Skive lukket" in h for h in headers) and any("Ringkøbing" in h for h in headers)
@@ -270,15 +269,14 @@ def test_coordinator_flow(
 
     # 8. The roster in English.
     driver.get(driver.current_url.split("/jobs/")[0] + "/")
-    driver.find_element(By.LINK_TEXT, "English").click()
-    _wait(driver, EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "English"), (By.TAG_NAME, "h1"))
     assert "Plan a round of growth camps" in driver.page_source
-    driver.find_element(By.CSS_SELECTOR, "table a").click()
-    driver.find_element(By.LINK_TEXT, "2. Roster").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "table a"), (By.ID, "groups"))
+    roster = driver.find_element(By.LINK_TEXT, "2. Roster")
+    click_and_wait(driver, roster, (By.ID, "cohorts"), TIMEOUT)
     assert "Cohorts by venue" in driver.page_source
     _shot(driver, shots, "08-roster-english")
-    driver.find_element(By.LINK_TEXT, "Dansk").click()
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Dansk"), (By.ID, "cohorts"))
     assert "Hold pr. mødested" in driver.page_source
 
 
@@ -289,8 +287,7 @@ def test_upload_problems_in_the_browser(
     browser.get(server + "/")
     names = [str(p) for p in sorted(bad.iterdir()) if p.suffix != ".md"]
     browser.find_element(By.ID, "files").send_keys("\n".join(names))
-    browser.find_element(By.ID, "upload").click()
-    _wait(browser, EC.presence_of_element_located((By.ID, "problems")))
+    click_and_wait(browser, browser.find_element(By.ID, "upload"), (By.ID, "problems"), TIMEOUT)
     assert "Filerne har 10 problemer" in browser.page_source
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.problems tbody tr")) == 10
     _shot(browser, shots, "09-problems")

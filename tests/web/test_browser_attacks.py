@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.whatif_folder import write_small_folder
-from tests.web.live import Live, start
+from tests.web.live import Live, click_and_wait, start
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 pytestmark = pytest.mark.skipif(
@@ -116,9 +116,25 @@ def _ran(driver: Any) -> list[str]:
     return [line for line in lines if "XSS" in line and "Content Security Policy" not in line]
 
 
+def _map_drawn(driver: Any) -> None:
+    """Wait until a page's map (its own or the one in its frame) has drawn its layers, so
+    that every name it shows is in the page before the console is read."""
+    frames = driver.find_elements(By.ID, "map-frame")
+    if frames:
+        driver.switch_to.frame(frames[0])
+    try:
+        if driver.find_elements(By.CSS_SELECTOR, ".folium-map"):  # Leaflet has run
+            WebDriverWait(driver, 60, poll_frequency=0.2).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-container")
+            )
+    finally:
+        driver.switch_to.default_content()
+
+
 def _visit(driver: Any, url: str, settle: float = 2.5) -> list[str]:
     driver.get(url)
-    time.sleep(settle)  # the map builds its layers after the page has loaded
+    _map_drawn(driver)  # the map builds its layers after the page has loaded
+    time.sleep(settle)  # and what a payload would run (an onerror, a toggle) has its time
     for element in driver.find_elements(By.CSS_SELECTOR, "[id^=xss]"):
         with contextlib.suppress(Exception):  # hidden or covered: nothing to run
             element.click()
@@ -170,19 +186,21 @@ def _wait(driver: Any, condition: Any, timeout: float = 90) -> Any:
 
 def test_stop_keeps_the_best_roster(chrome: Any, live: Live, tmp_path: Path) -> None:
     chrome.get(live.base + "/?lang=en")
-    chrome.find_element(By.CSS_SELECTOR, "form[action='/plans/demo'] button").click()
-    _wait(chrome, lambda d: d.find_elements(By.ID, "time_limit"))
+    demo = chrome.find_element(By.CSS_SELECTOR, "form[action='/plans/demo'] button")
+    click_and_wait(chrome, demo, (By.ID, "time_limit"), 90)
     limit = chrome.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("60")
-    chrome.find_element(By.ID, "start").click()
-    _wait(chrome, lambda d: d.find_elements(By.ID, "stop"))
+    click_and_wait(chrome, chrome.find_element(By.ID, "start"), (By.ID, "stop"), 90)
     job_id = chrome.current_url.rstrip("/").rsplit("/", 1)[1]
     # in the travel stage: a roster is found (its km are shown), the best is not proven yet
     # (the demo's travel stage takes about 5 s on 2 cores; waiting a fixed 4 s raced its end)
     _wait(chrome, lambda _: " km" in (live.get(f"/api/jobs/{job_id}").json()["progress"] or ""))
-    chrome.find_element(By.ID, "stop").click()
-    _wait(chrome, lambda d: "/roster" in d.current_url or d.find_elements(By.ID, "kept"))
+
+    def stopped(d: Any) -> bool:  # the roster, or the job page telling what was kept
+        return "/roster" in d.current_url or bool(d.find_elements(By.ID, "kept"))
+
+    click_and_wait(chrome, chrome.find_element(By.ID, "stop"), stopped, 90)
     job = live.get(f"/api/jobs/{job_id}").json()
     assert job["status"] == "cancelled" and job["summary"]["kept"] is True, job
     assert job["summary"]["solver_status"] in ("FEASIBLE", "OPTIMAL")

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import workbook_from_csv
+from tests.web.live import click_and_wait
 from tests.web.test_browser import (  # noqa: F401  (fixtures)
+    TIMEOUT,
     _wait,
     browser,
     downloads,
@@ -79,32 +81,35 @@ def test_danish_pages_show_no_english(
     round_toml = tmp_path / "round.toml"
     round_toml.write_bytes(demo_files["round.toml"])
     driver.find_element(By.ID, "files").send_keys(f"{workbook}\n{round_toml}")
-    driver.find_element(By.ID, "upload").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "upload"), (By.ID, "groups"), TIMEOUT)
     look("plan")
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("4")
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
-    _wait(driver, lambda d: d.find_elements(By.ID, "cohorts") or _progress(d))
+
+    def started(d: Any) -> bool:  # the job page's first line, or already the roster
+        return bool(d.find_elements(By.ID, "cohorts") or _progress(d))
+
+    click_and_wait(driver, driver.find_element(By.ID, "start"), started, TIMEOUT)
     if not driver.find_elements(By.ID, "cohorts"):
         look("job")
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")), TIMEOUT * 2)
     look("roster")
-    driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "venues_from")))
+    whatif = driver.find_element(By.LINK_TEXT, "3. Hvad nu hvis")
+    click_and_wait(driver, whatif, (By.ID, "venues_from"), TIMEOUT)
     look("whatif")
     for field, value in (("time_limit_v", "2"),):
         box = driver.find_element(By.ID, field)
         box.clear()
         box.send_keys(value)
-    driver.find_element(By.ID, "compare-venues").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
-    _wait(driver, lambda d: d.find_elements(By.ID, "comparison") or _progress(d), 120)
+
+    def compared(d: Any) -> bool:
+        return bool(d.find_elements(By.ID, "comparison") or _progress(d))
+
+    click_and_wait(driver, driver.find_element(By.ID, "compare-venues"), compared, TIMEOUT * 2)
     if not driver.find_elements(By.ID, "comparison"):
         look("whatif-job")
-    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), 120)
+    _wait(driver, EC.presence_of_element_located((By.ID, "comparison")), TIMEOUT * 2)
     look("comparison")
     _year_pages(driver, look)
     assert not seen, f"English on Danish pages: {seen}"
@@ -116,24 +121,21 @@ def _year_pages(driver: Any, look: Callable[[str], None]) -> None:
     for link, marker, name in (("Indstillinger", "s-name", "settings"),
                                ("Versioner", "version-1", "versions"),
                                ("Ændringer", "publish", "changes")):  # fmt: skip
-        driver.find_element(By.LINK_TEXT, link).click()
-        _wait(driver, EC.presence_of_element_located((By.ID, marker)))
+        click_and_wait(driver, driver.find_element(By.LINK_TEXT, link), (By.ID, marker), TIMEOUT)
         look(name)
-    driver.find_element(By.ID, "publish").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    click_and_wait(driver, driver.find_element(By.ID, "publish"), (By.ID, "withdrawals"), TIMEOUT)
     look("changes-published")
     driver.find_elements(By.CSS_SELECTOR, "input[name=withdraw]")[0].click()
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("10")
-    driver.find_element(By.ID, "replan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), 180)
+    click_and_wait(driver, driver.find_element(By.ID, "replan"), (By.ID, "changes"), TIMEOUT * 3)
     look("replan")
-    driver.find_element(By.LINK_TEXT, "Ændringer").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "replans")))
+    changes = driver.find_element(By.LINK_TEXT, "Ændringer")
+    click_and_wait(driver, changes, (By.ID, "replans"), TIMEOUT)
     look("changes-with-a-replan")
-    driver.find_element(By.LINK_TEXT, "Næste runde").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "attendance")))
+    next_round = driver.find_element(By.LINK_TEXT, "Næste runde")
+    click_and_wait(driver, next_round, (By.ID, "attendance"), TIMEOUT)
     look("next-round")
 
 

@@ -24,6 +24,7 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
 from tests.mail.conftest import Recorder, _free_port
 from tests.web import live
 from tests.web import test_browser as shared
+from tests.web.live import click_and_wait
 from tests.web.test_a11y import _check
 from tests.web.test_language import _visible, english_words
 from tests.web.test_outbox import addresses, calendars, placed, with_contacts
@@ -87,11 +88,9 @@ def test_outbox_answers_and_a_decline_replanned(
 
     # publish in the browser, then the outbox from the plan's page
     driver.get(f"{base}/plans/{plan_id}/changes")
-    driver.find_element(By.ID, "publish").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    click_and_wait(driver, driver.find_element(By.ID, "publish"), (By.ID, "withdrawals"), TIMEOUT)
     driver.get(f"{base}/plans/{plan_id}")
-    driver.find_element(By.ID, "outbox-link").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "messages")))
+    click_and_wait(driver, driver.find_element(By.ID, "outbox-link"), (By.ID, "messages"), TIMEOUT)
     roster = _json(f"{base}/api/jobs/{job}/files/roster.json")
     members = placed(roster)
     rows = driver.find_elements(By.CSS_SELECTOR, "#messages tbody tr")
@@ -101,8 +100,8 @@ def test_outbox_answers_and_a_decline_replanned(
     area = driver.find_element(By.ID, "template")
     text = area.get_attribute("value").replace("invitation til", "velkommen til", 1)
     driver.execute_script("arguments[0].value = arguments[1]", area, text)
-    driver.find_element(By.ID, "save-template").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "reset-template")))
+    save = driver.find_element(By.ID, "save-template")
+    click_and_wait(driver, save, (By.ID, "reset-template"), TIMEOUT)
     first = driver.find_element(By.CSS_SELECTOR, "#messages tbody tr details summary")
     assert "velkommen til" in first.text
     first.click()
@@ -111,8 +110,9 @@ def test_outbox_answers_and_a_decline_replanned(
     _shot(driver, shots, "outbox-01-preview")
 
     # send: every company exactly one message with its own valid .ics
-    driver.find_element(By.ID, "send").click()  # a send job: its page, then back here
-    _wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "section#result")))
+    result = (By.CSS_SELECTOR, "section#result")
+    # a send job: its page, then back here
+    click_and_wait(driver, driver.find_element(By.ID, "send"), result, TIMEOUT * 2)
     assert "/outbox?job=" in driver.current_url
     job_page = driver.current_url.split("?job=")[1].split("#")[0]
     assert "Udbakke" in driver.find_element(By.CSS_SELECTOR, "nav.steps [aria-current=page]").text
@@ -133,16 +133,14 @@ def test_outbox_answers_and_a_decline_replanned(
     assert driver.find_element(By.ID, "counts").text.startswith(f"{len(members)} sendt")
     assert not english_words(_visible(driver))
     _check(driver, shots, "outbox-job")
-    driver.find_element(By.ID, "back").click()
-    _wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "section#result")))
+    click_and_wait(driver, driver.find_element(By.ID, "back"), result, TIMEOUT)
     # the header leads to the answers and back to the outbox
-    driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/answers']").click()
-    _wait(driver, EC.presence_of_element_located((By.TAG_NAME, "h1")))
-    driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/outbox']").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "send")))
+    answers = driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/answers']")
+    click_and_wait(driver, answers, (By.TAG_NAME, "h1"), TIMEOUT)
+    outbox = driver.find_element(By.CSS_SELECTOR, "nav.steps a[href$='/outbox']")
+    click_and_wait(driver, outbox, (By.ID, "send"), TIMEOUT)
     # twice by mistake: refused
-    driver.find_element(By.ID, "send").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "not-again")))
+    click_and_wait(driver, driver.find_element(By.ID, "send"), (By.ID, "not-again"), TIMEOUT * 2)
     assert len(recorder.messages) == len(members)
 
     # answers: one confirmed, one declined (from the cohorts a company waits for, when the
@@ -152,8 +150,7 @@ def test_outbox_answers_and_a_decline_replanned(
     yes = next(m for m in sorted(members) if m != no)
     driver.find_element(By.ID, f"answer-{yes}-confirmed").click()
     driver.find_element(By.ID, f"answer-{no}-declined").click()
-    driver.find_element(By.ID, "save-answers").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "saved")))
+    click_and_wait(driver, driver.find_element(By.ID, "save-answers"), (By.ID, "saved"), TIMEOUT)
     counts = driver.find_element(By.ID, "answer-counts").text
     assert "1 bekræftet" in counts and "1 afbud" in counts, counts
     assert not english_words(_visible(driver))
@@ -174,11 +171,10 @@ def test_outbox_answers_and_a_decline_replanned(
     limit.clear()
     limit.send_keys("30")
     _shot(driver, shots, "outbox-04-changes")
-    driver.find_element(By.ID, "replan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), TIMEOUT * 2)
+    click_and_wait(driver, driver.find_element(By.ID, "replan"), (By.ID, "changes"), TIMEOUT * 3)
     replan = driver.current_url.split("/jobs/")[1].split("/")[0]
-    driver.find_element(By.ID, "publish-replan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    publish = driver.find_element(By.ID, "publish-replan")
+    click_and_wait(driver, publish, (By.ID, "withdrawals"), TIMEOUT)
 
     # the outbox now offers only the companies the replan affects
     changes = _json(f"{base}/api/jobs/{replan}/changes")["changes"]
@@ -199,8 +195,7 @@ def test_outbox_answers_and_a_decline_replanned(
     assert expected and no not in expected and len(expected) < len(members)
     kinds = {r.get_attribute("id")[2:]: r.find_elements(By.TAG_NAME, "td")[2].text for r in rows}
     assert set(kinds.values()) <= {"Ændring", "Invitation", "Plads fra ventelisten", "Aflysning"}
-    driver.find_element(By.ID, "send").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "result")))
+    click_and_wait(driver, driver.find_element(By.ID, "send"), (By.ID, "result"), TIMEOUT * 2)
     updates = recorder.messages[len(members) :]
     assert sorted(by_address[tos[0]] for tos, _ in updates) == sorted(expected)
     change_of = {r["company_id"]: r["change"] for r in changes}

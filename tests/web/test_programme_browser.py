@@ -20,12 +20,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
 
 from tests.web import test_browser as shared
+from tests.web.live import click_and_wait
 from tests.web.test_a11y import _check
 from tests.web.test_language import english_words
 
 pytestmark = shared.pytestmark
 server, browser, downloads, shots = shared.server, shared.browser, shared.downloads, shared.shots
-_shot, _wait = shared._shot, shared._wait
+TIMEOUT, _shot, _wait = shared.TIMEOUT, shared._shot, shared._wait
 
 
 def _get_json(url: str) -> Any:
@@ -42,13 +43,12 @@ def _set(driver: Any, element_id: str, value: str) -> None:
 def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) -> None:
     driver = browser
     driver.get(server + "/?lang=da")
-    driver.find_element(By.ID, "demo").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "demo"), (By.ID, "groups"), TIMEOUT)
     plan_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
 
     # The form: two rounds, the second prefilled with the first moved by its length.
-    driver.find_element(By.ID, "programme-link").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "programme-form")))
+    programme = driver.find_element(By.ID, "programme-link")
+    click_and_wait(driver, programme, (By.ID, "programme-form"), TIMEOUT)
     assert "Forløbsplan" in driver.title
     assert driver.find_element(By.ID, "round-1-start").get_attribute("value") == "2027-01-04"
     assert driver.find_element(By.ID, "round-2-start").get_attribute("value") == "2027-03-27"
@@ -66,10 +66,10 @@ def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) ->
     limit.clear()
     limit.send_keys("40")
     _shot(driver, shots, "programme-01-form")
-    driver.find_element(By.ID, "start-programme").click()
+    start = driver.find_element(By.ID, "start-programme")
 
     # The job page names the plan and its version, then goes to the programme by itself.
-    _wait(driver, EC.presence_of_element_located((By.ID, "job")))
+    click_and_wait(driver, start, (By.ID, "job"), TIMEOUT)
     assert "version 1" in driver.find_element(By.ID, "job-plan").text
     _shot(driver, shots, "programme-02-job")
     _wait(driver, EC.presence_of_element_located((By.ID, "timeline")), timeout=240)
@@ -109,14 +109,13 @@ def test_the_programme_in_the_browser(server: str, browser: Any, shots: Path) ->
         assert "sandbox" in answer.headers["content-security-policy"]
 
     # Round 2 as a plan of its own: its roster is the programme's, ready to publish.
-    driver.find_element(By.ID, "plan-round-2").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "plan-round-2"), (By.ID, "groups"), TIMEOUT)
     new_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
     assert new_id != plan_id and "2027-Q2" in driver.find_element(By.TAG_NAME, "h1").text
     _shot(driver, shots, "programme-05-round-plan")
     roster = _get_json(f"{server}/api/plans/{new_id}/roster.json")
     theirs = _get_json(f"{server}/api/jobs/{job_id}/programme/rounds/2/roster.json")
     assert [c["members"] for c in roster["cohorts"]] == [c["members"] for c in theirs["cohorts"]]
-    driver.find_element(By.LINK_TEXT, "Se den seneste holdplan").click()
-    _wait(driver, EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    latest = driver.find_element(By.LINK_TEXT, "Se den seneste holdplan")
+    click_and_wait(driver, latest, (By.TAG_NAME, "h1"), TIMEOUT)
     _shot(driver, shots, "programme-06-round-roster")

@@ -30,6 +30,7 @@ from selenium.webdriver.support.ui import Select
 from tests.helpers.csv_rows import rows_of_text
 from tests.web import test_browser as shared
 from tests.web.conftest import workbook_from_csv
+from tests.web.live import click_and_wait
 from tests.web.test_a11y import _check
 
 # The browser test's fixtures and marks, shared (a real server and Chromium per module).
@@ -59,8 +60,7 @@ def test_the_year_in_the_browser(
     driver = browser
     # 1. A new plan from the workbook and the settings form: no round.toml.
     driver.get(server + "/")
-    driver.find_element(By.ID, "new-plan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "s-start")))
+    click_and_wait(driver, driver.find_element(By.ID, "new-plan"), (By.ID, "s-start"), TIMEOUT)
     assert "Første mulige dag" in driver.page_source
     workbook = tmp_path / "Tilmeldinger.xlsx"
     workbook.write_bytes(workbook_from_csv(demo_files["companies.csv"], demo_files["venues.csv"]))
@@ -69,22 +69,19 @@ def test_the_year_in_the_browser(
     _set(driver, "s-start", "2027-01-04")
     _set(driver, "s-end", "2027-03-26")
     _shot(driver, shots, "year-01-new-plan")
-    driver.find_element(By.ID, "create").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "create"), (By.ID, "groups"), TIMEOUT)
     assert "Forår 2027" in driver.page_source
     plan_url = driver.current_url
     plan_id = plan_url.rstrip("/").rsplit("/", 1)[1]
 
     # 2. Change the settings: a new version of the same plan.
-    driver.find_element(By.LINK_TEXT, "Indstillinger").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "save")))
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Indstillinger"), (By.ID, "save"))
     select = driver.find_element(By.ID, "s-language")
     select.find_element(By.CSS_SELECTOR, "option[value=da]").click()
     _set(driver, "s-session_start", "09:00")  # (headless Chromium's pickers are en-US)
     _set(driver, "s-session_end", "16:00")
     _shot(driver, shots, "year-02-settings")
-    driver.find_element(By.ID, "save").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "version-2")))
+    click_and_wait(driver, driver.find_element(By.ID, "save"), (By.ID, "version-2"), TIMEOUT)
     settings = _get_json(f"{server}/api/plans/{plan_id}/settings")
     assert settings["version"] == 2 and settings["settings"]["language"] == "da"
     assert settings["settings"]["session_start"] == "09:00"
@@ -95,15 +92,14 @@ def test_the_year_in_the_browser(
     per_solve = driver.find_element(By.ID, "per_solve")
     per_solve.clear()
     per_solve.send_keys("3")
-    driver.find_element(By.ID, "find-remedies").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "remedies-table")), TIMEOUT * 3)
+    remedies = driver.find_element(By.ID, "find-remedies")
+    click_and_wait(driver, remedies, (By.ID, "remedies-table"), TIMEOUT * 3)
     shown = driver.find_element(By.TAG_NAME, "main").text
     assert "Ét mødested mere" in shown and "one more venue" not in shown  # in Danish
     _shot(driver, shots, "year-02b-remedies")
     _check(driver, shots, "year-remedies")  # axe at 1280 and 390 px, nothing past 390 px
     row = driver.find_element(By.CSS_SELECTOR, "tr[data-remedy='one more venue']")
-    row.find_element(By.CSS_SELECTOR, "button.apply").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, row.find_element(By.CSS_SELECTOR, "button.apply"), (By.ID, "groups"))
     applied = _get_json(f"{server}/api/plans/{plan_id}/settings")
     assert applied["version"] == 3
     assert applied["settings"]["max_venues"] == settings["settings"]["max_venues"] + 1
@@ -114,15 +110,13 @@ def test_the_year_in_the_browser(
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("10")
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "job-plan")))
+    click_and_wait(driver, driver.find_element(By.ID, "start"), (By.ID, "job-plan"), TIMEOUT)
     assert "Plan Forår 2027, version 3" in driver.find_element(By.ID, "job-plan").text
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")), TIMEOUT * 2)
 
     # 4. Publish, then the changes: two withdrawals, a late sign-up, a venue's day lost.
-    driver.find_element(By.LINK_TEXT, "Ændringer").click()
-    driver.find_element(By.ID, "publish").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Ændringer"), (By.ID, "publish"))
+    click_and_wait(driver, driver.find_element(By.ID, "publish"), (By.ID, "withdrawals"), TIMEOUT)
     published = _get_json(f"{server}/api/plans/{plan_id}/versions")["versions"][-1]["jobs"][0]
     roster = _get_json(f"{server}/api/jobs/{published['job_id']}/files/roster.json")
     boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=withdraw]")
@@ -142,10 +136,10 @@ def test_the_year_in_the_browser(
     limit.clear()
     limit.send_keys("30")
     _shot(driver, shots, "year-03-changes")
-    driver.find_element(By.ID, "replan").click()
+    replan = driver.find_element(By.ID, "replan")
 
     # 5. The replan: its sentence, the change list, the invitations zip.
-    _wait(driver, EC.presence_of_element_located((By.ID, "changes")), TIMEOUT * 2)
+    click_and_wait(driver, replan, (By.ID, "changes"), TIMEOUT * 3)
     sentence = driver.find_element(By.ID, "sentence").text
     assert "meldte fra" in sentence and "withdrew" not in sentence, sentence  # in Danish
     job_id = driver.current_url.split("/jobs/")[1].split("/")[0]
@@ -168,8 +162,8 @@ def test_the_year_in_the_browser(
     assert {r["company_id"] for r in rows} == {r["company_id"] for r in changes["changes"]}
 
     # the replan's roster becomes the published one
-    driver.find_element(By.ID, "publish-replan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    publish = driver.find_element(By.ID, "publish-replan")
+    click_and_wait(driver, publish, (By.ID, "withdrawals"), TIMEOUT)
     assert f"/jobs/{job_id}/replan" in driver.page_source
 
     # 5b. A second late sign-up (saved without replanning), its places, one of them chosen.
@@ -179,14 +173,12 @@ def test_the_year_in_the_browser(
     late2 = tmp_path / "sene2.csv"
     late2.write_text(f"{companies[0]}\n66666666,Sen To ApS,{like.split(',', 2)[2]}\n")
     driver.find_element(By.ID, "late").send_keys(str(late2))
-    driver.find_element(By.ID, "only-save").click()
     # the page before the save may already hold the list (of other companies): wait for the
-    # saved company's option, which only the page after the save has
+    # page after the save, and on it for the saved company's option, which only it has
     saved = (By.CSS_SELECTOR, "#fit-company option[value='66666666']")
-    _wait(driver, EC.presence_of_element_located(saved))
+    click_and_wait(driver, driver.find_element(By.ID, "only-save"), saved, TIMEOUT)
     Select(driver.find_element(By.ID, "fit-company")).select_by_value("66666666")
-    driver.find_element(By.ID, "fit").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "options")), TIMEOUT * 2)
+    click_and_wait(driver, driver.find_element(By.ID, "fit"), (By.ID, "options"), TIMEOUT * 3)
     _shot(driver, shots, "year-04b-fit")
     _check(driver, shots, "year-fit")  # the ranked places and their Choose buttons
     fit_job = driver.current_url.split("/jobs/")[1].split("/")[0]
@@ -194,8 +186,8 @@ def test_the_year_in_the_browser(
     choose = driver.find_elements(By.CSS_SELECTOR, "button.choose")
     assert len(choose) == sum(1 for o in options if o["rank"]) >= 1
     option = next(o for o in options if o["rank"] == choose[-1].get_attribute("id")[7:])
-    choose[-1].click()  # the last ranked place: not Replan's own choice when there are two
-    _wait(driver, EC.presence_of_element_located((By.ID, "chosen")), TIMEOUT * 2)
+    # the last ranked place: not Replan's own choice when there are two
+    click_and_wait(driver, choose[-1], (By.ID, "chosen"), TIMEOUT * 3)
     _shot(driver, shots, "year-04c-fit-chosen")
     _check(driver, shots, "year-fit-chosen")
     chosen_job = driver.current_url.split("/jobs/")[1].split("/")[0]
@@ -203,14 +195,14 @@ def test_the_year_in_the_browser(
     placed_in = next(c for c in chosen["cohorts"] if "66666666" in c["members"])
     assert placed_in["venue_id"] == option["venue_id"]
     assert option["cohort_id"] in ("new", placed_in["cohort_id"])
-    driver.find_element(By.ID, "publish-replan").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "withdrawals")))
+    publish = driver.find_element(By.ID, "publish-replan")
+    click_and_wait(driver, publish, (By.ID, "withdrawals"), TIMEOUT)
 
     # 5c. A new solve of the published plan asks first; nothing is started by asking.
     before = len(_get_json(f"{server}/api/plans/{plan_id}/versions")["versions"][-1]["jobs"])
     driver.get(plan_url)
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "resolve-question")))
+    start = driver.find_element(By.ID, "start")
+    click_and_wait(driver, start, (By.ID, "resolve-question"), TIMEOUT)
     assert "Planlæg om i stedet" in driver.page_source
     _shot(driver, shots, "year-04d-resolve-question")
     _check(driver, shots, "year-resolve-question")
@@ -218,14 +210,13 @@ def test_the_year_in_the_browser(
     assert after == before
 
     # 6. The versions: upload, settings, remedy, changes; each roster downloadable.
-    driver.find_element(By.LINK_TEXT, "Versioner").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "version-4")))
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Versioner"), (By.ID, "version-4"))
     assert driver.find_elements(By.CSS_SELECTOR, "#version-4 a[href$='roster.json']")
     _shot(driver, shots, "year-05-versions")
 
     # 7. After the round: who came (one did not), the next round's plan, solved.
-    driver.find_element(By.LINK_TEXT, "Næste runde").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "attendance")))
+    next_round = driver.find_element(By.LINK_TEXT, "Næste runde")
+    click_and_wait(driver, next_round, (By.ID, "attendance"), TIMEOUT)
     assert driver.find_element(By.ID, "s-start").get_attribute("value") == "2027-03-27"
     came = driver.find_elements(By.CSS_SELECTOR, "input[name=came]")
     assert all(box.is_selected() for box in came)
@@ -234,8 +225,7 @@ def test_the_year_in_the_browser(
     driver.find_element(By.ID, "s-name").clear()
     driver.find_element(By.ID, "s-name").send_keys("Sommer 2027")
     _shot(driver, shots, "year-06-next-round")
-    driver.find_element(By.ID, "make-next").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "groups")))
+    click_and_wait(driver, driver.find_element(By.ID, "make-next"), (By.ID, "groups"), TIMEOUT)
     assert "Sommer 2027" in driver.page_source
     next_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
     assert next_id != plan_id
@@ -244,8 +234,7 @@ def test_the_year_in_the_browser(
     limit = driver.find_element(By.ID, "time_limit")
     limit.clear()
     limit.send_keys("10")
-    driver.find_element(By.ID, "start").click()
-    _wait(driver, EC.presence_of_element_located((By.ID, "cohorts")))
+    click_and_wait(driver, driver.find_element(By.ID, "start"), (By.ID, "cohorts"), TIMEOUT * 2)
     roster2 = _get_json(f"{server}/api/plans/{next_id}/roster.json")
     assert roster2["round"] == "Sommer 2027" and roster2["cohorts"]
     assert no_show in {m for c in roster2["cohorts"] for m in c["members"]} | {
