@@ -43,6 +43,11 @@ def unplaced_reason(
     return code, reason
 
 
+def segment_totals(segment_groups: Sequence[Group]) -> tuple[int, int]:
+    """The companies and the people of a segment's groups."""
+    return sum(g.size for g in segment_groups), sum(g.size * g.participants for g in segment_groups)
+
+
 #: A placed company as the reasons see it: its group, venue index and travel km.
 Place = tuple[Group, int, float]
 
@@ -55,6 +60,7 @@ def decided_reason(
     placed_in_round: list[Group] | None = None,
     round_people: Mapping[Segment, int] | None = None,
     places: Sequence[Place] | None = None,
+    totals: tuple[int, int] | None = None,
 ) -> tuple[UnplacedCode, str, str | None]:
     """:func:`unplaced_reason`, and what decided (:data:`BY_PRIORITY`, :data:`BY_WAITING`,
     :data:`BY_TRAVEL`; None for a group too small for any cohort, or a tie).
@@ -72,8 +78,8 @@ def decided_reason(
     """
     rnd = problem.round
     lang = rnd.language
-    companies = sum(g.size for g in segment_groups)
-    people = sum(g.size * g.participants for g in segment_groups)
+    # `totals`: the segment's companies and people, when the caller counted them once
+    companies, people = totals or segment_totals(segment_groups)
     segment = group.segment
     seg = segment_values(segment)
     # `round_people` (people per segment of the round) lets the reason weigh the remedies:
