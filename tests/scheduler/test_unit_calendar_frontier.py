@@ -24,6 +24,7 @@ import functools
 from collections import Counter
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,8 +42,16 @@ def two_weeks(blocked: frozenset[int] = frozenset()) -> DayIndex:
     return DayIndex(dates=TWO_WEEKS, blocked=blocked, lab_gap=(7, 7))
 
 
-def capacity(days: DayIndex, facilitators: int, n1_max: int, n2_max: int) -> CalendarCapacity:
-    return calendar_capacity(days, facilitators, n1_max, n2_max, seconds=10.0, seed=0)
+def capacity(
+    days: DayIndex, facilitators: int, n1_max: int, n2_max: int, workers: int = 1
+) -> CalendarCapacity:
+    return calendar_capacity(days, facilitators, n1_max, n2_max, 10.0, 0, workers)
+
+
+@pytest.fixture(params=[1, 2], ids=["one thread", "two threads"])
+def workers(request: pytest.FixtureRequest) -> int:
+    """The frontier's points one after the other, or two at once: the same frontier."""
+    return int(request.param)
 
 
 def assert_packing_fits(days: DayIndex, facilitators: int, packing, n1: int, n2: int) -> None:
@@ -77,64 +86,64 @@ def assert_frontier_consistent(days: DayIndex, facilitators: int, cap: CalendarC
 
 
 # -- hand-counted frontiers --------------------------------------------------------------------
-def test_one_facilitator_two_weeks():
+def test_one_facilitator_two_weeks(workers: int) -> None:
     # f = 1: N1 <= 5 - 2 N2 (module doc). N2 = 0: one Module 1 on each weekday -> 5.
     # N2 = 1: Module 2 on (a, a+1) leaves 3 week-1 days -> 3. N2 = 2: Module 2 on (0, 1) and
     # (2, 3) leaves Friday -> 1. N2 = 3 needs 6 week-1 days of 5 -> does not fit: -1.
     days = two_weeks()
-    cap = capacity(days, 1, n1_max=5, n2_max=3)
+    cap = capacity(days, 1, n1_max=5, n2_max=3, workers=workers)
     assert cap.frontier == [5, 3, 1, -1]
     assert cap.proven
     assert_frontier_consistent(days, 1, cap)
 
 
-def test_two_facilitators_two_weeks():
+def test_two_facilitators_two_weeks(workers: int) -> None:
     # f = 2: N1 <= 10 - 2 N2 -> 10, 8, 6, 4, 2 for N2 = 0..4 (e.g. N2 = 4: Module 2 twice on
     # (0, 1) and twice on (2, 3), Module 1 twice on Friday). N2 = 5 would need every week-1
     # day covered exactly twice by pairs (a, a+1) with a <= 3: Monday only by a = 0 (twice),
     # which fills Tuesday, so Wednesday needs a = 2 twice, which fills Thursday, and Friday
     # is left to a = 4 (a = 3 would overfill Thursday), whose lab is outside the round: -1.
     days = two_weeks()
-    cap = capacity(days, 2, n1_max=10, n2_max=5)
+    cap = capacity(days, 2, n1_max=10, n2_max=5, workers=workers)
     assert cap.frontier == [10, 8, 6, 4, 2, -1]
     assert_frontier_consistent(days, 2, cap)
 
 
-def test_frontier_capped_by_n1_max():
+def test_frontier_capped_by_n1_max(workers: int) -> None:
     # The calendar holds 5, 3, 1 Module 1 cohorts beside 0, 1, 2 Module 2 cohorts (above); the
     # companies fill at most 4, so frontier[0] = min(4, 5) = 4. It binds at N2 = 2 (1 < 4).
     days = two_weeks()
-    cap = capacity(days, 1, n1_max=4, n2_max=2)
+    cap = capacity(days, 1, n1_max=4, n2_max=2, workers=workers)
     assert cap.frontier == [4, 3, 1]
     assert_frontier_consistent(days, 1, cap)
 
 
-def test_module2_that_cannot_fit_gives_minus_one_with_no_module1_at_all():
+def test_module2_that_cannot_fit_gives_minus_one_with_no_module1_at_all(workers: int) -> None:
     # n1_max = 0: frontier[n2] = 0 while n2 Module 2 cohorts fit (n2 <= 2), then -1.
     days = two_weeks()
-    cap = capacity(days, 1, n1_max=0, n2_max=3)
+    cap = capacity(days, 1, n1_max=0, n2_max=3, workers=workers)
     assert cap.frontier == [0, 0, 0, -1]
     assert_frontier_consistent(days, 1, cap)
 
 
-def test_blocked_module_day():
+def test_blocked_module_day(workers: int) -> None:
     # The facilitator is away on Wednesday of week 1 (index 2). Module 1 may start on 0, 1, 3,
     # 4 -> 4. Module 2 only on (0, 1) or (3, 4): N2 = 1 leaves two week-1 days -> 2; N2 = 2
     # takes 0, 1, 3, 4 -> 0; N2 = 3 -> -1.
     days = two_weeks(frozenset({2}))
-    cap = capacity(days, 1, n1_max=4, n2_max=3)
+    cap = capacity(days, 1, n1_max=4, n2_max=3, workers=workers)
     assert cap.frontier == [4, 2, 0, -1]
     assert_frontier_consistent(days, 1, cap)
 
 
-def test_blocked_lab_day():
+def test_blocked_lab_day(workers: int) -> None:
     # The facilitator is away on Wednesday of week 2 (index 7): the lab of a Module 1 started
     # on Wednesday (2 + 5) and of a Module 2 started on Tuesday (1 + 6). Module 1: 4 (not on
     # Wednesday). N2 = 1: Module 2 on (2, 3) leaves Mon, Tue, Fri for Module 1 -> 3 (on (0, 1)
     # it leaves Thu, Fri -> 2; on (3, 4) Mon, Tue but not Wed -> 2). N2 = 2: (0, 1) + (2, 3)
     # leave Friday -> 1; (0, 1) + (3, 4) leave Wednesday, unusable -> 0. So [4, 3, 1].
     days = two_weeks(frozenset({7}))
-    cap = capacity(days, 1, n1_max=5, n2_max=2)
+    cap = capacity(days, 1, n1_max=5, n2_max=2, workers=workers)
     assert cap.frontier == [4, 3, 1]
     assert_frontier_consistent(days, 1, cap)
 

@@ -61,6 +61,9 @@ class StageParameters:
     more_lp_workers: bool = True
     #: subsolvers the interleaved portfolio leaves out
     ignored: Sequence[str] = ()
+    #: CP-SAT's probing in presolve (off: level 0, for large models where it costs more
+    #: than it gives; see the round's travel stage)
+    probing: bool = True
 
     def until(self, deadline: float) -> StageParameters:
         """The same parameters with an earlier deadline (the work budget shared)."""
@@ -94,6 +97,8 @@ class StageParameters:
             params.ignore_subsolvers.extend(self.ignored)
         elif self.workers == 1 and portfolio == Portfolio.DEFAULT:
             params.linearization_level = 2
+        if not self.probing:
+            params.cp_model_probing_level = 0
         if self.deterministic:
             params.interleave_search = True
             left = self.work.left

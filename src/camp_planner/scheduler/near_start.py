@@ -180,7 +180,7 @@ def near_start(
     halfway = float("inf") if settings.deterministic else time.time() + seconds / 2
     chosen = estimated_venues(master, fewest, used, halfway)
     closed = [y for vi, y in master.y.items() if vi not in chosen]
-    if closed:
+    if closed and any(fewest.values()):  # else every set is estimated at 0 km
         current = restricted_start(master, closed, current, settings, seconds / 2) or current
     kept = nearest_assignments(master)
     if len(kept) < len(master.x):

@@ -13,6 +13,7 @@ calendar already respects the facilitator's and the venues' days).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,11 @@ from camp_planner.scheduler.start import checked_start, counts_start
 __all__ = ["Progress", "remedies_can_act", "round_capacity", "solve"]
 
 MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
+#: assignment variables above which the travel stage's presolve does without probing
+#: (measured, benchmarks/README.md "What was tried" row 34: 1,000 companies with one
+#: facilitator, 15,561 variables, proven 2-3 s sooner without; 300 companies, 4,561
+#: variables, slower without on some instances)
+PROBING_LIMIT = 10_000
 
 
 def solve_stage(
@@ -78,7 +84,7 @@ def solve_stage(
     return solver, at_target(result, reporter)
 
 
-def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacity:
+def round_capacity(prep: Prepared, seconds: float, seed: int, workers: int = 1) -> CalendarCapacity:
     """The calendar's frontier for as many cohorts as the companies could fill (segments
     that may share cohorts counted together, online cohorts by their own minimum)."""
     rnd = prep.problem.round
@@ -92,7 +98,13 @@ def round_capacity(prep: Prepared, seconds: float, seed: int) -> CalendarCapacit
         total = sum(people[s] for s in component)
         most[module] += total // smallest_cohort(rnd, module)
     return calendar_capacity(
-        prep.days, rnd.facilitators, most[Step.MODULE1], most[Step.MODULE2], seconds, seed
+        prep.days,
+        rnd.facilitators,
+        most[Step.MODULE1],
+        most[Step.MODULE2],
+        seconds,
+        seed,
+        workers,
     )
 
 
@@ -179,7 +191,9 @@ class RoundSolve:
         """The companies grouped, the calendar's frontier, and the pairs no optimal roster
         needs (exact; see `dominance`): the models forbid them."""
         self.prep = prepare(self.problem)
-        self.capacity = round_capacity(self.prep, self.seconds(0.25, 20.0), self.seed)
+        self.capacity = round_capacity(
+            self.prep, self.seconds(0.25, 20.0), self.seed, self.settings.workers
+        )
         self.forbidden = frozenset(forbidden_pairs(self.prep, self.capacity))
 
     # -- phase 2, each attempt -------------------------------------------------------------
@@ -250,10 +264,14 @@ class RoundSolve:
         master.model.add(master.priority() >= priority_value)
         return True
 
-    def travel_parameters(self) -> StageParameters:
-        """The stages after stage 1 leave time to form and date the cohorts."""
+    def travel_parameters(self, master: AssignmentModel | None = None) -> StageParameters:
+        """The stages after stage 1 leave time to form and date the cohorts; the travel
+        stage over `master` probes in presolve only up to `PROBING_LIMIT` variables."""
         reserve = min(30.0, 0.1 * self.time_limit)
-        return self.settings.until(self.settings.deadline - reserve)
+        parameters = self.settings.until(self.settings.deadline - reserve)
+        if master is not None and len(master.x) > PROBING_LIMIT:
+            parameters = dataclasses.replace(parameters, probing=False)
+        return parameters
 
     # -- phase 4: fewest remedies ----------------------------------------------------------
     def fewest_remedies(self) -> None:
@@ -313,7 +331,7 @@ class RoundSolve:
         pure.hint_from(self.master, self.solver)
         self.start_near(pure, travel_of(self.master, self.solver), ranges)
         solver, travel = solve_stage(
-            pure, "travel km", pure.travel_units(), False, self.travel_parameters(), UNITS
+            pure, "travel km", pure.travel_units(), False, self.travel_parameters(pure), UNITS
         )
         if travel.found:  # else keep the solution of the whole model
             self.master = pure
@@ -345,7 +363,7 @@ class RoundSolve:
         current = self.start_near(master, travel_of(master, self.solver), ranges)
         self.starts.hint_travel(master, self.weight, self.first.value, self.remedy_value, current)
         solver, travel = solve_stage(
-            master, "travel km", master.travel_units(), False, self.travel_parameters(), UNITS
+            master, "travel km", master.travel_units(), False, self.travel_parameters(master), UNITS
         )
         self.keep_travel(solver, travel)
 
@@ -353,7 +371,7 @@ class RoundSolve:
         """The travel stage's start from venues near the companies (`near_start`, up to a
         fifth of the stage's time) when it travels less than `current`, the last stage's
         solution's; the start's travel."""
-        parameters = self.travel_parameters()
+        parameters = self.travel_parameters(master)
         fewest = {segment: low for segment, (low, _) in ranges.placed.items()}
         used = {vi for vi, y in self.master.y.items() if self.solver.value(y)}
         seconds = 0.2 * max(0.0, parameters.deadline - time.time())
