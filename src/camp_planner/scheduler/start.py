@@ -1,8 +1,8 @@
 """A first roster at the counts bound, built directly (a hint for stage 1).
 
 The counts-only model (`placed_bound`) knows how many companies of each class go into how
-many cohorts of each kind (with or without a binding calendar); what is left is where. Here each kind's
-cohorts all go to one venue, chosen by a small model (at most `max_venues` venues,
+many cohorts of each kind (with or without a binding calendar); what is left is where.
+Here each kind's cohorts all go to one venue, chosen by a small model (at most `max_venues` venues,
 required venues used, `max_cohorts`, only venues the kind may use), and each class sends
 its nearest companies there. The roster keeps the rules of the assignment model, so stage
 1, which stops once it reaches the counts bound, ends on it at once; the travel stage then
