@@ -21,6 +21,7 @@ not bind.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections import Counter
 from datetime import date
 
@@ -277,3 +278,24 @@ def test_frontier_matches_brute_force(n_days, blocked, lo, width, facilitators, 
     else:
         assert cap.frontier == expected
         assert_frontier_consistent(days, facilitators, cap)
+
+
+def test_no_point_is_solved_after_one_that_cannot_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in for each point's model: Module 1 cohorts 4 - n2, and from n2 = 2 on the
+    # Module 2 cohorts alone do not fit (-1). One thread: the points 0, 1, 2 are solved (2
+    # says -1), none after; the frontier is [4, 3, -1, -1, -1]. Each point gets its share of
+    # the time left, and no point more than all of it.
+    module = importlib.import_module("camp_planner.scheduler.calendar_frontier")
+    asked: list[tuple[int, float]] = []
+
+    def point(days, facilitators, n1_max, n2, seconds, seed):
+        asked.append((n2, seconds))
+        if n2 == 4 and n1_max == 99:  # the first question: does everything fit? no
+            return 2, True, []
+        return (min(n1_max, 4 - n2), True, []) if n2 < 2 else (-1, True, [])
+
+    monkeypatch.setattr(module, "_most_module1", point)
+    cap = module.calendar_capacity(two_weeks(), 1, 99, 4, 10.0, 0, workers=1)
+    assert cap.frontier == [4, 3, -1, -1, -1]
+    assert [n2 for n2, _ in asked] == [4, 0, 1, 2]
+    assert all(seconds <= 10.0 for _, seconds in asked)

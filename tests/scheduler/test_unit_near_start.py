@@ -36,14 +36,18 @@ solve_module = importlib.import_module("camp_planner.scheduler.solve")
 TOWN_C = (56.2, 9.5)
 
 
-def master_of(max_venues: int = 6, required: str | None = None, **span) -> AssignmentModel:
+def master_of(
+    max_venues: int = 6, required: str | None = None, max_travel_km: float = 0, **span
+) -> AssignmentModel:
     venues = [
         ve(vid, at, status=VenueStatus.REQUIRED if vid == required else VenueStatus.CANDIDATE)
         for vid, at in (("v1", TOWN_A), ("v2", TOWN_B), ("v3", TOWN_C))
     ]
     companies = (co("c0", TOWN_A), co("c1", TOWN_A), co("c2", TOWN_B), co("c3", TOWN_C))
     problem = PlanningProblem(
-        round=rnd(max_venues=max_venues, **span), companies=companies, venues=tuple(venues)
+        round=rnd(max_venues=max_venues, max_travel_km=max_travel_km, **span),
+        companies=companies,
+        venues=tuple(venues),
     )
     prep = prepare(problem)
     capacity = solve_module.round_capacity(prep, 5.0, 0)
@@ -125,15 +129,44 @@ def test_near_start_hints_a_whole_roster_at_the_optimum_derived_by_hand():
     value = near_start(master, 10**9, {segment: 3}, far, settings, 10.0)
     assert value == travel_units(LEG_KM)
     assert hinted_travel(master) == pytest.approx(LEG_KM, abs=0.01)
-    # a start no better than the one given leaves the hint as it was and says so
+    # a start no better than the one given leaves the hint as it was (here: none)
     master.hint_values({})
     assert near_start(master, value, {segment: 3}, far, settings, 10.0) == value
+    assert len(master.model.proto.solution_hint.vars) == 0
 
 
-def test_the_venue_search_ends_when_every_venue_is_in_the_set():
-    # six venues allowed, three exist: the search adds while it lowers the estimate and
-    # stops with every venue in the set (nothing left to add)
+def test_a_start_that_travels_nothing_is_kept():
+    # With 2 placed (one cohort of 2-3), c0 and c1 at v1 travel 0 km: the start's travel is
+    # 0, not taken for "nothing found"
+    span = {"start": date(2027, 2, 1), "end": date(2027, 2, 8), "lab_gap_days": (7, 7)}
+    master = master_of(**span)
+    master.model.add(master.placed() >= 2)
+    segment = master.prep.groups[0].segment
+    settings = StageParameters(deadline=1e12, workers=1)
+    assert near_start(master, 10**9, {segment: 2}, {index(master, "v3")}, settings, 10.0) == 0
+    assert hinted_travel(master) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_estimate_leaves_out_a_group_that_cannot_reach_the_set():
+    # max_travel_km 20: c3 (two legs, 28.9 km from v1) cannot train at v1, c0 and c1 not
+    # at v3. {v1} with 3 to place: c0, c1 0 km and c2 one leg (c3 left out, no NaN); with
+    # 4 to place it cannot be done: inf.
+    master = master_of(max_travel_km=20)
+    segment = master.prep.groups[0].segment
+    v1 = index(master, "v1")
+    assert VenueEstimate(master, {segment: 3})({v1}) == pytest.approx(LEG_KM)
+    assert VenueEstimate(master, {segment: 4})({v1}) == float("inf")
+
+
+def test_the_venue_search_adds_venues_while_the_estimate_falls():
+    # From {v2} with all 4 to place: {v2} = 3 LEG (c0, c1, c3 one leg each). Adding v1:
+    # c0, c1, c2 0 and c3 one leg = 1 LEG; adding v3: c0, c1 one leg each = 2 LEG; so v1
+    # first, then v3 (0 km); six venues allowed, three exist.
     master = master_of(max_venues=6)
     segment = master.prep.groups[0].segment
-    chosen = estimated_venues(master, {segment: 4}, {0, 1, 2}, 1e12)
+    chosen = estimated_venues(master, {segment: 4}, {index(master, "v2")}, 1e12)
     assert names(master, chosen) == {"v1", "v2", "v3"}
+    # with at most two, the additions stop at {v1, v2} and no swap lowers 1 LEG
+    master = master_of(max_venues=2)
+    chosen = estimated_venues(master, {segment: 4}, {index(master, "v2")}, 1e12)
+    assert names(master, chosen) == {"v1", "v2"}

@@ -37,7 +37,7 @@ from camp_planner.programme.stages import (
     rehint,
     solution_of,
 )
-from camp_planner.programme.starts import myopic_hint, per_round_travel, realize
+from camp_planner.programme.starts import myopic_hint, per_round_travel, realize, venues_kept
 from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.dates import (
     CohortPlan,
@@ -342,7 +342,8 @@ class _ProgrammeSolve:
 
     def least_travel(self) -> None:
         """Stage 3: travel, from the best of the last solution, the rounds' own least
-        travel with their steps kept (usually far better) and the start."""
+        travel with their steps kept (usually far better), the whole programme with the
+        better one's venues kept, and the start."""
         pm, second = self.pm, self.stages[-1]
         # Each segment's cohorts per round, proven on the counts at the earlier optima.
         earliness = second.value if second.found else None
@@ -351,6 +352,11 @@ class _ProgrammeSolve:
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
         candidates = [self.best, per_round]
+        end = time.time() + 0.3 * (self.deadline - self.reserve - time.time())
+        better = min((dict(c) for c in candidates), key=self.travel_of)
+        kept = venues_kept(pm, better, end, self.seed, self.workers)
+        if kept is not None:
+            candidates.append(kept)
         start_ok = self.start_values[:3] == self.firsts and (
             not second.found or self.start_values[3] >= second.value
         )

@@ -1,5 +1,6 @@
 """Starting solutions of the programme's stages: the rounds planned one after another
-(the myopic coordinator), and each round's least travel with its steps kept."""
+(the myopic coordinator), each round's least travel with its steps kept, and the whole
+programme's least travel with the rounds' venues kept."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from camp_planner.engine.stages import Progress
-from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
+from camp_planner.engine.stages import Portfolio, Progress, Reporter, StageParameters, run_stage
+from camp_planner.engine.units import TRAVEL_UNITS_PER_KM, travel_units
 from camp_planner.models import RoundConfig, Segment, Step
 from camp_planner.programme.model import Key, ProgrammeModel
 from camp_planner.programme.plan import Programme
@@ -214,3 +215,42 @@ def myopic_hint(
     for (r, v), var in pm.y.items():
         hint[var] = int(any(n.get((s, rr, vv), 0) for (s, rr, vv) in pm.n if rr == r and vv == v))
     return hint
+
+
+def venues_kept(
+    pm: ProgrammeModel,
+    values: Mapping[cp_model.IntVar, int],
+    deadline: float,
+    seed: int,
+    workers: int,
+) -> dict[cp_model.IntVar, int] | None:
+    """The whole programme's least travel with no venue opened that `values` leaves closed
+    in a round, until `deadline`: who takes which step in which round, and where among
+    those venues, may change (the rounds planned alone cannot move a company to another
+    round). A start of the travel stage; None when nothing was found in the time.
+
+    Measured (benchmarks/README.md, "What was tried" row 39): 4 x 300 tight, the rounds
+    alone 6,967.5 km; with their venues kept the whole model is proven at 6,810.3 km in
+    21 s, and the travel stage started there proves the programme optimal (before: 3.4 %
+    from its bound at the limit)."""
+    kept = pm.model.clone()
+
+    def same(var: cp_model.IntVar) -> cp_model.IntVar:
+        return kept.get_int_var_from_proto_index(var.index)
+
+    for y in pm.y.values():
+        kept.add(same(y) <= values.get(y, 0))
+    kept.clear_hints()
+    for var in pm.decisions():
+        kept.add_hint(same(var), values.get(var, 0))
+    keys = list(pm.x)
+    travel = cp_model.LinearExpr.weighted_sum(
+        [same(pm.x[k]) for k in keys],
+        [travel_units(pm.groups[gi].options[r, step].travel[v]) for gi, step, r, v in keys],
+    )
+    parameters = StageParameters(deadline, seed, workers, None, more_lp_workers=False)
+    reporter = Reporter("travel km, venues kept", None)
+    solver, result = run_stage(kept, travel, False, parameters, reporter, Portfolio.LP)
+    if not result.found:
+        return None
+    return {var: solver.value(same(var)) for var in pm.decisions()}

@@ -89,12 +89,13 @@ class VenueEstimate:
             rows = self.rows[segment]
             km, sizes = nearest[rows], self.sizes[rows]
             order = np.argsort(km, kind="stable")
-            taken = np.minimum(
-                sizes[order], np.maximum(0, need - np.cumsum(sizes[order]) + sizes[order])
-            )
-            if taken.sum() < need or np.isinf(km[order][taken > 0]).any():
+            km, sizes = km[order], sizes[order]
+            before = np.cumsum(sizes) - sizes  # companies of nearer groups
+            taken = np.minimum(sizes, np.maximum(0, need - before))
+            used = taken > 0  # an unreachable group (km inf) may take none: no inf * 0
+            if taken.sum() < need or np.isinf(km[used]).any():
                 return float("inf")
-            total += float((km[order] * taken).sum())
+            total += float(km[used] @ taken[used])
         return total
 
 
@@ -174,16 +175,21 @@ def near_start(
     seconds: float,
 ) -> int:
     """The travel stage's start from the estimated venues, then from the nearest venues,
-    each solved for at most half of `seconds`: the better of them becomes `master`'s hint
+    each solved for at most half of `seconds` (the venue search, usually hundredths of a
+    second, stops at half of `seconds` too): the better of them becomes `master`'s hint
     when it travels less than `current` (travel units, the hint's). Returns the hint's
-    travel. In deterministic mode the venue search is not cut short by the clock."""
-    halfway = float("inf") if settings.deterministic else time.time() + seconds / 2
-    chosen = estimated_venues(master, fewest, used, halfway)
-    closed = [y for vi, y in master.y.items() if vi not in chosen]
-    if closed and any(fewest.values()):  # else every set is estimated at 0 km
-        current = restricted_start(master, closed, current, settings, seconds / 2) or current
+    travel. In deterministic mode the venue search is not cut short by the clock and the
+    solves' times are deterministic."""
+    if any(fewest.values()):  # else every venue set is estimated at 0 km: no search
+        halfway = float("inf") if settings.deterministic else time.time() + seconds / 2
+        chosen = estimated_venues(master, fewest, used, halfway)
+        closed = [y for vi, y in master.y.items() if vi not in chosen]
+        if closed:
+            found = restricted_start(master, closed, current, settings, seconds / 2)
+            current = current if found is None else found
     kept = nearest_assignments(master)
     if len(kept) < len(master.x):
         away = [var for key, var in master.x.items() if key not in kept]
-        current = restricted_start(master, away, current, settings, seconds / 2) or current
+        found = restricted_start(master, away, current, settings, seconds / 2)
+        current = current if found is None else found
     return current

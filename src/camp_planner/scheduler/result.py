@@ -220,7 +220,7 @@ def _unplaced(
         round_people[group.segment] += group.size * group.participants
     # once, not per company (10,000 companies: 230 s -> under a second)
     placed_in_round = [g for groups in placed.values() for g in groups]
-    segment_places: dict[object, list[Place]] = defaultdict(list)
+    segment_places: dict[Segment, list[Place]] = defaultdict(list)
     for gj, other in enumerate(prep.groups):
         segment_places[other.segment].extend((other, venue, km) for venue, km in places.get(gj, []))
     totals = {segment: segment_totals(groups) for segment, groups in by_segment.items()}

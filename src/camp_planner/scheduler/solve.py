@@ -56,7 +56,7 @@ __all__ = ["Progress", "remedies_can_act", "round_capacity", "solve"]
 
 MAX_NO_GOODS = 50  # rounds of cuts before a roster that leaves members out
 #: assignment variables above which the travel stage's presolve does without probing
-#: (measured, benchmarks/README.md "What was tried" row 34: 1,000 companies with one
+#: (measured, benchmarks/README.md "What was tried" row 35: 1,000 companies with one
 #: facilitator, 15,561 variables, proven 2-3 s sooner without; 300 companies, 4,561
 #: variables, slower without on some instances)
 PROBING_LIMIT = 10_000
@@ -370,13 +370,17 @@ class RoundSolve:
         self.keep_travel(solver, travel)
 
     def start_near(self, master: AssignmentModel, current: int, ranges: CountRanges) -> int:
-        """The travel stage's start from venues near the companies (`near_start`, up to a
-        fifth of the stage's time) when it travels less than `current`, the last stage's
-        solution's; the start's travel."""
+        """The travel stage's start from venues near the companies (`near_start`: two
+        solves of a tenth of the stage's time each, at most) when it travels less than
+        `current`, the last stage's solution's; the start's travel."""
         parameters = self.travel_parameters(master)
         fewest = {segment: low for segment, (low, _) in ranges.placed.items()}
         used = {vi for vi, y in self.master.y.items() if self.solver.value(y)}
-        seconds = 0.2 * max(0.0, parameters.deadline - time.time())
+        # deterministic mode: a share of the work left, never of the wall clock
+        left = parameters.deadline - time.time()
+        if parameters.deterministic:
+            left = parameters.work.left
+        seconds = 0.2 * max(0.0, left)
         return near_start(master, current, fewest, used, parameters, seconds)
 
     def keep_travel(self, solver: cp_model.CpSolver, travel: StageResult) -> None:
