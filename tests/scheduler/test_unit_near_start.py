@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from camp_planner.engine.stages import StageParameters
 from camp_planner.engine.units import travel_units
-from camp_planner.models import PlanningProblem, VenueStatus
+from camp_planner.models import PlanningProblem, Segment, VenueStatus
 from camp_planner.scheduler.assignment import AssignmentModel
 from camp_planner.scheduler.near_start import (
     VenueEstimate,
@@ -116,15 +116,20 @@ def hinted_travel(master: AssignmentModel) -> float | None:
     return solver.objective_value / travel_units(1.0)
 
 
+def one_cohort(placed: int) -> tuple[AssignmentModel, Segment, StageParameters]:
+    """The calendar holds one cohort of 2-3 (2027-02-01 .. 02-08, lab 7 days after);
+    stage 1's optimum, `placed` companies, kept as a constraint."""
+    span = {"start": date(2027, 2, 1), "end": date(2027, 2, 8), "lab_gap_days": (7, 7)}
+    master = master_of(**span)
+    master.model.add(master.placed() >= placed)
+    return master, master.prep.groups[0].segment, StageParameters(deadline=1e12, workers=1)
+
+
 def test_near_start_hints_a_whole_roster_at_the_optimum_derived_by_hand():
     # The calendar holds one cohort of 2-3 in one week (2027-02-01 .. 02-08, lab 7 days
     # after); with 3 placed, the optimum is c0, c1, c2 at v1 (1 LEG) or c1, c0, c2 at v2
     # (2 LEG): 1 LEG. Stage 1's optimum, 3 placed, is kept as a constraint.
-    span = {"start": date(2027, 2, 1), "end": date(2027, 2, 8), "lab_gap_days": (7, 7)}
-    master = master_of(**span)
-    master.model.add(master.placed() >= 3)
-    segment = master.prep.groups[0].segment
-    settings = StageParameters(deadline=1e12, workers=1)
+    master, segment, settings = one_cohort(placed=3)
     far = {index(master, "v3")}
     value = near_start(master, 10**9, {segment: 3}, far, settings, 10.0)
     assert value == travel_units(LEG_KM)
@@ -138,11 +143,7 @@ def test_near_start_hints_a_whole_roster_at_the_optimum_derived_by_hand():
 def test_a_start_that_travels_nothing_is_kept():
     # With 2 placed (one cohort of 2-3), c0 and c1 at v1 travel 0 km: the start's travel is
     # 0, not taken for "nothing found"
-    span = {"start": date(2027, 2, 1), "end": date(2027, 2, 8), "lab_gap_days": (7, 7)}
-    master = master_of(**span)
-    master.model.add(master.placed() >= 2)
-    segment = master.prep.groups[0].segment
-    settings = StageParameters(deadline=1e12, workers=1)
+    master, segment, settings = one_cohort(placed=2)
     assert near_start(master, 10**9, {segment: 2}, {index(master, "v3")}, settings, 10.0) == 0
     assert hinted_travel(master) == pytest.approx(0.0, abs=1e-6)
 
