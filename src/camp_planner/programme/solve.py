@@ -21,7 +21,9 @@ from camp_planner.engine.units import TRAVEL_UNITS_PER_KM
 from camp_planner.models import SolverStatus, Step
 from camp_planner.models.groups import cohorts_possible
 from camp_planner.programme.counts import (
+    bound_classes,
     bound_cohorts,
+    class_ranges,
     cohort_ranges,
     counts_optimum,
     earliness_bound,
@@ -345,10 +347,13 @@ class _ProgrammeSolve:
         travel with their steps kept (usually far better), the whole programme with the
         better one's venues kept, and the start."""
         pm, second = self.pm, self.stages[-1]
-        # Each segment's cohorts per round, proven on the counts at the earlier optima.
+        # Each segment's cohorts and each class's companies per round and step, proven on
+        # the counts at the earlier optima.
         earliness = second.value if second.found else None
         ranges = cohort_ranges(pm, self.firsts, earliness, self.counts_seconds(), self.seed)
         bound_cohorts(pm, ranges)
+        takers = class_ranges(pm, self.firsts, earliness, self.counts_seconds(), self.seed)
+        bound_classes(pm, takers)
         end = time.time() + 0.35 * (self.deadline - self.reserve - time.time())
         per_round = per_round_travel(pm, self.best, end, self.seed, self.workers, self.progress)
         candidates = [self.best, per_round]
