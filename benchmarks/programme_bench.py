@@ -159,7 +159,8 @@ def run_programme(
     bound = solver.get("best_bound")
     travel = float(summary["travel_km_total"])
     if bound:
-        status += f", travel gap {(travel - bound) / travel:.2%}"
+        # the summary's km are rounded to 0.1 km, the bound is not: no gap below zero
+        status += f", travel gap {max(0.0, travel - bound) / travel:.2%}"
     row = Row("", "programme", planned, tracks, a_trained, round(travel, 1), status, wall, checked)
     return row, result.document
 

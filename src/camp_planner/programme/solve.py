@@ -4,9 +4,10 @@ cohorts formed and dated, and a roster per round with every company accounted fo
 The phases (`_ProgrammeSolve`): a start, the counts' optimum of the first two stages held
 by every round (then both stages are proven without a search) or else the rounds planned
 one by one (`starts`); steps planned, tracks and priority; earlier rounds (each stopped at
-the counts' optimum); travel, with each segment's cohorts per round bounded by what the
-counts prove at the earlier optima (`counts`), from the best of its starts; then the cohorts
-of each round dated. A stage never ends worse than its start (`adopt_start`)."""
+the counts' optimum); travel, with each segment's cohorts and each class's takers per
+round bounded by what the counts prove at the earlier optima (`counts`), from the best of
+its starts; then the cohorts of each round dated. A stage never ends worse than its start
+(`adopt_start`)."""
 
 from __future__ import annotations
 
