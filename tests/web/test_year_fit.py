@@ -5,7 +5,9 @@ replan (its change list, updated invitations, publishable); bad input 422, unkno
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -126,3 +128,80 @@ def test_choose_a_place_of_fit(
     bad = client.post(f"/api/plans/{plan_id}/fit/choose", json=[1])
     assert bad.status_code == 422
     assert client.post(f"/api/plans/{UNKNOWN}/fit/choose", json={}).status_code == 404
+
+
+#: Danish weekday and month abbreviations of a day-first date (``man. 1. feb. 2027``), as
+#: the roster page shows dates; English: ``Mon 1 Feb 2027``.
+DA_DAYS = ("man.", "tirs.", "ons.", "tors.", "fre.", "lør.", "søn.")
+DA_MONTHS = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.",
+             "nov.", "dec.")  # fmt: skip
+EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")  # fmt: skip
+
+
+def _day_first(day: date, lang: str) -> str:
+    if lang == "da":
+        return f"{DA_DAYS[day.weekday()]} {day.day}. {DA_MONTHS[day.month - 1]} {day.year}"
+    return f"{EN_DAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def _option_cells(page: str) -> list[list[str]]:
+    """The cells of the fit page's table of places, as text."""
+    body = page.split('<table id="options"', 1)[1].split("</table>", 1)[0]
+    body = body.split("<tbody>", 1)[1]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in
+         re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]  # fmt: skip
+
+
+def test_fit_page_names_venues_and_dates_in_the_page_language(
+    make_client: Any, small_files: dict[str, bytes]
+) -> None:
+    """The fit page shows each place's venue by its name and its days day-first in the
+    page's language, as the roster page does; fit.csv and the API keep ids and ISO dates."""
+    venues = small_files["venues.csv"].decode().splitlines()
+    renamed = (
+        [venues[0]]
+        + [  # names unlike the ids (the companies' names hold the towns)
+            re.sub(r"^(\w+),(\w+),", r"\1,Kursuscenter \2 Sø,", line) for line in venues[1:]
+        ]
+    )
+    files = {**small_files, "venues.csv": ("\n".join(renamed) + "\n").encode()}
+    names = {line.split(",")[0]: line.split(",")[1] for line in renamed[1:]}
+    client = make_client(solver_workers=1)
+    plan_id, _ = _solved_and_published(client, files)
+    companies = small_files["companies.csv"].decode().splitlines()
+    late = f"{companies[0]}\n77777777,Sen Fire ApS,{companies[1].split(',', 2)[2]}\n"
+    answer = client.post(
+        f"/plans/{plan_id}/replan",
+        data={"csrf_token": token(client, f"/plans/{plan_id}/changes"), "only_save": "1",
+              "as_of": "2027-01-04"},
+        files={"late": ("sene.csv", late.encode(), "text/csv")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    answer = client.post(
+        f"/api/plans/{plan_id}/fit",
+        json={"company_id": "77777777", "as_of": "2027-01-04", "time_limit": 30},
+    )
+    fit_job = answer.json()["job_id"]
+    options = wait_for(client, fit_job, timeout=120)["summary"]["options"]
+    placed = [o for o in options if o["venue_id"]]
+    assert placed, options
+    fit_csv = client.get(f"/api/jobs/{fit_job}/files/fit.csv").text
+    for lang in ("da", "en"):
+        page = client.get(f"/jobs/{fit_job}/fit?lang={lang}").text
+        rows = {cells[0]: cells for cells in _option_cells(page)}
+        for option in placed:
+            cells = rows[str(option["rank"])]
+            days = [date.fromisoformat(d) for d in option["dates"].split(";")]
+            assert cells[2] == names[option["venue_id"]], cells
+            assert cells[3] == ", ".join(_day_first(d, lang) for d in days), cells
+            assert option["dates"].split(";")[0] not in page  # no ISO date on the page
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page.split("</table>", 1)[0])
+    # fit.csv (CONTRACT) and the API keep the venue's id and the ISO dates
+    assert placed[0]["venue_id"] in fit_csv and placed[0]["dates"] in fit_csv
+    assert "Kursuscenter" not in fit_csv

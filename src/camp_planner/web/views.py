@@ -40,6 +40,7 @@ __all__ = [
     "STEP_LABELS",
     "comparison_view",
     "expected_text",
+    "fit_places",
     "plan_view",
     "progress_text",
     "reason_shown",
@@ -245,6 +246,20 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
         "unplaced": unplaced,
         "people": sum(c.people for b in ordered for c in b.cohorts),
     }
+
+
+def fit_places(problem: PlanningProblem, options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """fit's options for the fit page: each with its venue's name (``venue``) and its days
+    as dates (``days``, formatted by the page's ``day`` filter); fit.csv keeps the ids."""
+    venues = {v.venue_id: v for v in problem.venues}
+    return [
+        {
+            **o,
+            "venue": _place(venues.get(str(o.get("venue_id", ""))), str(o.get("venue_id", "")))[0],
+            "days": [date.fromisoformat(d) for d in str(o.get("dates", "")).split(";") if d],
+        }
+        for o in options
+    ]
 
 
 # -- progress ---------------------------------------------------------------------------------

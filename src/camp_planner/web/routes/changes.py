@@ -16,6 +16,7 @@ from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.io.tables import csv_rows
 from camp_planner.replan.changes import summary_in
+from camp_planner.web import views
 from camp_planner.web.answers import declined_ids
 from camp_planner.web.changes import Changes, changed_files
 from camp_planner.web.common import (
@@ -368,9 +369,14 @@ def fit_result_page(request: Request, job_id: str) -> Response:
     from camp_planner.replan.fit import note_in
 
     lang = web.lang_of(request)
-    options = [
-        {**o, "note": note_in(str(o.get("note", "")), lang)} for o in job.summary.get("options", [])
-    ]
+    problem, _ = web.plans.get(job.plan_id)
+    options = views.fit_places(
+        problem,
+        [
+            {**o, "note": note_in(str(o.get("note", "")), lang)}
+            for o in job.summary.get("options", [])
+        ],
+    )
     return web.render(
         request, "fit.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
         options=options, today=job.params.get("as_of"),
