@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +284,48 @@ def test_stop_keeps_the_best_programme_found(
     result = client.get(f"/api/jobs/{job_id}/programme").json()
     assert result["kept"] is True and result["programme"]["summary"]["next_step_planned"] > 0
     assert client.get(f"/jobs/{job_id}").text.count('id="kept"') == 1
+
+
+def test_form_shows_and_takes_day_first_facilitator_days(
+    client: TestClient, small_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    """The form's facilitator days are prefilled day-first, as its example (15-02-2027), in
+    date order; day-first days posted are read as the dates they name (ISO too)."""
+    toml = (
+        small_files["round.toml"]
+        .decode()
+        .replace(
+            "facilitator_unavailable = []", "facilitator_unavailable = [2027-03-01, 2027-02-15]"
+        )
+    )
+    assert "2027-02-15" in toml
+    plan_id = upload(client, {**small_files, "round.toml": toml.encode()})
+    page = client.get(f"/plans/{plan_id}/programme?rounds=2&lang=da").text
+    # round 2 is round 1 moved by its length, 82 days: 8 May and 22 May
+    assert 'name="round-1-facilitator_unavailable" value="15-02-2027; 01-03-2027"' in page
+    assert 'name="round-2-facilitator_unavailable" value="08-05-2027; 22-05-2027"' in page
+    assert "2027-02-15" not in page and "2027-05-08" not in page
+    form = {
+        "csrf_token": token(client, f"/plans/{plan_id}/programme"), "rounds": "2",
+        "time_limit": "5",
+        "round-1-name": "Q1", "round-1-start": "2027-01-04", "round-1-end": "2027-03-26",
+        "round-1-facilitator_unavailable": "15-02-2027; 01-03-2027",
+        "round-2-name": "Q2", "round-2-start": "2027-03-27", "round-2-end": "2027-06-16",
+        "round-2-facilitator_unavailable": "08-05-2027; 2027-05-22",
+    }  # fmt: skip
+    answer = client.post(f"/plans/{plan_id}/programme", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    job = client.app.state.store.job(answer.headers["location"].removeprefix("/jobs/"))
+    client.app.state.manager.cancel(job.job_id)  # only what it was asked matters here
+    from camp_planner.io.programme_file import PROGRAMME_TOML, read_programme_rounds
+
+    (tmp_path / "round.toml").write_text(toml, "utf-8")
+    (tmp_path / PROGRAMME_TOML).write_text(job.params["programme_toml"], "utf-8")
+    rounds = read_programme_rounds(tmp_path)
+    assert [sorted(r.facilitator_unavailable) for r in rounds] == [
+        [date(2027, 2, 15), date(2027, 3, 1)], [date(2027, 5, 8), date(2027, 5, 22)],
+    ]  # fmt: skip
+    # a day-first day that does not exist is a problem on the form, shown as typed
+    bad = {**form, "round-1-facilitator_unavailable": "31-02-2027"}
+    answer = client.post(f"/plans/{plan_id}/programme?lang=da", data=bad)
+    assert answer.status_code == 422 and 'value="31-02-2027"' in answer.text

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -58,9 +59,12 @@ FORM_KEYS = ("name", "start", "end", "facilitator_unavailable")
 _FILE = "(programme)"
 
 
-def default_rounds(config: RoundConfig, count: int) -> list[dict[str, Any]]:
+def default_rounds(
+    config: RoundConfig, count: int, day: Callable[[date], str] = date.isoformat
+) -> list[dict[str, Any]]:
     """`count` rounds: the plan's own, then each moved by its length (as the next round's
-    settings are: :func:`camp_planner.web.next_round.shifted`)."""
+    settings are: :func:`camp_planner.web.next_round.shifted`); the facilitator's days
+    written by `day` (ISO for the API, day-first for the form)."""
     from camp_planner.web.next_round import shifted
 
     rounds, current = [], config
@@ -71,9 +75,7 @@ def default_rounds(config: RoundConfig, count: int) -> list[dict[str, Any]]:
             "name": config.name if k == 0 else f"{config.name} ({k + 1})",
             "start": current.start.isoformat(),
             "end": current.end.isoformat(),
-            "facilitator_unavailable": sorted(
-                d.isoformat() for d in current.facilitator_unavailable
-            ),
+            "facilitator_unavailable": [day(d) for d in sorted(current.facilitator_unavailable)],
         }
         if current.reply_by is not None:
             entry["reply_by"] = current.reply_by.isoformat()

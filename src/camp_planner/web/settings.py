@@ -22,7 +22,14 @@ from camp_planner.models import RoundConfig
 from camp_planner.outputs.round_toml import round_toml_text
 from camp_planner.web.i18n import N_
 
-__all__ = ["FIELDS", "SettingField", "check_settings", "form_values", "read_written"]
+__all__ = [
+    "FIELDS",
+    "SettingField",
+    "check_settings",
+    "day_first",
+    "form_values",
+    "read_written",
+]
 
 
 @dataclass(frozen=True)
@@ -201,11 +208,17 @@ def form_values(config: RoundConfig | None) -> dict[str, Any]:
     return shown
 
 
+def day_first(day: date) -> str:
+    """A day as the forms show the days of a list (``15-02-2027``; the readers take this
+    and ISO dates alike)."""
+    return day.strftime("%d-%m-%Y")
+
+
 def _shown(spec: SettingField, value: Any) -> Any:
     if value is None:
         return ""
     if spec.kind == "dates":
-        return "; ".join(d.strftime("%d-%m-%Y") for d in sorted(value))
+        return "; ".join(day_first(d) for d in sorted(value))
     if spec.kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     if spec.kind == "levels":

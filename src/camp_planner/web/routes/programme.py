@@ -21,6 +21,7 @@ from camp_planner.web.programme import (
     programme_document,
 )
 from camp_planner.web.routes.api import plan_json_body
+from camp_planner.web.settings import day_first
 from camp_planner.web.store import ACTIVE, Job
 from camp_planner.web.versions import version_at
 
@@ -92,7 +93,8 @@ def programme_form(request: Request, plan_id: str, rounds: str = "") -> Response
         return web.not_found(request)
     problem, _ = web.plans.get(plan_id)
     count = _count(rounds)
-    return _form_page(request, plan_id, default_rounds(problem.round, count), count)
+    rounds = default_rounds(problem.round, count, day=day_first)  # as the hint's example
+    return _form_page(request, plan_id, rounds, count)
 
 
 def _submit(web: Web, plan_id: str, rounds: Any, limit: Any) -> Job:
