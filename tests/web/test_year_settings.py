@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from camp_planner.io.folder import load_folder
 from tests.web.conftest import upload, wait_for, workbook_from_csv
 from tests.web.test_pages import token
+from tests.web.test_problems_language import english_in, problem_rows
 
 UNKNOWN = "0123456789abcdef"
 
@@ -66,8 +67,10 @@ def test_new_plan_form_lists_every_problem(
     answer = client.post("/plans/new", files=parts)
     assert answer.status_code == 422
     page = answer.text
-    for key in ("name", "end", "cohort_min"):
-        assert f"<td>{key}</td>" in page, key
+    # each field named as the form names it (Danish, the default language), not its key
+    for label in ("Rundens navn", "Sidste mulige dag", "Deltagere pr. hold, mindst"):
+        assert f"<td>{label}</td>" in page, label
+    assert "<td>cohort_min</td>" not in page
     assert "abc" in page  # the refused form shows what was typed
     assert not list((Path(client.app.state.store.root) / "plans").iterdir())
 
@@ -111,7 +114,38 @@ def test_settings_problems_keep_the_version(
     form["session_start"] = "09:00"
     answer = client.post(f"/plans/{plan_id}/settings", data=form)
     assert answer.status_code == 422
-    assert "<td>cohort_max</td>" in answer.text and "<td>session_end</td>" in answer.text
+    assert "<td>Deltagere pr. hold, højst</td>" in answer.text
+    assert "<td>Samlingerne slutter kl.</td>" in answer.text
+    assert client.get(f"/api/plans/{plan_id}/settings").json()["version"] == 1
+
+
+def test_settings_problems_name_the_fields_by_their_labels(
+    client: TestClient, small_files: dict[str, bytes]
+) -> None:
+    """A bad value on the settings form: the problem table names the field by the form's
+    label in the page's language, never by its round.toml key; the API keeps the key."""
+    plan_id = upload(client, small_files)
+    bad = {"cohort_max": "ti", "facilitator_unavailable": "31-02-2027", "road_factor": "x"}
+    danish = {"cohort_max": "Deltagere pr. hold, højst",
+              "facilitator_unavailable": "Dage facilitatoren ikke kan",
+              "road_factor": "Vejfaktor"}  # fmt: skip
+    english = {"cohort_max": "People per cohort, at most",
+               "facilitator_unavailable": "Days the facilitator cannot",
+               "road_factor": "Road factor"}  # fmt: skip
+    for lang, labels in (("da", danish), ("en", english)):
+        form = {"csrf_token": token(client, f"/plans/{plan_id}/settings"), **_settings_form(),
+                **bad}  # fmt: skip
+        answer = client.post(f"/plans/{plan_id}/settings?lang={lang}", data=form)
+        assert answer.status_code == 422
+        rows = problem_rows(answer.text)
+        assert sorted(row[2] for row in rows) == sorted(labels.values()), rows
+        assert all(row[0] == "round.toml" for row in rows), rows
+        if lang == "da":
+            assert not english_in(answer.text), english_in(answer.text)
+        assert "ti" in {row[3] for row in rows}  # the value as it was typed
+    body = {"name": "API", "start": "2027-01-04", "end": "2027-03-26", "cohort_max": "ti"}
+    answer = client.put(f"/api/plans/{plan_id}/settings", json=body)
+    assert [p["column"] for p in answer.json()["problems"]] == ["cohort_max"]
     assert client.get(f"/api/plans/{plan_id}/settings").json()["version"] == 1
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ __all__ = [
     "SettingField",
     "check_settings",
     "day_first",
+    "form_problems",
     "form_values",
     "read_written",
 ]
@@ -176,6 +177,18 @@ FIELDS: tuple[SettingField, ...] = (
     ),
 )
 _LEVELS = ("A", "B", "C")
+_LABELS = {spec.key: spec.label for spec in FIELDS}
+
+
+def form_problems(problems: list[InputProblem], gettext: Any) -> list[InputProblem]:
+    """The problems of settings typed into a form, each field named by its label as the
+    form shows it, in the page's language (round.toml's key stays in the JSON API)."""
+    return [
+        replace(p, column=gettext(_LABELS[p.column]))
+        if p.file == ROUND_TOML and p.column in _LABELS
+        else p
+        for p in problems
+    ]
 
 
 def read_written(folder: Path) -> dict[str, Any]:

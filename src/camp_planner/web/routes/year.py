@@ -15,12 +15,14 @@ from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.round_file import ROUND_TOML
 from camp_planner.web.common import Problems, Web, plan_form, problems_json, web_of
+from camp_planner.web.i18n import translations
 from camp_planner.web.publish import published_job
 from camp_planner.web.routes.api import ROSTER_FILES, plan_json_body
 from camp_planner.web.settings import (
     FIELDS,
     check_settings,
     data_from_form,
+    form_problems,
     form_values,
     read_written,
 )
@@ -81,8 +83,9 @@ async def new_plan_post(request: Request) -> Response:
         )
         if ROUND_TOML not in assigned.files and not on_sheet:
             text, problems, _ = check_settings(data)  # name, start, end are required here
-            if text is None:
-                raise Problems(assigned.problems + problems)
+            if text is None:  # the form's fields named as the form names them
+                gettext = translations(web.lang_of(request)).gettext
+                raise Problems(assigned.problems + form_problems(problems, gettext))
             assigned.files[ROUND_TOML] = text.encode("utf-8")
         plan_id = await run_in_threadpool(web.plans.create, assigned, "upload")
     except Problems as exc:
@@ -121,9 +124,11 @@ def _settings_page(
     web = web_of(request)
     problem, _ = web.plans.get(plan_id)
     known = versions(web.store, plan_id)
+    gettext = translations(web.lang_of(request)).gettext
     return web.render(
         request, "settings.html", status=status, nav="settings", plan=web.store.plan(plan_id),
-        fields=FIELDS, values=values or form_values(problem.round), problems=problems,
+        fields=FIELDS, values=values or form_values(problem.round),
+        problems=form_problems(problems, gettext) if problems else None,
         version=known[-1].version,
     )  # fmt: skip
 
