@@ -93,8 +93,8 @@ def programme_form(request: Request, plan_id: str, rounds: str = "") -> Response
         return web.not_found(request)
     problem, _ = web.plans.get(plan_id)
     count = _count(rounds)
-    rounds = default_rounds(problem.round, count, day=day_first)  # as the hint's example
-    return _form_page(request, plan_id, rounds, count)
+    prefilled = default_rounds(problem.round, count, day=day_first)  # as the hint's example
+    return _form_page(request, plan_id, prefilled, count)
 
 
 def _submit(web: Web, plan_id: str, rounds: Any, limit: Any) -> Job:
