@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import camp_planner.cli as cli
 from tests.web.conftest import upload, wait_for
 from tests.web.test_pages import token
+from tests.web.test_problems_language import english_in, problem_rows
 
 UNKNOWN = "0123456789abcdef"
 
@@ -77,7 +78,7 @@ def test_next_round_from_the_page_and_bad_input(
             "start": "2027-01-10", "end": "2027-06-16"}  # fmt: skip
     answer = client.post(f"/plans/{plan_id}/next-round", data=form)
     assert answer.status_code == 422  # starts before this round ends: the command's refusal
-    assert "2027-01-10" in answer.text and "<td>start</td>" in answer.text
+    assert "2027-01-10" in answer.text and "<td>Første mulige dag</td>" in answer.text
     assert "at runde Efterår 2027 starter, efter at runde" in answer.text  # in Danish
     assert "before the old one ends" not in answer.text
     form["start"] = "2027-04-01"
@@ -120,3 +121,98 @@ def test_deleting_a_published_replanned_plan_leaves_no_file(
     left = [p for p in root.rglob("*") if plan_id in str(p) or any(j in str(p) for j in jobs)]
     assert left == []
     assert client.get(f"/api/plans/{new_id}/settings").status_code == 200  # the next round stays
+
+
+def _saved(
+    client: TestClient, plan_id: str, late: str = "", withdraw: tuple[str, ...] = ()
+) -> None:
+    """Late sign-ups and withdrawals saved as a new version, without a replan."""
+    answer = client.post(
+        f"/plans/{plan_id}/replan",
+        data={"csrf_token": token(client, f"/plans/{plan_id}/changes"), "only_save": "1",
+              "as_of": "2027-01-04", "withdraw": list(withdraw)},
+        files={"late": ("sene.csv", late.encode(), "text/csv")} if late else None,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+
+
+def _refused_on_the_page(client: TestClient, plan_id: str, placed: list[str]) -> list[str]:
+    """The next round made on the Danish page: refused, with one problem (file, expected)."""
+    form = {"csrf_token": token(client, f"/plans/{plan_id}/next-round"), "came": placed,
+            "name": "Efterår 2027", "start": "2027-04-01", "end": "2027-06-16"}  # fmt: skip
+    answer = client.post(f"/plans/{plan_id}/next-round?lang=da", data=form)
+    assert answer.status_code == 422, answer.text
+    rows = problem_rows(answer.text)
+    assert len(rows) == 1 and not english_in(answer.text), (rows, english_in(answer.text))
+    assert "…" not in answer.text and "roster.json" not in answer.text  # no server paths
+    return [rows[0][0], rows[0][4]]
+
+
+def test_the_commands_refusals_in_danish(make_client: Any, small_files: dict[str, bytes]) -> None:
+    """What `next-round` refuses after the route's own checks (the roster the round was held
+    by is not of the plan's latest files) is said in Danish on a Danish page; the JSON API
+    keeps the command's English sentence exactly."""
+    client = make_client(solver_workers=1)
+    plan_id, roster = _solved(client, small_files)
+    placed = sorted({m for c in roster["cohorts"] for m in c["members"]})
+    lines = small_files["companies.csv"].decode().splitlines()
+    rest = lines[1].split(",", 2)[2]
+    place = "…/versions/{0}/published/roster.json does not belong to …/plans/{0}: ".format
+    _saved(client, plan_id, f"{lines[0]}\n77777771,Sen En ApS,{rest}\n")
+    answer = client.post(f"/api/plans/{plan_id}/next-round", json={})
+    assert answer.json()["problems"] == [{
+        "file": "next-round", "row": None, "column": None, "value": None,
+        "expected": place(plan_id) + "1 company of the folder is not in the roster "
+                    "(e.g. 77777771).",
+    }]  # fmt: skip
+    intro = "Holdplanen, som runden blev holdt efter, hører ikke til planens seneste filer: "
+    assert _refused_on_the_page(client, plan_id, placed) == [
+        "(næste runde)", intro + "1 virksomhed i filerne er ikke i holdplanen (f.eks. 77777771).",
+    ]  # fmt: skip
+    _saved(client, plan_id, f"{lines[0]}\n77777772,Sen To ApS,{rest}\n")
+    assert _refused_on_the_page(client, plan_id, placed)[1] == (
+        intro + "2 virksomheder i filerne er ikke i holdplanen (f.eks. 77777771)."
+    )
+    _saved(client, plan_id, withdraw=tuple(placed[:2]))
+    assert _refused_on_the_page(client, plan_id, placed)[1] == (
+        intro + f"2 virksomheder i holdplanen er ikke i filerne (f.eks. {placed[0]})."
+    )
+    settings = client.get(f"/api/plans/{plan_id}/settings").json()["settings"]
+    renamed = {"name": "Forår 2027", "start": settings["start"], "end": settings["end"]}
+    assert client.put(f"/api/plans/{plan_id}/settings", json=renamed).status_code == 201
+    assert _refused_on_the_page(client, plan_id, placed)[1] == (
+        intro + "holdplanen er for runden »2027-Q1«, filerne for runden »Forår 2027«."
+    )
+    answer = client.post(f"/api/plans/{plan_id}/next-round", json={})
+    assert answer.json()["problems"][0]["expected"] == (
+        place(plan_id) + "the roster is of round '2027-Q1', the folder of round 'Forår 2027'."
+    )
+    # the English page: the same words in English, without the server's paths
+    form = {"csrf_token": token(client, f"/plans/{plan_id}/next-round"), "came": placed,
+            "name": "Autumn", "start": "2027-04-01", "end": "2027-06-16"}  # fmt: skip
+    page = client.post(f"/plans/{plan_id}/next-round?lang=en", data=form).text
+    assert problem_rows(page)[0][4] == (
+        "The roster this round was held by does not belong to the plan's latest files: the "
+        "roster is of round '2027-Q1', the files of round 'Forår 2027'."
+    )
+    # a company's id changed (withdrawn, and signed up again by its name): the command's
+    # guess that it is the same company, in Danish
+    other, roster = _solved(client, small_files)
+    placed = sorted({m for c in roster["cohorts"] for m in c["members"]})
+    row = next(line for line in lines[1:] if line.startswith(placed[0] + ","))
+    name = row.split(",")[1]
+    _saved(client, other, f"{lines[0]}\n77777773,{row.split(',', 1)[1]}\n", (placed[0],))
+    answer = client.post(f"/api/plans/{other}/next-round", json={})
+    assert answer.json()["problems"][0]["expected"] == place(other) + (
+        f"1 company of the roster is not in the folder (e.g. {placed[0]}); company {name!r} "
+        f"has id 77777773 in the folder but {placed[0]} in the published roster: if its id "
+        f"was changed, put {placed[0]} back (it keeps its place); if it is another company, "
+        "give it another name (e.g. with its town)."
+    )
+    assert _refused_on_the_page(client, other, placed)[1] == intro + (
+        f"1 virksomhed i holdplanen er ikke i filerne (f.eks. {placed[0]}); virksomheden "
+        f"»{name}« har id 77777773 i filerne, men {placed[0]} i holdplanen: er dens id blevet "
+        f"ændret, så sæt {placed[0]} tilbage (så beholder den sin plads); er det en anden "
+        "virksomhed, så giv den et andet navn (f.eks. med dens by)."
+    )

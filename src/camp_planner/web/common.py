@@ -81,7 +81,7 @@ class Problems(Exception):
 #: a page (the JSON API keeps these names).
 PLACES = (
     views.N_("(request)"), views.N_("(plan)"), views.N_("(settings)"),
-    views.N_("(programme)"), views.N_("(no file)"),
+    views.N_("(programme)"), views.N_("(no file)"), views.N_("next-round"),
 )  # fmt: skip
 
 

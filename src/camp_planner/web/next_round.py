@@ -13,7 +13,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from camp_planner.i18n import N_
+from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.models import RoundConfig
 from camp_planner.web.common import Problems, Web
@@ -68,6 +68,20 @@ def shifted(config: RoundConfig) -> RoundConfig:
     )
 
 
+def _refusal(web: Web, plan_id: str, roster_path: Path) -> Message | None:
+    """Why the command refused, in the page's words (next_round_words), when it is one of
+    the refusals the route does not check first."""
+    from camp_planner.io.roster_file import RosterFileError, read_roster
+    from camp_planner.web.next_round_words import refusal
+
+    try:
+        roster = read_roster(roster_path)
+    except RosterFileError:
+        return None
+    problem, _ = web.plans.get(plan_id)
+    return refusal(problem, roster, roster_path)
+
+
 def next_round_plan(web: Web, plan_id: str, round_toml: str, absent: set[str]) -> str:
     """The next round's plan (its id), made by the command's code.
 
@@ -92,9 +106,10 @@ def next_round_plan(web: Web, plan_id: str, round_toml: str, absent: set[str]) -
             web.store.plan_dir(plan_id), roster, tmp / "round.toml", tmp / "next",
             tmp / "absent.csv", Console(file=said, width=200), Console(file=errors, width=200),
         )  # fmt: skip
-        if code != ExitCode.OK:
+        if code != ExitCode.OK:  # the command's sentence (the API's), and the page's words
             text = " ".join(errors.getvalue().split()).replace(str(web.store.root), "…")
-            raise Problems([InputProblem("next-round", None, None, None, text)])
+            words = _refusal(web, plan_id, roster)
+            raise Problems([InputProblem("next-round", None, None, None, text, words)])
         files = {p.name: p.read_bytes() for p in (tmp / "next").iterdir() if p.name in ALLOWED}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

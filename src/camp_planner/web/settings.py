@@ -185,7 +185,7 @@ def form_problems(problems: list[InputProblem], gettext: Any) -> list[InputProbl
     form shows it, in the page's language (round.toml's key stays in the JSON API)."""
     return [
         replace(p, column=gettext(_LABELS[p.column]))
-        if p.file == ROUND_TOML and p.column in _LABELS
+        if p.file in (ROUND_TOML, "(settings)") and p.column in _LABELS
         else p
         for p in problems
     ]

@@ -13,6 +13,7 @@ from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.web.common import Problems, Web, plan_form, problems_json, web_of
+from camp_planner.web.i18n import translations
 from camp_planner.web.next_round import (
     absent_of,
     next_round_plan,
@@ -25,6 +26,7 @@ from camp_planner.web.settings import (
     FIELDS,
     check_settings,
     data_from_form,
+    form_problems,
     form_values,
     read_written,
 )
@@ -71,6 +73,8 @@ def _page(request: Request, plan_id: str, status: int = 200, values: Any = None,
     web = web_of(request)
     problem, _ = web.plans.get(plan_id)
     names = {c.company_id: c.name for c in problem.companies}
+    if problems:  # the settings' fields named as the form names them
+        problems = form_problems(problems, translations(web.lang_of(request)).gettext)
     return web.render(
         request, "next_round.html", status=status, nav="next", plan=web.store.plan(plan_id),
         placed=_placed(web, plan_id), names=names,
