@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import camp_planner.cli as cli
 from tests.web.conftest import upload, wait_for
 from tests.web.test_pages import token
+from tests.web.test_problems_language import problem_rows
 
 UNKNOWN = "0123456789abcdef"
 
@@ -217,3 +218,35 @@ def test_fit_one_late_sign_up(make_client: Any, small_files: dict[str, bytes]) -
     assert client.post(f"/api/plans/{UNKNOWN}/fit", json={}).status_code == 404
     assert client.get(f"/jobs/{job}/replan").status_code == 404
     assert len(published["cohorts"]) >= 1
+
+
+def test_changes_page_facilitator_days_day_first(
+    make_client: Any, small_files: dict[str, bytes]
+) -> None:
+    """The Changes page prefills the facilitator's days day-first, as its hint's example,
+    takes day-first and ISO days, and names the field by its label when a day is wrong."""
+    toml = (
+        small_files["round.toml"]
+        .decode()
+        .replace(
+            "facilitator_unavailable = []", "facilitator_unavailable = [2027-03-01, 2027-02-15]"
+        )
+    )
+    assert "2027-02-15" in toml
+    client = make_client(solver_workers=1)
+    plan_id, _ = _solved_and_published(client, {**small_files, "round.toml": toml.encode()})
+    page = client.get(f"/plans/{plan_id}/changes?lang=da").text
+    assert 'name="facilitator_days" value="15-02-2027; 01-03-2027"' in page
+    form = {"csrf_token": token(client, f"/plans/{plan_id}/changes"), "only_save": "1",
+            "facilitator_changed": "1", "facilitator_days": "15-02-2027; 31-02-2027"}  # fmt: skip
+    answer = client.post(f"/plans/{plan_id}/replan?lang=da", data=form)
+    assert answer.status_code == 422
+    rows = problem_rows(answer.text)
+    assert [row[2] for row in rows] == ["Dage facilitatoren ikke kan"], rows
+    form["facilitator_days"] = "15-02-2027; 2027-03-02"
+    answer = client.post(f"/plans/{plan_id}/replan", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    settings = client.get(f"/api/plans/{plan_id}/settings").json()["settings"]
+    assert sorted(settings["facilitator_unavailable"]) == ["2027-02-15", "2027-03-02"]
+    page = client.get(f"/plans/{plan_id}/changes?lang=da").text
+    assert 'name="facilitator_days" value="15-02-2027; 02-03-2027"' in page

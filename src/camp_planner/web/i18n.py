@@ -28,7 +28,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from camp_planner.i18n import N_, compile_catalog
 from camp_planner.i18n import translations as library_translations
 
-__all__ = ["DEFAULT", "LANGUAGES", "N_", "environment", "library_gettext", "translations"]
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "N_",
+    "day_first",
+    "environment",
+    "library_gettext",
+    "translations",
+]
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
@@ -57,6 +65,12 @@ def library_gettext(lang: str) -> Callable[[str], str]:
         return found if found != text else web(text)
 
     return gettext
+
+
+def day_first(day: date) -> str:
+    """A day as the forms show the days of a list (``15-02-2027``, as their hint's example;
+    the readers take this and ISO dates alike): the same in both languages."""
+    return day.strftime("%d-%m-%Y")
 
 
 def _filters(lang: str) -> dict[str, Any]:
@@ -88,7 +102,10 @@ def _filters(lang: str) -> dict[str, Any]:
         minutes, secs = divmod(round(value), 60)
         return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
-    return {"day": day, "number": number, "percent": percent, "moment": moment, "seconds": seconds}
+    return {
+        "day": day, "day_first": day_first, "number": number, "percent": percent,
+        "moment": moment, "seconds": seconds,
+    }  # fmt: skip
 
 
 @functools.cache

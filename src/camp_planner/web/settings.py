@@ -20,13 +20,12 @@ from camp_planner.io.errors import Collector, InputProblem
 from camp_planner.io.round_file import ROUND_TOML, round_from_data
 from camp_planner.models import RoundConfig
 from camp_planner.outputs.round_toml import round_toml_text
-from camp_planner.web.i18n import N_
+from camp_planner.web.i18n import N_, day_first
 
 __all__ = [
     "FIELDS",
     "SettingField",
     "check_settings",
-    "day_first",
     "form_problems",
     "form_values",
     "read_written",
@@ -219,12 +218,6 @@ def form_values(config: RoundConfig | None) -> dict[str, Any]:
             value = field.get_default(call_default_factory=True)
         shown[spec.key] = _shown(spec, value)
     return shown
-
-
-def day_first(day: date) -> str:
-    """A day as the forms show the days of a list (``15-02-2027``; the readers take this
-    and ISO dates alike)."""
-    return day.strftime("%d-%m-%Y")
 
 
 def _shown(spec: SettingField, value: Any) -> Any:

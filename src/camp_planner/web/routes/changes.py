@@ -29,6 +29,7 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.i18n import translations
 from camp_planner.web.publish import (
     publish,
     publishable,
@@ -36,6 +37,7 @@ from camp_planner.web.publish import (
     published_roster,
 )
 from camp_planner.web.routes.api import plan_json_body
+from camp_planner.web.settings import form_problems
 from camp_planner.web.store import Job
 from camp_planner.web.versions import CHANGES, new_version, versions
 
@@ -154,6 +156,8 @@ def _changes_page(request: Request, plan_id: str, status: int = 200,
     )
     names = {c.company_id: c.name for c in problem.companies}
     lang = web.lang_of(request)
+    if problems:  # the facilitator's days named as the form names them
+        problems = form_problems(problems, translations(lang).gettext)
     return web.render(
         request, "changes.html", sentence_in=lambda text: summary_in(text, lang),
         status=status, nav="changes", plan=web.store.plan(plan_id),

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.web.common import Problems, Web, job_of, plan_form, problems_json, web_of
+from camp_planner.web.i18n import day_first
 from camp_planner.web.map_pages import map_response
 from camp_planner.web.programme import (
     MAX_ROUNDS,
@@ -21,7 +22,6 @@ from camp_planner.web.programme import (
     programme_document,
 )
 from camp_planner.web.routes.api import plan_json_body
-from camp_planner.web.settings import day_first
 from camp_planner.web.store import ACTIVE, Job
 from camp_planner.web.versions import version_at
 
