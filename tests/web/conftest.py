@@ -106,3 +106,12 @@ def upload(client: TestClient, files: dict[str, bytes]) -> str:
     answer = client.post("/api/plans", files=multipart(files))
     assert answer.status_code == 201, answer.text
     return str(answer.json()["plan_id"])
+
+
+def with_facilitator_days(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The small plan's files with the facilitator away on 15 February and 1 March 2027
+    (written out of order in round.toml)."""
+    toml = files["round.toml"].decode()
+    assert "facilitator_unavailable = []" in toml
+    days = "facilitator_unavailable = [2027-03-01, 2027-02-15]"
+    return {**files, "round.toml": toml.replace("facilitator_unavailable = []", days).encode()}

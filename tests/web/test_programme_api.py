@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import camp_planner.cli as cli
-from tests.web.conftest import upload, wait_for
+from tests.web.conftest import upload, wait_for, with_facilitator_days
 from tests.web.test_pages import token
 
 UNKNOWN = "0123456789abcdef"
@@ -291,15 +291,8 @@ def test_form_shows_and_takes_day_first_facilitator_days(
 ) -> None:
     """The form's facilitator days are prefilled day-first, as its example (15-02-2027), in
     date order; day-first days posted are read as the dates they name (ISO too)."""
-    toml = (
-        small_files["round.toml"]
-        .decode()
-        .replace(
-            "facilitator_unavailable = []", "facilitator_unavailable = [2027-03-01, 2027-02-15]"
-        )
-    )
-    assert "2027-02-15" in toml
-    plan_id = upload(client, {**small_files, "round.toml": toml.encode()})
+    files = with_facilitator_days(small_files)
+    plan_id = upload(client, files)
     page = client.get(f"/plans/{plan_id}/programme?rounds=2&lang=da").text
     # round 2 is round 1 moved by its length, 82 days: 8 May and 22 May
     assert 'name="round-1-facilitator_unavailable" value="15-02-2027; 01-03-2027"' in page
@@ -319,7 +312,7 @@ def test_form_shows_and_takes_day_first_facilitator_days(
     client.app.state.manager.cancel(job.job_id)  # only what it was asked matters here
     from camp_planner.io.programme_file import PROGRAMME_TOML, read_programme_rounds
 
-    (tmp_path / "round.toml").write_text(toml, "utf-8")
+    (tmp_path / "round.toml").write_bytes(files["round.toml"])
     (tmp_path / PROGRAMME_TOML).write_text(job.params["programme_toml"], "utf-8")
     rounds = read_programme_rounds(tmp_path)
     assert [sorted(r.facilitator_unavailable) for r in rounds] == [

@@ -23,12 +23,12 @@ from tests.web.test_year_replan import _solved_and_published
 UNKNOWN = "0123456789abcdef"
 
 
-def test_choose_a_place_of_fit(
-    make_client: Any, small_files: dict[str, bytes], tmp_path: Path
-) -> None:
-    client = make_client(solver_workers=1)
-    plan_id, published = _solved_and_published(client, small_files)
-    companies = small_files["companies.csv"].decode().splitlines()
+def _fit_of_a_late_signup(
+    client: Any, plan_id: str, files: dict[str, bytes]
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """A late sign-up (77777777) saved without a replan and the places fit finds for it:
+    (the late sign-ups CSV, the fit job, its options)."""
+    companies = files["companies.csv"].decode().splitlines()
     header, row = companies[0], companies[1]
     late = f"{header}\n77777777,Sen Tre ApS,{row.split(',', 2)[2]}\n"
     answer = client.post(
@@ -44,7 +44,15 @@ def test_choose_a_place_of_fit(
         json={"company_id": "77777777", "as_of": "2027-01-04", "time_limit": 30},
     )
     fit_job = answer.json()["job_id"]
-    options = wait_for(client, fit_job, timeout=120)["summary"]["options"]
+    return late, fit_job, wait_for(client, fit_job, timeout=120)["summary"]["options"]
+
+
+def test_choose_a_place_of_fit(
+    make_client: Any, small_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    client = make_client(solver_workers=1)
+    plan_id, published = _solved_and_published(client, small_files)
+    late, fit_job, options = _fit_of_a_late_signup(client, plan_id, small_files)
     ranked = [o for o in options if o["rank"]]
     assert ranked, options
     page = client.get(f"/jobs/{fit_job}/fit?lang=da").text
@@ -173,22 +181,7 @@ def test_fit_page_names_venues_and_dates_in_the_page_language(
     names = {line.split(",")[0]: line.split(",")[1] for line in renamed[1:]}
     client = make_client(solver_workers=1)
     plan_id, _ = _solved_and_published(client, files)
-    companies = small_files["companies.csv"].decode().splitlines()
-    late = f"{companies[0]}\n77777777,Sen Fire ApS,{companies[1].split(',', 2)[2]}\n"
-    answer = client.post(
-        f"/plans/{plan_id}/replan",
-        data={"csrf_token": token(client, f"/plans/{plan_id}/changes"), "only_save": "1",
-              "as_of": "2027-01-04"},
-        files={"late": ("sene.csv", late.encode(), "text/csv")},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert answer.status_code == 303, answer.text
-    answer = client.post(
-        f"/api/plans/{plan_id}/fit",
-        json={"company_id": "77777777", "as_of": "2027-01-04", "time_limit": 30},
-    )
-    fit_job = answer.json()["job_id"]
-    options = wait_for(client, fit_job, timeout=120)["summary"]["options"]
+    _, fit_job, options = _fit_of_a_late_signup(client, plan_id, small_files)
     placed = [o for o in options if o["venue_id"]]
     assert placed, options
     fit_csv = client.get(f"/api/jobs/{fit_job}/files/fit.csv").text
