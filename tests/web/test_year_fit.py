@@ -198,3 +198,38 @@ def test_fit_page_names_venues_and_dates_in_the_page_language(
     # fit.csv (CONTRACT) and the API keep the venue's id and the ISO dates
     assert placed[0]["venue_id"] in fit_csv and placed[0]["dates"] in fit_csv
     assert "Kursuscenter" not in fit_csv
+    # the roster of a chosen place: its replan page names the venues and writes the days
+    # day-first too (changes.csv and the API keep them as written)
+    chosen = placed[0]
+    answer = client.post(
+        f"/plans/{plan_id}/fit/choose",
+        data={"csrf_token": token(client, f"/jobs/{fit_job}/fit"), "job_id": fit_job,
+              "rank": chosen["rank"]},
+        follow_redirects=False,
+    )  # fmt: skip
+    job = answer.headers["location"].removeprefix("/jobs/")
+    assert wait_for(client, job, timeout=120)["status"] == "done"
+    rows = client.get(f"/api/jobs/{job}/changes").json()["changes"]
+    mine = next(r for r in rows if r["company_id"] == "77777777")
+    assert mine["new_venue_id"] == chosen["venue_id"]  # the API: ids and ISO dates
+    page = client.get(f"/jobs/{job}/replan?lang=da").text
+    venue = names[chosen["venue_id"]]
+    assert f"på den valgte plads: {chosen['cohort_id']} på {venue}." in page
+    table = page.split('<table id="changes">', 1)[1].split("</table>", 1)[0]
+    cells = {  # the table's rows by company id
+        found[0]: found
+        for found in (
+            [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        )
+        if found
+    }  # fmt: skip
+    days = [date.fromisoformat(d) for d in mine["new_dates"].split(";")]
+    assert venue in cells["77777777"], cells["77777777"]
+    # without the weekday: the change list has nine columns
+    assert ", ".join(_day_first(d, "da").split(" ", 1)[1] for d in days) in cells["77777777"]
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", table)  # no ISO date in the change list
+    shown = {cell for row in cells.values() for cell in row}
+    assert not shown & set(names), shown & set(names)  # no venue by its id
+    assert shown & set(names.values())

@@ -40,7 +40,7 @@ __all__ = [
     "STEP_LABELS",
     "comparison_view",
     "expected_text",
-    "fit_places",
+    "places_shown",
     "plan_view",
     "progress_text",
     "reason_shown",
@@ -248,18 +248,21 @@ def roster_view(problem: PlanningProblem, roster: Roster) -> dict[str, Any]:
     }
 
 
-def fit_places(problem: PlanningProblem, options: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """fit's options for the fit page: each with its venue's name (``venue``) and its days
-    as dates (``days``, formatted by the page's ``day`` filter); fit.csv keeps the ids."""
+def places_shown(problem: PlanningProblem, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of fit.csv or changes.csv as a page shows them: each ``*venue_id`` cell the
+    venue's name (``Online`` for online), each ``*dates`` cell its days as dates (the page's
+    ``day`` filter writes them); the files and the API keep the ids and ISO dates."""
     venues = {v.venue_id: v for v in problem.venues}
-    return [
-        {
-            **o,
-            "venue": _place(venues.get(str(o.get("venue_id", ""))), str(o.get("venue_id", "")))[0],
-            "days": [date.fromisoformat(d) for d in str(o.get("dates", "")).split(";") if d],
-        }
-        for o in options
-    ]
+    shown = []
+    for row in rows:
+        out = dict(row)
+        for key, value in row.items():
+            if key.endswith("venue_id") and value:
+                out[key] = _place(venues.get(str(value)), str(value))[0]
+            elif key.endswith("dates"):
+                out[key] = [date.fromisoformat(d) for d in str(value or "").split(";") if d]
+        shown.append(out)
+    return shown
 
 
 # -- progress ---------------------------------------------------------------------------------

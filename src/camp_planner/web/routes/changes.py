@@ -238,10 +238,13 @@ def replan_result_page(request: Request, job_id: str) -> Response:
 
     current = published_job(web.store, job.plan_id)
     sentence = summary_in(str(job.summary.get("sentence", "")), web.lang_of(request))
+    problem, _ = web.plans.get(job.plan_id)  # venues by name, dates day-first
+    place = job.params.get("place")
     return web.render(
         request, "replan.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
-        rows=_change_rows(job, web), publishable=publishable(job, job.plan_id),
-        sentence=sentence, chosen=job.params.get("place"),
+        rows=views.places_shown(problem, _change_rows(job, web)),
+        publishable=publishable(job, job.plan_id), sentence=sentence,
+        chosen=views.places_shown(problem, [place])[0] if place else None,
         is_published=current is not None and current.job_id == job.job_id,
     )  # fmt: skip
 
@@ -374,7 +377,7 @@ def fit_result_page(request: Request, job_id: str) -> Response:
 
     lang = web.lang_of(request)
     problem, _ = web.plans.get(job.plan_id)
-    options = views.fit_places(
+    options = views.places_shown(
         problem,
         [
             {**o, "note": note_in(str(o.get("note", "")), lang)}
