@@ -173,6 +173,11 @@ def test_a_stop_keeps_what_was_sent_and_the_rest_goes_later(
     received = Counter(by_address[to] for tos, _ in slow.messages for to in tos)
     assert set(received.values()) == {1}  # nobody twice
     assert set(members) - set(received) <= unknown  # everybody else reached exactly once
+    if unknown:  # sent again when asked: the company's one more message
+        asked = client.post(url, json={"again": True, "companies": sorted(unknown)}).json()
+        assert asked["sent"] == 1 and asked["unknown"] == [] and asked["not_sent_again"] == []
+        after = Counter(by_address[to] for tos, _ in slow.messages for to in tos)
+        assert after - received == Counter(unknown)
 
 
 def test_smtp_problems_and_the_apps_own_words_in_danish(
