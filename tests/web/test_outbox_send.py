@@ -164,7 +164,7 @@ def test_a_stop_keeps_what_was_sent_and_the_rest_goes_later(
     # worker ended before the answer (its outcome unknown)
     assert len(logged) <= first <= len(logged) + len(unknown)
     page = client.get(f"/jobs/{job_id}/send").text
-    assert "Udsendelsen blev stoppet" in page
+    assert "Udsendelsen blev stoppet" in page and "viser udbakken den med ukendt udfald" in page
     rest = client.post(url, json={}).json()
     assert sorted(rest["not_sent_again"]) == sorted(logged)
     assert rest["unknown"] == sorted(unknown)  # reported, not sent again by itself
