@@ -142,3 +142,16 @@ def test_an_ordinary_send_records_sending_first_and_leaves_no_sending_row(
     code, output = run("send", folder, "--roster", roster)
     assert "unknown" not in output
     assert [r["status"] for r in _log(folder)].count("sending") == 0
+
+
+def test_company_naming_no_message_is_refused_and_nothing_is_sent(
+    folder: Path, smtp_server: Recorder
+) -> None:
+    roster = folder / "out" / "roster.json"
+    some = sorted(_placed(folder))[0]
+    code, output = run("send", folder, "--roster", roster, "--company", some, "--company", "x9")
+    assert code == 2 and "--company: no message for x9. Nothing was sent." in output
+    assert smtp_server.messages == [] and not (folder / "out" / "sent-log.csv").exists()
+    code, output = run("send", folder, "--roster", roster, "--company", some)
+    assert code == 0 and "1 sent, 0 failed" in output
+    assert [tos for tos, _ in smtp_server.messages] == [[_addresses(folder)[some]]]
