@@ -6,6 +6,7 @@ on loopback (aiosmtpd)."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 import camp_planner.cli as cli
 import camp_planner.mail.outbox as outbox_module
 from camp_planner.mail.sentlog import LogRow
-from tests.mail.conftest import Recorder, run
+from tests.mail.conftest import Recorder, run, serve_smtp
 
 
 class Crash(Exception):
@@ -45,8 +46,6 @@ def _addresses(folder: Path) -> dict[str, str]:
 
 
 def _placed(folder: Path) -> set[str]:
-    import json
-
     roster = json.loads((folder / "out" / "roster.json").read_text("utf-8"))
     return {m for c in roster["cohorts"] for m in c["members"]}
 
@@ -118,8 +117,6 @@ class Watching(Recorder):
 def test_an_ordinary_send_records_sending_first_and_leaves_no_sending_row(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.mail.conftest import serve_smtp
-
     roster = folder / "out" / "roster.json"
     addresses = _addresses(folder)
     refused = addresses[sorted(_placed(folder))[0]]
