@@ -1,10 +1,12 @@
 """`camp-planner send` and `camp-planner answers`: invitations by e-mail, and the answers.
 
-``send FOLDER --roster ROSTER [--template FILE] [--smtp] [--again] [--eml/--out DIR]
-[--only-changed/--changes CHANGES_CSV] [--published ROSTER]``: one message per placed company
-with an e-mail address (after a replan only the companies its changes.csv names), through
-SMTP when ``CAMP_PLANNER_SMTP_HOST`` is set (or ``--smtp``), else as .eml files; every
-attempt in ``sent-log.csv`` beside ROSTER. ``answers FOLDER --roster ROSTER [--answers
+``send FOLDER --roster ROSTER [--template FILE] [--smtp] [--again] [--company ID ...]
+[--eml/--out DIR] [--only-changed/--changes CHANGES_CSV] [--published ROSTER]``: one message
+per placed company with an e-mail address (after a replan only the companies its changes.csv
+names; with ``--company`` only those), through SMTP when ``CAMP_PLANNER_SMTP_HOST`` is set
+(or ``--smtp``), else as .eml files; every attempt in ``sent-log.csv`` beside ROSTER. A
+message of unknown outcome (an earlier send ended while the server was taking it) is
+printed and not sent again without ``--again``. ``answers FOLDER --roster ROSTER [--answers
 FILE] [--today DATE] [--out DIR]``: writes answers.csv to fill in, or reads it and prints
 the counts, who has not answered, and writes declined.csv (docs/invitations.md).
 """
@@ -31,11 +33,16 @@ from camp_planner.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from camp_planner.mail import SmtpSettings
+    from camp_planner.mail import Outgoing, SmtpSettings
     from camp_planner.mail.answers import Answer
     from camp_planner.models import PlanningProblem, Roster
 
 __all__ = ["register", "run_answers", "run_send"]
+
+_NO_PUBLISHED = (
+    "note: no published roster (--published): old events cannot be cancelled in the "
+    "companies' calendars; the messages still say what changed."
+)
 
 
 def run_send(
@@ -51,9 +58,10 @@ def run_send(
     changes: Path | None = None,
     published: Path | None = None,
     env: Mapping[str, str] | None = None,
+    companies: list[str] | None = None,
 ) -> ExitCode:
-    """Compose and deliver the messages; OK when every message went, NO_ROSTER (1) when
-    some failed or everything was sent before, BAD_INPUT (2) for input that cannot be used."""
+    """Compose and deliver the messages (of `companies`, if given); OK when all went, 1 when
+    some failed or are of unknown outcome or all were sent before, 2 for bad input."""
     from camp_planner.io.errors import InputError
     from camp_planner.mail import SENT_LOG, TemplateProblem, deliver
     from camp_planner.mail.batch import batch_for, read_roster_file
@@ -96,13 +104,9 @@ def run_send(
     except TemplateProblem as exc:
         return fail(err, f"Template: {exc}. Nothing was sent.")
     if changes is not None and before is None:
-        out.print(
-            Text(
-                "note: no published roster (--published): old events cannot be cancelled in "
-                "the companies' calendars; the messages still say what changed.",
-                style="yellow",
-            )
-        )
+        out.print(Text(_NO_PUBLISHED, style="yellow"))
+    if companies and (missing := _keep_only(batch.outgoing, set(companies))):
+        return fail(err, f"--company: no message for {', '.join(missing)}. Nothing was sent.")
     target = eml_dir or roster_path.parent / "outbox"
     try:
         done = deliver(
@@ -117,6 +121,13 @@ def run_send(
     except OSError as exc:
         return fail(err, f"Cannot write to {exc.filename or target}: {exc.strerror or exc}")
     return _report(done, batch.no_address, smtp is not None, target, out, err)
+
+
+def _keep_only(outgoing: list[Outgoing], companies: set[str]) -> list[str]:
+    """Keep only the messages of `companies` in `outgoing`; the companies without one."""
+    missing = sorted(companies - {item.letter.company_id for item in outgoing})
+    outgoing[:] = [item for item in outgoing if item.letter.company_id in companies]
+    return missing
 
 
 def _transport(
@@ -187,11 +198,27 @@ def _report(
                 style="yellow",
             )
         )
+    for row in done.unknown:
+        out.print(
+            Text(
+                f"unknown: may have been delivered: {row.company_id} ({row.to}), handed to the "
+                f"server on {row.time} when that send ended without its answer; not sent again "
+                f"(--again --company {row.company_id} to send it).",
+                style="yellow",
+            )
+        )
     if done.failed:
         return fail(
             err,
             f"{len(done.failed)} message(s) failed; run the same command again to retry them "
             "(those sent are not sent twice).",
+            ExitCode.NO_ROSTER,
+        )
+    if done.unknown:
+        return fail(
+            err,
+            f"{len(done.unknown)} message(s) of unknown outcome not sent again: ask the "
+            "companies whether they got it, then send deliberately with --again --company ID.",
             ExitCode.NO_ROSTER,
         )
     if done.skipped and not done.attempts:
@@ -318,8 +345,15 @@ def _register_send(app: typer.Typer) -> None:
             bool, typer.Option("--smtp", help="Send through SMTP (CAMP_PLANNER_SMTP_HOST, ...)")
         ] = False,
         again: Annotated[
-            bool, typer.Option("--again", help="Send also what was sent before for this roster")
+            bool,
+            typer.Option(
+                "--again", help="Send also what was sent before, or of unknown outcome, again"
+            ),
         ] = False,
+        company: Annotated[
+            list[str] | None,
+            typer.Option("--company", help="Only this company's message (repeat for more)"),
+        ] = None,
         eml: Annotated[
             Path | None,
             typer.Option(
@@ -352,6 +386,7 @@ def _register_send(app: typer.Typer) -> None:
             eml_dir=eml,
             changes=changes,
             published=published,
+            companies=company,
         )
         raise typer.Exit(code)
 

@@ -1,10 +1,14 @@
 """Deliver composed messages: through SMTP, or as .eml files; every attempt in the sent-log.
 
-Each SMTP attempt is added to the sent-log as soon as the server has answered it, so a
-sending that is interrupted (a Stop, a crash) leaves every message it sent logged.
-A message already accepted by the SMTP server for the same roster version (fingerprint) and
-kind is not sent again unless asked (``again``); one that failed is simply sent again the
-next time. Writing .eml files (the preview) never counts as sent.
+Before a message is handed to the SMTP server a ``sending`` row is added to the sent-log,
+and replaced by the server's answer (``sent`` or ``failed``) as soon as it came, so a
+sending that is interrupted (a Stop, a crash) leaves every message it sent logged, and the
+one the server was taking at that moment as ``sending``: its outcome is unknown (it may
+have been delivered). A message already accepted by the SMTP server for the same roster
+version (fingerprint) and kind, or of unknown outcome, is not sent again unless asked
+(``again``); one that failed is simply sent again the next time. Sends of one log hold its
+lock (:func:`~camp_planner.mail.sentlog.sending_lock`), so a ``sending`` row found by a
+send is of one that ended. Writing .eml files (the preview) never counts as sent.
 """
 
 from __future__ import annotations
@@ -16,7 +20,19 @@ from email import policy
 from pathlib import Path
 
 from camp_planner.mail.compose import Outgoing
-from camp_planner.mail.sentlog import FAILED, SENT, WRITTEN, LogRow, append_log, delivered, read_log
+from camp_planner.mail.sentlog import (
+    FAILED,
+    SENDING,
+    SENT,
+    WRITTEN,
+    LogRow,
+    append_log,
+    delivered,
+    read_log,
+    record_answer,
+    sending_lock,
+    unknown,
+)
 from camp_planner.mail.smtp import SendResult, SmtpSettings, send_all
 from camp_planner.outputs.atomic import atomic_write_bytes
 
@@ -27,10 +43,13 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass
 class Delivery:
-    """What happened: the attempts made now, the messages not sent twice, the files."""
+    """What happened: the attempts made now, the messages not sent twice (accepted
+    before), those not sent again because their outcome is unknown, the files."""
 
     attempts: list[LogRow] = field(default_factory=list)
     skipped: list[LogRow] = field(default_factory=list)
+    #: the ``sending`` rows of an earlier send that ended before the server's answer
+    unknown: list[LogRow] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     log: Path | None = None
 
@@ -60,31 +79,14 @@ def deliver(
         roster_print: The roster's fingerprint (for the log and the sent-twice check).
         smtp: The server settings, to send.
         eml_dir: The folder for ``<company_id>.eml`` files, to write them.
-        again: Send also what the server accepted before for this roster.
+        again: Send also what the server accepted before for this roster, and what was
+            of unknown outcome.
         progress: Called with (answered so far, to send) after each SMTP answer.
     """
     result = Delivery(log=log)
     if smtp is not None:
-        before = delivered(read_log(log), roster_print)
-        todo = []
-        for item in outgoing:
-            done = before.get(item.letter.company_id)
-            if done is not None and done.kind == item.letter.kind and not again:
-                result.skipped.append(done)
-            else:
-                todo.append(item)
-
-        def logged(index: int, answer: SendResult) -> None:
-            status = SENT if answer.delivered else FAILED
-            row = _row(todo[index], roster_name, roster_print, status, answer.answer)
-            result.attempts.append(row)
-            append_log(log, [row])  # at once: an interrupted sending keeps what it sent
-            if progress is not None:
-                progress(len(result.attempts), len(todo))
-
-        if progress is not None:
-            progress(0, len(todo))
-        send_all(smtp, [item.message for item in todo], on_each=logged)
+        with sending_lock(log):
+            _send(outgoing, smtp, result, log, (roster_name, roster_print), again, progress)
         return result
     assert eml_dir is not None, "an .eml folder or SMTP settings"
     for item in outgoing:
@@ -96,6 +98,49 @@ def deliver(
     if result.attempts:
         append_log(log, result.attempts)
     return result
+
+
+def _send(
+    outgoing: list[Outgoing],
+    smtp: SmtpSettings,
+    result: Delivery,
+    log: Path,
+    roster: tuple[str, str],
+    again: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Send through `smtp` what is not sent twice, each message recorded as ``sending``
+    before it is handed to the server and then replaced by the server's answer."""
+    name, print_ = roster
+    rows = read_log(log)
+    before, open_ = delivered(rows, print_), unknown(rows, print_)
+    todo = []
+    for item in outgoing:
+        company, kind = item.letter.company_id, item.letter.kind
+        done, pending = before.get(company), open_.get(company)
+        if pending is not None and pending.kind == kind and not again:
+            result.unknown.append(pending)
+        elif done is not None and done.kind == kind and not again:
+            result.skipped.append(done)
+        else:
+            todo.append(item)
+    handed: dict[int, LogRow] = {}
+
+    def starting(index: int) -> None:
+        handed[index] = _row(todo[index], name, print_, SENDING, "")
+        append_log(log, [handed[index]])  # before the server has it: never silently twice
+
+    def logged(index: int, answer: SendResult) -> None:
+        status = SENT if answer.delivered else FAILED
+        row = _row(todo[index], name, print_, status, answer.answer)
+        record_answer(log, handed.get(index), row)  # the answer replaces the sending row
+        result.attempts.append(row)
+        if progress is not None:
+            progress(len(result.attempts), len(todo))
+
+    if progress is not None:
+        progress(0, len(todo))
+    send_all(smtp, [item.message for item in todo], on_each=logged, on_start=starting)
 
 
 def _row(item: Outgoing, roster: str, print_: str, status: str, answer: str) -> LogRow:

@@ -111,13 +111,16 @@ def send_all(
     settings: SmtpSettings,
     messages: list[EmailMessage],
     on_each: Callable[[int, SendResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> list[SendResult]:
     """Send each message over one connection; a message the server refuses (for any of its
     recipients, or as a whole) is failed with the server's answer, the others go on.
 
     A connection that cannot be made fails every message with the reason. `on_each` is
     called with each message's index and result as soon as the server has answered it
-    (so that the caller can log it at once and show the progress)."""
+    (so that the caller can log it at once and show the progress); `on_start` with each
+    message's index just before the message is handed to the server (so that the caller
+    can record it as being sent first)."""
     results: list[SendResult] = []
 
     def done(result: SendResult) -> None:
@@ -141,7 +144,9 @@ def send_all(
             for _ in messages:
                 done(SendResult(False, _answer(exc)))
             return results
-        for message in messages:
+        for index, message in enumerate(messages):
+            if on_start is not None:
+                on_start(index)
             done(_send_one(smtp, message))
     return results
 

@@ -43,7 +43,7 @@ from camp_planner.mail.letters import (
     template_from_text,
 )
 from camp_planner.mail.outbox import Delivery
-from camp_planner.mail.sentlog import FAILED, SENT, LogRow
+from camp_planner.mail.sentlog import SMTP_STATUSES, LogRow, send_running, unknown
 from camp_planner.mail.smtp import (
     EXPECT_PASSWORD,
     EXPECT_PORT,
@@ -75,11 +75,13 @@ __all__ = [
     "save_template",
     "prepare_send",
     "send",
+    "sending_now",
     "setting_problem",
     "smtp_problems",
     "sent_log",
     "smtp_state",
     "template_text",
+    "unknown_outcome",
 ]
 
 TEMPLATE = "template.txt"
@@ -294,12 +296,27 @@ def sent_log(store: Store, plan_id: str) -> list[LogRow]:
 
 
 def latest_attempts(store: Store, plan_id: str, print_: str) -> dict[str, LogRow]:
-    """company_id -> its latest SMTP attempt (sent or failed) for roster version `print_`."""
+    """company_id -> its latest SMTP attempt (sent, failed, or sending: handed to the server
+    without a recorded answer) for roster version `print_`."""
     out: dict[str, LogRow] = {}
     for row in sent_log(store, plan_id):
-        if row.fingerprint == print_ and row.status in (SENT, FAILED):
+        if row.fingerprint == print_ and row.status in SMTP_STATUSES:
             out[row.company_id] = row
     return out
+
+
+def sending_now(store: Store, plan_id: str) -> bool:
+    """Whether a send of the plan is handing messages to the server now (its lock is held)."""
+    return send_running(outbox_dir(store, plan_id) / SENT_LOG)
+
+
+def unknown_outcome(store: Store, plan_id: str, print_: str) -> dict[str, LogRow]:
+    """company_id -> its ``sending`` row for roster version `print_` of a send that ended
+    before the server's answer was recorded: it may have been delivered (none while a send
+    runs, whose ``sending`` rows are still being answered)."""
+    if sending_now(store, plan_id):
+        return {}
+    return unknown(sent_log(store, plan_id), print_)
 
 
 @dataclass(frozen=True)

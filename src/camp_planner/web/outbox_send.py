@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from camp_planner.mail.outbox import Delivery
-from camp_planner.mail.sentlog import SENT, WRITTEN, LogRow
+from camp_planner.mail.sentlog import SENDING, SENT, WRITTEN, LogRow
 from camp_planner.models import PlanningProblem
 from camp_planner.web.common import Problems, problem_dict
 from camp_planner.web.outbox import prepare_send, send
@@ -68,6 +68,7 @@ def delivery_dict(done: Delivery, no_address: list[str]) -> dict[str, Any]:
         "sent": sum(r.status == "sent" for r in done.attempts),
         "failed": len(done.failed),
         "not_sent_again": [r.company_id for r in done.skipped],
+        "unknown": [r.company_id for r in done.unknown],
         "no_address": no_address,
         "attempts": [log_dict(r) for r in done.attempts],
     }
@@ -83,6 +84,8 @@ def answer_shown(row: LogRow, gettext: Callable[[str], str]) -> dict[str, str]:
             "shown": gettext("Written as %(file)s") % {"file": Path(answer).name},
             "verbatim": "",
         }
+    if row.status == SENDING:
+        return {"shown": gettext("No answer recorded"), "verbatim": ""}
     if row.status == SENT and answer == ACCEPTED:
         return {"shown": gettext("Accepted by the server"), "verbatim": ""}
     if _SERVER.match(answer):

@@ -26,10 +26,12 @@ from camp_planner.web.outbox import (
     open_outbox,
     preview,
     save_template,
+    sending_now,
     sent_log,
     setting_problem,
     smtp_state,
     template_text,
+    unknown_outcome,
 )
 from camp_planner.web.outbox_send import (
     active_send,
@@ -103,6 +105,8 @@ def _outbox_page(
             "custom": custom, "smtp": settings, "smtp_problems": smtp_problems,
             "names": names, "log": log, "round_lang": lang,
             "failed": sorted(c for c, r in shown.attempts.items() if r.status == "failed"),
+            "sending_now": sending_now(web.store, plan_id),
+            "unknown": sorted(unknown_outcome(web.store, plan_id, box.roster.print_)),
             "unpublished_replan": _newer_replan(web, plan_id, box.job),
         }  # fmt: skip
     return web.render(
@@ -295,6 +299,7 @@ async def outbox_api(request: Request, plan_id: str) -> Response:
         "roster": shown.box.roster.print_, "after_replan": shown.box.after_replan,
         "smtp": settings is not None, "smtp_problems": smtp_problems,
         "messages": messages, "no_address": shown.batch.no_address, "not_in_plan": shown.gone,
+        "unknown": sorted(unknown_outcome(web.store, plan_id, shown.box.roster.print_)),
     })  # fmt: skip
 
 
