@@ -1,7 +1,7 @@
 """Real rosters of the programme and of the replan, for the reason-code tests
-(tests/scheduler/test_reason_codes_later.py): the demo's two-round programme in Danish and
-in English, the demo's roster replanned after changes (Danish and English), and the small
-replan scenes of tests/replan whose reasons the demo does not reach.
+(tests/scheduler/test_reason_codes_later.py): the demo's two-round programme (Danish), the
+demo's roster replanned after changes (Danish and English), and the small programme and
+replan scenes of tests/programme and tests/replan whose reasons the demo does not reach.
 
 ``python -m tests.scheduler.reason_cases`` writes every case's unplaced entries
 (company_id, code, reason) to ``tests/scheduler/data/reasons_before.json``. That file was
@@ -180,7 +180,6 @@ CASES: dict[str, Callable[[Path], list[Roster]]] = {
     "programme-small-da": lambda tmp: small_programmes(tmp, "da"),
     "programme-small-en": lambda tmp: small_programmes(tmp, "en"),
     "programme-da": lambda tmp: programme_rosters(tmp, "da"),
-    "programme-en": lambda tmp: programme_rosters(tmp, "en"),
     "replan-demo-da": lambda tmp: demo_replan(tmp, "da"),
     "replan-demo-en": lambda tmp: demo_replan(tmp, "en"),
     "replan-small-da": lambda tmp: small_replans(tmp, "da"),

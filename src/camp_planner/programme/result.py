@@ -1,7 +1,8 @@
 """From a solved programme to a roster per round and the programme document.
 
 Each round's roster is complete on its own: every company of the input once, in a cohort
-or unplaced with a code (``later_round`` when its step is planned in a later round), with
+or unplaced with a code (``later_round`` when its step is planned in a later round) and the
+reason's ``reason_code`` and ``reason_values`` (scheduler/reason_text.py), with
 ``completed`` as it stands after the earlier rounds. The programme document lists each
 company's planned steps and a sentence the coordinator can send.
 """
@@ -32,9 +33,13 @@ from camp_planner.programme.plan import steps_to_take
 from camp_planner.programme.solve import ProgrammeSolution, Stage
 from camp_planner.scheduler.days import DayIndex
 from camp_planner.scheduler.prepare import next_step_or_reason, placement_priority
+from camp_planner.scheduler.reason_text import Reason, reason_fields, segment_values
 from camp_planner.scheduler.result import assemble_roster
 
 STEP_NAMES = {Step.MODULE1: "Module 1", Step.MODULE2: "Module 2"}
+#: The programme's own reasons are written in English, whatever the round's language (as
+#: they always were); their codes let a page show them in its own language.
+ENGLISH = "en"
 
 
 @dataclass
@@ -122,31 +127,33 @@ def _why_not(
         rr, step = later[0]
         return UnplacedCode.LATER_ROUND, _later_reason(solution, problem, company, rr, step)
     if company.available_from and company.available_from > problem.round.end:
-        return UnplacedCode.NOT_YET_AVAILABLE, (
-            f"can start from {company.available_from}, after this round ({problem.round.end})"
-        )
+        dates = {"start": company.available_from.isoformat(), "end": problem.round.end.isoformat()}
+        return UnplacedCode.NOT_YET_AVAILABLE, Reason("after_round", dates, ENGLISH)
     rnd = problem.round
     _, people = group_counts(problem).get(segment, (0, 0))
     if people < rnd.cohort_min:
-        return UnplacedCode.SEGMENT_TOO_SMALL, (
-            f"{segment.label} has {people} people this round; a cohort needs {rnd.cohort_min}"
-        )
-    return UnplacedCode.CAPACITY, (
-        f"{segment.label}: no room in the horizon's rounds (venues, the facilitator's days, "
-        "cohort sizes) for every company; who goes first: priority, then waiting, then travel"
+        values: dict[str, object] = {
+            "segment": segment_values(segment),
+            "people": people,
+            "min": rnd.cohort_min,
+        }
+        return UnplacedCode.SEGMENT_TOO_SMALL, Reason("horizon_too_small", values, ENGLISH)
+    return UnplacedCode.CAPACITY, Reason(
+        "horizon_full", {"segment": segment_values(segment)}, ENGLISH
     )
 
 
 def _later_reason(
     solution: ProgrammeSolution, problem: PlanningProblem, company: Company, rr: int, step: Step
-) -> str:
+) -> Reason:
     """Why a company's step is planned for round `rr` and not for this one (issue 23): this
     round's places of its group went to companies that go first, or it is planned later so
     that more steps and tracks fit in the horizon (those rank above earlier rounds)."""
-    planned = f"{STEP_NAMES[step]} is planned for round {solution.programme.rounds[rr].name}"
     here = problem.round
+    planned = {"step": step.value, "round": solution.programme.rounds[rr].name, "here": here.name}
     if company.available_from and company.available_from > here.end:
-        return f"{planned}: it can start from {company.available_from}, after round {here.name}"
+        values = planned | {"start": company.available_from.isoformat()}
+        return Reason("later_available", values, ENGLISH)
     segment = problem.segment_of(company)
     r = next(i for i, rnd in enumerate(solution.programme.rounds) if rnd.name == here.name)
     standing = placement_priority(problem)
@@ -157,15 +164,8 @@ def _later_reason(
         and problem.segment_of(other) == segment
     ]
     if any(standing[cid] > standing[company.company_id] for cid in took):
-        return (
-            f"{planned}: round {here.name} was full with companies that go first (a higher "
-            "priority or waiting longer)"
-        )
-    return (
-        f"{planned}: planned later to complete more steps and tracks within the horizon "
-        f"(they rank above an earlier round; {len(took)} of its group train in round "
-        f"{here.name})"
-    )
+        return Reason("later_full", planned, ENGLISH)
+    return Reason("later_tracks", planned | {"n": len(took)}, ENGLISH)
 
 
 def _roster(solution: ProgrammeSolution, r: int) -> tuple[PlanningProblem, Roster]:
@@ -178,14 +178,16 @@ def _roster(solution: ProgrammeSolution, r: int) -> tuple[PlanningProblem, Roste
     for company in problem.companies:
         if company.company_id in placed:
             continue
+        reason: str
         if company.company_id in left_out:
-            code, reason = (
-                UnplacedCode.UNAVAILABLE,
-                ("could not meet with a cohort on common dates (unavailable days)"),
-            )
+            code, reason = UnplacedCode.UNAVAILABLE, Reason("no_common_dates", {}, ENGLISH)
         else:
             code, reason = _why_not(solution, problem, company)
-        unplaced.append(Unplaced(company_id=company.company_id, code=code, reason=reason))
+        unplaced.append(
+            Unplaced(
+                company_id=company.company_id, code=code, reason=reason, **reason_fields(reason)
+            )
+        )
     total = round(sum(travel.values()), 3)
     proven = solution.status == SolverStatus.OPTIMAL
     report = SolverReport(
@@ -259,9 +261,11 @@ def programme_result(solution: ProgrammeSolution) -> ProgrammeResult:
                 where[member, r] = (cohort.cohort_id, cohort.venue_id)
     # The reason a company without any step gets: that of the round it would start in.
     unplaced: dict[str, tuple[UnplacedCode, str]] = {}
+    coded: dict[str, dict[str, object]] = {}
     for _, roster in reversed(rounds):
         for u in roster.unplaced:
             unplaced[u.company_id] = (u.code, u.reason)
+            coded[u.company_id] = {"reason_code": u.reason_code, "reason_values": u.reason_values}
     companies = []
     sentences = {}
     planned = tracks = 0
@@ -289,7 +293,7 @@ def programme_result(solution: ProgrammeSolution) -> ProgrammeResult:
                     for r, step in steps
                 ],  # fmt: skip
                 "unplaced": (
-                    {"code": unplaced[cid][0].value, "reason": unplaced[cid][1]}
+                    {"code": unplaced[cid][0].value, "reason": unplaced[cid][1], **coded[cid]}
                     if no_step
                     else None
                 ),

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from camp_planner.i18n import N_, format_day, gettext_for, ngettext_for, segment_label
+from camp_planner.i18n import N_, gettext_for
 from camp_planner.models import (
     LAB_OF,
     SESSION_DAYS,
@@ -28,6 +28,7 @@ from camp_planner.models.roster import ONLINE_VENUE_ID, CohortAgeGroup, CohortLe
 from camp_planner.replan.model import ReplanModel
 from camp_planner.replan.setup import ChangeCost, Setup, cohort_kind, next_cohort_ids
 from camp_planner.replan.solve import Solved
+from camp_planner.scheduler.reason_text import Reason, reason_fields, segment_values
 from camp_planner.scheduler.result import assemble_roster
 
 #: roster.json's summary.policy of a replanned roster
@@ -112,39 +113,17 @@ def lost_place_reason(
 ) -> tuple[UnplacedCode, str]:
     """Why a company of the published roster has no place now."""
     setup = solved.setup
-    _ = gettext_for(setup.problem.round.language)
+    lang = setup.problem.round.language
     old = setup.previous[cid]
     alone = _feasible(setup, costs, cid, seconds)
     if alone:
-        return (
-            UnplacedCode.CAPACITY,
-            _(
-                "had a place in %(cohort)s, but keeping it would cost another company of the "
-                "published roster its place (%(kept)s of %(total)s could keep one)"
-            )
-            % {"cohort": old, "kept": kept, "total": len(setup.previous)},
-        )
+        values = {"cohort": old, "kept": kept, "total": len(setup.previous)}
+        return UnplacedCode.CAPACITY, Reason("lost_to_other", values, lang)
     if alone is False and setup.blackout[cid]:
         free = dataclasses.replace(setup, blackout={**setup.blackout, cid: frozenset()})
         if _feasible(free, costs, cid, seconds):
-            return (
-                UnplacedCode.UNAVAILABLE,
-                _(
-                    "had a place in %(cohort)s; its unavailable days leave no dates on which a "
-                    "cohort it may join can meet (with the facilitator's and the venues' days, "
-                    "the cohorts that have met and the pins)"
-                )
-                % {"cohort": old},
-            )
-    return (
-        UnplacedCode.CAPACITY,
-        _(
-            "had a place in %(cohort)s, but no cohort it may join can run with it now under the "
-            "round's rules (cohort size, the facilitator's and the venues' days, the cohorts "
-            "that have met and the pins)"
-        )
-        % {"cohort": old},
-    )
+            return UnplacedCode.UNAVAILABLE, Reason("lost_unavailable", {"cohort": old}, lang)
+    return UnplacedCode.CAPACITY, Reason("lost_rules", {"cohort": old}, lang)
 
 
 def _in_notice(setup: Setup, seg: Segment) -> bool:
@@ -166,13 +145,12 @@ def _in_notice(setup: Setup, seg: Segment) -> bool:
 def unplaced_list(
     solved: Solved, cohorts: list[Cohort], costs: ChangeCost, deadline: float
 ) -> list[Unplaced]:
-    """Every company without a place, in folder order, with its code and reason; why a
-    company of the published roster lost its place is looked into until `deadline`."""
+    """Every company without a place, in folder order, with its code and reason (and the
+    reason's code and values, scheduler/reason_text.py); why a company of the published
+    roster lost its place is looked into until `deadline`."""
     setup, rm = solved.setup, solved.model
     problem = setup.problem
     lang = problem.round.language
-    _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
     placed = {m for c in cohorts for m in c.members}
     seg_placed = {problem.segment_of(c) for c in problem.companies if c.company_id in placed}
     people: dict[object, int] = defaultdict(int)
@@ -189,56 +167,28 @@ def unplaced_list(
             if left > 0.5:  # a solve or two per company, while the budget lasts
                 reasons[cid] = lost_place_reason(solved, costs, cid, kept, min(2.0, left))
             else:
-                reasons[cid] = (
-                    UnplacedCode.CAPACITY,
-                    _(
-                        "had a place in %(cohort)s, but only %(kept)s of the %(total)s "
-                        "companies of the published roster could keep one under the round's "
-                        "rules now"
-                    )
-                    % {"cohort": setup.previous[cid], "kept": kept, "total": len(setup.previous)},
-                )
+                values = {"cohort": setup.previous[cid], "kept": kept, "total": len(setup.previous)}
+                reasons[cid] = (UnplacedCode.CAPACITY, Reason("lost_budget", values, lang))
             continue
-        label = segment_label(seg, lang)
-        if seg not in seg_placed and people[seg] < problem.round.cohort_min:
-            why = ngettext(
-                "%(segment)s has %(people)s people left to plan and no cohort; a cohort needs "
-                "%(min)s",
-                "%(segment)s has %(people)s people left to plan and no cohort; a cohort needs "
-                "%(min)s",
-                people[seg],
-            ) % {"segment": label, "people": people[seg], "min": problem.round.cohort_min}
-            code = UnplacedCode.SEGMENT_TOO_SMALL
-        elif cid not in can_join:
-            why = _("no cohort of its group (%(segment)s) can run with it under the round's rules")
-            why %= {"segment": label}
-            if _in_notice(setup, seg):
-                why += _(
-                    "; its cohorts meeting before %(date)s (the notice period after --as-of) "
-                    "take nobody new"
-                ) % {"date": format_day(setup.first_change, lang)}
-            code = UnplacedCode.CAPACITY
-        else:
-            reasons[cid] = (
-                UnplacedCode.CAPACITY,
-                _(
-                    "no place left for it in a cohort of its group (%(segment)s) on days it can "
-                    "attend: placing it would take the place of a company that has one "
-                    "(companies of the published roster keep theirs first; then priority, then "
-                    "waiting time)"
-                )
-                % {"segment": label},
-            )
-            continue
+        group: dict[str, object] = {"segment": segment_values(seg)}
         if cid in setup.previous:
-            why = _("had a place in %(cohort)s; %(reason)s") % {
-                "cohort": setup.previous[cid],
-                "reason": why,
-            }
-        reasons[cid] = (code, why)
+            group["had"] = setup.previous[cid]
+        if seg not in seg_placed and people[seg] < problem.round.cohort_min:
+            values = group | {"people": people[seg], "min": problem.round.cohort_min}
+            reasons[cid] = (UnplacedCode.SEGMENT_TOO_SMALL, Reason("left_too_small", values, lang))
+        elif cid not in can_join:
+            if _in_notice(setup, seg):
+                group["notice"] = setup.first_change.isoformat()
+            reasons[cid] = (UnplacedCode.CAPACITY, Reason("no_cohort_runs", group, lang))
+        else:
+            values = {"segment": segment_values(seg)}
+            reasons[cid] = (UnplacedCode.CAPACITY, Reason("no_place_left", values, lang))
     return [
         Unplaced(
-            company_id=c.company_id, code=reasons[c.company_id][0], reason=reasons[c.company_id][1]
+            company_id=c.company_id,
+            code=reasons[c.company_id][0],
+            reason=reasons[c.company_id][1],
+            **reason_fields(reasons[c.company_id][1]),
         )
         for c in problem.companies
         if c.company_id in reasons and c.company_id not in placed

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from camp_planner.i18n import format_day, gettext_for
 from camp_planner.models import (
     SESSION_DAYS,
     AgeGroup,
@@ -40,6 +39,7 @@ from camp_planner.scheduler.prepare import (
     too_far_reason,
     unavailable_days,
 )
+from camp_planner.scheduler.reason_text import Reason
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def _decide_companies(setup: Setup) -> None:
     """Companies the model decides on, or why they cannot have a place."""
     problem, days = setup.problem, setup.days
     rnd = problem.round
-    _ = gettext_for(rnd.language)
+    lang = rnd.language
     venues = list(problem.venues)
     in_history = setup.history_members
     for company in problem.companies:
@@ -204,11 +204,8 @@ def _decide_companies(setup: Setup) -> None:
             continue
         segment = result
         if company.participants > rnd.cohort_max:
-            why = _("sends %(people)s people; a cohort holds at most %(most)s") % {
-                "people": company.participants,
-                "most": rnd.cohort_max,
-            }
-            setup.excluded[cid] = (UnplacedCode.CAPACITY, why)
+            values = {"people": company.participants, "most": rnd.cohort_max}
+            setup.excluded[cid] = (UnplacedCode.CAPACITY, Reason("too_many_people", values, lang))
             continue
         allowed = {
             venues[j].venue_id: km
@@ -224,10 +221,9 @@ def _decide_companies(setup: Setup) -> None:
             code = UnplacedCode.UNAVAILABLE
             if company.available_from is not None and company.available_from > rnd.start:
                 code = UnplacedCode.NOT_YET_AVAILABLE
-            why = not_yet_available(problem, company, days) or _(
-                "is unavailable on every day from %(date)s on that a module and its lab "
-                "could be held this round"
-            ) % {"date": format_day(setup.first_change, rnd.language)}
+            why = not_yet_available(problem, company, days) or Reason(
+                "unavailable_from", {"date": setup.first_change.isoformat()}, lang
+            )
             setup.excluded[cid] = (code, why)
             continue
         setup.companies[cid] = company

@@ -11,6 +11,8 @@ reason in its own language (:func:`render_reason`). The values are JSON: a group
 carrying its code and values, made by :mod:`camp_planner.scheduler.reasons`;
 :func:`reason_fields` takes them into an :class:`~camp_planner.models.Unplaced` entry.
 A roster written before the codes existed has none: its stored text is shown as it is.
+The reasons only the programme and the replan write are rendered by
+:mod:`camp_planner.scheduler.reason_text_later`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from camp_planner.i18n import (
     step_label,
 )
 from camp_planner.models import Segment
+from camp_planner.scheduler.reason_text_later import LATER
 
 __all__ = ["Reason", "reason_fields", "render_hint", "render_reason", "segment_values"]
 
@@ -347,6 +350,8 @@ _RENDER: dict[str, Callable[[Values, str], str]] = {
     "limits_priority": _limits_priority,
     "limits_tie": _limits_tie,
     "limits_travel": _limits_travel,
+    # the programme's and the replan's own reasons (scheduler/reason_text_later.py)
+    **LATER,
 }
 
 #: The codes :func:`render_reason` knows.
