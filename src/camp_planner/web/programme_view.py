@@ -32,8 +32,9 @@ class Row:
     complete: bool
     #: the kind of reason when no step fits the horizon (a label of views.CODE_LABELS)
     why_label: str
-    #: the library's sentence (English; the English page shows it too)
-    why_none: str
+    #: programme.json's unplaced entry (code, reason and, since the programme writes them,
+    #: reason_code and reason_values: the page shows the sentence in its own language)
+    why: dict[str, Any]
     message: str
 
 
@@ -83,7 +84,7 @@ def programme_view(
                 cells,
                 entry["company_id"] in complete,
                 CODE_LABELS.get(unplaced.get("code", ""), unplaced.get("code", "")),
-                unplaced.get("reason", ""),
+                unplaced,
                 entry["message"],
             )  # fmt: skip
         )

@@ -228,6 +228,16 @@ def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
     return csv_rows(path.read_text("utf-8-sig"))
 
 
+def _unplaced(web: Web, job: Job, problem: Any) -> list[dict[str, Any]]:
+    """The replanned roster's companies without a place, listed as on the roster page (each
+    reason in the page's language from its code)."""
+    try:
+        roster = read_roster(web.store.job_dir(job.job_id) / "out" / "roster.json")
+    except RosterFileError:
+        return []
+    return list(views.roster_view(problem, roster)["unplaced"])
+
+
 @router.get("/jobs/{job_id}/replan")
 def replan_result_page(request: Request, job_id: str) -> Response:
     web = web_of(request)
@@ -246,6 +256,7 @@ def replan_result_page(request: Request, job_id: str) -> Response:
         publishable=publishable(job, job.plan_id), sentence=sentence,
         chosen=views.places_shown(problem, [place])[0] if place else None,
         is_published=current is not None and current.job_id == job.job_id,
+        unplaced=_unplaced(web, job, problem),
     )  # fmt: skip
 
 
