@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -40,6 +40,23 @@ CODES = {
     "later_round",
     "not_yet_available",
 }
+#: roster.json's `reason_code`s (docs/roster-json.md): the round's, then the programme's and
+#: the replan's own with the `code` each goes with ("Reason codes of the programme and the
+#: replan").
+REASON_CODES = {
+    "segment_too_small", "higher_priority", "waiting_longer", "shorter_travel", "cohort_sizes",
+    "limits_priority", "limits_tie", "limits_travel", "track_done", "track_complete",
+    "module2_level", "too_many_people", "unavailable_every_day", "starts_too_late",
+    "after_round", "round_too_short", "too_far_limit", "too_far",
+}  # fmt: skip
+LATER_REASON_CODES = {
+    "later_available": "later_round", "later_full": "later_round", "later_tracks": "later_round",
+    "horizon_too_small": "segment_too_small", "horizon_full": "capacity",
+    "no_common_dates": "unavailable", "lost_to_other": "capacity",
+    "lost_unavailable": "unavailable", "lost_rules": "capacity", "lost_budget": "capacity",
+    "left_too_small": "segment_too_small", "no_cohort_runs": "capacity",
+    "no_place_left": "capacity", "unavailable_from": "unavailable",
+}  # fmt: skip
 STATUSES = {"OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"}
 LAB_FOR = {"module1": "lab1", "module2": "lab2"}
 MODULE_DAYS = {"module1": 1, "module2": 2}
@@ -424,6 +441,7 @@ def check_roster(
             err(f"{uid}: unplaced code {code!r} not in CONTRACT.md")
         if not u.get("reason"):
             err(f"{uid}: unplaced without a reason")
+        _check_reason_code(u, err)
         c = by_company.get(uid)
         if c is None:
             continue
@@ -577,6 +595,20 @@ def check_programme(
         ):
             errors.append(f"{cid}: no step and no reason")
     return errors
+
+
+def _check_reason_code(u: dict[str, Any], err: Callable[[str], None]) -> None:
+    """An unplaced entry's `reason_code` (absent or null in older rosters) is a documented
+    one, goes with its `code`, and has its `reason_values` as an object."""
+    uid, reason_code = u.get("company_id"), u.get("reason_code")
+    if reason_code is None:
+        return
+    if reason_code not in REASON_CODES and reason_code not in LATER_REASON_CODES:
+        err(f"{uid}: reason_code {reason_code!r} not in docs/roster-json.md")
+    elif reason_code in LATER_REASON_CODES and u.get("code") != LATER_REASON_CODES[reason_code]:
+        err(f"{uid}: reason_code {reason_code!r} with code {u.get('code')!r}")
+    if not isinstance(u.get("reason_values"), dict):
+        err(f"{uid}: reason_code {reason_code!r} without reason_values")
 
 
 # -- replanned rosters (camp-planner replan, docs/replan.md) ----------------------------

@@ -66,3 +66,31 @@ def test_every_kind_of_reason_is_among_the_cases(made: dict[str, list[dict[str, 
         "after_round", "lost_to_other", "lost_rules", "left_too_small", "no_cohort_runs",
         "no_place_left", "unavailable_from", "too_many_people", "track_done", "module2_level",
     }  # fmt: skip
+
+
+def test_the_checker_knows_the_codes() -> None:
+    """tests/checker.py accepts the programme's coded reasons and refuses an unknown code,
+    one with another `code` than documented, and one without values."""
+    from camp_planner.models import PlanningProblem
+    from camp_planner.programme.plan import Programme
+    from camp_planner.programme.result import programme_result
+    from camp_planner.programme.solve import plan_programme
+    from tests.checker import check_roster
+    from tests.helpers.sched_build import co, rnd, ve
+
+    config = rnd(cohort_min=2, cohort_max=2)
+    companies, venues = [co("a"), co("b"), co("y", young=True)], [ve("v")]
+    problem = PlanningProblem(round=config, companies=tuple(companies), venues=tuple(venues))
+    solution = plan_programme(Programme(problem, (config,)), time_limit=20, workers=1)
+    roster = json.loads(programme_result(solution).rounds[0][1].to_json())
+    (entry,) = roster["unplaced"]
+    assert (entry["code"], entry["reason_code"]) == ("segment_too_small", "horizon_too_small")
+    assert check_roster(config, companies, venues, roster) == []
+    for change, error in (
+        ({"reason_code": "no_such_code"}, "y: reason_code 'no_such_code' not in"),
+        ({"code": "capacity"}, "y: reason_code 'horizon_too_small' with code 'capacity'"),
+        ({"reason_values": None}, "y: reason_code 'horizon_too_small' without reason_values"),
+    ):
+        bad = {**roster, "unplaced": [{**entry, **change}]}
+        errors = check_roster(config, companies, venues, bad)
+        assert any(e.startswith(error) for e in errors), errors
