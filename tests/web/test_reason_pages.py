@@ -161,3 +161,28 @@ def test_a_replanned_plan_shows_its_reasons_in_the_pages_language(
     for cid, text in shown_da.items():
         assert english_words(text) == [], (cid, text)
     assert english_words(_main_text(danish)) == []
+
+
+def test_the_notice_period_names_the_changes_pages_field() -> None:
+    """A replan's reason names `--as-of` (the command's option): a page names the Changes
+    page's field instead, in its own language."""
+    from camp_planner.web.reason_words import reason_shown
+
+    entry = {
+        "reason": "stored",
+        "reason_code": "no_cohort_runs",
+        "reason_values": {
+            "segment": {"module": "module1", "level": "C", "age_group": "established"},
+            "notice": "2027-01-16",
+        },
+    }
+    assert reason_shown(entry, "en") == (
+        "no cohort of its group (C/established Module 1) can run with it under the round's "
+        "rules; its cohorts meeting before 2027-01-16 (the notice period after “Sessions before "
+        "this day have been held” on the Changes page) take nobody new"
+    )
+    assert reason_shown(entry, "da") == (
+        "intet hold i dens gruppe (C/etableret Modul 1) kan gennemføres med den efter rundens "
+        "regler; dens hold, der mødes før 16. januar 2027 (varslingsperioden efter »Samlinger "
+        "før denne dag er holdt« på siden Ændringer), tager ikke nye med"
+    )

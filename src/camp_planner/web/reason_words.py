@@ -2,7 +2,8 @@
 values roster.json keeps (:func:`camp_planner.scheduler.reason_text.render_reason`), the
 stored sentence for rosters written before those existed; and the round.toml keys the
 command line's sentences name (```online_cohorts = true```) put as the Settings page
-calls them, so a page never quotes TOML."""
+calls them, so a page never quotes TOML (nor the replan's ``--as-of``: the Changes page's
+field)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from camp_planner.web.i18n import N_, translations
 
 __all__ = ["reason_shown", "settings_in_words"]
 
-#: round.toml as a reason names it -> the Settings page's field (its label, translated).
+#: round.toml (or a command's option) as a reason names it -> the form's field (its label,
+#: translated).
 _SETTINGS = (
     (
         re.compile(r"`online_cohorts = true`"),
@@ -36,6 +38,11 @@ _SETTINGS = (
         re.compile(r"max_travel_km = ([\d.,]+) km"),
         N_("%(value)s km (“%(label)s” on the Settings page)"),
         N_("Longest travel, km"),
+    ),
+    (
+        re.compile(r"--as-of"),
+        N_("“%(label)s” on the Changes page"),
+        N_("Sessions before this day have been held"),
     ),
     (
         re.compile(r"priority \+ level_priority"),
