@@ -12,12 +12,9 @@ import re
 from datetime import date
 from typing import Any
 
-import pytest
-from fastapi.testclient import TestClient
-
 from tests.web.conftest import upload, wait_for
 from tests.web.test_language import english_words
-from tests.web.test_programme_api import TWO_ROUNDS
+from tests.web.test_programme_api import demo_programme  # noqa: F401  (the fixture)
 
 #: Danish words of the reasons: none may show on the English page.
 DANISH = ("har", "personer", "runde", "hold", "kræver", "gennemført", "sender", "tilbage")
@@ -43,28 +40,10 @@ def _main_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", main.split(">", 1)[1]))
 
 
-@pytest.fixture(scope="module")
-def programme(
-    tmp_path_factory: pytest.TempPathFactory, demo_files: dict[str, bytes]
-) -> Any:  # the demo (a Danish round) planned as a two-round programme
-    from camp_planner.web.app import create_app
-
-    client = TestClient(create_app(tmp_path_factory.mktemp("prog") / "data", max_jobs=1))
-    with client:
-        plan_id = upload(client, demo_files)
-        answer = client.post(
-            f"/api/plans/{plan_id}/programme", json={"rounds": TWO_ROUNDS, "time_limit": 60}
-        )
-        assert answer.status_code == 202, answer.text
-        job_id = answer.json()["job_id"]
-        assert wait_for(client, job_id, timeout=180)["status"] == "done"
-        yield client, job_id
-
-
 def test_a_programme_round_as_a_plan_shows_its_reasons_in_the_pages_language(
-    programme: Any,
+    demo_programme: Any,  # noqa: F811
 ) -> None:
-    client, job_id = programme
+    client, _, job_id = demo_programme
     made = client.post(f"/api/jobs/{job_id}/programme/rounds/1/plan")
     assert made.status_code == 201, made.text
     plan_id, roster_job = made.json()["plan_id"], made.json()["roster_job"]
@@ -91,8 +70,10 @@ def test_a_programme_round_as_a_plan_shows_its_reasons_in_the_pages_language(
     assert english_words(_main_text(danish)) == []
 
 
-def test_the_programme_timeline_says_why_no_step_in_the_pages_language(programme: Any) -> None:
-    client, job_id = programme
+def test_the_programme_timeline_says_why_no_step_in_the_pages_language(
+    demo_programme: Any,  # noqa: F811
+) -> None:
+    client, _, job_id = demo_programme
     document = client.get(f"/api/jobs/{job_id}/programme").json()["programme"]
     none = [e for e in document["companies"] if e["unplaced"]]
     assert none and all(e["unplaced"]["reason_code"] for e in none)
