@@ -30,6 +30,7 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.form_days import typed_days
 from camp_planner.web.i18n import translations
 from camp_planner.web.publish import (
     publish,
@@ -120,7 +121,7 @@ def _day(value: Any) -> date | None:
 
 
 def _dates(text: Any) -> list[str]:
-    return [p.strip() for p in str(text or "").replace(",", ";").split(";") if p.strip()]
+    return typed_days(str(text or ""))
 
 
 # -- pages -------------------------------------------------------------------------------
