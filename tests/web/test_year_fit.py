@@ -185,8 +185,16 @@ def test_fit_page_names_venues_and_dates_in_the_page_language(
     placed = [o for o in options if o["venue_id"]]
     assert placed, options
     fit_csv = client.get(f"/api/jobs/{fit_job}/files/fit.csv").text
+    headings = {
+        "da": "Pladser til Sen Tre ApS (77777777)",
+        "en": "Places for Sen Tre ApS (77777777)",
+    }
     for lang in ("da", "en"):
         page = client.get(f"/jobs/{fit_job}/fit?lang={lang}").text
+        # the company by its name, its id in brackets as the other pages show it (issue 18)
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+        assert heading is not None and heading.group(1) == headings[lang], heading
+        assert f"<title>{'Pladser' if lang == 'da' else 'Places'} Sen Tre ApS (77777777)" in page
         rows = {cells[0]: cells for cells in _option_cells(page)}
         for option in placed:
             cells = rows[str(option["rank"])]
@@ -214,7 +222,8 @@ def test_fit_page_names_venues_and_dates_in_the_page_language(
     assert mine["new_venue_id"] == chosen["venue_id"]  # the API: ids and ISO dates
     page = client.get(f"/jobs/{job}/replan?lang=da").text
     venue = names[chosen["venue_id"]]
-    assert f"på den valgte plads: {chosen['cohort_id']} på {venue}." in page
+    chosen_line = f"på den valgte plads: {chosen['cohort_id']} på {venue}."
+    assert f"Holdplanen med Sen Tre ApS (77777777) {chosen_line}" in page
     table = page.split('<table id="changes">', 1)[1].split("</table>", 1)[0]
     cells = {  # the table's rows by company id
         found[0]: found

@@ -52,6 +52,7 @@ __all__ = [
     "write_whatif",
     "write_whatif_csv",
     "write_whatif_png",
+    "whatif_title",
     "write_whatif_xlsx",
 ]
 
@@ -190,6 +191,12 @@ def write_whatif_png(
     return atomic_write_bytes(path, figure_png(whatif_figure(table, by_venues, title, lang)))
 
 
+def whatif_title(name: str, lang: str) -> str:
+    """The chart's title in `lang`: ``What-if, round <name>`` (``What-if`` without a name)."""
+    _ = gettext_for(lang)
+    return _(N_("What-if, round %(name)s")) % {"name": name} if name else _(N_("What-if"))
+
+
 def write_whatif(
     whatif: WhatIf,
     out: str | os.PathLike[str],
@@ -211,8 +218,7 @@ def write_whatif(
     table = whatif.table()
     name = whatif.results[0].problem.round.name if whatif.results else ""
     lang = whatif.results[0].problem.round.language if whatif.results else "en"
-    _ = gettext_for(lang)
-    title = _(N_("What-if, round %(name)s")) % {"name": name} if name else _(N_("What-if"))
+    title = whatif_title(name, lang)
     written = [
         write_whatif_csv(table, folder / WHATIF_CSV, lang),
         write_whatif_xlsx(table, folder / WHATIF_XLSX, whatif.venues(), lang),

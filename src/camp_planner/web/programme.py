@@ -18,8 +18,10 @@ companies and venues, each round's folder and who completes the track, for the p
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from typing import Any
 from camp_planner.i18n import Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import RoundConfig
+from camp_planner.web.form_days import DAYS_KEY, day_problems, typed_days
 from camp_planner.web.i18n import N_
 from camp_planner.web.store import DONE, FAILED, RUNNING, Job, Store
 
@@ -35,6 +38,7 @@ __all__ = [
     "TIMELINE_JSON",
     "check_programme",
     "default_rounds",
+    "form_round_problems",
     "programme_document",
     "run_programme_job",
 ]
@@ -173,6 +177,32 @@ def _read_problems(store: Store, plan_id: str, text: str) -> list[InputProblem]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+#: The labels of a round's fields on the form (programme.html), by round.toml key.
+FORM_LABELS = {
+    "name": N_("Name"), "start": N_("First day"), "end": N_("Last day"),
+    DAYS_KEY: N_("Days the facilitator cannot"),
+}  # fmt: skip
+_ROUND_FILE = re.compile(r"^programme\.toml round (\d+)$")
+
+
+def form_round_problems(problems: list[InputProblem], gettext: Any) -> list[InputProblem]:
+    """The reader's problems with the rounds of the page's form, as the form shows them:
+    the round by its legend (``Runde 2``), the field by its label, the facilitator's days
+    one problem per day as typed (:func:`camp_planner.web.form_days.day_problems`), never
+    programme.toml's line or list syntax; other problems unchanged. The API keeps them."""
+    shown: list[InputProblem] = []
+    for p in problems:
+        match = _ROUND_FILE.match(p.file)
+        if match is None or p.column not in FORM_LABELS:
+            shown.append(p)
+            continue
+        where = gettext("Round %(n)s") % {"n": int(match.group(1))}
+        label = gettext(FORM_LABELS[p.column])
+        found = day_problems(p) if p.column == DAYS_KEY else [p]
+        shown += [replace(q, file=where, row=None, column=label) for q in found]
+    return shown
+
+
 def form_rounds(form: Any) -> tuple[str, list[dict[str, Any]] | None]:
     """The rounds of the page's form (``round-<k>-<key>``; the unavailable days
     ``;``-separated), and the count as sent (for the page to show again)."""
@@ -186,8 +216,8 @@ def form_rounds(form: Any) -> tuple[str, list[dict[str, Any]] | None]:
             if value is None:
                 continue
             text = str(value).strip()
-            if key == "facilitator_unavailable":
-                entry[key] = [d.strip() for d in text.replace(",", ";").split(";") if d.strip()]
+            if key == DAYS_KEY:
+                entry[key] = typed_days(text)
             else:
                 entry[key] = text
         rounds.append(entry)

@@ -20,6 +20,7 @@ from camp_planner.io.errors import Collector, InputProblem
 from camp_planner.io.round_file import ROUND_TOML, round_from_data
 from camp_planner.models import RoundConfig
 from camp_planner.outputs.round_toml import round_toml_text
+from camp_planner.web.form_days import DAYS_KEY, day_problems, typed_days
 from camp_planner.web.i18n import N_, day_first
 
 __all__ = [
@@ -181,13 +182,17 @@ _LABELS = {spec.key: spec.label for spec in FIELDS}
 
 def form_problems(problems: list[InputProblem], gettext: Any) -> list[InputProblem]:
     """The problems of settings typed into a form, each field named by its label as the
-    form shows it, in the page's language (round.toml's key stays in the JSON API)."""
-    return [
-        replace(p, column=gettext(_LABELS[p.column]))
-        if p.file in (ROUND_TOML, "(settings)") and p.column in _LABELS
-        else p
-        for p in problems
-    ]
+    form shows it, in the page's language (round.toml's key stays in the JSON API); the
+    facilitator's days one problem per day as typed, with what the form takes
+    (:func:`camp_planner.web.form_days.day_problems`), not round.toml's list syntax."""
+    shown: list[InputProblem] = []
+    for p in problems:
+        if p.file not in (ROUND_TOML, "(settings)") or p.column not in _LABELS:
+            shown.append(p)
+            continue
+        found = day_problems(p) if p.column == DAYS_KEY else [p]
+        shown += [replace(q, column=gettext(_LABELS[p.column])) for q in found]
+    return shown
 
 
 def read_written(folder: Path) -> dict[str, Any]:
@@ -266,8 +271,7 @@ def _field_value(spec: SettingField, form: Mapping[str, Any], getlist: Any) -> A
         given = {lv: _number(v, whole=True) for lv, v in levels.items() if v}
         return given or None
     if spec.kind == "dates":
-        parts = [p.strip() for p in text.replace(",", ";").split(";")]
-        return [p for p in parts if p] or None
+        return typed_days(text) or None
     if not text:
         return None
     if spec.kind == "int":

@@ -7,6 +7,7 @@ per scenario in three panels (companies placed, total travel, mean travel), the 
 in a darker colour. Where a roster is not proven best, its total travel shows the range
 down to the proven lower bound (``travel_km_bound``), and a figure whose change against
 the baseline is within the two rosters' gaps is marked ``n.s.`` (not significant).
+Numbers on the chart are written as the language writes them (``2.613,8`` in Danish).
 
 Figures are built with :class:`matplotlib.figure.Figure` and the Agg
 canvas, never pyplot, so nothing depends on a display or on global pyplot state.
@@ -22,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from camp_planner.i18n import N_, gettext_for
+from camp_planner.i18n import N_, format_number, gettext_for
 
 __all__ = ["figure_png", "venues_figure", "scenarios_figure", "whatif_figure"]
 
@@ -43,10 +44,11 @@ def _num(value: object) -> float:
     return number
 
 
-def _annotate(ax: Axes, x: list[int], y: list[float], fmt: str, colour: str) -> None:
+def _annotate(ax: Axes, x: list[int], y: list[float], spec: str, colour: str, lang: str) -> None:
     for xi, yi in zip(x, y, strict=True):
         if not math.isnan(yi):
-            ax.annotate(fmt.format(yi), (xi, yi), textcoords="offset points", xytext=(0, 7),
+            text = format_number(yi, lang, spec)
+            ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(0, 7),
                         ha="center", fontsize=8, color=colour)  # fmt: skip
 
 
@@ -88,7 +90,7 @@ def venues_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> Fig
     FigureCanvasAgg(fig)
     top, middle, bottom = fig.subplots(3, 1, sharex=True)
     top.plot(x, total, marker="o", color=_TRAVEL)
-    _annotate(top, x, total, "{:,.0f}", _TRAVEL)
+    _annotate(top, x, total, ",.0f", _TRAVEL, lang)
     bound = [_num(v) for v in _column(data, "travel_km_bound")]
     known = [not math.isnan(b) and b < t - 0.05 for b, t in zip(bound, total, strict=True)]
     if any(known):
@@ -103,8 +105,8 @@ def venues_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> Fig
     middle.plot(
         x, p90, marker="^", linestyle="--", color=_P90, label=_(N_("9 in 10 travel at most"))
     )
-    _annotate(middle, x, mean, "{:,.1f}", _MEAN)
-    _annotate(middle, x, p90, "{:,.1f}", _P90)
+    _annotate(middle, x, mean, ",.1f", _MEAN, lang)
+    _annotate(middle, x, p90, ",.1f", _P90, lang)
     middle.set_ylabel(_(N_("km per company")))
     middle.set_title(_(N_("Travel per placed company")))
     middle.legend(loc="best", fontsize=8)
@@ -113,7 +115,7 @@ def venues_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> Fig
     bottom.plot(
         x, unplaced, marker="x", linestyle=":", color=_UNPLACED, label=_(N_("without a place"))
     )
-    _annotate(bottom, x, [float(v) for v in placed], "{:.0f}", _PLACED)
+    _annotate(bottom, x, [float(v) for v in placed], ".0f", _PLACED, lang)
     bottom.set_ylabel(_(N_("companies")))
     bottom.set_xlabel(_(N_("most venues allowed (max_venues)")))
     bottom.set_xticks(x)
@@ -143,9 +145,9 @@ def scenarios_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> 
     if names and names[0] == "baseline":
         names[0] = _(N_("baseline"))
     panels = [
-        ("placed", _(N_("companies placed")), "{:,.0f}"),
-        ("travel_km_total", _(N_("total travel, km")), "{:,.0f}"),
-        ("travel_km_mean", _(N_("mean travel per company, km")), "{:,.1f}"),
+        ("placed", _(N_("companies placed")), ",.0f"),
+        ("travel_km_total", _(N_("total travel, km")), ",.0f"),
+        ("travel_km_mean", _(N_("mean travel per company, km")), ",.1f"),
     ]
     height = max(2.8, 0.45 * len(names) + 1.6)
     fig = Figure(figsize=(12, height), layout="constrained")
@@ -156,7 +158,7 @@ def scenarios_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> 
     notes: list[str] = []
     flagged = False
     unsure_mark = " (" + _(N_("n.s.")) + ")"
-    for ax, (column, label, fmt) in zip(axes, panels, strict=True):
+    for ax, (column, label, spec) in zip(axes, panels, strict=True):
         values = [_num(v) for v in table[column]]
         shown = [0.0 if math.isnan(v) else v for v in values]
         bars = ax.barh(positions, shown, color=colours)
@@ -181,7 +183,7 @@ def scenarios_figure(table: pd.DataFrame, title: str = "", lang: str = "en") -> 
         ax.bar_label(
             bars,
             labels=[
-                "-" if math.isnan(v) else fmt.format(v) + (unsure_mark if n else "")
+                "-" if math.isnan(v) else format_number(v, lang, spec) + (unsure_mark if n else "")
                 for v, n in zip(values, unsure, strict=True)
             ],
             padding=3,

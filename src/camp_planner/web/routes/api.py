@@ -31,7 +31,7 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
-from camp_planner.web.map_pages import map_response
+from camp_planner.web.map_pages import map_in, map_response
 from camp_planner.web.routes.whatif import whatif_params
 from camp_planner.web.settings import with_form_settings
 from camp_planner.web.store import Job
@@ -230,6 +230,6 @@ def roster_file(request: Request, plan_id: str, name: str) -> Response:
     path = web.store.job_dir(job.job_id) / inner
     if not path.is_file():
         return web.not_found(request)
-    if name == "map.html":
-        return map_response(path)
+    if name == "map.html":  # in the page's language
+        return map_response(map_in(web.store, job, path, web.lang_of(request)))
     return FileResponse(path, media_type=media, filename=name)

@@ -15,6 +15,7 @@ from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputProblem
 from camp_planner.io.roster_file import RosterFileError, read_roster
 from camp_planner.io.tables import csv_rows
+from camp_planner.models import PlanningProblem
 from camp_planner.replan.changes import summary_in
 from camp_planner.web import views
 from camp_planner.web.answers import declined_ids
@@ -29,6 +30,7 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.form_days import typed_days
 from camp_planner.web.i18n import translations
 from camp_planner.web.publish import (
     publish,
@@ -119,7 +121,7 @@ def _day(value: Any) -> date | None:
 
 
 def _dates(text: Any) -> list[str]:
-    return [p.strip() for p in str(text or "").replace(",", ";").split(";") if p.strip()]
+    return typed_days(str(text or ""))
 
 
 # -- pages -------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ def _change_rows(job: Job, web: Web) -> list[dict[str, str]]:
     return csv_rows(path.read_text("utf-8-sig"))
 
 
-def _unplaced(web: Web, job: Job, problem: Any) -> list[dict[str, Any]]:
+def _unplaced(web: Web, job: Job, problem: PlanningProblem) -> list[dict[str, Any]]:
     """The replanned roster's companies without a place, listed as on the roster page (each
     reason in the page's language from its code)."""
     try:
@@ -236,6 +238,12 @@ def _unplaced(web: Web, job: Job, problem: Any) -> list[dict[str, Any]]:
     except RosterFileError:
         return []
     return list(views.roster_view(problem, roster)["unplaced"])
+
+
+def _company_shown(problem: PlanningProblem, company_id: str) -> str:
+    """A company as the pages name it: ``Name (id)``; the id alone if the plan lacks it."""
+    names = {c.company_id: c.name for c in problem.companies}
+    return f"{names[company_id]} ({company_id})" if company_id in names else company_id
 
 
 @router.get("/jobs/{job_id}/replan")
@@ -255,6 +263,7 @@ def replan_result_page(request: Request, job_id: str) -> Response:
         rows=views.places_shown(problem, _change_rows(job, web)),
         publishable=publishable(job, job.plan_id), sentence=sentence,
         chosen=views.places_shown(problem, [place])[0] if place else None,
+        chosen_company=_company_shown(problem, str(place["company_id"])) if place else "",
         is_published=current is not None and current.job_id == job.job_id,
         unplaced=_unplaced(web, job, problem),
     )  # fmt: skip
@@ -398,6 +407,7 @@ def fit_result_page(request: Request, job_id: str) -> Response:
     return web.render(
         request, "fit.html", nav="changes", plan=web.store.plan(job.plan_id), job=job,
         options=options, today=job.params.get("as_of"),
+        company=_company_shown(problem, str(job.params.get("company_id", ""))),
     )  # fmt: skip
 
 

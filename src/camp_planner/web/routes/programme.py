@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from camp_planner.io.errors import InputProblem
 from camp_planner.web.common import Problems, Web, job_of, plan_form, problems_json, web_of
-from camp_planner.web.i18n import day_first
+from camp_planner.web.i18n import day_first, translations
 from camp_planner.web.map_pages import map_response
 from camp_planner.web.programme import (
     MAX_ROUNDS,
     check_programme,
     default_rounds,
+    form_round_problems,
     form_rounds,
     programme_document,
 )
@@ -118,7 +119,9 @@ async def programme_post(request: Request, plan_id: str) -> Response:
         job = await run_in_threadpool(_submit, web, plan_id, rounds, limit)
     except Problems as exc:
         shown = rounds or []
-        return _form_page(request, plan_id, shown, count, limit, 422, exc.problems)
+        gettext = translations(web.lang_of(request)).gettext
+        problems = form_round_problems(exc.problems, gettext)
+        return _form_page(request, plan_id, shown, count, limit, 422, problems)
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)
 
 

@@ -24,6 +24,7 @@ from camp_planner.web.common import (
 from camp_planner.web.i18n import translations
 from camp_planner.web.map_pages import map_response
 from camp_planner.web.store import DONE, Job
+from camp_planner.web.whatif_chart import chart_in
 from camp_planner.web.worker import COMPARISON_JSON, OUT
 
 router = APIRouter()
@@ -311,11 +312,15 @@ def whatif_file(request: Request, job_id: str, name: str) -> Response:
     if not path.is_file():
         return web.not_found(request)
     inline = name.endswith(".png")
+    if inline:  # in the page's language, whatever the round's (one URL for both: no-cache)
+        folder = web.store.job_dir(job_id)
+        path = chart_in(folder, job.summary, web.lang_of(request), COMPARISON_JSON)
     return FileResponse(
         path,
         media_type=WHATIF_FILES[name],
         filename=name,
         content_disposition_type="inline" if inline else "attachment",
+        headers={"Cache-Control": "no-cache", "Vary": "Cookie"} if inline else None,
     )
 
 

@@ -299,7 +299,7 @@ async def rename_api(request: Request, plan_id: str) -> Response:
 def job_file_api(request: Request, job_id: str, name: str) -> Response:
     """A roster file of any solve or replan of a plan (not only its latest); a replan's
     changes.csv and changed-invitations.zip too."""
-    from camp_planner.web.map_pages import map_response
+    from camp_planner.web.map_pages import map_in, map_response
     from camp_planner.web.publish import CHANGED_ZIP
 
     web = web_of(request)
@@ -318,8 +318,8 @@ def job_file_api(request: Request, job_id: str, name: str) -> Response:
     path = web.store.job_dir(job_id) / inner
     if not path.is_file():
         return web.not_found(request)
-    if name == "map.html":
-        return map_response(path)
+    if name == "map.html":  # in the page's language
+        return map_response(map_in(web.store, job, path, web.lang_of(request)))
     return FileResponse(path, media_type=media, filename=name)
 
 
