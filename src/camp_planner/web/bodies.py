@@ -68,6 +68,9 @@ class PlanAnswer(BaseModel):
     not_used: list[str]
     refused: list[str]
     latest_roster_job: str | None
+    #: The roster the plan's roster page and /api/plans/{id}/<file> give: a published
+    #: replan newer than the latest solve, else the latest solve (web/current.py).
+    current_roster_job: str | None = None
 
 
 class JobAnswer(BaseModel):

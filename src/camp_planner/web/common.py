@@ -24,6 +24,7 @@ from camp_planner.i18n import Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 from camp_planner.web import views
+from camp_planner.web.current import roster_time
 from camp_planner.web.i18n import DEFAULT, LANGUAGES, environment, translations
 from camp_planner.web.jobs import (
     CANCELLED_TEXT,
@@ -267,6 +268,7 @@ class Web:
                     line, gettext, environment(lang).filters["number"]
                 ),
                 job_error=lambda job: job_error(job, gettext),
+                roster_time=roster_time,
                 **context,
             )
         )
@@ -318,7 +320,7 @@ class Web:
             "status": job.status,
             "label": gettext(views.JOB_STATUS_LABELS.get(job.status, job.status)),
             "progress": views.progress_text(job.progress, gettext, number) if job.progress else "",
-            "elapsed": None if job.elapsed is None else round(job.elapsed, 1),
+            "elapsed": None if (took := roster_time(job)) is None else round(took, 1),
             "finished": job.status in FINISHED and not job.stopping,
             "result_url": self.result_url(job),
         }

@@ -22,7 +22,9 @@ from typing import Any
 from camp_planner.io.tables import csv_rows
 from camp_planner.web.store import CANCELLED, DONE, FAILED, Job, Store
 
-__all__ = ["PUBLISHED", "publish", "published_job", "published_roster", "run_replan_job"]
+__all__ = [
+    "PUBLISHED", "publish", "published_at", "published_job", "published_roster", "run_replan_job",
+]  # fmt: skip
 
 PUBLISHED = "published"
 #: The files of a published roster, as copied from the job's ``out/``.
@@ -48,6 +50,13 @@ def published_job(store: Store, plan_id: str) -> Job | None:
     with store._connect() as db:  # noqa: SLF001 - the store's own database
         row = db.execute("SELECT job_id FROM published WHERE plan_id = ?", (plan_id,)).fetchone()
     return store.job(row["job_id"]) if row else None
+
+
+def published_at(store: Store, plan_id: str) -> float | None:
+    """When the plan's published roster was published (None before it is)."""
+    with store._connect() as db:  # noqa: SLF001 - the store's own database
+        row = db.execute("SELECT created FROM published WHERE plan_id = ?", (plan_id,)).fetchone()
+    return float(row["created"]) if row else None
 
 
 def publishable(job: Job | None, plan_id: str) -> bool:

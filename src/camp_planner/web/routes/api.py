@@ -31,7 +31,9 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.current import current_roster
 from camp_planner.web.map_pages import map_in, map_response
+from camp_planner.web.publish import CHANGED_ZIP
 from camp_planner.web.routes.whatif import whatif_params
 from camp_planner.web.settings import with_form_settings
 from camp_planner.web.store import Job
@@ -92,6 +94,7 @@ def plan_api(request: Request, plan_id: str) -> Response:
         return web.not_found(request)
     problem, notes = web.plans.get(plan_id)
     latest = web.latest_roster_job(plan_id)
+    current = current_roster(web.store, plan_id)
     answer = PlanAnswer(
         plan_id=plan_id,
         round=plan.round_name,
@@ -101,6 +104,7 @@ def plan_api(request: Request, plan_id: str) -> Response:
         not_used=plan.ignored,
         refused=web.preflight_of(problem),
         latest_roster_job=latest.job_id if latest else None,
+        current_roster_job=current.job.job_id if current else None,
     )
     return _json(answer)
 
@@ -223,10 +227,13 @@ def roster_file(request: Request, plan_id: str, name: str) -> Response:
     web = web_of(request)
     if web.store.plan(plan_id) is None or name not in ROSTER_FILES:
         return web.not_found(request)
-    job = web.latest_roster_job(plan_id)
-    if job is None:
+    current = current_roster(web.store, plan_id)  # a published replan once it is newer
+    if current is None:
         return web.not_found(request)
+    job = current.job
     inner, media = ROSTER_FILES[name]
+    if job.kind == "replan" and name == "invitations.zip":  # a replan's: UIDs kept
+        inner = CHANGED_ZIP
     path = web.store.job_dir(job.job_id) / inner
     if not path.is_file():
         return web.not_found(request)

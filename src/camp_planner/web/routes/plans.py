@@ -127,32 +127,49 @@ async def delete_page(request: Request, plan_id: str) -> Response:
 
 
 @router.get("/plans/{plan_id}/roster", response_class=HTMLResponse)
-def roster_page(request: Request, plan_id: str) -> Response:
+def roster_page(request: Request, plan_id: str, job: str | None = None) -> Response:
+    """The plan's current roster (web/current.py), or with ``?job=`` another of its rosters
+    (a solve or a replan of the plan)."""
     from camp_planner.io.roster_file import RosterFileError, read_roster
     from camp_planner.outputs.roster_files import ROSTER_JSON
+    from camp_planner.web.current import current_roster, roster_time
+    from camp_planner.web.publish import publishable
 
     web = web_of(request)
     plan = web.store.plan(plan_id)
     if plan is None:
         return web.not_found(request)
-    job = web.latest_roster_job(plan_id)
-    roster = view = None
+    current = current_roster(web.store, plan_id)
+    shown = current.job if current else None
     if job is not None:
+        shown = web.store.job(job)
+        if not publishable(shown, plan_id):
+            return web.not_found(request)
+    roster = view = summary = None
+    if shown is not None:
         problem, _ = web.plans.get(plan_id)
         try:
-            roster = read_roster(web.store.job_dir(job.job_id) / OUT / ROSTER_JSON)
+            roster = read_roster(web.store.job_dir(shown.job_id) / OUT / ROSTER_JSON)
         except RosterFileError:
-            job = None
+            shown = None
         else:
             view = views.roster_view(problem, roster)
+            summary = shown.summary
+            if shown.kind == "replan":  # the replan's own figures over the roster's
+                from camp_planner.web.worker import roster_summary
+
+                summary = roster_summary(problem, roster) | shown.summary
     running = web.store.jobs(plan_id, status=ACTIVE, kind="solve", limit=1)
     return web.render(
         request,
         "roster.html",
         nav="roster",
         plan=plan,
-        job=job,
-        summary=job.summary if job else None,
+        job=shown,
+        current=current,
+        is_current=current is not None and shown is not None and shown.job_id == current.job.job_id,
+        summary=summary,
+        took=roster_time(shown) if shown else None,
         view=view,
         running=running[0] if running else None,
     )
