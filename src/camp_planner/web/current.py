@@ -2,10 +2,10 @@
 long a roster took.
 
 A plan's rosters are its solves and its replans. The roster page shows the *current* one:
-the published replan when the published roster is a replan newer than the latest solve (a
-coordinator who replanned and published sees what the companies got), otherwise the latest
-solve (as before publishing, and after a new solve). Every other roster of the plan stays
-at ``/plans/<id>/roster?job=<job_id>``.
+the published replan when the published roster is a replan published after the latest
+solve finished (a coordinator who replanned and published sees what the companies got),
+otherwise the latest solve (as before publishing, and after a new solve). Every other
+roster of the plan stays at ``/plans/<id>/roster?job=<job_id>``.
 
 A roster taken from a programme's round or an adopted what-if scenario is recorded as a
 done solve made at once (``web/programme_plans.py``, ``web/adopt.py``): its job ran for no
@@ -32,6 +32,8 @@ class Current:
     published: float | None
     #: The plan's latest solve (None without one): the page links to it from a replan.
     solve: Job | None
+    #: The plan's published roster's job (None before publishing).
+    published_job: Job | None = None
 
 
 def attached(job: Job) -> bool:
@@ -50,14 +52,17 @@ def roster_time(job: Job) -> float | None:
 
 
 def current_roster(store: Store, plan_id: str) -> Current | None:
-    """The plan's current roster (None before any)."""
+    """The plan's current roster (None before any): the published replan when it was
+    published after the latest solve finished, otherwise the latest solve."""
     solve = store.latest_done(plan_id, "solve")
     published = published_job(store, plan_id)
     when = published_at(store, plan_id)
     replan = published if published is not None and published.kind == "replan" else None
-    if replan is not None and (solve is None or replan.created > solve.created):
-        return Current(replan, when, solve)
+    if replan is not None and when is not None and (
+        solve is None or when >= (solve.finished or solve.created)
+    ):
+        return Current(replan, when, solve, published)
     if solve is None:
         return None
     is_published = published is not None and published.job_id == solve.job_id
-    return Current(solve, when if is_published else None, solve)
+    return Current(solve, when if is_published else None, solve, published)
