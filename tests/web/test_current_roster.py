@@ -124,8 +124,9 @@ def test_the_roster_page_follows_the_published_replan(
     page = client.get(f"/plans/{plan_id}/roster?lang=en").text
     assert "This is the roster of the plan's last solve." in page
     assert f'href="/plans/{plan_id}/roster?job={replan}"' in page  # the published one
-    assert client.get(f"/api/plans/{plan_id}/roster.json").json()["cohorts"] == (
-        client.get(f"/api/jobs/{again}/files/roster.json").json()["cohorts"]
+    assert (
+        client.get(f"/api/plans/{plan_id}/roster.json").json()["cohorts"]
+        == (client.get(f"/api/jobs/{again}/files/roster.json").json()["cohorts"])
     )
     # publishing the replan again makes it the current roster once more
     assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": replan}).status_code == 200

@@ -58,8 +58,10 @@ def current_roster(store: Store, plan_id: str) -> Current | None:
     published = published_job(store, plan_id)
     when = published_at(store, plan_id)
     replan = published if published is not None and published.kind == "replan" else None
-    if replan is not None and when is not None and (
-        solve is None or when >= (solve.finished or solve.created)
+    if (
+        replan is not None
+        and when is not None
+        and (solve is None or when >= (solve.finished or solve.created))
     ):
         return Current(replan, when, solve, published)
     if solve is None:
