@@ -40,13 +40,13 @@ DANISH_CSV = (
 ).encode("cp1252")
 #: Four mistakes: a level D, an export share above 1, a repeated id and an empty id.
 BAD_CSV = (
-    "Company ID;ambition;scalability;organisation;market;financing;technology;role_model;"
-    "export_share\n"
-    "1;D;A;A;A;A;A;A;\n"
-    "2;A;A;A;A;A;A;A;30\n"
-    "1;A;A;A;A;A;A;A;\n"
-    ";A;A;A;A;A;A;A;\n"
-).encode("utf-8")
+    b"Company ID;ambition;scalability;organisation;market;financing;technology;role_model;"
+    b"export_share\n"
+    b"1;D;A;A;A;A;A;A;\n"
+    b"2;A;A;A;A;A;A;A;30\n"
+    b"1;A;A;A;A;A;A;A;\n"
+    b";A;A;A;A;A;A;A;\n"
+)
 
 
 def _library_levels(tmp_path: Path, name: str, data: bytes) -> list[dict[str, Any]]:
