@@ -231,3 +231,17 @@ def test_page_problems_in_danish(client: TestClient) -> None:
 def test_page_form_needs_its_csrf_token(client: TestClient) -> None:
     answer = client.post("/score", files={"file": ("scorecards.csv", ENGLISH_CSV, "text/csv")})
     assert answer.status_code == 403
+
+
+def test_nothing_of_the_file_in_the_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    for data in (DANISH_CSV, BAD_CSV):
+        client.post("/api/score", files={"file": ("Scorekort forår.csv", data, "text/csv")})
+    logged = "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith(("camp_planner", "uvicorn"))
+    )
+    assert "/api/score" in logged  # the access log's line
+    for secret in ("00123456", "Ålborg", "Æbler", "Scorekort", "export_share"):
+        assert secret not in logged

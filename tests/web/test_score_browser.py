@@ -38,6 +38,7 @@ def test_score_page_in_the_browser(
     driver = browser
     driver.set_window_size(1280, 1000)
     driver.get(server + "/?lang=da")
+    _check(driver, shots, "score-home")  # the header's link and the home page's card fit
     link = driver.find_element(By.ID, "score-link")
     click_and_wait(driver, link, (By.ID, "scorecards"), TIMEOUT)
     assert driver.find_element(By.ID, "nav-score").get_attribute("aria-current") == "page"
