@@ -245,3 +245,22 @@ def test_nothing_of_the_file_in_the_log(
     assert "/api/score" in logged  # the access log's line
     for secret in ("00123456", "Ålborg", "Æbler", "Scorekort", "export_share"):
         assert secret not in logged
+
+
+def test_page_in_english_shows_the_librarys_explanations(
+    client: TestClient, tmp_path: Path
+) -> None:
+    client.get("/score?lang=en")
+    token = _csrf(client)
+    answer = client.post(
+        "/score?lang=en",
+        data={"csrf_token": token},
+        files={"file": ("scorecards.csv", ENGLISH_CSV, "text/csv")},
+    )
+    assert answer.status_code == 200
+    text = _visible(answer.text)
+    for wanted in _library_levels(tmp_path, "scorecards.csv", ENGLISH_CSV):
+        assert wanted["explanation"] in text
+    assert "1 A level is a recommendation until the growth panel approves it." in " ".join(
+        text.split()
+    )
