@@ -11,6 +11,7 @@ from camp_planner.engine.stages import (
     Reporter,
     StageParameters,
     at_target,
+    limit_solver,
     run_stage,
 )
 
@@ -80,3 +81,13 @@ def test_deterministic_mode_limits_the_work_not_the_clock() -> None:
     model, value = _knapsack()
     run_stage(model, value, True, parameters, Reporter("value", None))
     assert parameters.work.left < 4.0  # the solve's work counted against the budget
+
+
+def test_a_helper_model_s_limit_is_deterministic_time_in_deterministic_mode() -> None:
+    params = cp_model.CpSolver().parameters
+    limit_solver(params, 2.0)
+    assert params.max_time_in_seconds == 2.0 and params.max_deterministic_time > 1e9
+    params = cp_model.CpSolver().parameters
+    limit_solver(params, 2.0, deterministic=True)
+    # the work is fixed; the wall clock only a safety net at three times it
+    assert params.max_deterministic_time == 2.0 and params.max_time_in_seconds == 7.0

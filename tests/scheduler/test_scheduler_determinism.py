@@ -42,3 +42,31 @@ def test_same_input_seed_and_workers_give_the_same_roster(seed, workers):
 def test_the_deterministic_mode_gives_the_same_roster(seed):
     runs = {roster_text(seed, 2, deterministic=True) for _ in range(3)}
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_every_helper_model_follows_the_mode(
+    monkeypatch: pytest.MonkeyPatch, deterministic: bool
+) -> None:
+    # The calendar's frontier, the counts' bounds and ranges and the counts start are
+    # limited in deterministic time in deterministic mode (the same answer however loaded
+    # the machine), by the wall clock otherwise.
+    import camp_planner.engine.stages as stages
+    import camp_planner.scheduler.calendar_frontier as frontier
+    import camp_planner.scheduler.placed_bound as placed_bound
+    import camp_planner.scheduler.start as start
+
+    modes: list[tuple[str, bool]] = []
+    for module in (frontier, placed_bound, start):
+
+        def recorded(params, seconds, exact=False, name=module.__name__):  # type: ignore[no-untyped-def]
+            modes.append((name.rsplit(".", 1)[-1], exact))
+            stages.limit_solver(params, seconds, exact)
+
+        monkeypatch.setattr(module, "limit_solver", recorded)
+    round_config, companies, venues = INSTANCES[303]
+    problem = PlanningProblem(round=round_config, companies=tuple(companies), venues=tuple(venues))
+    roster = solve(problem, time_limit=20, seed=7, workers=1, deterministic=deterministic)
+    assert roster.solver.status == "OPTIMAL"
+    assert {name for name, _ in modes} >= {"calendar_frontier", "placed_bound", "start"}
+    assert {exact for _, exact in modes} == {deterministic}

@@ -288,7 +288,7 @@ def test_no_point_is_solved_after_one_that_cannot_fit(monkeypatch: pytest.Monkey
     module = importlib.import_module("camp_planner.scheduler.calendar_frontier")
     asked: list[tuple[int, float]] = []
 
-    def point(days, facilitators, n1_max, n2, seconds, seed):
+    def point(days, facilitators, n1_max, n2, seconds, seed, deterministic=False):
         asked.append((n2, seconds))
         if n2 == 4 and n1_max == 99:  # the first question: does everything fit? no
             return 2, True, []
@@ -299,3 +299,36 @@ def test_no_point_is_solved_after_one_that_cannot_fit(monkeypatch: pytest.Monkey
     assert cap.frontier == [4, 3, -1, -1, -1]
     assert [n2 for n2, _ in asked] == [4, 0, 1, 2]
     assert all(seconds <= 10.0 for _, seconds in asked)
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_in_deterministic_mode_the_clock_does_not_share_out_the_time(
+    monkeypatch: pytest.MonkeyPatch, deterministic: bool
+) -> None:
+    # The same stand-in points as above (frontier [4, 3, -1, ...]), on a clock that jumps
+    # 6 s at every reading, with 10 s for the frontier on one thread. By the clock, the
+    # first batch after the first question gets the 4 s the clock leaves of 10 s over the 4
+    # batches (n2 = 0..3: the two weeks' 10 days hold at most 3 Module 2 cohorts), 1 s;
+    # the later ones less than 0.01 s (the clock says the time is up). In deterministic
+    # mode each point gets deterministic time in fixed parts: half of 10 s for the first
+    # question, the other half over the 4 batches (1.25 s each), whatever the clock says.
+    module = importlib.import_module("camp_planner.scheduler.calendar_frontier")
+    asked: list[tuple[int, float, bool]] = []
+
+    def point(days, facilitators, n1_max, n2, seconds, seed, deterministic=False):
+        asked.append((n2, seconds, deterministic))
+        if n2 == 4 and n1_max == 99:
+            return 2, True, []
+        return (min(n1_max, 4 - n2), True, []) if n2 < 2 else (-1, True, [])
+
+    readings = iter(range(0, 6000, 6))
+    monkeypatch.setattr(module, "_most_module1", point)
+    monkeypatch.setattr(module.time, "time", lambda: float(next(readings)))
+    cap = module.calendar_capacity(two_weeks(), 1, 99, 4, 10.0, 0, 1, deterministic)
+    assert cap.frontier == [4, 3, -1, -1, -1]
+    if deterministic:
+        assert asked == [(4, 5.0, True), (0, 1.25, True), (1, 1.25, True), (2, 1.25, True)]
+    else:
+        assert asked[:2] == [(4, 10.0, False), (0, 1.0, False)]
+        assert [n2 for n2, _, _ in asked[2:]] == [1, 2]
+        assert all(seconds < 0.01 and not exact for _, seconds, exact in asked[2:])

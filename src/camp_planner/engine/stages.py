@@ -37,6 +37,19 @@ class Portfolio(Enum):
     INTERLEAVED = "interleaved"
 
 
+def limit_solver(params: Any, seconds: float, deterministic: bool = False) -> None:
+    """A helper model's time limit (the calendar's frontier, the counts' bounds and
+    ranges): `seconds` of wall clock; in deterministic mode `seconds` of CP-SAT's
+    deterministic time instead, so that the same input gives the same answer on any
+    machine however loaded, with the wall clock only a safety net at three times it."""
+    seconds = max(0.01, seconds)
+    if deterministic:
+        params.max_deterministic_time = seconds
+        params.max_time_in_seconds = 3 * seconds + 1.0
+    else:
+        params.max_time_in_seconds = seconds
+
+
 @dataclass
 class WorkBudget:
     """Deterministic seconds left (deterministic mode), shared by a solve's stages."""

@@ -23,6 +23,7 @@ from itertools import repeat
 
 from ortools.sat.python import cp_model
 
+from camp_planner.engine.stages import limit_solver
 from camp_planner.models import SESSION_DAYS, Step
 from camp_planner.scheduler.days import DayIndex
 
@@ -38,10 +39,17 @@ class CalendarCapacity:
 
 
 def _most_module1(
-    days: DayIndex, facilitators: int, n1_max: int, n2: int, seconds: float, seed: int
+    days: DayIndex,
+    facilitators: int,
+    n1_max: int,
+    n2: int,
+    seconds: float,
+    seed: int,
+    deterministic: bool = False,
 ) -> tuple[int, bool, list[tuple[Step, int, int]]]:
     """Most Module 1 cohorts (<= n1_max) beside exactly n2 Module 2 cohorts: (upper bound,
-    proven, packing of the best found); (-1, True, []) when n2 alone does not fit."""
+    proven, packing of the best found); (-1, True, []) when n2 alone does not fit.
+    `seconds` of deterministic time in deterministic mode (`engine.stages.limit_solver`)."""
     model = cp_model.CpModel()
     load: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     counts: dict[Step, list[tuple[cp_model.IntVar, int, int]]] = defaultdict(list)
@@ -64,7 +72,7 @@ def _most_module1(
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    limit_solver(solver.parameters, seconds, deterministic)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return -1, True, []
@@ -87,11 +95,17 @@ def calendar_capacity(
     seconds: float,
     seed: int,
     workers: int = 1,
+    deterministic: bool = False,
 ) -> CalendarCapacity:
     """The frontier for up to n1_max Module 1 and n2_max Module 2 cohorts; its points
-    solved on `workers` threads at once (each point's model is single-threaded)."""
+    solved on `workers` threads at once (each point's model is single-threaded). In
+    deterministic mode `seconds` is deterministic time, shared out in fixed parts (half
+    for the first question, the rest evenly over the batches), never by the wall clock."""
     deadline = time.time() + seconds
-    top, proven, packing = _most_module1(days, facilitators, n1_max, n2_max, seconds, seed)
+    first = seconds / 2 if deterministic else seconds
+    top, proven, packing = _most_module1(
+        days, facilitators, n1_max, n2_max, first, seed, deterministic
+    )
     if proven and top == n1_max:  # everything fits: the calendar does not bind
         return CalendarCapacity(None, True, {n2_max: packing})
     # The facilitator's days bound both numbers (Module 1 takes 2 days, Module 2 takes 3),
@@ -115,6 +129,8 @@ def calendar_capacity(
             batch = range(len(points), min(len(caps), len(points) + parallel))
             batches_left = -(-(len(caps) - len(points)) // parallel)
             share = max(0.01, deadline - time.time()) / batches_left
+            if deterministic:  # a fixed part, whatever the clock says
+                share = seconds / 2 / -(-len(caps) // parallel)
             last = points[-1][0] if points else n1_max
             capped = [min(caps[n2], last) for n2 in batch]
             found = list(
@@ -126,6 +142,7 @@ def calendar_capacity(
                     batch,
                     repeat(share),
                     repeat(seed),
+                    repeat(deterministic),
                 )
             )
             # a point after one that cannot fit cannot fit either

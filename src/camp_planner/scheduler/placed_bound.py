@@ -27,10 +27,17 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from camp_planner.engine import rules
+from camp_planner.engine.stages import limit_solver
 from camp_planner.engine.view import RoundView
-from camp_planner.models import Segment
-from camp_planner.scheduler.calendar_frontier import CalendarCapacity
-from camp_planner.scheduler.kinds import ONLINE, Kind, round_kinds
+from camp_planner.models import Segment, Step
+from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
+from camp_planner.scheduler.kinds import (
+    ONLINE,
+    Kind,
+    kind_components,
+    round_kinds,
+    smallest_cohort,
+)
 from camp_planner.scheduler.prepare import Group, Prepared
 
 #: A pool of a kind's cohorts: in person (False) or online (True).
@@ -56,6 +63,8 @@ class CountsModel:
     x: dict[tuple[Class, Pool], cp_model.IntVar] = field(default_factory=dict)
     #: cohorts of each pool
     k: dict[Pool, cp_model.IntVar] = field(default_factory=dict)
+    #: its solves limited in deterministic time (`engine.stages.limit_solver`)
+    deterministic: bool = False
 
     def __post_init__(self) -> None:
         rnd = self.prep.problem.round
@@ -122,7 +131,7 @@ class CountsModel:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        limit_solver(solver.parameters, seconds, self.deterministic)
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -131,10 +140,15 @@ class CountsModel:
 
 
 def stage1_bound(
-    prep: Prepared, capacity: CalendarCapacity, weight: int, seconds: float, seed: int
+    prep: Prepared,
+    capacity: CalendarCapacity,
+    weight: int,
+    seconds: float,
+    seed: int,
+    deterministic: bool = False,
 ) -> int | None:
     """Upper bound on weight * placed + priority placed; None if not found in time."""
-    counts = CountsModel(prep, capacity)
+    counts = CountsModel(prep, capacity, deterministic=deterministic)
     counts.model.maximize(counts.placed_value(weight))
     return counts.solve(seconds, seed)
 
@@ -155,17 +169,18 @@ def remedy_bound(
     placed_value: int,
     seconds: float,
     seed: int,
+    deterministic: bool = False,
 ) -> RemedyPlan | None:
     """Lower bound on the places in online or mixed cohorts of a roster reaching
     `placed_value` (weight * placed + priority placed), with the counts of a solution
     reaching it when proven; None if not found in time."""
-    counts = CountsModel(prep, capacity)
+    counts = CountsModel(prep, capacity, deterministic=deterministic)
     counts.model.add(counts.placed_value(weight) >= placed_value)
     counts.model.minimize(counts.remedy_use())
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    limit_solver(solver.parameters, seconds, deterministic)
     status = solver.solve(counts.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -186,12 +201,13 @@ def remedy_pool_bounds(
     remedy_value: int,
     seconds: float,
     seed: int,
+    deterministic: bool = False,
 ) -> dict[tuple[Segment, Pool], tuple[int, int]]:
     """For each segment and each pool of online or mixed cohorts its companies may join:
     the fewest and the most of them in that pool among rosters reaching `placed_value` with
     at most `remedy_value` places in online or mixed cohorts (bounds proven on the counts,
     so valid for every such roster). `seconds` is shared by all the small solves."""
-    counts = CountsModel(prep, capacity)
+    counts = CountsModel(prep, capacity, deterministic=deterministic)
     counts.model.add(counts.placed_value(weight) >= placed_value)
     counts.model.add(counts.remedy_use() <= remedy_value)
     by_pool: dict[tuple[Segment, Pool], list[cp_model.IntVar]] = defaultdict(list)
@@ -225,6 +241,7 @@ def count_ranges(
     remedy_value: int | None,
     seconds: float,
     seed: int,
+    deterministic: bool = False,
 ) -> CountRanges:
     """How many cohorts each pool has, and how many companies of each segment are placed,
     in any roster reaching `placed_value` (weight * placed + priority placed; with at most
@@ -232,7 +249,7 @@ def count_ranges(
     binding calendar these are often single values (measured: 300 companies, one
     facilitator, 58 days: every pool's cohorts fixed), which the travel stage's relaxation
     cannot see on its own. Bounds not proven in time are left out; `seconds` is shared."""
-    counts = CountsModel(prep, capacity)
+    counts = CountsModel(prep, capacity, deterministic=deterministic)
     counts.model.add(counts.placed_value(weight) >= placed_value)
     if remedy_value is not None:
         counts.model.add(counts.remedy_use() <= remedy_value)
@@ -250,3 +267,30 @@ def count_ranges(
         if found is not None:
             getattr(ranges, what)[key] = found
     return ranges
+
+
+def round_capacity(
+    prep: Prepared, seconds: float, seed: int, workers: int = 1, deterministic: bool = False
+) -> CalendarCapacity:
+    """The calendar's frontier for as many cohorts as the companies could fill (segments
+    that may share cohorts counted together, online cohorts by their own minimum)."""
+    rnd = prep.problem.round
+    people: dict[Segment, int] = defaultdict(int)
+    for group in prep.groups:
+        people[group.segment] += group.size * group.participants
+    kinds = round_kinds(rnd, people)
+    most: dict[Step, int] = defaultdict(int)
+    for component in kind_components(kinds, people):
+        module = next(iter(component)).module
+        total = sum(people[s] for s in component)
+        most[module] += total // smallest_cohort(rnd, module)
+    return calendar_capacity(
+        prep.days,
+        rnd.facilitators,
+        most[Step.MODULE1],
+        most[Step.MODULE2],
+        seconds,
+        seed,
+        workers,
+        deterministic,
+    )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -31,13 +30,12 @@ from camp_planner.engine.stages import (
     run_stage,
 )
 from camp_planner.engine.units import TRAVEL_UNITS_PER_KM as UNITS
-from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus, Step
+from camp_planner.models import PlanningProblem, Roster, Segment, SolverReport, SolverStatus
 from camp_planner.scheduler.assignment import AssignmentModel
-from camp_planner.scheduler.calendar_frontier import CalendarCapacity, calendar_capacity
 from camp_planner.scheduler.cohort_plans import cohort_plans, undatable_cuts
 from camp_planner.scheduler.dates import DatingProblem, date_cohorts
 from camp_planner.scheduler.dominance import forbidden_pairs
-from camp_planner.scheduler.kinds import Kind, kind_components, round_kinds, smallest_cohort
+from camp_planner.scheduler.kinds import Kind
 from camp_planner.scheduler.near_start import near_start
 from camp_planner.scheduler.placed_bound import (
     CountRanges,
@@ -45,9 +43,10 @@ from camp_planner.scheduler.placed_bound import (
     count_ranges,
     remedy_bound,
     remedy_pool_bounds,
+    round_capacity,
     stage1_bound,
 )
-from camp_planner.scheduler.prepare import Prepared, prepare
+from camp_planner.scheduler.prepare import prepare
 from camp_planner.scheduler.result import build_roster, empty_roster
 from camp_planner.scheduler.roster_hints import RosterHints, travel_of
 from camp_planner.scheduler.start import checked_start, counts_start
@@ -82,30 +81,6 @@ def solve_stage(
     if result.found:
         master.hint_solution(solver)
     return solver, at_target(result, reporter)
-
-
-def round_capacity(prep: Prepared, seconds: float, seed: int, workers: int = 1) -> CalendarCapacity:
-    """The calendar's frontier for as many cohorts as the companies could fill (segments
-    that may share cohorts counted together, online cohorts by their own minimum)."""
-    rnd = prep.problem.round
-    people: dict[Segment, int] = defaultdict(int)
-    for group in prep.groups:
-        people[group.segment] += group.size * group.participants
-    kinds = round_kinds(rnd, people)
-    most: dict[Step, int] = defaultdict(int)
-    for component in kind_components(kinds, people):
-        module = next(iter(component)).module
-        total = sum(people[s] for s in component)
-        most[module] += total // smallest_cohort(rnd, module)
-    return calendar_capacity(
-        prep.days,
-        rnd.facilitators,
-        most[Step.MODULE1],
-        most[Step.MODULE2],
-        seconds,
-        seed,
-        workers,
-    )
 
 
 def guide_by_counts(
@@ -182,6 +157,11 @@ class RoundSolve:
         """The solver's seed."""
         return self.settings.seed
 
+    @property
+    def exact(self) -> bool:
+        """Deterministic mode: the helper models' time is deterministic time too."""
+        return self.settings.deterministic
+
     def seconds(self, share: float, most: float) -> float:
         """`share` of the time limit, at most `most` seconds (a helper model's time)."""
         return min(most, share * self.time_limit)
@@ -192,7 +172,7 @@ class RoundSolve:
         needs (exact; see `dominance`): the models forbid them."""
         self.prep = prepare(self.problem)
         self.capacity = round_capacity(
-            self.prep, self.seconds(0.25, 20.0), self.seed, self.settings.workers
+            self.prep, self.seconds(0.25, 20.0), self.seed, self.settings.workers, self.exact
         )
         self.forbidden = frozenset(forbidden_pairs(self.prep, self.capacity))
 
@@ -210,21 +190,30 @@ class RoundSolve:
         self.remedy_value, self.travelled = None, False
 
     # -- phase 3: stage 1 ---------------------------------------------------------------
+    def plan_remedies(self, value: int) -> None:
+        """The fewest online or mixed places of a roster reaching `value` on the counts, and
+        a roster at that bound looked for directly (`guide_by_counts`)."""
+        seconds, weight = self.seconds(0.1, 10.0), self.weight
+        self.plan = remedy_bound(
+            self.prep, self.capacity, weight, value, seconds, self.seed, self.exact
+        )
+        if self.plan is not None and self.plan.pools is not None:
+            guide_by_counts(self.master, self.plan.pools, self.settings, seconds, weight, value)
+
     def counts_bound(self) -> tuple[int | None, cp_model.CpSolver | None]:
         """The counts-only bound on stage 1 (it stops stage 1 as soon as a roster reaches
         it: as a constraint in the model it slowed large rounds down, measured on 3,000
         companies), and a solver holding a roster at it when the counts give one."""
         master, weight = self.master, self.weight
-        bound = stage1_bound(self.prep, self.capacity, weight, self.seconds(0.1, 10.0), self.seed)
+        bound = stage1_bound(
+            self.prep, self.capacity, weight, self.seconds(0.1, 10.0), self.seed, self.exact
+        )
         self.plan, self.planned_for = None, None
         if master.uses_remedies() and bound is not None:
             # A roster at both counts bounds (placed, then fewest online or mixed places)
             # found directly proves stage 1 and the next one at once.
-            seconds = self.seconds(0.1, 10.0)
-            self.plan = remedy_bound(self.prep, self.capacity, weight, bound, seconds, self.seed)
+            self.plan_remedies(bound)
             self.planned_for = bound
-            if self.plan is not None and self.plan.pools is not None:
-                guide_by_counts(master, self.plan.pools, self.settings, seconds, weight, bound)
         if master.uses_remedies() or bound is None:
             return bound, None
         # A roster at the counts bound, built from the counts, is optimal for stage 1
@@ -232,7 +221,7 @@ class RoundSolve:
         # find one; see `start`). Also when the calendar does not bind (measured on 300
         # companies with several facilitators: stage 1 1.0 s -> 0.4 s; on 3,000, the
         # round proven in 31 s where it was 5x from its bound at 55 s).
-        start = counts_start(master, weight, bound, self.seconds(0.05, 5.0), self.seed)
+        start = counts_start(master, weight, bound, self.seconds(0.05, 5.0), self.seed, self.exact)
         if start is None or RosterHints.score(master, start, weight) != bound:
             return bound, None
         started_at = checked_start(master, start, self.seconds(0.1, 10.0))
@@ -283,10 +272,7 @@ class RoundSolve:
         master, weight, value = self.master, self.weight, self.first.value
         half = self.travel_parameters().share(0.5)
         if self.planned_for != value:  # stage 1 ended below the counts bound
-            seconds = self.seconds(0.1, 10.0)
-            self.plan = remedy_bound(self.prep, self.capacity, weight, value, seconds, self.seed)
-            if self.plan is not None and self.plan.pools is not None:
-                guide_by_counts(master, self.plan.pools, self.settings, seconds, weight, value)
+            self.plan_remedies(value)
         solver, fewest = solve_stage(
             master,
             "places in online or mixed cohorts",
@@ -312,6 +298,7 @@ class RoundSolve:
                     fewest.value,
                     self.seconds(0.05, 5.0),
                     self.seed,
+                    self.exact,
                 )
             )
         self.remedy_value = fewest.value
@@ -353,6 +340,7 @@ class RoundSolve:
             remedy_value,
             self.seconds(0.05, 5.0),
             self.seed,
+            self.exact,
         )
 
     def least_travel(self) -> None:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from camp_planner.engine import rules
+from camp_planner.engine.stages import limit_solver
 from camp_planner.engine.units import travel_units
 from camp_planner.engine.view import RoundView
 from camp_planner.scheduler.assignment import AssignmentModel
@@ -26,19 +27,24 @@ from camp_planner.scheduler.placed_bound import Class, CountsModel, class_of
 
 
 def counts_start(
-    master: AssignmentModel, weight: int, placed_value: int, seconds: float, seed: int
+    master: AssignmentModel,
+    weight: int,
+    placed_value: int,
+    seconds: float,
+    seed: int,
+    deterministic: bool = False,
 ) -> dict[cp_model.IntVar, int] | None:
     """Values of `master`'s variables for a roster reaching `placed_value`, built from a
     counts solution; None when the counts find none in time, it uses online or mixed
     cohorts, or no venue choice fits."""
     if master.capacity is None or master.uses_remedies():
         return None
-    counts = CountsModel(master.prep, master.capacity)
+    counts = CountsModel(master.prep, master.capacity, deterministic=deterministic)
     counts.model.add(counts.placed_value(weight) >= placed_value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    limit_solver(solver.parameters, seconds, deterministic)
     if solver.solve(counts.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     need: dict[Kind, dict[Class, int]] = defaultdict(dict)
@@ -71,7 +77,7 @@ def counts_start(
             else:
                 if master.n_max[kind, vi] >= cohorts[kind]:
                     picks[kind, vi], cost[kind, vi] = chosen, travel_units(km)
-    where = _choose_venues(master, cohorts, cost)
+    where = _choose_venues(master, cohorts, cost, deterministic)
     if where is None:
         return None
     values = dict.fromkeys(
@@ -87,7 +93,10 @@ def counts_start(
 
 
 def _choose_venues(
-    master: AssignmentModel, cohorts: dict[Kind, int], cost: dict[tuple[Kind, int], int]
+    master: AssignmentModel,
+    cohorts: dict[Kind, int],
+    cost: dict[tuple[Kind, int], int],
+    deterministic: bool = False,
 ) -> dict[Kind, int] | None:
     """One venue per kind with cohorts, least travel, within the venue rules."""
     model = cp_model.CpModel()
@@ -115,7 +124,7 @@ def _choose_venues(
     model.minimize(sum(cost[key] * var for key, var in z.items()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 2.0
+    limit_solver(solver.parameters, 2.0, deterministic)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {k: vi for (k, vi), var in z.items() if solver.value(var)}
