@@ -41,6 +41,7 @@ from camp_planner.web.routes import (
     plans,
     programme,
     remedies,
+    score,
     whatif,
     year,
 )
@@ -135,6 +136,7 @@ def create_app(
         jobs.router,
         whatif.router,
         programme.router,
+        score.router,
         api.router,
     ):
         app.include_router(router)
