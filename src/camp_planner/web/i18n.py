@@ -99,6 +99,8 @@ def _filters(lang: str) -> dict[str, Any]:
     def seconds(value: float | None) -> str:
         if value is None:
             return "–"
+        if 0 < value < 1:  # not "0 s": a fast solve still took time
+            return "< 1 s"
         minutes, secs = divmod(round(value), 60)
         return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
