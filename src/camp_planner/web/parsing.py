@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import resource
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputError, InputProblem
 from camp_planner.models import PlanningProblem
 
-__all__ = ["CPU_SECONDS", "MEMORY_BYTES", "load_isolated"]
+__all__ = ["CPU_SECONDS", "MEMORY_BYTES", "load_isolated", "run_isolated"]
 
 #: CPU seconds the reading of one plan may take.
 CPU_SECONDS = 60
@@ -27,6 +28,8 @@ CPU_SECONDS = 60
 MEMORY_BYTES = 2 * 1024**3
 #: Wall-clock seconds before the child is ended (it may wait for a busy machine).
 WALL_SECONDS = 3 * CPU_SECONDS
+#: What a child runs: a file or folder to its value, or InputError with every problem
+Reader = Callable[[Path], Any]
 
 
 def _limit(kind: int, value: int) -> None:
@@ -46,21 +49,26 @@ def _address_space() -> int:
     return 0
 
 
-def _child(folder: str, conn: Connection, cpu: int, memory: int) -> None:
+def _child(reader: Reader, path: str, conn: Connection, cpu: int, memory: int) -> None:
     from camp_planner.web.stopping import die_with_parent
-    from camp_planner.web.uploads import load_plan_folder
 
     die_with_parent()
     _limit(resource.RLIMIT_CPU, cpu)
     _limit(resource.RLIMIT_AS, _address_space() + memory)
     try:
-        result: tuple[str, Any] = ("ok", load_plan_folder(Path(folder)))
+        result: tuple[str, Any] = ("ok", reader(Path(path)))
     except InputError as exc:
         result = ("problems", exc.problems)
     except MemoryError:
         result = ("limit", None)
     conn.send(result)
     conn.close()
+
+
+def _load_plan(folder: Path) -> tuple[PlanningProblem, list[Message]]:
+    from camp_planner.web.uploads import load_plan_folder
+
+    return load_plan_folder(folder)
 
 
 def _too_much(folder: Path) -> InputError:
@@ -72,29 +80,30 @@ def _too_much(folder: Path) -> InputError:
     return InputError([InputProblem.of(folder.name, None, None, None, expected)])
 
 
-def load_isolated(
-    folder: Path, cpu: int = CPU_SECONDS, memory: int = MEMORY_BYTES
-) -> tuple[PlanningProblem, list[Message]]:
-    """Read a plan's folder in a child process with limits (see the module docstring).
+def run_isolated(
+    reader: Reader, path: Path, name: str, cpu: int = CPU_SECONDS, memory: int = MEMORY_BYTES
+) -> Any:
+    """`reader(path)` in a child process named `name` with the limits (see the module
+    docstring); `reader` is a module-level function (the child may be spawned).
 
     Raises:
-        InputError: Every problem of the files, or one saying they took too much.
+        InputError: The reader's problems, or one saying `path` took too much.
     """
     from camp_planner.web.jobs import _context
 
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(str(folder), sender, cpu, memory), name="camp-read", daemon=True
+        target=_child, args=(reader, str(path), sender, cpu, memory), name=name, daemon=True
     )
     process.start()
     sender.close()
     try:
         if not receiver.poll(WALL_SECONDS):
-            raise _too_much(folder)
+            raise _too_much(path)
         kind, value = receiver.recv()
     except (EOFError, OSError):  # ended by its CPU or memory limit
-        raise _too_much(folder) from None
+        raise _too_much(path) from None
     finally:
         receiver.close()
         if process.is_alive():
@@ -105,6 +114,17 @@ def load_isolated(
     if kind == "problems":
         raise InputError(value)
     if kind != "ok":
-        raise _too_much(folder)
-    problem, notes = value
+        raise _too_much(path)
+    return value
+
+
+def load_isolated(
+    folder: Path, cpu: int = CPU_SECONDS, memory: int = MEMORY_BYTES
+) -> tuple[PlanningProblem, list[Message]]:
+    """Read a plan's folder in a child process with limits (see the module docstring).
+
+    Raises:
+        InputError: Every problem of the files, or one saying they took too much.
+    """
+    problem, notes = run_isolated(_load_plan, folder, "camp-read", cpu, memory)
     return problem, notes

@@ -17,15 +17,11 @@ Danish (:func:`explanation_in`, the same sentence built from the result's fields
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import resource
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from camp_planner.i18n import N_, Message
 from camp_planner.io.errors import InputError, InputProblem
@@ -164,7 +160,7 @@ def score_upload(store: Store, uploads: list[Upload]) -> Scored:
 
 def _as_shown(problem: InputProblem, folder: Path, fixed: str, shown: str) -> InputProblem:
     """A reader's problem with the client's file name instead of the server's path (the
-    column names are the header's already, :func:`_read_child`)."""
+    column names are the header's already, :func:`_scorecards_of`)."""
     name = problem.file.replace(f"{folder}/", "").replace(str(folder), "")
     if name.startswith(fixed):
         name = shown + name[len(fixed) :]
@@ -189,30 +185,25 @@ def _headers(path: Path) -> dict[str, str]:
     return dict(table.headers) if table is not None else {}
 
 
-def _read_child(path: str, conn: Connection, cpu: int, memory: int) -> None:
+def _scorecards_of(path: Path) -> tuple[list[Scorecard], list[str], dict[str, str]]:
+    """What the child reads (`parsing.run_isolated`): the cards, the columns not used and
+    the header's own names; every problem naming the user's columns."""
     from camp_planner.io.scorecards import read_scorecards
-    from camp_planner.web.stopping import die_with_parent
 
-    die_with_parent()
-    parsing._limit(resource.RLIMIT_CPU, cpu)
-    parsing._limit(resource.RLIMIT_AS, parsing._address_space() + memory)
-    result: tuple[str, Any]
     try:
-        cards, ignored = read_scorecards(Path(path))
-        result = ("ok", (cards, ignored, _headers(Path(path)) if ignored else {}))
+        cards, ignored = read_scorecards(path)
     except InputError as exc:
-        headers = _headers(Path(path))
+        headers = _headers(path)
         problems = [
             dataclasses.replace(p, column=_shown_column(p.column, headers)) for p in exc.problems
         ]
-        result = ("problems", problems)
+        raise InputError(problems) from None
     except MemoryError:
-        result = ("limit", None)
+        raise
     except Exception as exc:  # noqa: BLE001 - a file the reader chokes on is a problem too
         readable = Message(N_("readable files (%(error)s)"), error=type(exc).__name__)
-        result = ("problems", [InputProblem.of(Path(path).name, None, None, None, readable)])
-    conn.send(result)
-    conn.close()
+        raise InputError([InputProblem.of(path.name, None, None, None, readable)]) from None
+    return cards, ignored, _headers(path) if ignored else {}
 
 
 def _shown_column(column: str | None, headers: dict[str, str]) -> str | None:
@@ -222,36 +213,10 @@ def _shown_column(column: str | None, headers: dict[str, str]) -> str | None:
 def _read_isolated(
     path: Path, cpu: int = parsing.CPU_SECONDS, memory: int = parsing.MEMORY_BYTES
 ) -> tuple[list[Scorecard], list[str], dict[str, str]]:
-    """read_scorecards in a child process with limits.
+    """read_scorecards in a child process with the limits of a plan's upload.
 
     Raises:
         InputError: Every problem of the file, or one saying it took too much.
     """
-    from camp_planner.web.jobs import _context
-
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_read_child, args=(str(path), sender, cpu, memory), name="camp-score", daemon=True
-    )
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(parsing.WALL_SECONDS):
-            raise parsing._too_much(path)
-        kind, value = receiver.recv()
-    except (EOFError, OSError):  # ended by its CPU or memory limit
-        raise parsing._too_much(path) from None
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
-        with contextlib.suppress(ValueError):
-            process.close()
-    if kind == "problems":
-        raise InputError(value)
-    if kind != "ok":
-        raise parsing._too_much(path)
-    cards, ignored, headers = value
+    cards, ignored, headers = parsing.run_isolated(_scorecards_of, path, "camp-score", cpu, memory)
     return cards, ignored, headers
