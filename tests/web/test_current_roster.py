@@ -82,6 +82,10 @@ def test_the_roster_page_follows_the_published_replan(
     assert client.post(f"/api/plans/{plan_id}/publish", json={"job_id": replan}).status_code == 200
     answer = client.get(f"/api/plans/{plan_id}").json()
     assert answer["current_roster_job"] == replan and answer["latest_roster_job"] == solve
+    # publishing without a job_id publishes the current roster: the replan stays published,
+    # the older solve does not come back
+    again_published = client.post(f"/api/plans/{plan_id}/publish", json={})
+    assert again_published.json()["published_job"] == replan
     for lang, said, other in (
         ("en", "This is the replanned roster published on", "The roster of the last solve"),
         ("da", "Dette er den omplanlagte holdplan offentliggjort", "Holdplanen fra den seneste"),

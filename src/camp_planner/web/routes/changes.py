@@ -30,6 +30,7 @@ from camp_planner.web.common import (
     time_limit,
     web_of,
 )
+from camp_planner.web.current import current_roster
 from camp_planner.web.form_days import typed_days
 from camp_planner.web.i18n import translations
 from camp_planner.web.publish import (
@@ -274,13 +275,18 @@ def replan_result_page(request: Request, job_id: str) -> Response:
 
 @router.post("/api/plans/{plan_id}/publish")
 async def publish_api(request: Request, plan_id: str) -> Response:
-    """Publish a roster of the plan (``job_id``; default: its latest roster)."""
+    """Publish a roster of the plan (``job_id``; default: its current roster, the one its
+    roster page shows: after a published replan that replan, not the older solve)."""
     found = await plan_json_body(request, plan_id)
     if isinstance(found, Response):
         return found
     web, body = found
     asked = body.get("job_id")
-    job = web.store.job(str(asked)) if asked is not None else web.latest_roster_job(plan_id)
+    if asked is not None:
+        job = web.store.job(str(asked))
+    else:
+        current = current_roster(web.store, plan_id)
+        job = current.job if current is not None else None
     if not publishable(job, plan_id):
         expected = N_("a finished solve or replan of this plan")
         return problems_json(_one("(request)", "job_id", asked, expected))
